@@ -1,0 +1,193 @@
+package io.portcullis.core;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The one table of Portcullis configuration keys (SPEC.md, "Configuration keys"): every source
+ * (init-params, {@code portcullis.properties}, system properties, environment, Spring) is read
+ * through these keys, and documentation is generated from them.
+ */
+public enum ConfigKey {
+  /** {@code issuer}: the OpenID provider issuer. */
+  ISSUER(
+      "issuer",
+      "OpenID provider issuer; metadata from discovery (OIDC, then RFC 8414)",
+      "required unless authorization-endpoint, token-endpoint and jwks-uri are given"),
+  /** {@code authorization-endpoint}: explicit authorization endpoint. */
+  AUTHORIZATION_ENDPOINT(
+      "authorization-endpoint",
+      "explicit authorization endpoint, for plain OAuth 2.0 servers without discovery",
+      "from discovery"),
+  /** {@code token-endpoint}: explicit token endpoint. */
+  TOKEN_ENDPOINT(
+      "token-endpoint",
+      "explicit token endpoint, for plain OAuth 2.0 servers without discovery",
+      "from discovery"),
+  /** {@code jwks-uri}: explicit JWK set URI. */
+  JWKS_URI(
+      "jwks-uri",
+      "explicit JWK set URI that verifies ID tokens, for servers without discovery",
+      "from discovery; required when issuer is not set"),
+  /** {@code userinfo-endpoint}: explicit UserInfo endpoint. */
+  USERINFO_ENDPOINT(
+      "userinfo-endpoint",
+      "explicit UserInfo endpoint, for servers without discovery",
+      "from discovery"),
+  /** {@code end-session-endpoint}: explicit RP-initiated logout endpoint. */
+  END_SESSION_ENDPOINT(
+      "end-session-endpoint",
+      "explicit end-session (RP-initiated logout) endpoint, for servers without discovery",
+      "from discovery"),
+  /** {@code client-id}: the client identifier. */
+  CLIENT_ID("client-id", "client identifier", "required"),
+  /** {@code client-secret}: the client secret. */
+  CLIENT_SECRET("client-secret", "client secret", "none (public client + PKCE)", true),
+  /** {@code client-auth}: how the client authenticates at the token endpoint. */
+  CLIENT_AUTH(
+      "client-auth",
+      "client authentication at the token endpoint: client_secret_basic, client_secret_post,"
+          + " private_key_jwt or none",
+      "client_secret_basic when a secret is set, else none"),
+  /** {@code scopes}: scopes requested at login. */
+  SCOPES("scopes", "scopes requested at login, space separated", "openid profile"),
+  /** {@code redirect-path}: the callback path. */
+  REDIRECT_PATH("redirect-path", "callback path inside the application", "/oauth2/callback"),
+  /** {@code logout-path}: the local logout path. */
+  LOGOUT_PATH(
+      "logout-path",
+      "local logout (then RP-initiated logout at the provider when it supports it)",
+      "/logout"),
+  /** {@code post-logout-redirect-uri}: where the provider sends the user after logout. */
+  POST_LOGOUT_REDIRECT_URI(
+      "post-logout-redirect-uri",
+      "where the provider sends the user after logout",
+      "the application root"),
+  /** {@code rules}: the access rules. */
+  RULES("rules", "access rules, one per line: [METHODS] PATTERN ACCESS", "/** authenticated"),
+  /** {@code refresh-before}: how early, in seconds, the access token is refreshed. */
+  REFRESH_BEFORE(
+      "refresh-before", "refresh the access token when it expires within this many seconds", "60"),
+  /** {@code base-url}: the application's public URL. */
+  BASE_URL(
+      "base-url", "the application's public URL, when behind a proxy", "derived from the request"),
+  /** {@code authorization-params}: extra authorization request parameters. */
+  AUTHORIZATION_PARAMS(
+      "authorization-params",
+      "extra authorization request parameters, name=value pairs separated by &"
+          + " (prompt=consent&audience=api)",
+      "none"),
+  /** {@code principal-claim}: the claim returned by {@code getRemoteUser()}. */
+  PRINCIPAL_CLAIM(
+      "principal-claim", "claim returned by getRemoteUser()", "preferred_username, else sub"),
+  /** {@code roles-claim}: the claim whose values count as roles. */
+  ROLES_CLAIM(
+      "roles-claim",
+      "claim (dotted path allowed, e.g. realm_access.roles) whose values count for isUserInRole"
+          + " besides granted scopes",
+      "none"),
+  /** {@code http-timeout}: connect and read timeout for calls to the provider. */
+  HTTP_TIMEOUT(
+      "http-timeout", "connect and read timeout, seconds, for every call to the provider", "5"),
+  /** {@code response-mode}: how the authorization response is returned. */
+  RESPONSE_MODE(
+      "response-mode",
+      "how the provider returns the authorization response: query or form_post",
+      "query"),
+  /** {@code state-key}: the key that encrypts pre-login state cookies. */
+  STATE_KEY(
+      "state-key",
+      "base64 key (256 bits) that encrypts pre-login state cookies; required when several nodes"
+          + " serve one app",
+      "random per start",
+      true),
+  /** {@code scope-step-up}: whether missing scopes are asked for on demand. */
+  SCOPE_STEP_UP(
+      "scope-step-up",
+      "ask the provider for missing scopes when a browser reaches a rule that needs them",
+      "true"),
+  /** {@code trusted-proxies}: proxies whose forwarding headers are believed. */
+  TRUSTED_PROXIES(
+      "trusted-proxies",
+      "IP addresses or CIDR ranges whose Forwarded / X-Forwarded-* headers are believed when"
+          + " computing the redirect URI",
+      "none"),
+  /** {@code config-file}: a properties file read instead of the classpath one. */
+  CONFIG_FILE(
+      "config-file",
+      "path of a properties file to read instead of portcullis.properties on the classpath",
+      "portcullis.properties on the classpath");
+
+  private static final Map<String, ConfigKey> BY_KEY =
+      Stream.of(values())
+          .collect(Collectors.toUnmodifiableMap(ConfigKey::key, Function.identity()));
+
+  private final String key;
+  private final String description;
+  private final String defaultText;
+  private final boolean secret;
+
+  ConfigKey(String key, String description, String defaultText) {
+    this(key, description, defaultText, false);
+  }
+
+  ConfigKey(String key, String description, String defaultText, boolean secret) {
+    this.key = key;
+    this.description = description;
+    this.defaultText = defaultText;
+    this.secret = secret;
+  }
+
+  /** Returns the key as written in init-params and properties files, e.g. {@code client-id}. */
+  public String key() {
+    return key;
+  }
+
+  /** Returns the environment variable that sets this key, e.g. {@code PORTCULLIS_CLIENT_ID}. */
+  public String envName() {
+    return "PORTCULLIS_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+  }
+
+  /** Returns the system property that sets this key, e.g. {@code portcullis.client-id}. */
+  public String systemProperty() {
+    return "portcullis." + key;
+  }
+
+  /** Returns, for documentation, what applies when the key is not set. */
+  public String defaultText() {
+    return defaultText;
+  }
+
+  /** Returns a one-line description of the key for documentation and messages. */
+  public String description() {
+    return description;
+  }
+
+  /** Returns true when the value must never appear in logs, messages or {@code toString()}. */
+  public boolean secret() {
+    return secret;
+  }
+
+  /** Returns the constant whose {@link #key()} is exactly {@code key}, if any. */
+  public static Optional<ConfigKey> byKey(String key) {
+    Objects.requireNonNull(key, "key");
+    return Optional.ofNullable(BY_KEY.get(key));
+  }
+
+  /** Tells a user every way to set this key, for "missing" messages. */
+  String howToSet() {
+    return "set init-param \""
+        + key
+        + "\", "
+        + key
+        + " in portcullis.properties, -D"
+        + systemProperty()
+        + " or environment variable "
+        + envName();
+  }
+}

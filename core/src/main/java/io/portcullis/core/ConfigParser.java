@@ -1,0 +1,684 @@
+package io.portcullis.core;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns layered {@link ConfigSource}s into the typed values of a {@link PortcullisConfig},
+ * collecting every problem before failing once. Each problem line names the key, the source and raw
+ * name the value came from, the value (never a secret one) and what is expected.
+ */
+final class ConfigParser {
+
+  static final List<String> PROTECTED_AUTHORIZATION_PARAMS =
+      List.of(
+          "response_type",
+          "client_id",
+          "redirect_uri",
+          "scope",
+          "state",
+          "nonce",
+          "code_challenge",
+          "code_challenge_method",
+          "response_mode");
+
+  private static final String LOOPBACK_HOSTS = "localhost, 127.0.0.0/8 and [::1]";
+
+  /** A raw value as found, and where: the last source that set the key wins. */
+  record Setting(ConfigKey key, String value, ConfigSource source, String rawName) {
+
+    String origin() {
+      return "from " + source.name() + " \"" + rawName + "\"";
+    }
+
+    String shown() {
+      return key.secret() ? "(value hidden)" : quote(value);
+    }
+
+    /** Never shows a secret value, unlike the generated record {@code toString()}. */
+    @Override
+    public String toString() {
+      return key.key() + " = " + shown() + " (" + origin() + ")";
+    }
+  }
+
+  private enum UriKind {
+    ISSUER,
+    PROVIDER_ENDPOINT,
+    APPLICATION_BASE,
+    APPLICATION_REDIRECT
+  }
+
+  private final List<String> problems = new ArrayList<>();
+  private final Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
+
+  Optional<URI> issuer = Optional.empty();
+  Optional<URI> authorizationEndpoint = Optional.empty();
+  Optional<URI> tokenEndpoint = Optional.empty();
+  Optional<URI> jwksUri = Optional.empty();
+  Optional<URI> userinfoEndpoint = Optional.empty();
+  Optional<URI> endSessionEndpoint = Optional.empty();
+  String clientId = "";
+  Optional<String> clientSecret = Optional.empty();
+  ClientAuth clientAuth = ClientAuth.NONE;
+  List<String> scopes = List.of("openid", "profile");
+  String redirectPath = "/oauth2/callback";
+  String logoutPath = "/logout";
+  Optional<String> postLogoutRedirectUri = Optional.empty();
+  AccessRules rules = AccessRules.defaults();
+  Duration refreshBefore = Duration.ofSeconds(60);
+  Optional<URI> baseUrl = Optional.empty();
+  Map<String, String> authorizationParams = Map.of();
+  Optional<String> principalClaim = Optional.empty();
+  Optional<String> rolesClaim = Optional.empty();
+  Duration httpTimeout = Duration.ofSeconds(5);
+  ResponseMode responseMode = ResponseMode.QUERY;
+  Optional<byte[]> stateKey = Optional.empty();
+  boolean scopeStepUp = true;
+  List<String> trustedProxies = List.of();
+  List<IpRange> trustedProxyRanges = List.of();
+  Optional<String> configFile = Optional.empty();
+
+  ConfigParser(List<ConfigSource> lowestToHighest) {
+    for (ConfigSource source : lowestToHighest) {
+      collect(source);
+    }
+    parseProvider();
+    parseClient();
+    parseScopes();
+    parsePaths();
+    parseRules();
+    refreshBefore = seconds(ConfigKey.REFRESH_BEFORE, 0, Integer.MAX_VALUE).orElse(refreshBefore);
+    httpTimeout = seconds(ConfigKey.HTTP_TIMEOUT, 1, 300).orElse(httpTimeout);
+    baseUrl = uri(ConfigKey.BASE_URL, UriKind.APPLICATION_BASE);
+    parseAuthorizationParams();
+    parseClaims();
+    parseResponseMode();
+    parseStateKey();
+    parseScopeStepUp();
+    parseTrustedProxies();
+    configFile = text(ConfigKey.CONFIG_FILE);
+  }
+
+  List<String> problems() {
+    return problems;
+  }
+
+  private void collect(ConfigSource source) {
+    source
+        .entries()
+        .forEach(
+            (rawName, value) -> {
+              Optional<ConfigKey> key = source.keyOf(rawName);
+              if (key.isPresent()) {
+                settings.put(key.get(), new Setting(key.get(), value.strip(), source, rawName));
+              } else {
+                problems.add(
+                    "unknown key "
+                        + quote(rawName)
+                        + " in "
+                        + source.name()
+                        + suggestion(source, rawName)
+                            .map(s -> "; did you mean " + quote(s) + "?")
+                            .orElse(""));
+              }
+            });
+  }
+
+  private static Optional<String> suggestion(ConfigSource source, String rawName) {
+    String lower = rawName.toLowerCase(Locale.ROOT);
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (ConfigKey key : ConfigKey.values()) {
+      String candidate = source.rawNameOf(key);
+      int distance = editDistance(lower, candidate.toLowerCase(Locale.ROOT));
+      int allowed = Math.max(1, Math.min(3, key.key().length() / 4));
+      if (distance <= allowed && distance < bestDistance) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /** Levenshtein distance: insertions, deletions and substitutions. */
+  static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  // ---- provider -------------------------------------------------------------------------------
+
+  private void parseProvider() {
+    issuer = uri(ConfigKey.ISSUER, UriKind.ISSUER);
+    authorizationEndpoint = uri(ConfigKey.AUTHORIZATION_ENDPOINT, UriKind.PROVIDER_ENDPOINT);
+    tokenEndpoint = uri(ConfigKey.TOKEN_ENDPOINT, UriKind.PROVIDER_ENDPOINT);
+    jwksUri = uri(ConfigKey.JWKS_URI, UriKind.PROVIDER_ENDPOINT);
+    userinfoEndpoint = uri(ConfigKey.USERINFO_ENDPOINT, UriKind.PROVIDER_ENDPOINT);
+    endSessionEndpoint = uri(ConfigKey.END_SESSION_ENDPOINT, UriKind.PROVIDER_ENDPOINT);
+    if (isSet(ConfigKey.ISSUER)) {
+      return;
+    }
+    List<String> missing = new ArrayList<>();
+    for (ConfigKey key :
+        List.of(ConfigKey.AUTHORIZATION_ENDPOINT, ConfigKey.TOKEN_ENDPOINT, ConfigKey.JWKS_URI)) {
+      if (!isSet(key)) {
+        missing.add(key.key());
+      }
+    }
+    if (isSet(ConfigKey.AUTHORIZATION_ENDPOINT) && isSet(ConfigKey.TOKEN_ENDPOINT)) {
+      if (!missing.isEmpty()) {
+        missing(
+            ConfigKey.JWKS_URI,
+            "is required when issuer is not set, because ID tokens must be verified without"
+                + " discovery");
+      }
+    } else {
+      missing(
+          ConfigKey.ISSUER,
+          "is required unless authorization-endpoint, token-endpoint and jwks-uri are given"
+              + " (missing: "
+              + String.join(", ", missing)
+              + ")");
+    }
+  }
+
+  private Optional<URI> uri(ConfigKey key, UriKind kind) {
+    Optional<Setting> found = setting(key);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Setting s = found.get();
+    URI uri;
+    try {
+      uri = new URI(s.value());
+    } catch (URISyntaxException e) {
+      invalid(s, "is not a valid URI (" + e.getReason() + ")", expectedUrl(kind));
+      return Optional.empty();
+    }
+    if (uri.getRawUserInfo() != null) {
+      problems.add(
+          key.key()
+              + " ("
+              + s.origin()
+              + "): must not carry user info (value hidden); expected "
+              + expectedUrl(kind));
+      return Optional.empty();
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    String problem = null;
+    if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https"))) {
+      problem = "is not an absolute http or https URL";
+    } else if (uri.getHost() == null) {
+      problem = "has no valid host";
+    } else if (uri.getRawFragment() != null) {
+      problem = "must not have a fragment";
+    } else if ((kind == UriKind.ISSUER || kind == UriKind.APPLICATION_BASE)
+        && uri.getRawQuery() != null) {
+      problem = "must not have a query";
+    } else if ((kind == UriKind.ISSUER || kind == UriKind.PROVIDER_ENDPOINT)
+        && scheme.equals("http")
+        && !IpRange.isLoopback(uri.getHost())) {
+      problem = "uses plain http, which is allowed only on loopback hosts (" + LOOPBACK_HOSTS + ")";
+    }
+    if (problem != null) {
+      invalid(s, problem, expectedUrl(kind));
+      return Optional.empty();
+    }
+    return Optional.of(uri);
+  }
+
+  private static String expectedUrl(UriKind kind) {
+    switch (kind) {
+      case ISSUER:
+        return "the provider's issuer identifier, an https URL without query or fragment"
+            + " (OpenID Connect Core §1.2), e.g. https://idp.example.com/realms/app";
+      case PROVIDER_ENDPOINT:
+        return "an https URL of the provider without fragment (RFC 6749 §3.1); http only for "
+            + LOOPBACK_HOSTS;
+      case APPLICATION_BASE:
+        return "the application's public http or https URL without query or fragment,"
+            + " e.g. https://app.example.com/myapp";
+      default:
+        return "an absolute http or https URL without fragment, or a path starting with /";
+    }
+  }
+
+  // ---- client ---------------------------------------------------------------------------------
+
+  private void parseClient() {
+    Optional<String> id = text(ConfigKey.CLIENT_ID);
+    if (id.isPresent()) {
+      clientId = id.get();
+    } else {
+      missing(ConfigKey.CLIENT_ID, "is required");
+    }
+    clientSecret = text(ConfigKey.CLIENT_SECRET);
+    Optional<Setting> auth = setting(ConfigKey.CLIENT_AUTH);
+    if (auth.isEmpty()) {
+      clientAuth = clientSecret.isPresent() ? ClientAuth.CLIENT_SECRET_BASIC : ClientAuth.NONE;
+      return;
+    }
+    Setting s = auth.get();
+    String expected =
+        "one of client_secret_basic, client_secret_post, none (private_key_jwt is not supported"
+            + " yet)";
+    Optional<ClientAuth> parsed = ClientAuth.fromValue(s.value());
+    if (parsed.isEmpty()) {
+      invalid(s, "is not a client authentication method", expected);
+      return;
+    }
+    clientAuth = parsed.get();
+    switch (clientAuth) {
+      case PRIVATE_KEY_JWT:
+        problems.add(
+            prefix(s)
+                + "private_key_jwt is not supported yet; use client_secret_basic,"
+                + " client_secret_post or none");
+        break;
+      case CLIENT_SECRET_BASIC:
+      case CLIENT_SECRET_POST:
+        if (clientSecret.isEmpty()) {
+          invalid(
+              s,
+              clientAuth.value() + " needs client-secret, which is not set",
+              "client-secret to be set ("
+                  + ConfigKey.CLIENT_SECRET.howToSet()
+                  + "), or client-auth none for a public client");
+        }
+        break;
+      case NONE:
+        if (clientSecret.isPresent()) {
+          invalid(
+              s,
+              "client-secret is set but client-auth is none (client-secret "
+                  + settings.get(ConfigKey.CLIENT_SECRET).origin()
+                  + ")",
+              "client_secret_basic or client_secret_post with a secret, or no client-secret for"
+                  + " a public client");
+        }
+        break;
+    }
+  }
+
+  // ---- scopes ---------------------------------------------------------------------------------
+
+  private void parseScopes() {
+    Optional<Setting> found = setting(ConfigKey.SCOPES);
+    if (found.isEmpty()) {
+      return;
+    }
+    Setting s = found.get();
+    String expected =
+        "space-separated scope tokens (RFC 6749 §3.3) that include openid (OpenID Connect Core"
+            + " §3.1.2.1), e.g. \"openid profile email\"";
+    Set<String> tokens = new LinkedHashSet<>(List.of(s.value().split("\\s+")));
+    for (String token : tokens) {
+      if (!token.chars().allMatch(ConfigParser::isScopeChar)) {
+        invalid(
+            s, "scope " + quote(token) + " has characters RFC 6749 §3.3 does not allow", expected);
+        return;
+      }
+    }
+    if (!tokens.contains("openid")) {
+      invalid(s, "does not contain openid", expected);
+      return;
+    }
+    scopes = List.copyOf(tokens);
+  }
+
+  /** RFC 6749 §3.3: {@code scope-token = 1*( %x21 / %x23-5B / %x5D-7E )}. */
+  private static boolean isScopeChar(int c) {
+    return c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E);
+  }
+
+  // ---- paths ----------------------------------------------------------------------------------
+
+  private void parsePaths() {
+    Optional<String> redirect = path(ConfigKey.REDIRECT_PATH);
+    Optional<String> logout = path(ConfigKey.LOGOUT_PATH);
+    redirectPath = redirect.orElse(redirectPath);
+    logoutPath = logout.orElse(logoutPath);
+    if ((redirect.isPresent() || logout.isPresent()) && redirectPath.equals(logoutPath)) {
+      Setting s =
+          setting(ConfigKey.LOGOUT_PATH)
+              .orElseGet(() -> setting(ConfigKey.REDIRECT_PATH).orElseThrow());
+      invalid(
+          s,
+          "is the same path as "
+              + (s.key() == ConfigKey.LOGOUT_PATH ? "redirect-path" : "logout-path"),
+          "redirect-path and logout-path to differ");
+    }
+    Optional<Setting> found = setting(ConfigKey.POST_LOGOUT_REDIRECT_URI);
+    if (found.isPresent()) {
+      String value = found.get().value();
+      if (value.startsWith("/") && !value.startsWith("//")) {
+        if (isCleanPath(value, false)) {
+          postLogoutRedirectUri = Optional.of(value);
+        } else {
+          invalid(found.get(), "is not a valid path", expectedUrl(UriKind.APPLICATION_REDIRECT));
+        }
+      } else {
+        postLogoutRedirectUri =
+            uri(ConfigKey.POST_LOGOUT_REDIRECT_URI, UriKind.APPLICATION_REDIRECT)
+                .map(URI::toString);
+      }
+    }
+  }
+
+  private Optional<String> path(ConfigKey key) {
+    Optional<Setting> found = setting(key);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Setting s = found.get();
+    if (!s.value().startsWith("/") || s.value().startsWith("//") || !isCleanPath(s.value(), true)) {
+      invalid(
+          s,
+          "is not a plain path inside the application",
+          "a path starting with a single /, without ?, # or whitespace, e.g. " + key.defaultText());
+      return Optional.empty();
+    }
+    return Optional.of(s.value());
+  }
+
+  private static boolean isCleanPath(String path, boolean refuseQueryAndFragment) {
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c <= ' ' || c == 0x7f || (refuseQueryAndFragment && (c == '?' || c == '#'))) {
+        return false;
+      }
+    }
+    try {
+      new URI(path);
+      return true;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
+  // ---- rules ----------------------------------------------------------------------------------
+
+  private void parseRules() {
+    Optional<Setting> found = setting(ConfigKey.RULES);
+    if (found.isEmpty()) {
+      return;
+    }
+    try {
+      rules = AccessRules.parse(found.get().value());
+    } catch (IllegalArgumentException e) {
+      problems.add(
+          "rules ("
+              + found.get().origin()
+              + "): "
+              + e.getMessage()
+              + "; expected one rule per line, [METHODS] PATTERN ACCESS, e.g. \"/admin/** admin\"");
+    }
+  }
+
+  // ---- numbers --------------------------------------------------------------------------------
+
+  private Optional<Duration> seconds(ConfigKey key, long min, long max) {
+    Optional<Setting> found = setting(key);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Setting s = found.get();
+    String expected =
+        "a whole number of seconds "
+            + (max == Integer.MAX_VALUE ? "of at least " + min : "from " + min + " to " + max)
+            + ", e.g. "
+            + key.defaultText();
+    String value = s.value();
+    if (value.isEmpty()
+        || value.length() > 10
+        || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      invalid(s, "is not a whole number of seconds", expected);
+      return Optional.empty();
+    }
+    long seconds = Long.parseLong(value);
+    if (seconds < min || seconds > max) {
+      invalid(s, "is out of range", expected);
+      return Optional.empty();
+    }
+    return Optional.of(Duration.ofSeconds(seconds));
+  }
+
+  // ---- authorization params -------------------------------------------------------------------
+
+  private void parseAuthorizationParams() {
+    Optional<Setting> found = setting(ConfigKey.AUTHORIZATION_PARAMS);
+    if (found.isEmpty()) {
+      return;
+    }
+    Setting s = found.get();
+    String expected =
+        "name=value pairs separated by &, URL-encoded, e.g. \"prompt=consent&audience=api\"";
+    Map<String, String> params = new LinkedHashMap<>();
+    for (String pair : s.value().split("&", -1)) {
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        invalid(s, "pair " + quote(pair) + " has no name=value form", expected);
+        return;
+      }
+      String name;
+      String value;
+      try {
+        name = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).strip();
+        value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        invalid(s, "pair " + quote(pair) + " is not URL-encoded correctly", expected);
+        return;
+      }
+      if (name.isEmpty()) {
+        invalid(s, "pair " + quote(pair) + " has an empty name", expected);
+        return;
+      }
+      if (PROTECTED_AUTHORIZATION_PARAMS.contains(name.toLowerCase(Locale.ROOT))) {
+        invalid(
+            s,
+            "parameter "
+                + quote(name)
+                + " is set by Portcullis and cannot be overridden"
+                + hintFor(name.toLowerCase(Locale.ROOT)),
+            "parameters other than " + String.join(", ", PROTECTED_AUTHORIZATION_PARAMS));
+        return;
+      }
+      if (params.put(name, value) != null) {
+        invalid(s, "parameter " + quote(name) + " is given twice", expected);
+        return;
+      }
+    }
+    authorizationParams = Collections.unmodifiableMap(params);
+  }
+
+  private static String hintFor(String param) {
+    switch (param) {
+      case "scope":
+        return " (use scopes)";
+      case "response_mode":
+        return " (use response-mode)";
+      case "redirect_uri":
+        return " (use redirect-path and base-url)";
+      case "client_id":
+        return " (use client-id)";
+      default:
+        return "";
+    }
+  }
+
+  // ---- claims, modes, keys, flags, proxies -----------------------------------------------------
+
+  private void parseClaims() {
+    principalClaim = text(ConfigKey.PRINCIPAL_CLAIM);
+    Optional<Setting> roles = setting(ConfigKey.ROLES_CLAIM);
+    if (roles.isPresent()) {
+      String value = roles.get().value();
+      if (value.startsWith(".") || value.endsWith(".") || value.contains("..")) {
+        invalid(
+            roles.get(),
+            "has an empty segment",
+            "a claim name or a dotted path to a claim, e.g. realm_access.roles");
+      } else {
+        rolesClaim = Optional.of(value);
+      }
+    }
+  }
+
+  private void parseResponseMode() {
+    setting(ConfigKey.RESPONSE_MODE)
+        .ifPresent(
+            s -> {
+              Optional<ResponseMode> mode = ResponseMode.fromValue(s.value());
+              if (mode.isPresent()) {
+                responseMode = mode.get();
+              } else {
+                invalid(s, "is not a response mode", "query or form_post");
+              }
+            });
+  }
+
+  private void parseStateKey() {
+    Optional<Setting> found = setting(ConfigKey.STATE_KEY);
+    if (found.isEmpty()) {
+      return;
+    }
+    Setting s = found.get();
+    String expected =
+        "base64 (standard or URL-safe) of exactly 32 random bytes, e.g. from"
+            + " \"openssl rand -base64 32\"";
+    String value = s.value();
+    byte[] key;
+    try {
+      key =
+          (value.indexOf('-') >= 0 || value.indexOf('_') >= 0
+                  ? Base64.getUrlDecoder()
+                  : Base64.getDecoder())
+              .decode(value);
+    } catch (IllegalArgumentException e) {
+      invalid(s, "is not valid base64", expected);
+      return;
+    }
+    if (key.length != 32) {
+      invalid(s, "decodes to " + key.length + " bytes, not 32", expected);
+      return;
+    }
+    stateKey = Optional.of(key);
+  }
+
+  private void parseScopeStepUp() {
+    setting(ConfigKey.SCOPE_STEP_UP)
+        .ifPresent(
+            s -> {
+              if (s.value().equalsIgnoreCase("true")) {
+                scopeStepUp = true;
+              } else if (s.value().equalsIgnoreCase("false")) {
+                scopeStepUp = false;
+              } else {
+                invalid(s, "is not a boolean", "true or false");
+              }
+            });
+  }
+
+  private void parseTrustedProxies() {
+    Optional<Setting> found = setting(ConfigKey.TRUSTED_PROXIES);
+    if (found.isEmpty()) {
+      return;
+    }
+    List<String> entries = new ArrayList<>();
+    List<IpRange> ranges = new ArrayList<>();
+    for (String entry : found.get().value().split("[,\\s]+")) {
+      if (entry.isEmpty()) {
+        continue;
+      }
+      try {
+        ranges.add(IpRange.parse(entry));
+        entries.add(entry);
+      } catch (IllegalArgumentException e) {
+        invalid(
+            found.get(),
+            "entry " + quote(entry) + ": " + e.getMessage(),
+            "IP addresses or CIDR ranges separated by commas or spaces, e.g. \"10.0.0.0/8,"
+                + " 2001:db8::/32, 192.168.1.10\" (host names are not resolved)");
+      }
+    }
+    trustedProxies = List.copyOf(entries);
+    trustedProxyRanges = List.copyOf(ranges);
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  /** The winning setting of {@code key} when it has a non-empty value. */
+  private Optional<Setting> setting(ConfigKey key) {
+    Setting s = settings.get(key);
+    return s == null || s.value().isEmpty() ? Optional.empty() : Optional.of(s);
+  }
+
+  private Optional<String> text(ConfigKey key) {
+    return setting(key).map(Setting::value);
+  }
+
+  private boolean isSet(ConfigKey key) {
+    return setting(key).isPresent();
+  }
+
+  private void invalid(Setting s, String problem, String expected) {
+    problems.add(prefix(s) + problem + "; expected " + expected);
+  }
+
+  private static String prefix(Setting s) {
+    return s + ": ";
+  }
+
+  private void missing(ConfigKey key, String why) {
+    Setting empty = settings.get(key);
+    String state = empty == null ? "is not set" : "is empty (" + empty.origin() + ")";
+    problems.add(key.key() + " " + state + ", but it " + why + "; " + key.howToSet());
+  }
+
+  /** Quotes a non-secret value for a message, escaping control characters. */
+  static String quote(String value) {
+    StringBuilder out = new StringBuilder("\"");
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\n') {
+        out.append("\\n");
+      } else if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < ' ' || c == 0x7f) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('"').toString();
+  }
+}

@@ -1,0 +1,77 @@
+package io.portcullis.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class ConfigKeyTest {
+
+  @Test
+  void envNameWhenKeyHasDashesThenUpperCaseWithUnderscores() {
+    assertThat(ConfigKey.CLIENT_ID.envName()).isEqualTo("PORTCULLIS_CLIENT_ID");
+    assertThat(ConfigKey.POST_LOGOUT_REDIRECT_URI.envName())
+        .isEqualTo("PORTCULLIS_POST_LOGOUT_REDIRECT_URI");
+    assertThat(ConfigKey.ISSUER.envName()).isEqualTo("PORTCULLIS_ISSUER");
+  }
+
+  @Test
+  void systemPropertyWhenAnyKeyThenPortcullisPrefixedKey() {
+    assertThat(ConfigKey.CLIENT_ID.systemProperty()).isEqualTo("portcullis.client-id");
+    assertThat(ConfigKey.CONFIG_FILE.systemProperty()).isEqualTo("portcullis.config-file");
+  }
+
+  @Test
+  void byKeyWhenEveryConstantThenRoundTrips() {
+    for (ConfigKey key : ConfigKey.values()) {
+      assertThat(ConfigKey.byKey(key.key())).contains(key);
+      assertThat(key.key()).matches("[a-z]+(-[a-z]+)*");
+      assertThat(key.description()).isNotBlank().doesNotContain("\n");
+      assertThat(key.defaultText()).isNotBlank();
+    }
+  }
+
+  @Test
+  void byKeyWhenMisspelledOrOtherSpellingThenEmpty() {
+    assertThat(ConfigKey.byKey("client_id")).isEmpty();
+    assertThat(ConfigKey.byKey("CLIENT-ID")).isEmpty();
+    assertThat(ConfigKey.byKey("portcullis.client-id")).isEmpty();
+  }
+
+  @Test
+  void secretWhenClientSecretOrStateKeyThenTrueElseFalse() {
+    assertThat(Arrays.stream(ConfigKey.values()).filter(ConfigKey::secret))
+        .containsExactlyInAnyOrder(ConfigKey.CLIENT_SECRET, ConfigKey.STATE_KEY);
+  }
+
+  @Test
+  void keysWhenComparedToSpecTableThenAllPresent() {
+    assertThat(Arrays.stream(ConfigKey.values()).map(ConfigKey::key))
+        .containsExactly(
+            "issuer",
+            "authorization-endpoint",
+            "token-endpoint",
+            "jwks-uri",
+            "userinfo-endpoint",
+            "end-session-endpoint",
+            "client-id",
+            "client-secret",
+            "client-auth",
+            "scopes",
+            "redirect-path",
+            "logout-path",
+            "post-logout-redirect-uri",
+            "rules",
+            "refresh-before",
+            "base-url",
+            "authorization-params",
+            "principal-claim",
+            "roles-claim",
+            "http-timeout",
+            "response-mode",
+            "state-key",
+            "scope-step-up",
+            "trusted-proxies",
+            "config-file");
+  }
+}

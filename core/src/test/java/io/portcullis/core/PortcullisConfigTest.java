@@ -1,0 +1,729 @@
+package io.portcullis.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class PortcullisConfigTest {
+
+  private static final String SECRET = "s3cr3t-Zebra-Quokka-9931";
+  private static final byte[] KEY_BYTES = new byte[32];
+
+  static {
+    for (int i = 0; i < KEY_BYTES.length; i++) {
+      KEY_BYTES[i] = (byte) (i * 7 + 250);
+    }
+  }
+
+  /** A valid configuration with {@code keyValues} added or replaced. */
+  private static PortcullisConfig config(String... keyValues) {
+    return PortcullisConfig.of(map(keyValues));
+  }
+
+  private static Map<String, String> map(String... keyValues) {
+    Map<String, String> map = new LinkedHashMap<>();
+    map.put("issuer", "https://idp.example.com/realms/app");
+    map.put("client-id", "app");
+    for (int i = 0; i < keyValues.length; i += 2) {
+      if (keyValues[i + 1] == null) {
+        map.remove(keyValues[i]);
+      } else {
+        map.put(keyValues[i], keyValues[i + 1]);
+      }
+    }
+    return map;
+  }
+
+  private static List<String> problems(String... keyValues) {
+    return problemsOf(() -> PortcullisConfig.of(map(keyValues)));
+  }
+
+  private static List<String> problemsOf(Runnable action) {
+    InvalidConfigurationException e =
+        catchThrowableOfType(InvalidConfigurationException.class, action::run);
+    assertThat(e).as("InvalidConfigurationException").isNotNull();
+    return e.problems();
+  }
+
+  // ---- defaults -------------------------------------------------------------------------------
+
+  @Test
+  void ofWhenOnlyRequiredKeysThenSpecDefaults() {
+    PortcullisConfig config = config();
+    assertThat(config.issuer()).contains(URI.create("https://idp.example.com/realms/app"));
+    assertThat(config.authorizationEndpoint()).isEmpty();
+    assertThat(config.tokenEndpoint()).isEmpty();
+    assertThat(config.jwksUri()).isEmpty();
+    assertThat(config.userinfoEndpoint()).isEmpty();
+    assertThat(config.endSessionEndpoint()).isEmpty();
+    assertThat(config.clientId()).isEqualTo("app");
+    assertThat(config.clientSecret()).isEmpty();
+    assertThat(config.clientAuth()).isEqualTo(ClientAuth.NONE);
+    assertThat(config.scopes()).containsExactly("openid", "profile");
+    assertThat(config.redirectPath()).isEqualTo("/oauth2/callback");
+    assertThat(config.logoutPath()).isEqualTo("/logout");
+    assertThat(config.postLogoutRedirectUri()).isEmpty();
+    assertThat(config.rules().toString()).isEqualTo("/** authenticated");
+    assertThat(config.refreshBefore()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.baseUrl()).isEmpty();
+    assertThat(config.authorizationParams()).isEmpty();
+    assertThat(config.principalClaim()).isEmpty();
+    assertThat(config.rolesClaim()).isEmpty();
+    assertThat(config.httpTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.responseMode()).isEqualTo(ResponseMode.QUERY);
+    assertThat(config.stateKey()).isEmpty();
+    assertThat(config.scopeStepUp()).isTrue();
+    assertThat(config.trustedProxies()).isEmpty();
+    assertThat(config.isTrustedProxy("127.0.0.1")).isFalse();
+  }
+
+  @Test
+  void fromWhenValuesHaveSurroundingWhitespaceThenTrimmed() {
+    assertThat(config("client-id", "  app \n").clientId()).isEqualTo("app");
+  }
+
+  // ---- precedence -----------------------------------------------------------------------------
+
+  @Test
+  void fromWhenKeySetInEveryLayerThenHighestPrecedenceWins() {
+    ConfigSource initParams =
+        ConfigSource.of(
+            "init-param",
+            Map.of(
+                "issuer", "https://idp.example.com",
+                "client-id", "from-init",
+                "scopes", "openid a",
+                "http-timeout", "1",
+                "refresh-before", "1"));
+    Properties file = new Properties();
+    file.setProperty("client-id", "from-file");
+    file.setProperty("scopes", "openid b");
+    file.setProperty("http-timeout", "2");
+    Properties system = new Properties();
+    system.setProperty("portcullis.client-id", "from-system");
+    system.setProperty("portcullis.scopes", "openid c");
+    Map<String, String> env = Map.of("PORTCULLIS_CLIENT_ID", "from-env");
+
+    PortcullisConfig config =
+        PortcullisConfig.from(
+            initParams,
+            ConfigSource.properties("portcullis.properties (classpath)", file),
+            ConfigSource.systemProperties(system),
+            ConfigSource.environment(env));
+
+    assertThat(config.clientId()).isEqualTo("from-env");
+    assertThat(config.scopes()).containsExactly("openid", "c");
+    assertThat(config.httpTimeout()).hasSeconds(2);
+    assertThat(config.refreshBefore()).hasSeconds(1);
+  }
+
+  @Test
+  void fromWhenLaterSourceSetsEmptyValueThenEarlierValueCleared() {
+    PortcullisConfig config =
+        PortcullisConfig.from(
+            ConfigSource.of("init-param", map("client-secret", SECRET)),
+            ConfigSource.environment(Map.of("PORTCULLIS_CLIENT_SECRET", "")));
+    assertThat(config.clientSecret()).isEmpty();
+    assertThat(config.clientAuth()).isEqualTo(ClientAuth.NONE);
+  }
+
+  @Test
+  void fromWhenRequiredKeyClearedByLaterSourceThenSaysWhereItIsEmpty() {
+    List<String> problems =
+        problemsOf(
+            () ->
+                PortcullisConfig.from(
+                    ConfigSource.of("init-param", map()),
+                    ConfigSource.environment(Map.of("PORTCULLIS_CLIENT_ID", " "))));
+    assertThat(problems)
+        .singleElement(STRING)
+        .startsWith(
+            "client-id is empty (from environment variable \"PORTCULLIS_CLIENT_ID\"), but it is"
+                + " required;");
+  }
+
+  @Test
+  void fromWhenNullSourceThenNullPointerException() {
+    assertThatThrownBy(() -> PortcullisConfig.from((ConfigSource) null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> PortcullisConfig.from((ConfigSource[]) null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> PortcullisConfig.of(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  // ---- unknown keys ---------------------------------------------------------------------------
+
+  @Test
+  void fromWhenUnknownKeysInEverySourceThenEachReportedWithSourceAndSuggestion() {
+    Properties system = new Properties();
+    system.setProperty("portcullis.foo", "x");
+    system.setProperty("portcullis.client_id", "x");
+    List<String> problems =
+        problemsOf(
+            () ->
+                PortcullisConfig.from(
+                    ConfigSource.of("init-param", map("client_id", "app")),
+                    ConfigSource.systemProperties(system),
+                    ConfigSource.environment(
+                        Map.of("PORTCULLIS_FOO", "x", "PORTCULLIS_SCOPE", "openid"))));
+    assertThat(problems)
+        .containsExactly(
+            "unknown key \"client_id\" in init-param; did you mean \"client-id\"?",
+            "unknown key \"portcullis.client_id\" in system property; did you mean"
+                + " \"portcullis.client-id\"?",
+            "unknown key \"portcullis.foo\" in system property",
+            "unknown key \"PORTCULLIS_FOO\" in environment variable",
+            "unknown key \"PORTCULLIS_SCOPE\" in environment variable; did you mean"
+                + " \"PORTCULLIS_SCOPES\"?");
+  }
+
+  @Test
+  void fromWhenUnknownKeyHasSecretLookingValueThenValueNotShown() {
+    List<String> problems = problems("client-secrte", SECRET);
+    assertThat(problems)
+        .containsExactly("unknown key \"client-secrte\" in map; did you mean \"client-secret\"?");
+  }
+
+  // ---- required -------------------------------------------------------------------------------
+
+  @Test
+  void fromWhenNothingSetThenClientIdAndIssuerMissingWithHowToSetThem() {
+    List<String> problems = problemsOf(() -> PortcullisConfig.of(Map.of()));
+    assertThat(problems).hasSize(2);
+    assertThat(problems.get(0))
+        .startsWith(
+            "issuer is not set, but it is required unless authorization-endpoint, token-endpoint")
+        .contains("init-param \"issuer\"", "-Dportcullis.issuer", "PORTCULLIS_ISSUER");
+    assertThat(problems.get(1))
+        .isEqualTo(
+            "client-id is not set, but it is required; set init-param \"client-id\", client-id in"
+                + " portcullis.properties, -Dportcullis.client-id or environment variable"
+                + " PORTCULLIS_CLIENT_ID");
+  }
+
+  @Test
+  void fromWhenEndpointsGivenWithoutIssuerThenAccepted() {
+    PortcullisConfig config =
+        config(
+            "issuer", null,
+            "authorization-endpoint", "https://as.example.com/authorize",
+            "token-endpoint", "https://as.example.com/token",
+            "jwks-uri", "https://as.example.com/jwks",
+            "userinfo-endpoint", "https://as.example.com/userinfo",
+            "end-session-endpoint", "https://as.example.com/logout?x=1");
+    assertThat(config.issuer()).isEmpty();
+    assertThat(config.authorizationEndpoint())
+        .contains(URI.create("https://as.example.com/authorize"));
+    assertThat(config.tokenEndpoint()).contains(URI.create("https://as.example.com/token"));
+    assertThat(config.jwksUri()).contains(URI.create("https://as.example.com/jwks"));
+    assertThat(config.userinfoEndpoint()).contains(URI.create("https://as.example.com/userinfo"));
+    assertThat(config.endSessionEndpoint())
+        .contains(URI.create("https://as.example.com/logout?x=1"));
+  }
+
+  @Test
+  void fromWhenEndpointsWithoutIssuerAndJwksThenJwksUriRequired() {
+    assertThat(
+            problems(
+                "issuer", null,
+                "authorization-endpoint", "https://as.example.com/authorize",
+                "token-endpoint", "https://as.example.com/token"))
+        .singleElement(STRING)
+        .startsWith("jwks-uri is not set, but it is required when issuer is not set")
+        .contains("PORTCULLIS_JWKS_URI");
+  }
+
+  @Test
+  void fromWhenOnlyOneEndpointWithoutIssuerThenIssuerRequiredNamingWhatIsMissing() {
+    assertThat(problems("issuer", null, "token-endpoint", "https://as.example.com/token"))
+        .singleElement(STRING)
+        .startsWith("issuer is not set, but it is required unless")
+        .contains("(missing: authorization-endpoint, jwks-uri)");
+  }
+
+  // ---- URIs -----------------------------------------------------------------------------------
+
+  @Test
+  void fromWhenProviderUsesPlainHttpOnRemoteHostThenRefused() {
+    assertThat(problems("issuer", "http://idp.example"))
+        .singleElement(STRING)
+        .startsWith("issuer = \"http://idp.example\" (from map \"issuer\"): uses plain http")
+        .contains("loopback", "expected");
+    for (ConfigKey key :
+        List.of(
+            ConfigKey.AUTHORIZATION_ENDPOINT,
+            ConfigKey.TOKEN_ENDPOINT,
+            ConfigKey.JWKS_URI,
+            ConfigKey.USERINFO_ENDPOINT,
+            ConfigKey.END_SESSION_ENDPOINT)) {
+      assertThat(problems(key.key(), "http://idp.example/x"))
+          .singleElement(STRING)
+          .startsWith(key.key() + " = \"http://idp.example/x\"")
+          .contains("plain http");
+    }
+  }
+
+  @Test
+  void fromWhenProviderUsesPlainHttpOnLoopbackThenAccepted() {
+    for (String uri :
+        List.of(
+            "http://localhost:8080/x",
+            "http://127.0.0.1",
+            "http://127.1.2.3:9000/realms/a",
+            "http://[::1]:9")) {
+      assertThat(config("issuer", uri, "token-endpoint", uri).issuer()).contains(URI.create(uri));
+    }
+  }
+
+  @Test
+  void fromWhenUrisMalformedThenEachSaysWhy() {
+    assertThat(problems("issuer", "idp.example.com"))
+        .singleElement(STRING)
+        .contains("not an absolute http or https URL");
+    assertThat(problems("issuer", "ftp://idp.example.com"))
+        .singleElement(STRING)
+        .contains("not an absolute http or https URL");
+    assertThat(problems("issuer", "https://idp example.com"))
+        .singleElement(STRING)
+        .contains("not a valid URI");
+    assertThat(problems("issuer", "https:///path"))
+        .singleElement(STRING)
+        .contains("has no valid host");
+    assertThat(problems("issuer", "https://idp.example.com?x=1"))
+        .singleElement(STRING)
+        .contains("must not have a query");
+    assertThat(problems("token-endpoint", "https://idp.example.com/t#frag"))
+        .singleElement(STRING)
+        .contains("must not have a fragment");
+  }
+
+  @Test
+  void fromWhenUriCarriesUserInfoThenRefusedWithoutShowingIt() {
+    List<String> problems = problems("token-endpoint", "https://me:" + SECRET + "@idp.example");
+    assertThat(problems)
+        .singleElement(STRING)
+        .contains("token-endpoint", "user info")
+        .doesNotContain(SECRET);
+  }
+
+  @Test
+  void fromWhenBaseUrlPlainHttpOnRemoteHostThenAccepted() {
+    assertThat(config("base-url", "http://app.example.com/myapp").baseUrl())
+        .contains(URI.create("http://app.example.com/myapp"));
+    assertThat(problems("base-url", "/myapp"))
+        .singleElement(STRING)
+        .startsWith("base-url = \"/myapp\" (from map \"base-url\"): is not an absolute");
+  }
+
+  @Test
+  void fromWhenPostLogoutRedirectUriIsUrlOrPathThenAccepted() {
+    assertThat(config("post-logout-redirect-uri", "http://app.example/bye").postLogoutRedirectUri())
+        .contains("http://app.example/bye");
+    assertThat(config("post-logout-redirect-uri", "/bye?x=1").postLogoutRedirectUri())
+        .contains("/bye?x=1");
+    assertThat(problems("post-logout-redirect-uri", "//evil.example/"))
+        .singleElement(STRING)
+        .contains("post-logout-redirect-uri", "absolute http or https URL");
+    assertThat(problems("post-logout-redirect-uri", "bye"))
+        .singleElement(STRING)
+        .contains("post-logout-redirect-uri");
+    assertThat(problems("post-logout-redirect-uri", "/b y"))
+        .singleElement(STRING)
+        .contains("not a valid path");
+  }
+
+  // ---- client ---------------------------------------------------------------------------------
+
+  @Test
+  void fromWhenSecretSetWithoutClientAuthThenClientSecretBasic() {
+    PortcullisConfig config = config("client-secret", SECRET);
+    assertThat(config.clientSecret()).contains(SECRET);
+    assertThat(config.clientAuth()).isEqualTo(ClientAuth.CLIENT_SECRET_BASIC);
+    assertThat(config.clientAuth().value()).isEqualTo("client_secret_basic");
+  }
+
+  @Test
+  void fromWhenClientAuthGivenThenParsed() {
+    assertThat(config("client-secret", SECRET, "client-auth", "client_secret_post").clientAuth())
+        .isEqualTo(ClientAuth.CLIENT_SECRET_POST);
+    assertThat(config("client-secret", SECRET, "client-auth", "client_secret_basic").clientAuth())
+        .isEqualTo(ClientAuth.CLIENT_SECRET_BASIC);
+    assertThat(config("client-auth", "none").clientAuth()).isEqualTo(ClientAuth.NONE);
+  }
+
+  @Test
+  void fromWhenClientAuthNeedsSecretButNoneSetThenError() {
+    assertThat(problems("client-auth", "client_secret_post"))
+        .singleElement(STRING)
+        .startsWith(
+            "client-auth = \"client_secret_post\" (from map \"client-auth\"): client_secret_post"
+                + " needs client-secret, which is not set");
+    assertThat(problems("client-auth", "client_secret_basic")).hasSize(1);
+  }
+
+  @Test
+  void fromWhenClientAuthNoneWithSecretThenErrorWithoutSecret() {
+    List<String> problems = problems("client-auth", "none", "client-secret", SECRET);
+    assertThat(problems)
+        .singleElement(STRING)
+        .contains("client-secret is set but client-auth is none")
+        .doesNotContain(SECRET);
+  }
+
+  @Test
+  void fromWhenClientAuthPrivateKeyJwtThenNotSupportedYet() {
+    assertThat(problems("client-auth", "private_key_jwt"))
+        .singleElement(STRING)
+        .endsWith(
+            "private_key_jwt is not supported yet; use client_secret_basic, client_secret_post or"
+                + " none");
+  }
+
+  @Test
+  void fromWhenClientAuthUnknownThenListsAllowedValues() {
+    assertThat(problems("client-auth", "basic"))
+        .singleElement(STRING)
+        .startsWith("client-auth = \"basic\" (from map \"client-auth\")")
+        .contains("client_secret_basic, client_secret_post, none");
+  }
+
+  // ---- scopes ---------------------------------------------------------------------------------
+
+  @Test
+  void fromWhenScopesGivenThenOrderKeptAndDuplicatesDropped() {
+    PortcullisConfig config = config("scopes", " email  openid\tread:data email openid ");
+    assertThat(config.scopes()).containsExactly("email", "openid", "read:data");
+    assertThatThrownBy(() -> config.scopes().add("x"))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void fromWhenScopesLackOpenidThenError() {
+    assertThat(problems("scopes", "profile email"))
+        .singleElement(STRING)
+        .startsWith("scopes = \"profile email\" (from map \"scopes\"): does not contain openid")
+        .contains("OpenID Connect Core §3.1.2.1");
+  }
+
+  @Test
+  void fromWhenScopeHasForbiddenCharacterThenErrorNamingIt() {
+    assertThat(problems("scopes", "openid a\"b"))
+        .singleElement(STRING)
+        .contains("scope \"a\\\"b\"", "RFC 6749 §3.3");
+    assertThat(problems("scopes", "openid caf\u00e9")).hasSize(1);
+    assertThat(problems("scopes", "openid a\\b")).hasSize(1);
+  }
+
+  // ---- paths ----------------------------------------------------------------------------------
+
+  @Test
+  void fromWhenPathsGivenThenUsed() {
+    PortcullisConfig config = config("redirect-path", "/login/cb", "logout-path", "/bye");
+    assertThat(config.redirectPath()).isEqualTo("/login/cb");
+    assertThat(config.logoutPath()).isEqualTo("/bye");
+  }
+
+  @Test
+  void fromWhenPathsMalformedThenErrorEach() {
+    assertThat(problems("redirect-path", "callback", "logout-path", "/bye?x"))
+        .hasSize(2)
+        .anySatisfy(p -> assertThat(p).startsWith("redirect-path = \"callback\""))
+        .anySatisfy(p -> assertThat(p).startsWith("logout-path = \"/bye?x\""));
+    assertThat(problems("redirect-path", "/cb#x")).hasSize(1);
+    assertThat(problems("redirect-path", "//cb")).hasSize(1);
+    assertThat(problems("redirect-path", "/c b")).hasSize(1);
+  }
+
+  @Test
+  void fromWhenRedirectAndLogoutPathsEqualThenError() {
+    assertThat(problems("logout-path", "/oauth2/callback"))
+        .singleElement(STRING)
+        .startsWith("logout-path = \"/oauth2/callback\"")
+        .contains("same path as redirect-path");
+    assertThat(problems("redirect-path", "/logout"))
+        .singleElement(STRING)
+        .startsWith("redirect-path = \"/logout\"");
+  }
+
+  // ---- rules ----------------------------------------------------------------------------------
+
+  @Test
+  void fromWhenRulesGivenThenParsed() {
+    String rules = "# comment\n/static/** permit\n/** authenticated\n";
+    assertThat(config("rules", rules).rules().toString())
+        .isEqualTo(AccessRules.parse(rules).toString());
+  }
+
+  @Test
+  void fromWhenRulesInvalidThenParserMessageWrapped() {
+    assertThat(problems("rules", "/a permit\n/b"))
+        .singleElement(STRING)
+        .startsWith("rules (from map \"rules\"): line 2: ")
+        .contains("expected");
+  }
+
+  // ---- numbers --------------------------------------------------------------------------------
+
+  @Test
+  void fromWhenSecondsGivenThenDurations() {
+    PortcullisConfig config = config("refresh-before", "0", "http-timeout", "300");
+    assertThat(config.refreshBefore()).isEqualTo(Duration.ZERO);
+    assertThat(config.httpTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config("http-timeout", "1").httpTimeout()).hasSeconds(1);
+  }
+
+  @Test
+  void fromWhenSecondsMalformedOrOutOfRangeThenError() {
+    assertThat(problems("refresh-before", "-1"))
+        .singleElement(STRING)
+        .startsWith("refresh-before = \"-1\" (from map \"refresh-before\"): is not a whole number")
+        .contains("of at least 0");
+    assertThat(problems("refresh-before", "60s")).hasSize(1);
+    assertThat(problems("refresh-before", "99999999999999")).hasSize(1);
+    assertThat(problems("http-timeout", "0"))
+        .singleElement(STRING)
+        .contains("is out of range", "from 1 to 300");
+    assertThat(problems("http-timeout", "301")).hasSize(1);
+    assertThat(problems("http-timeout", "1.5")).hasSize(1);
+  }
+
+  // ---- authorization params -------------------------------------------------------------------
+
+  @Test
+  void fromWhenAuthorizationParamsGivenThenDecodedInOrder() {
+    PortcullisConfig config =
+        config(
+            "authorization-params", "prompt=consent&audience=https%3A%2F%2Fapi&acr_values=a+b&x=");
+    assertThat(config.authorizationParams())
+        .containsExactly(
+            Map.entry("prompt", "consent"),
+            Map.entry("audience", "https://api"),
+            Map.entry("acr_values", "a b"),
+            Map.entry("x", ""));
+    assertThatThrownBy(() -> config.authorizationParams().put("a", "b"))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void fromWhenAuthorizationParamsOverrideProtectedParamThenErrorNamingIt() {
+    for (String param : ConfigParser.PROTECTED_AUTHORIZATION_PARAMS) {
+      assertThat(problems("authorization-params", "prompt=login&" + param + "=x"))
+          .singleElement(STRING)
+          .contains("parameter \"" + param + "\" is set by Portcullis");
+    }
+    assertThat(problems("authorization-params", "scope=x"))
+        .singleElement(STRING)
+        .contains("(use scopes)");
+  }
+
+  @Test
+  void fromWhenAuthorizationParamsMalformedThenError() {
+    assertThat(problems("authorization-params", "=x"))
+        .singleElement(STRING)
+        .contains("pair \"=x\"");
+    assertThat(problems("authorization-params", "%20=x"))
+        .singleElement(STRING)
+        .contains("empty name");
+    assertThat(problems("authorization-params", "prompt")).hasSize(1);
+    assertThat(problems("authorization-params", "a=1&&b=2")).hasSize(1);
+    assertThat(problems("authorization-params", "a=%zz"))
+        .singleElement(STRING)
+        .contains("URL-encoded");
+    assertThat(problems("authorization-params", "a=1&a=2"))
+        .singleElement(STRING)
+        .contains("given twice");
+  }
+
+  // ---- claims, response mode, flags -----------------------------------------------------------
+
+  @Test
+  void fromWhenClaimsGivenThenExposed() {
+    PortcullisConfig config =
+        config("principal-claim", "email", "roles-claim", "realm_access.roles");
+    assertThat(config.principalClaim()).contains("email");
+    assertThat(config.rolesClaim()).contains("realm_access.roles");
+  }
+
+  @Test
+  void fromWhenRolesClaimHasEmptySegmentThenError() {
+    assertThat(problems("roles-claim", "realm_access..roles"))
+        .singleElement(STRING)
+        .startsWith("roles-claim = \"realm_access..roles\"");
+    assertThat(problems("roles-claim", ".roles")).hasSize(1);
+  }
+
+  @Test
+  void fromWhenResponseModeGivenThenParsed() {
+    assertThat(config("response-mode", "form_post").responseMode())
+        .isEqualTo(ResponseMode.FORM_POST);
+    assertThat(config("response-mode", "query").responseMode()).isEqualTo(ResponseMode.QUERY);
+    assertThat(ResponseMode.FORM_POST.value()).isEqualTo("form_post");
+    assertThat(problems("response-mode", "fragment"))
+        .singleElement(STRING)
+        .startsWith("response-mode = \"fragment\"")
+        .endsWith("expected query or form_post");
+  }
+
+  @Test
+  void fromWhenScopeStepUpGivenThenCaseInsensitiveBoolean() {
+    assertThat(config("scope-step-up", "FALSE").scopeStepUp()).isFalse();
+    assertThat(config("scope-step-up", "True").scopeStepUp()).isTrue();
+    assertThat(problems("scope-step-up", "yes"))
+        .singleElement(STRING)
+        .endsWith("expected true or false");
+  }
+
+  // ---- state key ------------------------------------------------------------------------------
+
+  @Test
+  void fromWhenStateKeyStandardOrUrlSafeBase64ThenDecoded() {
+    String standard = Base64.getEncoder().encodeToString(KEY_BYTES);
+    String urlSafe = Base64.getUrlEncoder().withoutPadding().encodeToString(KEY_BYTES);
+    assertThat(standard).containsAnyOf("+", "/");
+    assertThat(urlSafe).containsAnyOf("-", "_");
+    assertThat(config("state-key", standard).stateKey())
+        .hasValueSatisfying(k -> assertThat(k).isEqualTo(KEY_BYTES));
+    assertThat(config("state-key", urlSafe).stateKey())
+        .hasValueSatisfying(k -> assertThat(k).isEqualTo(KEY_BYTES));
+  }
+
+  @Test
+  void stateKeyWhenCallerChangesCopyThenConfigUnchanged() {
+    PortcullisConfig config = config("state-key", Base64.getEncoder().encodeToString(KEY_BYTES));
+    config.stateKey().orElseThrow()[0] ^= 1;
+    assertThat(config.stateKey().orElseThrow()).isEqualTo(KEY_BYTES);
+  }
+
+  @Test
+  void fromWhenStateKeyWrongLengthOrNotBase64ThenErrorWithValueHidden() {
+    String shortKey = Base64.getEncoder().encodeToString(new byte[16]);
+    assertThat(problems("state-key", shortKey))
+        .singleElement(STRING)
+        .startsWith("state-key = (value hidden) (from map \"state-key\"): decodes to 16 bytes")
+        .doesNotContain(shortKey);
+    assertThat(problems("state-key", SECRET + "!"))
+        .singleElement(STRING)
+        .contains("not valid base64")
+        .doesNotContain(SECRET);
+  }
+
+  // ---- trusted proxies ------------------------------------------------------------------------
+
+  @Test
+  void fromWhenTrustedProxiesGivenThenCidrMatching() {
+    PortcullisConfig config =
+        config("trusted-proxies", "10.0.0.0/8, 192.168.1.10 2001:db8::/32,::1");
+    assertThat(config.trustedProxies())
+        .containsExactly("10.0.0.0/8", "192.168.1.10", "2001:db8::/32", "::1");
+    assertThat(config.isTrustedProxy("10.20.30.40")).isTrue();
+    assertThat(config.isTrustedProxy("192.168.1.10")).isTrue();
+    assertThat(config.isTrustedProxy("192.168.1.11")).isFalse();
+    assertThat(config.isTrustedProxy("2001:db8::5")).isTrue();
+    assertThat(config.isTrustedProxy("0:0:0:0:0:0:0:1")).isTrue();
+    assertThat(config.isTrustedProxy("localhost")).isFalse();
+    assertThat(config.isTrustedProxy("")).isFalse();
+  }
+
+  @Test
+  void fromWhenTrustedProxyIsHostNameOrBadCidrThenErrorPerEntry() {
+    assertThat(problems("trusted-proxies", "proxy.internal, 10.0.0.0/40, 10.0.0.1"))
+        .hasSize(2)
+        .allSatisfy(p -> assertThat(p).startsWith("trusted-proxies = \"proxy.internal, "))
+        .anySatisfy(p -> assertThat(p).contains("entry \"proxy.internal\""))
+        .anySatisfy(p -> assertThat(p).contains("entry \"10.0.0.0/40\""));
+  }
+
+  // ---- collection, secrets, toString ----------------------------------------------------------
+
+  @Test
+  void fromWhenSeveralProblemsThenAllInOneException() {
+    InvalidConfigurationException e =
+        catchThrowableOfType(
+            InvalidConfigurationException.class,
+            () ->
+                PortcullisConfig.from(
+                    ConfigSource.of(
+                        "init-param",
+                        Map.of(
+                            "issuer", "http://idp.example",
+                            "scopes", "profile",
+                            "http-timeout", "0",
+                            "client_id", "app"))));
+    assertThat(e.problems()).hasSize(5);
+    assertThat(e.getMessage())
+        .startsWith("Invalid Portcullis configuration:\n  - ")
+        .contains(
+            "unknown key \"client_id\" in init-param; did you mean \"client-id\"?",
+            "issuer = \"http://idp.example\" (from init-param \"issuer\")",
+            "client-id is not set, but it is required",
+            "scopes = \"profile\" (from init-param \"scopes\")",
+            "http-timeout = \"0\" (from init-param \"http-timeout\")");
+  }
+
+  @Test
+  void fromWhenSecretInvolvedInErrorsThenNeverInMessage() {
+    String stateKey = SECRET + "AAAA";
+    InvalidConfigurationException e =
+        catchThrowableOfType(
+            InvalidConfigurationException.class,
+            () ->
+                PortcullisConfig.from(
+                    ConfigSource.of("init-param", map("client-secret", SECRET)),
+                    ConfigSource.environment(
+                        Map.of(
+                            "PORTCULLIS_CLIENT_AUTH", "none", "PORTCULLIS_STATE_KEY", stateKey))));
+    assertThat(e.problems()).hasSize(2);
+    assertThat(e.getMessage())
+        .doesNotContain(SECRET)
+        .contains(
+            "state-key = (value hidden) (from environment variable \"PORTCULLIS_STATE_KEY\")",
+            "client-auth = \"none\" (from environment variable \"PORTCULLIS_CLIENT_AUTH\")",
+            "client-secret from init-param \"client-secret\"");
+  }
+
+  @Test
+  void toStringWhenSecretsSetThenRedacted() {
+    String stateKey = Base64.getEncoder().encodeToString(KEY_BYTES);
+    PortcullisConfig config =
+        config(
+            "client-secret", SECRET,
+            "state-key", stateKey,
+            "rules", "/a permit\n/** authenticated",
+            "trusted-proxies", "10.0.0.0/8",
+            "authorization-params", "prompt=consent");
+    assertThat(config.toString())
+        .startsWith("PortcullisConfig{issuer=https://idp.example.com/realms/app, client-id=app,")
+        .contains(
+            "client-secret=****",
+            "state-key=****",
+            "client-auth=client_secret_basic",
+            "scopes=openid profile",
+            "rules=/a permit\\n/** authenticated",
+            "trusted-proxies=10.0.0.0/8",
+            "authorization-params=prompt=consent",
+            "http-timeout=5",
+            "refresh-before=60")
+        .doesNotContain(SECRET)
+        .doesNotContain(stateKey)
+        .doesNotContain("\n");
+  }
+
+  @Test
+  void fromWhenConfigFileGivenThenAcceptedAsKnownKey() {
+    PortcullisConfig config =
+        PortcullisConfig.from(
+            ConfigSource.of("init-param", map()),
+            ConfigSource.environment(Map.of("PORTCULLIS_CONFIG_FILE", "/etc/app/p.properties")));
+    assertThat(config.toString()).contains("config-file=/etc/app/p.properties");
+  }
+}
