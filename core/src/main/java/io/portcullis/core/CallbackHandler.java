@@ -1,0 +1,271 @@
+package io.portcullis.core;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.portcullis.core.internal.nimbus.IdTokenException;
+import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
+import io.portcullis.core.internal.nimbus.NimbusTokenClient;
+import io.portcullis.core.internal.nimbus.ProviderMetadata;
+import io.portcullis.core.internal.nimbus.TokenResult;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The redirection endpoint (RFC 6749 §3.1.2, §4.1.2; OIDC Core §3.1.2.5–3.1.3.7): checks the
+ * authorization response against the pending login of this browser, exchanges the code, validates
+ * the ID token and stores the login in a session with a new id.
+ *
+ * <p>Single use of {@code state}: the pending login's cookie is deleted, and the state's hash is
+ * recorded in a bounded node-local cache for the login lifetime; recording is an atomic
+ * put-if-absent done <em>before</em> the token request, so two deliveries of one callback cause
+ * one token request (THREATS B-16). On another node the deleted cookie and the provider's
+ * single-use code refuse a replay.
+ */
+final class CallbackHandler {
+  private static final System.Logger LOG = System.getLogger("io.portcullis");
+  private static final Set<String> RESPONSE_PARAMS = Set.of("code", "state", "error", "error_description",
+      "error_uri", "iss", "session_state");
+  private static final long DEFAULT_EXPIRES_IN = 300;
+  private static final long MAX_EXPIRES_IN = 24 * 3600;
+
+  private final PortcullisConfig config;
+  private final ProviderMetadataSource metadata;
+  private final StateCookieCodec codec;
+  private final LoginStarter starter;
+  private final NimbusTokenClient tokens;
+  private final NimbusIdTokenVerifier idTokens;
+  private final Clock clock;
+  private final Cache<String, Boolean> consumed;
+
+  CallbackHandler(PortcullisConfig config, ProviderMetadataSource metadata, StateCookieCodec codec,
+      LoginStarter starter, NimbusTokenClient tokens, NimbusIdTokenVerifier idTokens, Clock clock) {
+    this.config = config;
+    this.metadata = metadata;
+    this.codec = codec;
+    this.starter = starter;
+    this.tokens = tokens;
+    this.idTokens = idTokens;
+    this.clock = clock;
+    this.consumed = Caffeine.newBuilder()
+        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+        .expireAfterWrite(Duration.ofMillis(LoginStarter.LIFETIME_MILLIS + 60_000))
+        .maximumSize(200_000)
+        .build();
+  }
+
+  Outcome handle(HttpExchange exchange, boolean api) {
+    List<String> names = exchange.parameterNames();
+    boolean isResponse = names.stream().anyMatch(RESPONSE_PARAMS::contains);
+    if (!isResponse && names.contains("return_to")) {
+      return startLogin(exchange, api);
+    }
+    boolean formPost = config.responseMode() == ResponseMode.FORM_POST;
+    String method = exchange.method();
+    if (!(method.equals("GET") || (formPost && method.equals("POST")))) {
+      return reject(exchange, null, 405, "method", "This address accepts only the provider's redirect.", api);
+    }
+    for (String name : names) {
+      if (exchange.parameterValues(name).size() > 1) {
+        return reject(exchange, null, 400, "duplicate_param",
+            "The sign-in response repeats a parameter (RFC 6749 §3.1).", api);
+      }
+    }
+    String state = single(exchange, "state");
+    if (state == null || state.isEmpty()) {
+      return reject(exchange, null, 400, "state.missing", "The sign-in response has no state.", api);
+    }
+    String cookieName = LoginStarter.cookieName(state);
+    String sealed = exchange.cookies().get(cookieName);
+    String consumedKey = Randoms.hashKey(state, 43);
+    if (sealed == null) {
+      boolean used = consumed.getIfPresent(consumedKey) != null;
+      return reject(exchange, state, 400, used ? "state.used" : "state.unknown",
+          used ? "This sign-in response was already used."
+              : "No sign-in was started in this browser for this response, or it was lost.", api);
+    }
+    Optional<PendingLogin> found = codec.open(cookieName, sealed).flatMap(PendingLogin::parse);
+    exchange.addSetCookie(starter.cookie(cookieName, "", 0, exchange));
+    if (found.isEmpty()) {
+      return reject(exchange, state, 400, "state.unknown", "The sign-in state cannot be read.", api);
+    }
+    PendingLogin pending = found.get();
+    if (!Randoms.constantTimeEquals(pending.state(), state)) {
+      return reject(exchange, state, 400, "state.mismatch", "The sign-in state does not match.", api);
+    }
+    if (consumed.asMap().putIfAbsent(consumedKey, Boolean.TRUE) != null) {
+      LoginSession current = SessionStore.get(exchange);
+      if (current != null) {
+        return new Outcome.Redirect(exchange.contextPath() + pending.target(), true);
+      }
+      return reject(exchange, state, 400, "state.used", "This sign-in response was already used.", api);
+    }
+    if (clock.millis() - pending.createdAtMillis() > LoginStarter.LIFETIME_MILLIS
+        || clock.millis() < pending.createdAtMillis() - 60_000) {
+      return reject(exchange, state, 400, "state.expired", "The sign-in took too long; please start again.", api);
+    }
+    Optional<ProviderMetadata> md = metadata.current();
+    if (md.isEmpty() || !md.get().issuer().equals(pending.issuer())) {
+      return reject(exchange, state, 502, "provider.unavailable", "The identity provider cannot be reached.", api);
+    }
+    // RFC 9207 §2.4: compare iss when present; required when the provider advertises it.
+    String iss = single(exchange, "iss");
+    if (iss != null && !iss.equals(pending.issuer())) {
+      return reject(exchange, state, 400, "iss.mismatch", "The sign-in response comes from another issuer.", api);
+    }
+    if (iss == null && md.get().issParameterSupported()) {
+      return reject(exchange, state, 400, "iss.missing", "The sign-in response lacks its issuer.", api);
+    }
+    String error = single(exchange, "error");
+    String code = single(exchange, "code");
+    if (error != null && code != null) {
+      return reject(exchange, state, 400, "ambiguous_response", "The sign-in response is ambiguous.", api);
+    }
+    if (error != null) {
+      boolean denied = error.equals("access_denied");
+      boolean server = error.equals("server_error") || error.equals("temporarily_unavailable");
+      return reject(exchange, state, denied ? 403 : server ? 502 : 401, "provider." + safeCode(error),
+          denied ? "Sign-in was cancelled or refused." : "The identity provider refused the sign-in.", api);
+    }
+    if (code == null || code.isEmpty()) {
+      return reject(exchange, state, 400, "code.missing", "The sign-in response has no code.", api);
+    }
+    TokenResult result = tokens.exchangeCode(md.get().tokenEndpoint(), code, pending.redirectUri(), pending.codeVerifier());
+    if (result instanceof TokenResult.Unreachable u) {
+      LOG.log(Level.WARNING, "portcullis: " + u.description());
+      return reject(exchange, state, 502, "token.unavailable", "The identity provider cannot be reached.", api);
+    }
+    if (result instanceof TokenResult.Failed f) {
+      return reject(exchange, state, 400, "token." + safeCode(f.error()), "The identity provider refused the code.", api);
+    }
+    TokenResult.Tokens t = (TokenResult.Tokens) result;
+    if (t.idToken() == null) {
+      return reject(exchange, state, 401, "id_token.missing", "The identity provider returned no ID token.", api);
+    }
+    Map<String, Object> claims;
+    try {
+      claims = idTokens.verify(t.idToken(), md.get(), pending.nonce());
+    } catch (IdTokenException e) {
+      return reject(exchange, state, 401, e.reason(), "The identity provider's ID token is not valid.", api);
+    }
+    Identity identity = identity(claims, t, pending.scopes());
+    LoginSession previous = SessionStore.get(exchange);
+    Set<String> asked = Set.of();
+    String logoutToken = Randoms.token(24);
+    if (previous != null && !previous.identity().subject().equals(identity.subject())) {
+      exchange.invalidateSession(); // THREATS E-04: nothing of the previous user survives
+    } else {
+      exchange.renewSessionId(); // THREATS E-01: session fixation
+      if (previous != null) {
+        asked = previous.stepUpAsked();
+      }
+    }
+    SessionStore.put(exchange, new LoginSession(identity, logoutToken, asked));
+    LOG.log(Level.DEBUG, () -> "portcullis: login tx=" + Randoms.fingerprint(state) + " user=" + identity.name());
+    return new Outcome.Redirect(exchange.contextPath() + pending.target(), true);
+  }
+
+  private Outcome startLogin(HttpExchange exchange, boolean api) {
+    if (api) {
+      return new Outcome.Rejected(400, "login.api", "A login starts with a browser navigation.", null, true);
+    }
+    String target = Urls.safeTarget(single(exchange, "return_to"));
+    return starter.start(exchange, target, config.scopes());
+  }
+
+  Identity identity(Map<String, Object> claims, TokenResult.Tokens t, String requestedScopes) {
+    Instant now = clock.instant();
+    long expiresIn = t.expiresInSeconds() == null ? DEFAULT_EXPIRES_IN : Math.max(0, Math.min(MAX_EXPIRES_IN, t.expiresInSeconds()));
+    Set<String> scopes = new LinkedHashSet<>(Arrays.asList((t.scope() != null ? t.scope() : requestedScopes).trim().split("\\s+")));
+    scopes.remove("");
+    String subject = (String) claims.get("sub");
+    String name = null;
+    if (config.principalClaim().isPresent() && claims.get(config.principalClaim().get()) instanceof String s && !s.isEmpty()) {
+      name = s;
+    } else if (config.principalClaim().isEmpty() && claims.get("preferred_username") instanceof String s && !s.isEmpty()) {
+      name = s;
+    }
+    if (name == null) {
+      name = subject;
+    }
+    Set<String> roles = new LinkedHashSet<>();
+    if (config.rolesClaim().isPresent()) {
+      collect(lookup(claims, config.rolesClaim().get()), roles);
+      if (roles.isEmpty()) {
+        collect(lookup(NimbusIdTokenVerifier.unverifiedClaims(t.accessToken()), config.rolesClaim().get()), roles);
+      }
+    }
+    TokenSet tokenSet = new TokenSet(t.accessToken(), t.refreshToken(), t.idToken(), now.plusSeconds(expiresIn), scopes);
+    return new Identity(name, subject, (String) claims.get("iss"), claims, roles, tokenSet);
+  }
+
+  private static @Nullable Object lookup(Map<String, Object> claims, String dottedPath) {
+    Object current = claims;
+    for (String part : dottedPath.split("\\.")) {
+      if (!(current instanceof Map<?, ?> m)) {
+        return null;
+      }
+      current = m.get(part);
+    }
+    return current;
+  }
+
+  private static void collect(@Nullable Object value, Set<String> into) {
+    if (value instanceof String s) {
+      for (String r : s.trim().split("[\\s,]+")) {
+        if (!r.isEmpty()) {
+          into.add(r);
+        }
+      }
+    } else if (value instanceof Collection<?> c) {
+      for (Object o : c) {
+        if (o instanceof String s && !s.isEmpty()) {
+          into.add(s);
+        }
+      }
+    }
+  }
+
+  private Outcome reject(HttpExchange exchange, @Nullable String state, int status, String reason, String message, boolean api) {
+    LOG.log(Level.WARNING, "oidc.login.rejected reason=" + reason + " tx=" + (state == null ? "-" : Randoms.fingerprint(state)));
+    String retry = exchange.contextPath() + config.redirectPath() + "?return_to=%2F";
+    return new Outcome.Rejected(status, reason, message, retry, api);
+  }
+
+  private static @Nullable String single(HttpExchange exchange, String name) {
+    List<String> values = exchange.parameterValues(name);
+    return values.isEmpty() ? null : values.get(0);
+  }
+
+  private static String safeCode(String error) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < error.length() && out.length() < 40; i++) {
+      char c = error.charAt(i);
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') {
+        out.append(c);
+      }
+    }
+    return out.length() == 0 ? "error" : out.toString();
+  }
+
+  static List<String> scopesUnion(Collection<String> a, Collection<String> b) {
+    List<String> out = new ArrayList<>(new LinkedHashSet<>(a));
+    for (String s : b) {
+      if (!out.contains(s)) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,76 @@
+package io.portcullis.core;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One HTTP request and its response, as the engine sees them: the servlet adapter implements it
+ * over {@code HttpServletRequest}, {@code HttpServletResponse} and a lazily created session.
+ *
+ * <p>Session methods never create a session unless they store a value, so an anonymous API
+ * request leaves no session behind.
+ */
+public interface HttpExchange {
+
+  /** The request method as sent, e.g. {@code GET}. */
+  String method();
+
+  /** The raw (still percent-encoded) context path of the application, {@code ""} for root. */
+  String contextPath();
+
+  /** The raw (still percent-encoded) request path after the context path; may be {@code ""}. */
+  String rawPath();
+
+  /** The raw query string without {@code ?}, or null. */
+  @Nullable String rawQuery();
+
+  /** The first value of a request header, or null. */
+  @Nullable String header(String name);
+
+  /** Every decoded value of a request parameter (query string and form body together). */
+  List<String> parameterValues(String name);
+
+  /** Names of every request parameter (query string and form body together). */
+  List<String> parameterNames();
+
+  /** Request cookies by name; when a name repeats, the first value. */
+  Map<String, String> cookies();
+
+  /** Adds a {@code Set-Cookie} response header with exactly this value. */
+  void addSetCookie(String headerValue);
+
+  /** The scheme the container saw ({@code http} or {@code https}). */
+  String scheme();
+
+  /** The host the container saw, from the {@code Host} header or the connector. */
+  String serverName();
+
+  /** The port the container saw. */
+  int serverPort();
+
+  /** The address of the peer that sent the request. */
+  String remoteAddress();
+
+  /** A session attribute, or null when there is no session or no such attribute. */
+  @Nullable Object sessionAttribute(String name);
+
+  /**
+   * Stores a session attribute (creating the session when needed) or removes it when {@code
+   * value} is null (never creating a session).
+   */
+  void sessionAttribute(String name, @Nullable Serializable value);
+
+  /** The current session id, or null when there is no session. */
+  @Nullable String sessionId();
+
+  /**
+   * Gives the session a new id, creating a session when there is none: the defence against
+   * session fixation after login.
+   */
+  void renewSessionId();
+
+  /** Invalidates the current session, if any. */
+  void invalidateSession();
+}

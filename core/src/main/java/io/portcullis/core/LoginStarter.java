@@ -1,0 +1,133 @@
+package io.portcullis.core;
+
+import io.portcullis.core.internal.nimbus.ProviderMetadata;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Starts the authorization code flow (OIDC Core §3.1.2.1): fresh {@code state}, {@code nonce}
+ * and PKCE S256 verifier (RFC 7636 §4.1–4.2, from 32 random bytes each), all kept in an encrypted
+ * cookie of their own (SPEC.md "Login state"), at most {@link #MAX_PENDING} per browser.
+ */
+final class LoginStarter {
+  static final String COOKIE_PREFIX = "PORTCULLIS_TX_";
+  static final int MAX_PENDING = 8;
+  static final long LIFETIME_MILLIS = 10 * 60 * 1000L;
+
+  private final PortcullisConfig config;
+  private final ProviderMetadataSource metadata;
+  private final StateCookieCodec codec;
+  private final Urls urls;
+  private final Clock clock;
+
+  LoginStarter(PortcullisConfig config, ProviderMetadataSource metadata, StateCookieCodec codec, Urls urls, Clock clock) {
+    this.config = config;
+    this.metadata = metadata;
+    this.codec = codec;
+    this.urls = urls;
+    this.clock = clock;
+  }
+
+  /** Redirects a browser to the authorization endpoint, asking for {@code scopes}. */
+  Outcome start(HttpExchange exchange, String target, Collection<String> scopes) {
+    Optional<ProviderMetadata> md = metadata.current();
+    if (md.isEmpty()) {
+      return new Outcome.Unavailable(metadata.retryAfter(), false);
+    }
+    Optional<String> appUrl = urls.applicationUrl(exchange);
+    if (appUrl.isEmpty()) {
+      return new Outcome.Rejected(400, "host.invalid", "The request names an invalid host.", null, false);
+    }
+    URI redirectUri = URI.create(appUrl.get() + config.redirectPath());
+    String scope = String.join(" ", scopes);
+    PendingLogin pending = new PendingLogin(
+        Randoms.token(32), Randoms.token(32), Randoms.token(32), redirectUri, md.get().issuer(),
+        target, scope, clock.millis());
+
+    evictOldest(exchange);
+    String name = cookieName(pending.state());
+    exchange.addSetCookie(cookie(name, codec.seal(name, pending.serialize()), LIFETIME_MILLIS / 1000, exchange));
+
+    StringBuilder url = new StringBuilder(md.get().authorizationEndpoint().toString());
+    url.append(url.indexOf("?") < 0 ? '?' : '&');
+    append(url, "response_type", "code");
+    append(url, "client_id", config.clientId());
+    append(url, "redirect_uri", redirectUri.toString());
+    append(url, "scope", scope);
+    append(url, "state", pending.state());
+    append(url, "nonce", pending.nonce());
+    append(url, "code_challenge", codeChallenge(pending.codeVerifier()));
+    append(url, "code_challenge_method", "S256");
+    if (config.responseMode() == ResponseMode.FORM_POST) {
+      append(url, "response_mode", "form_post");
+    }
+    for (Map.Entry<String, String> p : config.authorizationParams().entrySet()) {
+      append(url, p.getKey(), p.getValue());
+    }
+    url.setLength(url.length() - 1);
+    return new Outcome.Redirect(url.toString(), true);
+  }
+
+  /** Keeps at most {@code MAX_PENDING - 1} earlier pending logins, dropping the oldest. */
+  private void evictOldest(HttpExchange exchange) {
+    List<Map.Entry<String, Long>> pending = new ArrayList<>();
+    for (Map.Entry<String, String> c : exchange.cookies().entrySet()) {
+      if (c.getKey().startsWith(COOKIE_PREFIX)) {
+        long created = codec.open(c.getKey(), c.getValue()).flatMap(PendingLogin::parse)
+            .map(PendingLogin::createdAtMillis).orElse(Long.MIN_VALUE);
+        pending.add(Map.entry(c.getKey(), created));
+      }
+    }
+    if (pending.size() < MAX_PENDING) {
+      return;
+    }
+    pending.sort(Comparator.comparingLong(Map.Entry::getValue));
+    for (int i = 0; i <= pending.size() - MAX_PENDING; i++) {
+      exchange.addSetCookie(cookie(pending.get(i).getKey(), "", 0, exchange));
+    }
+  }
+
+  static String cookieName(String state) {
+    return COOKIE_PREFIX + Randoms.hashKey(state, 16);
+  }
+
+  /**
+   * A pre-login state cookie: {@code HttpOnly}, scoped to the application, {@code SameSite=Lax}
+   * (a top-level redirect back carries it) or, for {@code form_post}, {@code SameSite=None;
+   * Secure}, since a cross-site POST carries only such cookies (browsers treat {@code
+   * http://localhost} as secure).
+   */
+  String cookie(String name, String value, long maxAgeSeconds, HttpExchange exchange) {
+    String path = exchange.contextPath().isEmpty() ? "/" : exchange.contextPath();
+    StringBuilder c = new StringBuilder(name).append('=').append(value)
+        .append("; Path=").append(path)
+        .append("; Max-Age=").append(maxAgeSeconds)
+        .append("; HttpOnly");
+    boolean secure = "https".equalsIgnoreCase(exchange.scheme())
+        || config.baseUrl().map(u -> "https".equalsIgnoreCase(u.getScheme())).orElse(false);
+    if (config.responseMode() == ResponseMode.FORM_POST) {
+      c.append("; Secure; SameSite=None");
+    } else {
+      if (secure) {
+        c.append("; Secure");
+      }
+      c.append("; SameSite=Lax");
+    }
+    return c.toString();
+  }
+
+  static String codeChallenge(String verifier) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(Randoms.sha256(verifier));
+  }
+
+  private static void append(StringBuilder url, String name, String value) {
+    url.append(Urls.encode(name)).append('=').append(Urls.encode(value)).append('&');
+  }
+}

@@ -1,0 +1,72 @@
+package io.portcullis.core;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the engine decided for one request: pass it on, or answer it. A redirect or an error is a
+ * value, never a thrown exception; {@link Responses} turns every answer into status, headers and
+ * body.
+ */
+public sealed interface Outcome {
+
+  /**
+   * Let the request reach the application.
+   *
+   * @param identity the logged-in user, or null on a {@code permit} path with nobody logged in
+   */
+  record Proceed(@Nullable Identity identity) implements Outcome {}
+
+  /**
+   * Answer {@code 302} to {@code location}.
+   *
+   * @param location an absolute URL of the provider or a path of this application
+   * @param callbackHygiene whether to add the headers of a redirection-endpoint response
+   *     ({@code Cache-Control: no-store}, {@code Referrer-Policy: no-referrer}; RFC 9700 §4.2.4)
+   */
+  record Redirect(String location, boolean callbackHygiene) implements Outcome {
+    /** Validates. */
+    public Redirect {
+      Objects.requireNonNull(location, "location");
+    }
+  }
+
+  /**
+   * Not logged in on a path that needs it, for an API request: {@code 401} with {@code
+   * WWW-Authenticate: Bearer} and a JSON body carrying {@code login_url}.
+   */
+  record Challenge(String loginUrl) implements Outcome {}
+
+  /**
+   * Refused: {@code 403}. {@code missingScopes} is empty for a {@code deny} rule.
+   *
+   * @param api whether the request is an API request (JSON body and {@code WWW-Authenticate})
+   */
+  record Forbidden(Set<String> missingScopes, boolean api) implements Outcome {
+    /** Copies. */
+    public Forbidden {
+      missingScopes = Set.copyOf(missingScopes);
+    }
+  }
+
+  /** The provider cannot be reached: {@code 503} with {@code Retry-After}. */
+  record Unavailable(Duration retryAfter, boolean api) implements Outcome {}
+
+  /**
+   * A request refused with an error: a bad path ({@code 400}), a bad callback ({@code 400} /
+   * {@code 401} / {@code 403} / {@code 502}), a bad logout form.
+   *
+   * @param status the HTTP status
+   * @param error a short machine-readable reason such as {@code state.mismatch}
+   * @param message a sentence for people, never holding request data, a token or a secret
+   * @param retryUrl where a person may start over (a path of this application), or null
+   * @param api whether to answer JSON instead of HTML
+   */
+  record Rejected(int status, String error, String message, @Nullable String retryUrl, boolean api)
+      implements Outcome {}
+
+  /** A small HTML page of Portcullis's own (logout confirmation), answered with {@code status}. */
+  record Page(int status, String title, String htmlBody) implements Outcome {}
+}

@@ -1,0 +1,175 @@
+package io.portcullis.core;
+
+import io.portcullis.core.internal.nimbus.JwksCache;
+import io.portcullis.core.internal.nimbus.NimbusDiscovery;
+import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
+import io.portcullis.core.internal.nimbus.NimbusTokenClient;
+import io.portcullis.core.internal.nimbus.ProviderMetadata;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Portcullis engine: for each request, a decision. Thread-safe; build one per filter at
+ * start-up and {@link #close()} it at shutdown.
+ *
+ * <p>A request runs through: path guard (SPEC.md "Access rules" normalisation, else 400) →
+ * callback and logout endpoints → the first matching rule → the login in the session → the scope
+ * check (with step-up) → {@link Outcome}. An authenticated request with a valid access token
+ * touches no provider, parses no JSON or JWT and takes no lock.
+ */
+public final class Portcullis implements AutoCloseable {
+  private final PortcullisConfig config;
+  private final Clock clock;
+  private final ExecutorService executor;
+  private final ProviderMetadataSource metadata;
+  private final LoginStarter starter;
+  private final CallbackHandler callback;
+  private final LogoutHandler logout;
+  private final AccessRules rules;
+  private final String redirectPath;
+  private final String logoutPath;
+
+  private Portcullis(PortcullisConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+    AtomicInteger threads = new AtomicInteger();
+    this.executor = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "portcullis-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.metadata = new ProviderMetadataSource(new NimbusDiscovery(config), clock, executor);
+    byte[] key = config.stateKey().orElseGet(() -> Randoms.bytes(32));
+    StateCookieCodec codec = new StateCookieCodec(key);
+    Urls urls = new Urls(config);
+    this.starter = new LoginStarter(config, metadata, codec, urls, clock);
+    JwksCache jwks = new JwksCache(clock, config.httpTimeout(), executor);
+    NimbusIdTokenVerifier verifier = new NimbusIdTokenVerifier(config.clientId(), config.clientSecret().orElse(null), jwks, clock);
+    this.callback = new CallbackHandler(config, metadata, codec, starter, new NimbusTokenClient(config), verifier, clock);
+    this.logout = new LogoutHandler(config, metadata, urls);
+    this.rules = config.rules();
+    this.redirectPath = config.redirectPath();
+    this.logoutPath = config.logoutPath();
+  }
+
+  /** Creates an engine on the system clock and starts loading the provider's metadata. */
+  public static Portcullis create(PortcullisConfig config) {
+    return create(config, Clock.systemUTC());
+  }
+
+  /**
+   * Creates an engine that reads time from {@code clock} and starts loading the provider's
+   * metadata in the background: start-up never waits for, nor fails on, the provider.
+   */
+  public static Portcullis create(PortcullisConfig config, Clock clock) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(clock, "clock");
+    Portcullis engine = new Portcullis(config, clock);
+    engine.metadata.start();
+    return engine;
+  }
+
+  /** The configuration this engine runs with. */
+  public PortcullisConfig config() {
+    return config;
+  }
+
+  /** Waits up to {@code timeout} for the provider's metadata; true when it is loaded. */
+  public boolean awaitProvider(Duration timeout) {
+    Optional<ProviderMetadata> md = metadata.await(timeout);
+    return md.isPresent();
+  }
+
+  /** Decides what happens to one request. */
+  public Outcome handle(HttpExchange exchange) {
+    Objects.requireNonNull(exchange, "exchange");
+    boolean api = RequestKind.isApi(exchange);
+    Optional<RequestPath> parsed = RequestPath.parse(exchange.rawPath());
+    if (parsed.isEmpty()) {
+      return new Outcome.Rejected(400, "path.invalid", "The request path cannot be accepted.", null, api);
+    }
+    RequestPath path = parsed.get();
+    String value = path.value();
+    if (isEndpoint(value, redirectPath)) {
+      return callback.handle(exchange, api);
+    }
+    if (isEndpoint(value, logoutPath)) {
+      return logout.handle(exchange, api);
+    }
+    Access access = rules.decide(exchange.method(), path);
+    LoginSession session = SessionStore.get(exchange);
+    if (session != null && session.identity().tokens().isExpired(clock.instant())) {
+      // Without a refresh token grant the login has ended; a browser goes through the
+      // authorization endpoint again (it returns at once while the provider session lives).
+      SessionStore.clear(exchange);
+      session = null;
+    }
+    switch (access.kind()) {
+      case PERMIT:
+        return new Outcome.Proceed(session == null ? null : session.identity());
+      case DENY:
+        return new Outcome.Forbidden(Set.of(), api);
+      default:
+        break;
+    }
+    if (session == null) {
+      String target = Urls.targetOf(path, exchange.rawQuery());
+      if (api) {
+        return new Outcome.Challenge(exchange.contextPath() + redirectPath + "?return_to=" + Urls.encode(target));
+      }
+      return starter.start(exchange, target, config.scopes());
+    }
+    if (access.kind() == Access.Kind.SCOPES) {
+      Set<String> granted = session.identity().scopes();
+      if (!granted.containsAll(access.scopes())) {
+        return missingScopes(exchange, session, path, access.scopes(), api);
+      }
+    }
+    return new Outcome.Proceed(session.identity());
+  }
+
+  /**
+   * SPEC.md "Step-up for scopes": a browser is sent to the provider once per scope set, asking
+   * for what it has plus what the rule needs; an API request, or a set already asked for, gets
+   * 403.
+   */
+  private Outcome missingScopes(HttpExchange exchange, LoginSession session, RequestPath path, Set<String> required,
+      boolean api) {
+    Set<String> missing = new TreeSet<>(required);
+    missing.removeAll(session.identity().scopes());
+    if (api || !config.scopeStepUp()) {
+      return new Outcome.Forbidden(missing, api);
+    }
+    List<String> wanted = CallbackHandler.scopesUnion(config.scopes(), session.identity().scopes());
+    wanted = CallbackHandler.scopesUnion(wanted, new TreeSet<>(required));
+    String key = String.join(" ", new TreeSet<>(wanted));
+    if (session.stepUpAsked().contains(key)) {
+      return new Outcome.Forbidden(missing, false);
+    }
+    Outcome outcome = starter.start(exchange, Urls.targetOf(path, exchange.rawQuery()), new ArrayList<>(wanted));
+    if (outcome instanceof Outcome.Redirect) {
+      SessionStore.put(exchange, session.withStepUpAsked(key));
+    }
+    return outcome;
+  }
+
+  private static boolean isEndpoint(String path, String endpoint) {
+    return path.equals(endpoint)
+        || (path.length() == endpoint.length() + 1 && path.endsWith("/") && path.startsWith(endpoint));
+  }
+
+  /** Stops the background threads. */
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}

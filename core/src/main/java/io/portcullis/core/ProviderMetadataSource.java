@@ -1,0 +1,106 @@
+package io.portcullis.core;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.portcullis.core.internal.nimbus.NimbusDiscovery;
+import io.portcullis.core.internal.nimbus.ProviderException;
+import io.portcullis.core.internal.nimbus.ProviderMetadata;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The provider's metadata, cached with Caffeine and never fetched on a request's thread.
+ *
+ * <p>Locking design: one cache entry under a fixed key. The first load starts at {@link
+ * #start()}; {@link #current()} only reads the cache (a hash lookup) and, while nothing is loaded,
+ * starts an asynchronous load when the back-off allows one (1 s, 2 s, 4 s … at most 60 s between
+ * failed attempts). Caffeine makes loads single-flight. Once loaded, the entry is refreshed in
+ * the background every 24 hours; a failed refresh keeps the old metadata. Nothing blocks: a
+ * request that finds no metadata gets {@link Optional#empty()} and the caller answers 503.
+ */
+final class ProviderMetadataSource {
+  private static final System.Logger LOG = System.getLogger("io.portcullis");
+  private static final String KEY = "metadata";
+  private static final long MAX_BACKOFF_MILLIS = 60_000;
+
+  private final AsyncLoadingCache<String, ProviderMetadata> cache;
+  private final Clock clock;
+  private final AtomicLong nextAttemptMillis = new AtomicLong();
+  private final AtomicInteger failures = new AtomicInteger();
+
+  ProviderMetadataSource(NimbusDiscovery discovery, Clock clock, Executor executor) {
+    this.clock = clock;
+    this.cache = Caffeine.newBuilder()
+        .executor(executor)
+        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+        .refreshAfterWrite(Duration.ofHours(24))
+        .buildAsync(key -> load(discovery));
+  }
+
+  private ProviderMetadata load(NimbusDiscovery discovery) throws ProviderException {
+    try {
+      ProviderMetadata metadata = discovery.load();
+      if (failures.getAndSet(0) > 0) {
+        LOG.log(Level.INFO, "portcullis: provider metadata loaded after earlier failures");
+      }
+      return metadata;
+    } catch (ProviderException e) {
+      int n = failures.incrementAndGet();
+      long backoff = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(16, n - 1));
+      nextAttemptMillis.set(clock.millis() + backoff);
+      LOG.log(Level.WARNING, "portcullis: provider metadata unavailable (attempt " + n + ", next in "
+          + backoff / 1000 + " s): " + e.getMessage());
+      throw e;
+    }
+  }
+
+  /** Starts the first load in the background. */
+  void start() {
+    cache.get(KEY);
+  }
+
+  /** The metadata when loaded; else empty, having started a background load if allowed. */
+  Optional<ProviderMetadata> current() {
+    CompletableFuture<ProviderMetadata> future = cache.getIfPresent(KEY);
+    if (future != null) {
+      if (future.isDone() && !future.isCompletedExceptionally()) {
+        return Optional.of(future.join());
+      }
+      return Optional.empty();
+    }
+    if (clock.millis() >= nextAttemptMillis.get()) {
+      cache.get(KEY);
+    }
+    return Optional.empty();
+  }
+
+  /** How long a client should wait before trying again: the time to the next attempt, at least 1 s. */
+  Duration retryAfter() {
+    long wait = nextAttemptMillis.get() - clock.millis();
+    return Duration.ofSeconds(Math.max(1, (wait + 999) / 1000));
+  }
+
+  /** Waits for the current load, for tests and start-up probes; empty when it failed. */
+  Optional<ProviderMetadata> await(Duration timeout) {
+    CompletableFuture<ProviderMetadata> future = cache.getIfPresent(KEY);
+    if (future == null) {
+      future = cache.get(KEY);
+    }
+    try {
+      return Optional.of(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | CompletionException e) {
+      return Optional.empty();
+    }
+  }
+}

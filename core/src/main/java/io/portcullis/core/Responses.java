@@ -1,0 +1,145 @@
+package io.portcullis.core;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * Turns an {@link Outcome} other than {@link Outcome.Proceed} into status, headers and body, as
+ * SPEC.md "Responses" lays them out: HTML pages for browsers, JSON for API requests. Bodies hold
+ * fixed sentences and escaped names only: never a stack trace, request data, a token or a secret.
+ */
+public final class Responses {
+  private Responses() {}
+
+  /**
+   * A rendered response.
+   *
+   * @param headers response headers in order, {@code Content-Type} included when there is a body
+   */
+  public record Response(int status, Map<String, String> headers, String body) {}
+
+  /** Renders {@code outcome}; {@link Outcome.Proceed} has no response of its own. */
+  public static Response render(Outcome outcome) {
+    Objects.requireNonNull(outcome, "outcome");
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("Cache-Control", "no-store");
+    if (outcome instanceof Outcome.Redirect r) {
+      h.put("Location", r.location());
+      if (r.callbackHygiene()) {
+        h.put("Referrer-Policy", "no-referrer");
+      }
+      return new Response(302, h, "");
+    }
+    if (outcome instanceof Outcome.Challenge c) {
+      h.put("WWW-Authenticate", "Bearer");
+      return json(401, h, "{\"error\":\"unauthorized\",\"error_description\":\"login required\",\"login_url\":"
+          + quote(c.loginUrl()) + "}");
+    }
+    if (outcome instanceof Outcome.Forbidden f) {
+      String scopes = String.join(" ", new TreeSet<>(f.missingScopes()));
+      if (f.api()) {
+        if (!scopes.isEmpty()) {
+          h.put("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"" + scopes + "\"");
+          return json(403, h, "{\"error\":\"insufficient_scope\",\"scope\":" + quote(scopes) + "}");
+        }
+        return json(403, h, "{\"error\":\"forbidden\"}");
+      }
+      return html(403, h, "Access denied", scopes.isEmpty()
+          ? "<p>You may not open this page.</p>"
+          : "<p>This page needs the scope" + (f.missingScopes().size() > 1 ? "s" : "") + " <b>"
+              + escape(scopes) + "</b>, which your sign-in was not granted.</p>");
+    }
+    if (outcome instanceof Outcome.Unavailable u) {
+      h.put("Retry-After", Long.toString(Math.max(1, u.retryAfter().toSeconds())));
+      if (u.api()) {
+        return json(503, h, "{\"error\":\"temporarily_unavailable\",\"error_description\":\"the identity provider cannot be reached\"}");
+      }
+      return html(503, h, "Sign-in unavailable", "<p>The identity provider cannot be reached right now. Please try again shortly.</p>");
+    }
+    if (outcome instanceof Outcome.Rejected r) {
+      h.put("Referrer-Policy", "no-referrer");
+      if (r.api()) {
+        String error = r.error().startsWith("path") ? "bad_request" : "login_failed";
+        return json(r.status(), h, "{\"error\":" + quote(error) + ",\"reason\":" + quote(r.error())
+            + ",\"message\":" + quote(r.message()) + "}");
+      }
+      String link = r.retryUrl() == null ? "" : "<p><a href=\"" + escape(r.retryUrl()) + "\">Start again</a></p>";
+      return html(r.status(), h, titleFor(r.status()), "<p>" + escape(r.message()) + "</p><p><small>Reason: "
+          + escape(r.error()) + "</small></p>" + link);
+    }
+    if (outcome instanceof Outcome.Page p) {
+      return html(p.status(), h, p.title(), p.htmlBody());
+    }
+    throw new IllegalArgumentException("Proceed is not a response");
+  }
+
+  private static String titleFor(int status) {
+    return switch (status) {
+      case 400 -> "Bad request";
+      case 401 -> "Sign-in failed";
+      case 403 -> "Access denied";
+      case 405 -> "Method not allowed";
+      case 502 -> "Identity provider error";
+      default -> "Error";
+    };
+  }
+
+  private static Response json(int status, Map<String, String> h, String body) {
+    h.put("Content-Type", "application/json");
+    h.put("X-Content-Type-Options", "nosniff");
+    return new Response(status, h, body);
+  }
+
+  private static Response html(int status, Map<String, String> h, String title, String body) {
+    h.put("Content-Type", "text/html; charset=UTF-8");
+    h.put("X-Content-Type-Options", "nosniff");
+    h.put("X-Frame-Options", "DENY");
+    h.put("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    String page = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + escape(title)
+        + "</title><style>body{font-family:system-ui,sans-serif;max-width:40em;margin:4em auto;padding:0 1em}</style>"
+        + "</head><body><h1>" + escape(title) + "</h1>" + body + "</body></html>";
+    return new Response(status, h, page);
+  }
+
+  /** Escapes text for HTML content and attribute values. */
+  public static String escape(String s) {
+    StringBuilder out = new StringBuilder(s.length() + 16);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  /** A JSON string literal. */
+  public static String quote(String s) {
+    StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '<' -> out.append("\\u003c");
+        case '>' -> out.append("\\u003e");
+        case '&' -> out.append("\\u0026");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append('"').toString();
+  }
+}

@@ -1,0 +1,134 @@
+package io.portcullis.core.internal.nimbus;
+
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
+import io.portcullis.core.PortcullisConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Loads provider metadata: OpenID Connect Discovery 1.0 §4 first, then RFC 8414 §3, or only the
+ * explicitly configured endpoints. Explicit endpoints always win over discovered ones.
+ */
+public final class NimbusDiscovery {
+  private final PortcullisConfig config;
+
+  /** Creates a loader for {@code config}'s provider. */
+  public NimbusDiscovery(PortcullisConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Fetches and validates the metadata. Discovery §4.3: the {@code issuer} in the document must
+   * be identical to the configured issuer; every endpoint must be HTTPS unless on loopback.
+   */
+  public ProviderMetadata load() throws ProviderException {
+    URI issuer = config.issuer().orElse(null);
+    Map<String, Object> json = issuer == null ? Map.of() : fetch(issuer);
+    String issuerValue = issuer == null ? "" : issuer.toString();
+    if (issuer != null) {
+      Object documentIssuer = json.get("issuer");
+      if (!issuerValue.equals(documentIssuer)) {
+        throw new ProviderException(
+            "provider metadata names issuer \"" + documentIssuer + "\" but the configured issuer is \""
+                + issuerValue + "\" (OpenID Connect Discovery §4.3 requires them identical)");
+      }
+    }
+    URI authorization = pick(config.authorizationEndpoint().orElse(null), json, "authorization_endpoint");
+    URI token = pick(config.tokenEndpoint().orElse(null), json, "token_endpoint");
+    URI jwks = pick(config.jwksUri().orElse(null), json, "jwks_uri");
+    URI userinfo = pick(config.userinfoEndpoint().orElse(null), json, "userinfo_endpoint");
+    URI endSession = pick(config.endSessionEndpoint().orElse(null), json, "end_session_endpoint");
+    if (authorization == null || token == null) {
+      throw new ProviderException("provider metadata has no authorization_endpoint or token_endpoint");
+    }
+    for (URI uri : new URI[] {authorization, token, jwks, userinfo, endSession}) {
+      if (uri != null && !Http.isAllowedProviderUri(uri)) {
+        throw new ProviderException(
+            "provider endpoint " + uri + " is not HTTPS (plain HTTP is allowed only on loopback hosts)");
+      }
+    }
+    boolean issSupported = Boolean.TRUE.equals(json.get("authorization_response_iss_parameter_supported"));
+    List<String> algs = new ArrayList<>();
+    if (json.get("id_token_signing_alg_values_supported") instanceof List<?> list) {
+      for (Object o : list) {
+        if (o instanceof String s) {
+          algs.add(s);
+        }
+      }
+    }
+    if (algs.isEmpty()) {
+      algs.add("RS256"); // OIDC Core §3.1.3.7 step 7: RS256 is the default
+    }
+    return new ProviderMetadata(issuerValue, authorization, token, jwks, userinfo, endSession, issSupported, algs);
+  }
+
+  private Map<String, Object> fetch(URI issuer) throws ProviderException {
+    if (!Http.isAllowedProviderUri(issuer)) {
+      throw new ProviderException("issuer " + issuer + " is not HTTPS (plain HTTP is allowed only on loopback hosts)");
+    }
+    String base = issuer.toString();
+    String trimmed = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    URI oidc = URI.create(trimmed + "/.well-known/openid-configuration");
+    String path = issuer.getRawPath() == null ? "" : issuer.getRawPath();
+    if (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    URI rfc8414 = URI.create(issuer.getScheme() + "://" + issuer.getRawAuthority()
+        + "/.well-known/oauth-authorization-server" + path);
+    ProviderException first;
+    try {
+      return get(oidc);
+    } catch (ProviderException e) {
+      first = e;
+    }
+    try {
+      return get(rfc8414);
+    } catch (ProviderException e) {
+      throw new ProviderException(first.getMessage() + "; RFC 8414 fallback: " + e.getMessage(), e);
+    }
+  }
+
+  private Map<String, Object> get(URI uri) throws ProviderException {
+    Duration timeout = config.httpTimeout();
+    HTTPResponse response;
+    try {
+      HTTPRequest request = new HTTPRequest(HTTPRequest.Method.GET, uri);
+      request.setAccept("application/json");
+      response = Http.send(request, timeout);
+    } catch (IOException e) {
+      throw new ProviderException("cannot fetch " + uri + ": " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+    }
+    if (response.getStatusCode() != 200) {
+      throw new ProviderException("fetching " + uri + " answered HTTP " + response.getStatusCode());
+    }
+    try {
+      return JSONObjectUtils.parse(response.getBody());
+    } catch (ParseException e) {
+      throw new ProviderException("metadata at " + uri + " is not valid: " + e.getMessage(), e);
+    }
+  }
+
+  private static @Nullable URI pick(@Nullable URI explicit, Map<String, Object> json, String member) {
+    if (explicit != null) {
+      return explicit;
+    }
+    Object value = json.get(member);
+    if (value instanceof String s && !s.isBlank()) {
+      try {
+        return URI.create(s);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,205 @@
+package io.portcullis.core.internal.nimbus;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Validates ID tokens as OIDC Core §3.1.3.7 demands: a JWS (never {@code alg=none}, never
+ * encrypted here) whose algorithm the provider advertises, signed by a key of the provider's JWK
+ * Set (or HMAC with the client secret, step 8); {@code iss} identical to the issuer; {@code aud}
+ * holding this client and no other audience; {@code azp}, when present, this client; {@code exp}
+ * in the future and {@code iat} not in the future (with {@link #CLOCK_SKEW}); {@code nonce}
+ * equal to the one sent; {@code sub} present and at most 255 characters (§2).
+ */
+public final class NimbusIdTokenVerifier {
+  /** Tolerated clock difference with the provider. */
+  public static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
+
+  private final String clientId;
+  private final @Nullable String clientSecret;
+  private final JwksCache jwks;
+  private final Clock clock;
+
+  /** Creates a verifier for one client. */
+  public NimbusIdTokenVerifier(String clientId, @Nullable String clientSecret, JwksCache jwks, Clock clock) {
+    this.clientId = clientId;
+    this.clientSecret = clientSecret;
+    this.jwks = jwks;
+    this.clock = clock;
+  }
+
+  /**
+   * Verifies {@code idToken} and returns its claims as JDK types (String, Boolean, Long, Double,
+   * List, Map).
+   *
+   * @param expectedNonce the nonce of the authorization request, or null to skip the check (only
+   *     for ID tokens returned by a refresh, OIDC Core §12.2)
+   */
+  public Map<String, Object> verify(String idToken, ProviderMetadata metadata, @Nullable String expectedNonce)
+      throws IdTokenException {
+    JWT jwt;
+    try {
+      jwt = JWTParser.parse(idToken);
+    } catch (java.text.ParseException e) {
+      throw new IdTokenException("id_token.malformed", "ID token is not a JWT");
+    }
+    if (jwt instanceof PlainJWT) {
+      throw new IdTokenException("id_token.alg_none", "ID token is unsigned (alg=none), refused");
+    }
+    if (!(jwt instanceof SignedJWT signed)) {
+      throw new IdTokenException("id_token.unsupported", "ID token is encrypted; encrypted ID tokens are not supported");
+    }
+    JWSHeader header = signed.getHeader();
+    JWSAlgorithm alg = header.getAlgorithm();
+    if (alg == null || "none".equalsIgnoreCase(alg.getName())) {
+      throw new IdTokenException("id_token.alg_none", "ID token has alg=none, refused");
+    }
+    if (!metadata.idTokenSigningAlgs().contains(alg.getName())) {
+      throw new IdTokenException("id_token.alg", "ID token algorithm " + alg.getName()
+          + " is not one the provider advertises " + metadata.idTokenSigningAlgs());
+    }
+    verifySignature(signed, header, alg, metadata);
+    JWTClaimsSet claims;
+    try {
+      claims = signed.getJWTClaimsSet();
+    } catch (java.text.ParseException e) {
+      throw new IdTokenException("id_token.malformed", "ID token claims are not a JSON object");
+    }
+    verifyClaims(claims, metadata.issuer(), expectedNonce);
+    return JdkValues.copyObject(claims.toJSONObject());
+  }
+
+  private void verifySignature(SignedJWT signed, JWSHeader header, JWSAlgorithm alg, ProviderMetadata metadata)
+      throws IdTokenException {
+    try {
+      if (JWSAlgorithm.Family.HMAC_SHA.contains(alg)) {
+        if (clientSecret == null) {
+          throw new IdTokenException("id_token.alg", "ID token is HMAC-signed but this client has no secret");
+        }
+        MACVerifier verifier;
+        try {
+          verifier = new MACVerifier(clientSecret.getBytes(StandardCharsets.UTF_8));
+        } catch (JOSEException e) {
+          throw new IdTokenException("id_token.signature", "client secret too short for " + alg.getName());
+        }
+        if (!signed.verify(verifier)) {
+          throw new IdTokenException("id_token.signature", "ID token signature is invalid");
+        }
+        return;
+      }
+      URI jwksUri = metadata.jwksUri();
+      if (jwksUri == null) {
+        throw new IdTokenException("id_token.unknown_key", "provider has no jwks_uri to verify the ID token");
+      }
+      List<JWK> candidates = select(jwks.get(jwksUri), header);
+      if (candidates.isEmpty() && jwks.refreshForUnknownKey(jwksUri)) {
+        candidates = select(jwks.get(jwksUri), header);
+      }
+      if (candidates.isEmpty()) {
+        throw new IdTokenException("id_token.unknown_key", "ID token is signed with a key not in the provider's JWK Set");
+      }
+      for (JWK key : candidates) {
+        JWSVerifier verifier = verifierFor(key);
+        if (verifier != null && signed.verify(verifier)) {
+          return;
+        }
+      }
+      throw new IdTokenException("id_token.signature", "ID token signature is invalid");
+    } catch (JOSEException e) {
+      throw new IdTokenException("id_token.signature", "ID token signature cannot be verified");
+    } catch (ProviderException e) {
+      throw new IdTokenException("id_token.keys_unavailable", e.getMessage());
+    }
+  }
+
+  private static List<JWK> select(JWKSet set, JWSHeader header) {
+    return new JWKSelector(JWKMatcher.forJWSHeader(header)).select(set);
+  }
+
+  private static @Nullable JWSVerifier verifierFor(JWK key) throws JOSEException {
+    if (key instanceof RSAKey rsa) {
+      return new RSASSAVerifier(rsa);
+    }
+    if (key instanceof ECKey ec) {
+      return new ECDSAVerifier(ec);
+    }
+    return null;
+  }
+
+  private void verifyClaims(JWTClaimsSet claims, String issuer, @Nullable String expectedNonce)
+      throws IdTokenException {
+    if (!issuer.equals(claims.getIssuer())) {
+      throw new IdTokenException("id_token.iss", "ID token iss does not match the issuer");
+    }
+    List<String> audience = claims.getAudience();
+    if (audience == null || !audience.contains(clientId)) {
+      throw new IdTokenException("id_token.aud", "ID token aud does not contain this client");
+    }
+    List<String> others = new ArrayList<>(audience);
+    others.removeIf(clientId::equals);
+    if (!others.isEmpty()) {
+      throw new IdTokenException("id_token.aud", "ID token aud holds audiences this client does not trust");
+    }
+    Object azp = claims.getClaim("azp");
+    if (azp != null && !clientId.equals(azp)) {
+      throw new IdTokenException("id_token.azp", "ID token azp is not this client");
+    }
+    long now = clock.millis();
+    long skew = CLOCK_SKEW.toMillis();
+    Date exp = claims.getExpirationTime();
+    if (exp == null || now >= exp.getTime() + skew) {
+      throw new IdTokenException("id_token.expired", "ID token has expired or has no exp");
+    }
+    Date iat = claims.getIssueTime();
+    if (iat == null || iat.getTime() > now + skew) {
+      throw new IdTokenException("id_token.iat", "ID token iat is missing or in the future");
+    }
+    String sub = claims.getSubject();
+    if (sub == null || sub.isEmpty() || sub.length() > 255) {
+      throw new IdTokenException("id_token.sub", "ID token sub is missing or too long");
+    }
+    if (expectedNonce != null) {
+      Object nonce = claims.getClaim("nonce");
+      if (!(nonce instanceof String s)
+          || !MessageDigest.isEqual(s.getBytes(StandardCharsets.UTF_8), expectedNonce.getBytes(StandardCharsets.UTF_8))) {
+        throw new IdTokenException("id_token.nonce", "ID token nonce does not match the authorization request");
+      }
+    }
+  }
+
+  /** Reads a JWT's claims without verifying it; for access-token roles only. */
+  public static Map<String, Object> unverifiedClaims(String token) {
+    try {
+      return JdkValues.copyObject(JWTParser.parse(token).getJWTClaimsSet().toJSONObject());
+    } catch (java.text.ParseException | RuntimeException e) {
+      return new LinkedHashMap<>();
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package io.portcullis.core.internal.nimbus;
+
+import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.AuthorizationGrant;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
+import io.portcullis.core.PortcullisConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Token endpoint requests: the authorization code grant with PKCE (RFC 6749 §4.1.3, RFC 7636
+ * §4.5) and the refresh token grant (RFC 6749 §6), authenticated with {@code
+ * client_secret_basic}, {@code client_secret_post} or not at all ({@code none}, with {@code
+ * client_id} in the body).
+ */
+public final class NimbusTokenClient {
+  private final PortcullisConfig config;
+  private final ClientID clientId;
+
+  /** Creates a client for {@code config}'s client registration. */
+  public NimbusTokenClient(PortcullisConfig config) {
+    this.config = config;
+    this.clientId = new ClientID(config.clientId());
+  }
+
+  /** Exchanges an authorization code; {@code redirectUri} must equal the authorization request's. */
+  public TokenResult exchangeCode(URI tokenEndpoint, String code, URI redirectUri, String codeVerifier) {
+    return send(tokenEndpoint,
+        new AuthorizationCodeGrant(new AuthorizationCode(code), redirectUri, new CodeVerifier(codeVerifier)));
+  }
+
+  /** Redeems a refresh token. */
+  public TokenResult refresh(URI tokenEndpoint, String refreshToken) {
+    return send(tokenEndpoint, new RefreshTokenGrant(new RefreshToken(refreshToken)));
+  }
+
+  private TokenResult send(URI tokenEndpoint, AuthorizationGrant grant) {
+    ClientAuthentication auth = clientAuthentication();
+    TokenRequest request = auth == null
+        ? new TokenRequest(tokenEndpoint, clientId, grant)
+        : new TokenRequest(tokenEndpoint, auth, grant);
+    HTTPRequest http = request.toHTTPRequest();
+    http.setAccept("application/json");
+    HTTPResponse response;
+    try {
+      response = Http.send(http, config.httpTimeout());
+    } catch (IOException e) {
+      return new TokenResult.Unreachable(
+          "token endpoint unreachable: " + e.getClass().getSimpleName());
+    }
+    int status = response.getStatusCode();
+    if (status >= 500) {
+      return new TokenResult.Unreachable("token endpoint answered HTTP " + status);
+    }
+    Map<String, Object> json;
+    try {
+      json = JSONObjectUtils.parse(response.getBody());
+    } catch (ParseException e) {
+      return new TokenResult.Failed("invalid_response", "token endpoint answered HTTP " + status + " without a JSON object");
+    }
+    if (status != 200) {
+      Object error = json.get("error");
+      String code = error instanceof String s && isErrorCode(s) ? s : "invalid_response";
+      return new TokenResult.Failed(code, "token endpoint answered HTTP " + status + " error " + code);
+    }
+    if (!(json.get("access_token") instanceof String accessToken) || accessToken.isEmpty()) {
+      return new TokenResult.Failed("invalid_response", "token response has no access_token");
+    }
+    // OAuth 2.1 §3.2.3: token_type is case-insensitive; we send bearer tokens only.
+    if (!(json.get("token_type") instanceof String type) || !type.toLowerCase(Locale.ROOT).equals("bearer")) {
+      return new TokenResult.Failed("invalid_response", "token response token_type is not Bearer");
+    }
+    Long expiresIn = null;
+    Object e = json.get("expires_in");
+    if (e instanceof Number n) {
+      expiresIn = n.longValue();
+    } else if (e instanceof String s) {
+      try {
+        expiresIn = Long.parseLong(s.trim());
+      } catch (NumberFormatException ignored) {
+        expiresIn = 0L; // non-numeric: treat as expired (THREATS F-08)
+      }
+    }
+    return new TokenResult.Tokens(
+        accessToken,
+        string(json.get("refresh_token")),
+        string(json.get("id_token")),
+        expiresIn,
+        string(json.get("scope")));
+  }
+
+  private @Nullable ClientAuthentication clientAuthentication() {
+    String secret = config.clientSecret().orElse(null);
+    return switch (config.clientAuth()) {
+      case CLIENT_SECRET_BASIC -> new ClientSecretBasic(clientId, new Secret(secret));
+      case CLIENT_SECRET_POST -> new ClientSecretPost(clientId, new Secret(secret));
+      default -> null;
+    };
+  }
+
+  private static boolean isErrorCode(String s) {
+    if (s.isEmpty() || s.length() > 64) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c == '_' || c == '-' || c == '.' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static @Nullable String string(@Nullable Object o) {
+    return o instanceof String s && !s.isEmpty() ? s : null;
+  }
+}

@@ -1,0 +1,118 @@
+package io.portcullis.servlet;
+
+import io.portcullis.core.ConfigSource;
+import io.portcullis.core.InvalidConfigurationException;
+import io.portcullis.core.Outcome;
+import io.portcullis.core.Portcullis;
+import io.portcullis.core.PortcullisConfig;
+import io.portcullis.core.Responses;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The servlet filter that puts an application behind an OpenID provider: declare it in {@code
+ * web.xml} (configured by init-params, {@code portcullis.properties}, system properties {@code
+ * portcullis.KEY} and environment variables {@code PORTCULLIS_KEY}, in that order of precedence)
+ * or construct it with a ready {@link PortcullisConfig}.
+ *
+ * <p>It adapts each request to the engine and renders the engine's {@link Outcome}; everything
+ * else lives in {@code portcullis-core}. A bad configuration fails {@link #init} with one message
+ * naming every bad key and where it came from.
+ */
+public class PortcullisFilter implements Filter {
+  private static final System.Logger LOG = System.getLogger("io.portcullis");
+
+  private final @Nullable PortcullisConfig presetConfig;
+  private final Clock clock;
+  private @Nullable Portcullis engine;
+
+  /** For {@code web.xml}: configuration from the init-params and the other sources. */
+  public PortcullisFilter() {
+    this(null, Clock.systemUTC());
+  }
+
+  /** For programmatic registration with a configuration built elsewhere (e.g. Spring Boot). */
+  public PortcullisFilter(PortcullisConfig config) {
+    this(Objects.requireNonNull(config, "config"), Clock.systemUTC());
+  }
+
+  /**
+   * With an explicit clock, for tests; {@code config} null means "read the sources at {@code
+   * init}".
+   */
+  public PortcullisFilter(@Nullable PortcullisConfig config, Clock clock) {
+    this.presetConfig = config;
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public void init(FilterConfig filterConfig) throws ServletException {
+    PortcullisConfig config;
+    try {
+      config = presetConfig != null ? presetConfig : ServletConfigSources.load(filterConfig);
+    } catch (InvalidConfigurationException e) {
+      LOG.log(Level.ERROR, e.getMessage());
+      throw new ServletException(e.getMessage());
+    }
+    engine = Portcullis.create(config, clock);
+    LOG.log(Level.INFO, "portcullis: protecting " + filterConfig.getServletContext().getContextPath() + "/ with "
+        + config.rules().size() + " rules, provider " + config.issuer().map(Object::toString).orElse("(explicit endpoints)"));
+  }
+
+  /** The engine, once {@link #init} has run: for tests and for the Spring adapter. */
+  public Portcullis engine() {
+    Portcullis e = engine;
+    if (e == null) {
+      throw new IllegalStateException("PortcullisFilter has not been initialised");
+    }
+    return e;
+  }
+
+  @Override
+  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+    if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+      chain.doFilter(req, res);
+      return;
+    }
+    Outcome outcome = engine().handle(new ServletHttpExchange(request, response));
+    if (outcome instanceof Outcome.Proceed proceed) {
+      if (proceed.identity() != null) {
+        request.setAttribute(PortcullisRequests.IDENTITY_ATTRIBUTE, proceed.identity());
+      }
+      chain.doFilter(new PortcullisRequest(request, proceed.identity()), response);
+      return;
+    }
+    Responses.Response rendered = Responses.render(outcome);
+    response.setStatus(rendered.status());
+    for (Map.Entry<String, String> h : rendered.headers().entrySet()) {
+      response.setHeader(h.getKey(), h.getValue());
+    }
+    byte[] body = rendered.body().getBytes(StandardCharsets.UTF_8);
+    response.setContentLength(body.length);
+    if (body.length > 0 && !"HEAD".equals(request.getMethod())) {
+      response.getOutputStream().write(body);
+    }
+    response.flushBuffer();
+  }
+
+  @Override
+  public void destroy() {
+    Portcullis e = engine;
+    if (e != null) {
+      e.close();
+    }
+  }
+}

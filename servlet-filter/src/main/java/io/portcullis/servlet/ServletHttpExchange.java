@@ -1,0 +1,156 @@
+package io.portcullis.servlet;
+
+import io.portcullis.core.HttpExchange;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** {@link HttpExchange} over the servlet API; the session is created only when a value is stored. */
+final class ServletHttpExchange implements HttpExchange {
+  private final HttpServletRequest request;
+  private final HttpServletResponse response;
+  private @Nullable Map<String, String> cookies;
+
+  ServletHttpExchange(HttpServletRequest request, HttpServletResponse response) {
+    this.request = request;
+    this.response = response;
+  }
+
+  @Override
+  public String method() {
+    return request.getMethod();
+  }
+
+  @Override
+  public String contextPath() {
+    return request.getContextPath();
+  }
+
+  @Override
+  public String rawPath() {
+    String uri = request.getRequestURI();
+    String context = request.getContextPath();
+    return uri.startsWith(context) ? uri.substring(context.length()) : uri;
+  }
+
+  @Override
+  public @Nullable String rawQuery() {
+    return request.getQueryString();
+  }
+
+  @Override
+  public @Nullable String header(String name) {
+    return request.getHeader(name);
+  }
+
+  @Override
+  public List<String> parameterValues(String name) {
+    String[] values = request.getParameterValues(name);
+    return values == null ? List.of() : Arrays.asList(values);
+  }
+
+  @Override
+  public List<String> parameterNames() {
+    return Collections.list(request.getParameterNames());
+  }
+
+  @Override
+  public Map<String, String> cookies() {
+    if (cookies == null) {
+      Map<String, String> map = new LinkedHashMap<>();
+      Cookie[] all = request.getCookies();
+      if (all != null) {
+        for (Cookie c : all) {
+          map.putIfAbsent(c.getName(), c.getValue());
+        }
+      }
+      cookies = Collections.unmodifiableMap(map);
+    }
+    return cookies;
+  }
+
+  @Override
+  public void addSetCookie(String headerValue) {
+    response.addHeader("Set-Cookie", headerValue);
+  }
+
+  @Override
+  public String scheme() {
+    return request.getScheme();
+  }
+
+  @Override
+  public String serverName() {
+    return request.getServerName();
+  }
+
+  @Override
+  public int serverPort() {
+    return request.getServerPort();
+  }
+
+  @Override
+  public String remoteAddress() {
+    return request.getRemoteAddr();
+  }
+
+  @Override
+  public @Nullable Object sessionAttribute(String name) {
+    HttpSession session = request.getSession(false);
+    if (session == null) {
+      return null;
+    }
+    try {
+      return session.getAttribute(name);
+    } catch (IllegalStateException invalidated) {
+      return null;
+    }
+  }
+
+  @Override
+  public void sessionAttribute(String name, @Nullable Serializable value) {
+    if (value == null) {
+      HttpSession session = request.getSession(false);
+      if (session != null) {
+        session.removeAttribute(name);
+      }
+    } else {
+      request.getSession(true).setAttribute(name, value);
+    }
+  }
+
+  @Override
+  public @Nullable String sessionId() {
+    HttpSession session = request.getSession(false);
+    return session == null ? null : session.getId();
+  }
+
+  @Override
+  public void renewSessionId() {
+    if (request.getSession(false) == null) {
+      request.getSession(true);
+    } else {
+      request.changeSessionId();
+    }
+  }
+
+  @Override
+  public void invalidateSession() {
+    HttpSession session = request.getSession(false);
+    if (session != null) {
+      try {
+        session.invalidate();
+      } catch (IllegalStateException alreadyInvalid) {
+        // nothing left to end
+      }
+    }
+  }
+}
