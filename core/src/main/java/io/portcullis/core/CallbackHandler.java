@@ -151,13 +151,13 @@ final class CallbackHandler {
     }
     TokenResult.Tokens t = (TokenResult.Tokens) result;
     if (t.idToken() == null) {
-      return reject(exchange, state, 401, "id_token.missing", "The identity provider returned no ID token.", api);
+      return reject(exchange, state, 400, "id_token.missing", "The identity provider returned no ID token.", api);
     }
     Map<String, Object> claims;
     try {
       claims = idTokens.verify(t.idToken(), md.get(), pending.nonce());
     } catch (IdTokenException e) {
-      return reject(exchange, state, 401, e.reason(), "The identity provider's ID token is not valid.", api);
+      return reject(exchange, state, 400, e.reason(), "The identity provider's ID token is not valid.", api);
     }
     Identity identity = identity(claims, t, pending.scopes());
     LoginSession previous = SessionStore.get(exchange);

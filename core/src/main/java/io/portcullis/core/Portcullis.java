@@ -5,6 +5,7 @@ import io.portcullis.core.internal.nimbus.NimbusDiscovery;
 import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
 import io.portcullis.core.internal.nimbus.NimbusTokenClient;
 import io.portcullis.core.internal.nimbus.ProviderMetadata;
+import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * touches no provider, parses no JSON or JWT and takes no lock.
  */
 public final class Portcullis implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger("io.portcullis");
   private final PortcullisConfig config;
   private final Clock clock;
   private final ExecutorService executor;
@@ -92,19 +94,21 @@ public final class Portcullis implements AutoCloseable {
   /** Decides what happens to one request. */
   public Outcome handle(HttpExchange exchange) {
     Objects.requireNonNull(exchange, "exchange");
-    boolean api = RequestKind.isApi(exchange);
     Optional<RequestPath> parsed = RequestPath.parse(exchange.rawPath());
     if (parsed.isEmpty()) {
-      return new Outcome.Rejected(400, "path.invalid", "The request path cannot be accepted.", null, api);
+      LOG.log(Level.INFO, "http.request.rejected reason=path.invalid");
+      return new Outcome.Rejected(400, "path.invalid", "The request path cannot be accepted.", null,
+          RequestKind.isApiByHeaders(exchange));
     }
     RequestPath path = parsed.get();
     String value = path.value();
     if (isEndpoint(value, redirectPath)) {
-      return callback.handle(exchange, api);
+      return callback.handle(exchange, RequestKind.isApiByHeaders(exchange));
     }
     if (isEndpoint(value, logoutPath)) {
-      return logout.handle(exchange, api);
+      return logout.handle(exchange, RequestKind.isApiByHeaders(exchange));
     }
+    boolean api = RequestKind.isApi(exchange);
     Access access = rules.decide(exchange.method(), path);
     LoginSession session = SessionStore.get(exchange);
     if (session != null && session.identity().tokens().isExpired(clock.instant())) {
@@ -117,6 +121,7 @@ public final class Portcullis implements AutoCloseable {
       case PERMIT:
         return new Outcome.Proceed(session == null ? null : session.identity());
       case DENY:
+        LOG.log(Level.INFO, () -> "oidc.authz.denied path=" + value + " required=deny");
         return new Outcome.Forbidden(Set.of(), api);
       default:
         break;
@@ -147,19 +152,24 @@ public final class Portcullis implements AutoCloseable {
     Set<String> missing = new TreeSet<>(required);
     missing.removeAll(session.identity().scopes());
     if (api || !config.scopeStepUp()) {
-      return new Outcome.Forbidden(missing, api);
+      return forbidden(path, missing, api);
     }
     List<String> wanted = CallbackHandler.scopesUnion(config.scopes(), session.identity().scopes());
     wanted = CallbackHandler.scopesUnion(wanted, new TreeSet<>(required));
     String key = String.join(" ", new TreeSet<>(wanted));
     if (session.stepUpAsked().contains(key)) {
-      return new Outcome.Forbidden(missing, false);
+      return forbidden(path, missing, false);
     }
     Outcome outcome = starter.start(exchange, Urls.targetOf(path, exchange.rawQuery()), new ArrayList<>(wanted));
     if (outcome instanceof Outcome.Redirect) {
       SessionStore.put(exchange, session.withStepUpAsked(key));
     }
     return outcome;
+  }
+
+  private static Outcome forbidden(RequestPath path, Set<String> missing, boolean api) {
+    LOG.log(Level.INFO, () -> "oidc.authz.denied path=" + path.value() + " required=" + String.join(" ", missing));
+    return new Outcome.Forbidden(missing, api);
   }
 
   private static boolean isEndpoint(String path, String endpoint) {

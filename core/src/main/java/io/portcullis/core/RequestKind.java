@@ -9,9 +9,20 @@ final class RequestKind {
   /**
    * True for {@code X-Requested-With: XMLHttpRequest}, {@code Sec-Fetch-Mode} other than {@code
    * navigate}, {@code Sec-Fetch-Dest} other than {@code document}, an {@code Accept} header that
-   * does not accept {@code text/html}, or an {@code Authorization} header.
+   * does not accept {@code text/html}, an {@code Authorization} header, or a method other than
+   * {@code GET} and {@code HEAD} (THREATS "API-401": an unauthenticated POST is never replayed
+   * after a login, C-07).
    */
   static boolean isApi(HttpExchange exchange) {
+    String method = exchange.method();
+    return !(method.equals("GET") || method.equals("HEAD")) || isApiByHeaders(exchange);
+  }
+
+  /**
+   * The header tests alone, for Portcullis's own endpoints, where a browser legitimately POSTs
+   * (a {@code form_post} callback, the logout form).
+   */
+  static boolean isApiByHeaders(HttpExchange exchange) {
     String xrw = exchange.header("X-Requested-With");
     if (xrw != null && xrw.equalsIgnoreCase("XMLHttpRequest")) {
       return true;

@@ -1,0 +1,250 @@
+package io.portcullis.servlet;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import kotlin.jvm.functions.Function0;
+import net.minidev.json.JSONObject;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
+import no.nav.security.mock.oauth2.http.OAuth2HttpRequest;
+import no.nav.security.mock.oauth2.http.OAuth2HttpRequestHandler;
+import no.nav.security.mock.oauth2.http.OAuth2HttpResponse;
+import no.nav.security.mock.oauth2.http.Route;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import no.nav.security.mock.oauth2.token.KeyProvider;
+import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
+import okhttp3.HttpUrl;
+
+/**
+ * A real OpenID provider in-process (navikt mock-oauth2-server) with a recording, programmable
+ * front: it counts token requests, remembers every code and token it issued (so tests can assert
+ * none leaks), grants scopes by a policy, and can tamper with the next token response to play a
+ * faulty or hostile provider.
+ */
+final class TestProvider implements AutoCloseable {
+  static final String ISSUER_ID = "default";
+
+  final RSAKey signingKey;
+  private final MockOAuth2Server server;
+  private final OAuth2HttpRequestHandler handler;
+  private final Map<String, String> scopeByCode = new ConcurrentHashMap<>();
+  final List<String> issuedSecrets = new CopyOnWriteArrayList<>();
+  final AtomicInteger tokenRequests = new AtomicInteger();
+  final List<String> tokenRequestBodies = new CopyOnWriteArrayList<>();
+  private final AtomicReference<Function<JSONObject, JSONObject>> nextTokenTamper = new AtomicReference<>();
+  private final AtomicReference<Function<OAuth2HttpRequest, OAuth2HttpResponse>> tokenOverride = new AtomicReference<>();
+  private volatile Set<String> withheldScopes = Set.of();
+  private volatile String subject = "alice";
+  private volatile Map<String, Object> extraClaims = Map.of();
+  private volatile Function<JSONObject, JSONObject> metadataTamper;
+
+  TestProvider() {
+    try {
+      signingKey = new RSAKeyGenerator(2048).keyID("provider-key").generate();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    Function0<java.time.Instant> now = java.time.Instant::now;
+    OAuth2TokenProvider tokenProvider = new OAuth2TokenProvider(new KeyProvider(List.of(signingKey), "RS256"), now);
+    OAuth2Config config = new OAuth2Config(false, null, null, false, tokenProvider, Set.of());
+    handler = new OAuth2HttpRequestHandler(config);
+    Route inner = handler.getAuthorizationServer();
+    Route front = new Route() {
+      @Override
+      public boolean match(OAuth2HttpRequest request) {
+        return true;
+      }
+
+      @Override
+      public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
+        return intercept(inner, request);
+      }
+    };
+    server = new MockOAuth2Server(config, front);
+    server.start();
+  }
+
+  private OAuth2HttpResponse intercept(Route inner, OAuth2HttpRequest request) {
+    String path = request.getUrl().encodedPath();
+    if (path.endsWith("/token")) {
+      tokenRequests.incrementAndGet();
+      tokenRequestBodies.add(request.getBody() == null ? "" : request.getBody());
+      Function<OAuth2HttpRequest, OAuth2HttpResponse> override = tokenOverride.get();
+      if (override != null) {
+        return override.apply(request);
+      }
+      if (!"refresh_token".equals(formParam(request.getBody(), "grant_type"))) {
+        handler.enqueueTokenCallback(extraClaims.isEmpty()
+            ? new DefaultOAuth2TokenCallback(ISSUER_ID, subject)
+            : new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", List.of("default"), extraClaims, 3600));
+      }
+    }
+    OAuth2HttpResponse response = inner.invoke(request);
+    if (path.endsWith("/authorize")) {
+      String location = response.getHeaders().get("Location");
+      String scope = request.getUrl().queryParameter("scope");
+      if (location != null && scope != null) {
+        HttpUrl loc = HttpUrl.parse(location);
+        String code = loc == null ? null : loc.queryParameter("code");
+        if (code != null) {
+          scopeByCode.put(code, scope);
+          issuedSecrets.add(code);
+        }
+      }
+    }
+    Function<JSONObject, JSONObject> mdTamper = metadataTamper;
+    if (path.endsWith("/.well-known/openid-configuration") && mdTamper != null && response.getStatus() == 200) {
+      try {
+        JSONObject json = mdTamper.apply(new JSONObject(JSONObjectUtils.parse(response.getBody())));
+        return new OAuth2HttpResponse(response.getHeaders(), 200, json.toJSONString(), null);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    if (path.endsWith("/token") && response.getStatus() == 200) {
+      return rewriteTokenResponse(request, response);
+    }
+    return response;
+  }
+
+  private OAuth2HttpResponse rewriteTokenResponse(OAuth2HttpRequest request, OAuth2HttpResponse response) {
+    try {
+      JSONObject json = new JSONObject(JSONObjectUtils.parse(response.getBody()));
+      String code = formParam(request.getBody(), "code");
+      String requested = code == null ? null : scopeByCode.remove(code);
+      if (requested != null) {
+        Set<String> granted = new LinkedHashSet<>(Arrays.asList(requested.split(" ")));
+        granted.removeAll(withheldScopes);
+        json.put("scope", String.join(" ", granted));
+      }
+      Function<JSONObject, JSONObject> tamper = nextTokenTamper.getAndSet(null);
+      if (tamper != null) {
+        json = tamper.apply(json);
+      }
+      for (String member : List.of("access_token", "refresh_token", "id_token")) {
+        if (json.get(member) instanceof String s) {
+          issuedSecrets.add(s);
+        }
+      }
+      return new OAuth2HttpResponse(response.getHeaders(), 200, json.toJSONString(), null);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String formParam(String body, String name) {
+    if (body == null) {
+      return null;
+    }
+    for (String pair : body.split("&")) {
+      String[] kv = pair.split("=", 2);
+      if (kv.length == 2 && kv[0].equals(name)) {
+        return java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+
+  String issuer() {
+    return server.issuerUrl(ISSUER_ID).toString();
+  }
+
+  URI tokenEndpoint() {
+    return server.tokenEndpointUrl(ISSUER_ID).uri();
+  }
+
+  /** The user the next logins authenticate as. */
+  void subject(String subject) {
+    this.subject = subject;
+  }
+
+  /** Claims added to the next tokens (e.g. roles). */
+  void claims(Map<String, Object> claims) {
+    this.extraClaims = Map.copyOf(claims);
+  }
+
+  /** Rewrites every discovery document from now on (null: stop). */
+  void tamperMetadata(Function<JSONObject, JSONObject> tamper) {
+    this.metadataTamper = tamper;
+  }
+
+  /** Scopes the provider refuses to grant from now on. */
+  void withhold(String... scopes) {
+    withheldScopes = Set.of(scopes);
+  }
+
+  /** Rewrites the next successful token response. */
+  void tamperNextTokenResponse(Function<JSONObject, JSONObject> tamper) {
+    nextTokenTamper.set(tamper);
+  }
+
+  /** Replaces the next successful token response's ID token claims, re-signed as {@code mode}. */
+  void tamperNextIdToken(UnaryOperator<JWTClaimsSet.Builder> claims, Signing mode) {
+    tamperNextTokenResponse(json -> {
+      try {
+        SignedJWT original = SignedJWT.parse((String) json.get("id_token"));
+        JWTClaimsSet changed = claims.apply(new JWTClaimsSet.Builder(original.getJWTClaimsSet())).build();
+        json.put("id_token", sign(changed, mode));
+        return json;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  /** Answers every token request with {@code response} until cleared with null. */
+  void overrideTokenEndpoint(Function<OAuth2HttpRequest, OAuth2HttpResponse> response) {
+    tokenOverride.set(response);
+  }
+
+  enum Signing { PROVIDER_KEY, UNKNOWN_KEY, FORGED_WITH_PROVIDER_KID, NONE }
+
+  String sign(JWTClaimsSet claims, Signing mode) throws Exception {
+    switch (mode) {
+      case NONE:
+        return new PlainJWT(claims).serialize();
+      case PROVIDER_KEY:
+        return signWith(signingKey, "provider-key", claims);
+      case UNKNOWN_KEY:
+        return signWith(new RSAKeyGenerator(2048).keyID("rogue").generate(), "rogue", claims);
+      default:
+        return signWith(new RSAKeyGenerator(2048).keyID("provider-key").generate(), "provider-key", claims);
+    }
+  }
+
+  private static String signWith(RSAKey key, String kid, JWTClaimsSet claims) throws Exception {
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).type(JOSEObjectType.JWT).build(), claims);
+    jwt.sign(new RSASSASigner(key));
+    return jwt.serialize();
+  }
+
+  List<String> secretsIssued() {
+    return new ArrayList<>(issuedSecrets);
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+  }
+}
