@@ -53,7 +53,7 @@ public final class RequestPath {
    * <p>{@code rawPath} is the still percent-encoded path with the context path removed; {@code ""}
    * means {@code /} and a path without a leading {@code /} is taken relative to the root. The
    * rules: {@code ;} parameters are removed from every segment; escapes are decoded once, as
-   * strict UTF-8; an encoded {@code /} or {@code \}, any raw {@code \}, any control character
+   * strict UTF-8; an encoded {@code /}, {@code \} or {@code ;}, any raw {@code \}, any control character
    * (below U+0020, or U+007F), raw or decoded, a malformed escape, invalid UTF-8 and a {@code ..}
    * above the root are refused; repeated {@code /} collapse; {@code .} and {@code ..} segments,
    * encoded or not, are resolved. Path parameters are validated like segments before they are
@@ -276,7 +276,10 @@ public final class RequestPath {
           || (continuation == 3 && (codePoint < 0x10000 || codePoint > 0x10FFFF))) {
         return false;
       }
-      if (codePoint == '/' || codePoint == '\\' || isControl(codePoint)) {
+      // An encoded ';' is refused like an encoded '/': containers disagree on whether it starts
+      // a path parameter, so it could hide a segment from the rules (Spring's StrictHttpFirewall
+      // refuses it too).
+      if (codePoint == '/' || codePoint == '\\' || codePoint == ';' || isControl(codePoint)) {
         return false;
       }
       out.appendCodePoint(codePoint);

@@ -61,7 +61,7 @@ final class TestProvider implements AutoCloseable {
 
   TestProvider() {
     try {
-      signingKey = new RSAKeyGenerator(2048).keyID("provider-key").generate();
+      signingKey = new RSAKeyGenerator(2048).keyID(ISSUER_ID).generate();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -225,11 +225,11 @@ final class TestProvider implements AutoCloseable {
       case NONE:
         return new PlainJWT(claims).serialize();
       case PROVIDER_KEY:
-        return signWith(signingKey, "provider-key", claims);
+        return signWith(signingKey, ISSUER_ID, claims);
       case UNKNOWN_KEY:
         return signWith(new RSAKeyGenerator(2048).keyID("rogue").generate(), "rogue", claims);
       default:
-        return signWith(new RSAKeyGenerator(2048).keyID("provider-key").generate(), "provider-key", claims);
+        return signWith(new RSAKeyGenerator(2048).keyID(ISSUER_ID).generate(), ISSUER_ID, claims);
     }
   }
 
