@@ -110,8 +110,7 @@ final class LoginStarter {
         .append("; Path=").append(path)
         .append("; Max-Age=").append(maxAgeSeconds)
         .append("; HttpOnly");
-    boolean secure = "https".equalsIgnoreCase(exchange.scheme())
-        || config.baseUrl().map(u -> "https".equalsIgnoreCase(u.getScheme())).orElse(false);
+    boolean secure = urls.applicationUrl(exchange).map(u -> u.startsWith("https:")).orElse(false);
     if (config.responseMode() == ResponseMode.FORM_POST) {
       c.append("; Secure; SameSite=None");
     } else {

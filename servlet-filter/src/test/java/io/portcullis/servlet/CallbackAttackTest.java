@@ -32,6 +32,18 @@ class CallbackAttackTest extends IntegrationTest {
   }
 
   @Test
+  void rejectedCallbackWhenLoggedThenOneWarnLineWithFingerprintOnly() {
+    Browser browser = browser();
+    String callback = callbackFor(browser, startLogin(browser, "/profile"));
+    String state = Browser.param(callback, "state");
+    int before = LeakCheck.LINES.size();
+    browser.get(Browser.withParam(callback, "iss", "https://evil.example"));
+    java.util.List<String> lines = LeakCheck.LINES.subList(before, LeakCheck.LINES.size());
+    assertThat(lines).anyMatch(l -> l.matches("WARNING oidc\\.login\\.rejected reason=iss\\.mismatch tx=[0-9a-f]{8}"));
+    assertThat(lines).noneMatch(l -> l.contains(state) || l.contains(Browser.param(callback, "code")));
+  }
+
+  @Test
   void callbackWhenStateMissingThenRejectedWithoutTokenRequest() {
     Browser browser = browser();
     String callback = callbackFor(browser, startLogin(browser, "/profile"));

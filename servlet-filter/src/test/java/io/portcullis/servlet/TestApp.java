@@ -117,6 +117,9 @@ final class TestApp implements AutoCloseable {
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
       Identity id = PortcullisRequests.identity(req).orElse(null);
+      if (req.getParameter("session") != null) {
+        req.getSession(true).setAttribute("app-data", "x");
+      }
       StringBuilder json = new StringBuilder("{");
       json.append("\"path\":\"").append(req.getRequestURI()).append('"');
       json.append(",\"method\":\"").append(req.getMethod()).append('"');

@@ -60,6 +60,10 @@ final class TestProvider implements AutoCloseable {
   private volatile Function<JSONObject, JSONObject> metadataTamper;
 
   TestProvider() {
+    this(0);
+  }
+
+  TestProvider(int port) {
     try {
       signingKey = new RSAKeyGenerator(2048).keyID(ISSUER_ID).generate();
     } catch (Exception e) {
@@ -82,7 +86,7 @@ final class TestProvider implements AutoCloseable {
       }
     };
     server = new MockOAuth2Server(config, front);
-    server.start();
+    server.start(port);
   }
 
   private OAuth2HttpResponse intercept(Route inner, OAuth2HttpRequest request) {
