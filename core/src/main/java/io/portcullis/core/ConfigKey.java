@@ -18,22 +18,22 @@ public enum ConfigKey {
   ISSUER(
       "issuer",
       "OpenID provider issuer; metadata from discovery (OIDC, then RFC 8414)",
-      "required unless authorization-endpoint, token-endpoint and jwks-uri are given"),
+      "required"),
   /** {@code authorization-endpoint}: explicit authorization endpoint. */
   AUTHORIZATION_ENDPOINT(
       "authorization-endpoint",
-      "explicit authorization endpoint, for plain OAuth 2.0 servers without discovery",
+      "explicit authorization endpoint (with token-endpoint and jwks-uri: no discovery)",
       "from discovery"),
   /** {@code token-endpoint}: explicit token endpoint. */
   TOKEN_ENDPOINT(
       "token-endpoint",
-      "explicit token endpoint, for plain OAuth 2.0 servers without discovery",
+      "explicit token endpoint (with authorization-endpoint and jwks-uri: no discovery)",
       "from discovery"),
   /** {@code jwks-uri}: explicit JWK set URI. */
   JWKS_URI(
       "jwks-uri",
       "explicit JWK set URI that verifies ID tokens, for servers without discovery",
-      "from discovery; required when issuer is not set"),
+      "from discovery"),
   /** {@code userinfo-endpoint}: explicit UserInfo endpoint. */
   USERINFO_ENDPOINT(
       "userinfo-endpoint",

@@ -184,30 +184,13 @@ final class ConfigParser {
     jwksUri = uri(ConfigKey.JWKS_URI, UriKind.PROVIDER_ENDPOINT);
     userinfoEndpoint = uri(ConfigKey.USERINFO_ENDPOINT, UriKind.PROVIDER_ENDPOINT);
     endSessionEndpoint = uri(ConfigKey.END_SESSION_ENDPOINT, UriKind.PROVIDER_ENDPOINT);
-    if (isSet(ConfigKey.ISSUER)) {
-      return;
-    }
-    List<String> missing = new ArrayList<>();
-    for (ConfigKey key :
-        List.of(ConfigKey.AUTHORIZATION_ENDPOINT, ConfigKey.TOKEN_ENDPOINT, ConfigKey.JWKS_URI)) {
-      if (!isSet(key)) {
-        missing.add(key.key());
-      }
-    }
-    if (isSet(ConfigKey.AUTHORIZATION_ENDPOINT) && isSet(ConfigKey.TOKEN_ENDPOINT)) {
-      if (!missing.isEmpty()) {
-        missing(
-            ConfigKey.JWKS_URI,
-            "is required when issuer is not set, because ID tokens must be verified without"
-                + " discovery");
-      }
-    } else {
+    if (!isSet(ConfigKey.ISSUER)) {
+      // Every login returns an ID token whose iss must equal the issuer (OIDC Core §3.1.3.7
+      // step 2), so the issuer is needed even when every endpoint is given explicitly.
       missing(
           ConfigKey.ISSUER,
-          "is required unless authorization-endpoint, token-endpoint and jwks-uri are given"
-              + " (missing: "
-              + String.join(", ", missing)
-              + ")");
+          "is required: ID tokens are checked against it (with authorization-endpoint,"
+              + " token-endpoint and jwks-uri all given, no discovery request is made)");
     }
   }
 

@@ -202,7 +202,7 @@ class PortcullisConfigTest {
     assertThat(problems).hasSize(2);
     assertThat(problems.get(0))
         .startsWith(
-            "issuer is not set, but it is required unless authorization-endpoint, token-endpoint")
+            "issuer is not set, but it is required: ID tokens are checked against it")
         .contains("init-param \"issuer\"", "-Dportcullis.issuer", "PORTCULLIS_ISSUER");
     assertThat(problems.get(1))
         .isEqualTo(
@@ -212,16 +212,16 @@ class PortcullisConfigTest {
   }
 
   @Test
-  void fromWhenEndpointsGivenWithoutIssuerThenAccepted() {
+  void fromWhenEndpointsGivenWithIssuerThenAccepted() {
     PortcullisConfig config =
         config(
-            "issuer", null,
+            "issuer", "https://as.example.com",
             "authorization-endpoint", "https://as.example.com/authorize",
             "token-endpoint", "https://as.example.com/token",
             "jwks-uri", "https://as.example.com/jwks",
             "userinfo-endpoint", "https://as.example.com/userinfo",
             "end-session-endpoint", "https://as.example.com/logout?x=1");
-    assertThat(config.issuer()).isEmpty();
+    assertThat(config.issuer()).contains(URI.create("https://as.example.com"));
     assertThat(config.authorizationEndpoint())
         .contains(URI.create("https://as.example.com/authorize"));
     assertThat(config.tokenEndpoint()).contains(URI.create("https://as.example.com/token"));
@@ -232,23 +232,16 @@ class PortcullisConfigTest {
   }
 
   @Test
-  void fromWhenEndpointsWithoutIssuerAndJwksThenJwksUriRequired() {
+  void fromWhenEndpointsGivenWithoutIssuerThenIssuerStillRequired() {
     assertThat(
             problems(
                 "issuer", null,
                 "authorization-endpoint", "https://as.example.com/authorize",
-                "token-endpoint", "https://as.example.com/token"))
+                "token-endpoint", "https://as.example.com/token",
+                "jwks-uri", "https://as.example.com/jwks"))
         .singleElement(STRING)
-        .startsWith("jwks-uri is not set, but it is required when issuer is not set")
-        .contains("PORTCULLIS_JWKS_URI");
-  }
-
-  @Test
-  void fromWhenOnlyOneEndpointWithoutIssuerThenIssuerRequiredNamingWhatIsMissing() {
-    assertThat(problems("issuer", null, "token-endpoint", "https://as.example.com/token"))
-        .singleElement(STRING)
-        .startsWith("issuer is not set, but it is required unless")
-        .contains("(missing: authorization-endpoint, jwks-uri)");
+        .startsWith("issuer is not set, but it is required: ID tokens are checked against it")
+        .contains("PORTCULLIS_ISSUER");
   }
 
   // ---- URIs -----------------------------------------------------------------------------------

@@ -14,8 +14,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Loads provider metadata: OpenID Connect Discovery 1.0 §4 first, then RFC 8414 §3, or only the
- * explicitly configured endpoints. Explicit endpoints always win over discovered ones.
+ * Loads provider metadata: OpenID Connect Discovery 1.0 §4 first, then RFC 8414 §3. Explicit
+ * endpoints win over discovered ones; when the authorization, token and JWKS endpoints are all
+ * explicit, no discovery request is made (servers without discovery).
  */
 public final class NimbusDiscovery {
   private final PortcullisConfig config;
@@ -31,9 +32,11 @@ public final class NimbusDiscovery {
    */
   public ProviderMetadata load() throws ProviderException {
     URI issuer = config.issuer().orElse(null);
-    Map<String, Object> json = issuer == null ? Map.of() : fetch(issuer);
+    boolean explicit = config.authorizationEndpoint().isPresent() && config.tokenEndpoint().isPresent()
+        && config.jwksUri().isPresent();
+    Map<String, Object> json = issuer == null || explicit ? Map.of() : fetch(issuer);
     String issuerValue = issuer == null ? "" : issuer.toString();
-    if (issuer != null) {
+    if (issuer != null && !explicit) {
       Object documentIssuer = json.get("issuer");
       if (!issuerValue.equals(documentIssuer)) {
         throw new ProviderException(
