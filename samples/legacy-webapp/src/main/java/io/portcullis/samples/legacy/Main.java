@@ -1,8 +1,12 @@
 package io.portcullis.samples.legacy;
 
 import java.io.File;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.logging.Level;
@@ -86,7 +90,20 @@ public final class Main {
     }
     String warProperty = System.getProperty("war");
     Path war = warProperty != null ? Path.of(warProperty) : defaultWar();
-    Running running = start(port, providerPort, war, external == null || external.isBlank() ? null : external);
+    Running running;
+    try {
+      running = start(port, providerPort, war, external == null || external.isBlank() ? null : external);
+    } catch (NoSuchFileException e) {
+      System.err.println(e.getReason());
+      System.exit(1);
+      return;
+    } catch (IOException e) {
+      if (e.getCause() instanceof BindException || e instanceof BindException) {
+        System.err.println("Port " + port + " is in use: set PORT to another one, e.g. PORT=8081 java -jar ...");
+        System.exit(1);
+      }
+      throw e;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         running.close();
@@ -114,8 +131,8 @@ public final class Main {
    */
   public static Running start(int port, int providerPort, Path war, String externalIssuer) throws Exception {
     if (!Files.exists(war)) {
-      throw new IllegalStateException("No web application at " + war.toAbsolutePath()
-          + "; build it with ./mvnw -q install -DskipTests, or name it with -Dwar=PATH");
+      throw new NoSuchFileException(war.toString(), null, "No web application at " + war.toAbsolutePath()
+          + "; build it with ./mvnw -q package -DskipTests, or name it with -Dwar=PATH");
     }
     MOCK_WEB_SERVER_LOG.setLevel(Level.WARNING);
     MOCK_WEB_SERVER3_LOG.setLevel(Level.WARNING);
@@ -129,6 +146,10 @@ public final class Main {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setPort(port);
+    if (provider != null) {
+      // The demo provider lets anyone log in as anyone and listens on loopback only: so does the app.
+      connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
+    }
     server.addConnector(connector);
     WebAppContext webapp = new WebAppContext();
     webapp.setContextPath("/");
