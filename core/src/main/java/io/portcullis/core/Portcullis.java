@@ -15,7 +15,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,11 +46,12 @@ public final class Portcullis implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     AtomicInteger threads = new AtomicInteger();
-    this.executor = Executors.newFixedThreadPool(2, r -> {
+    // Background work (metadata and key loads) after close() is dropped, not logged as rejected.
+    this.executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
       Thread t = new Thread(r, "portcullis-" + threads.incrementAndGet());
       t.setDaemon(true);
       return t;
-    });
+    }, new ThreadPoolExecutor.DiscardPolicy());
     this.metadata = new ProviderMetadataSource(new NimbusDiscovery(config), clock, executor);
     byte[] key = config.stateKey().orElseGet(() -> Randoms.bytes(32));
     StateCookieCodec codec = new StateCookieCodec(key);

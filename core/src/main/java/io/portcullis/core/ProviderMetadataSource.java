@@ -15,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The provider's metadata, cached with Caffeine and never fetched on a request's thread.
@@ -45,7 +46,8 @@ final class ProviderMetadataSource {
         .buildAsync(key -> load(discovery));
   }
 
-  private ProviderMetadata load(NimbusDiscovery discovery) throws ProviderException {
+  /** Loads, or returns null on failure: Caffeine then drops the entry without logging a trace. */
+  private @Nullable ProviderMetadata load(NimbusDiscovery discovery) {
     try {
       ProviderMetadata metadata = discovery.load();
       if (failures.getAndSet(0) > 0) {
@@ -58,7 +60,7 @@ final class ProviderMetadataSource {
       nextAttemptMillis.set(clock.millis() + backoff);
       LOG.log(Level.WARNING, "portcullis: provider metadata unavailable (attempt " + n + ", next in "
           + backoff / 1000 + " s): " + e.getMessage());
-      throw e;
+      return null;
     }
   }
 
@@ -72,7 +74,7 @@ final class ProviderMetadataSource {
     CompletableFuture<ProviderMetadata> future = cache.getIfPresent(KEY);
     if (future != null) {
       if (future.isDone() && !future.isCompletedExceptionally()) {
-        return Optional.of(future.join());
+        return Optional.ofNullable(future.join());
       }
       return Optional.empty();
     }
@@ -95,7 +97,7 @@ final class ProviderMetadataSource {
       future = cache.get(KEY);
     }
     try {
-      return Optional.of(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+      return Optional.ofNullable(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The provider's JWK Set (RFC 7517 §5), cached with Caffeine.
@@ -33,6 +34,7 @@ public final class JwksCache {
   private final Duration timeout;
   private final AtomicLong lastForcedMillis = new AtomicLong(Long.MIN_VALUE / 2);
   private final AtomicLong fetches = new AtomicLong();
+  private volatile @Nullable String lastError;
 
   /** Creates a cache that fetches with {@code timeout} and reads time from {@code clock}. */
   public JwksCache(Clock clock, Duration timeout, Executor executor) {
@@ -43,16 +45,30 @@ public final class JwksCache {
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
         .expireAfterWrite(Duration.ofHours(1))
         .maximumSize(4)
-        .buildAsync(this::fetch);
+        .buildAsync(this::fetchOrNull);
   }
 
   /** The key set at {@code uri}, fetched when not cached. */
   public JWKSet get(URI uri) throws ProviderException {
+    JWKSet set;
     try {
-      return cache.get(uri).join();
+      set = cache.get(uri).join();
     } catch (CompletionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new ProviderException("cannot load JWK Set " + uri + ": " + cause.getMessage(), cause);
+      set = null;
+    }
+    if (set == null) {
+      throw new ProviderException("cannot load JWK Set " + uri + (lastError == null ? "" : ": " + lastError));
+    }
+    return set;
+  }
+
+  /** Loads, or returns null on failure: Caffeine then drops the entry without logging a trace. */
+  private @Nullable JWKSet fetchOrNull(URI uri) {
+    try {
+      return fetch(uri);
+    } catch (ProviderException e) {
+      lastError = e.getMessage();
+      return null;
     }
   }
 
