@@ -38,6 +38,7 @@ public final class Portcullis implements AutoCloseable {
   private final LoginStarter starter;
   private final CallbackHandler callback;
   private final LogoutHandler logout;
+  private final TokenRefresher refresher;
   private final AccessRules rules;
   private final String redirectPath;
   private final String logoutPath;
@@ -59,7 +60,9 @@ public final class Portcullis implements AutoCloseable {
     this.starter = new LoginStarter(config, metadata, codec, urls, clock);
     JwksCache jwks = new JwksCache(clock, config.httpTimeout(), executor);
     NimbusIdTokenVerifier verifier = new NimbusIdTokenVerifier(config.clientId(), config.clientSecret().orElse(null), jwks, clock);
-    this.callback = new CallbackHandler(config, metadata, codec, starter, new NimbusTokenClient(config), verifier, clock);
+    NimbusTokenClient tokenClient = new NimbusTokenClient(config);
+    this.callback = new CallbackHandler(config, metadata, codec, starter, tokenClient, verifier, clock);
+    this.refresher = new TokenRefresher(config, metadata, tokenClient, verifier, clock, executor);
     this.logout = new LogoutHandler(config, metadata, urls);
     this.rules = config.rules();
     this.redirectPath = config.redirectPath();
@@ -114,11 +117,29 @@ public final class Portcullis implements AutoCloseable {
     boolean api = RequestKind.isApi(exchange);
     Access access = rules.decide(exchange.method(), path);
     LoginSession session = SessionStore.get(exchange);
-    if (session != null && session.identity().tokens().isExpired(clock.instant())) {
-      // Without a refresh token grant the login has ended; a browser goes through the
-      // authorization endpoint again (it returns at once while the provider session lives).
-      SessionStore.clear(exchange);
-      session = null;
+    if (session != null && access.kind() != Access.Kind.DENY && refresher.isDue(session, clock.millis())) {
+      boolean expired = session.identity().tokens().isExpired(clock.instant());
+      if (session.identity().tokens().refreshToken() == null) {
+        // No refresh token (no offline_access): once expired, a browser goes through the
+        // authorization endpoint again (it returns at once while the provider session lives).
+        if (expired) {
+          SessionStore.clear(exchange);
+          session = null;
+        }
+      } else {
+        TokenRefresher.Result result = refresher.refresh(exchange, session);
+        if (result instanceof TokenRefresher.Result.Refreshed r) {
+          session = r.session();
+        } else if (result instanceof TokenRefresher.Result.Ended) {
+          SessionStore.clear(exchange); // THREATS F-04, E-08: the tokens are gone for good
+          session = null;
+        } else if (expired) {
+          if (access.needsLogin()) {
+            return new Outcome.Unavailable(((TokenRefresher.Result.Unavailable) result).retryAfter(), api);
+          }
+          session = null;
+        }
+      }
     }
     switch (access.kind()) {
       case PERMIT:

@@ -133,9 +133,10 @@ class SessionSecurityTest extends IntegrationTest {
   }
 
   @Test
-  void expiredAccessTokenWhenNoRefreshThenLoginAgain() {
+  void expiredAccessTokenWhenRefreshRefusedThenLoginAgain() {
     Browser browser = browser();
     login(browser, "/profile");
+    provider.revokeRefreshTokens();
     app.clock.advance(java.time.Duration.ofHours(2));
     try {
       assertNotLoggedIn(browser);

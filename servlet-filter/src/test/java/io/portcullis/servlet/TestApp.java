@@ -58,7 +58,7 @@ final class TestApp implements AutoCloseable {
     config.put("rules", RULES);
     config.putAll(overrides);
     config.values().removeIf(v -> v == null || v.isEmpty());
-    clock = new MutableClock();
+    clock = provider.clock;
     filter = new PortcullisFilter(PortcullisConfig.of(config), clock);
     server = new Server();
     ServerConnector connector = new ServerConnector(server);

@@ -46,6 +46,8 @@ final class TestProvider implements AutoCloseable {
   static final String ISSUER_ID = "default";
 
   final RSAKey signingKey;
+  /** The provider's clock, which the apps under test share: tests move it instead of sleeping. */
+  final TestApp.MutableClock clock = new TestApp.MutableClock();
   private final MockOAuth2Server server;
   private final OAuth2HttpRequestHandler handler;
   private final Map<String, String> scopeByCode = new ConcurrentHashMap<>();
@@ -57,6 +59,12 @@ final class TestProvider implements AutoCloseable {
   private volatile Set<String> withheldScopes = Set.of();
   private volatile String subject = "alice";
   private volatile Map<String, Object> extraClaims = Map.of();
+  /** Refresh tokens this provider accepts, as handed out (ours) → the mock's own. */
+  private final Map<String, String> liveRefreshTokens = new ConcurrentHashMap<>();
+  final AtomicInteger refreshRequests = new AtomicInteger();
+  final List<String> refreshTokensPresented = new CopyOnWriteArrayList<>();
+  private volatile boolean rotate = true;
+  private volatile long refreshDelayMillis;
   private volatile Function<JSONObject, JSONObject> metadataTamper;
 
   TestProvider() {
@@ -69,7 +77,7 @@ final class TestProvider implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-    Function0<java.time.Instant> now = java.time.Instant::now;
+    Function0<java.time.Instant> now = clock::instant;
     OAuth2TokenProvider tokenProvider = new OAuth2TokenProvider(new KeyProvider(List.of(signingKey), "RS256"), now);
     OAuth2Config config = new OAuth2Config(false, null, null, false, tokenProvider, Set.of());
     handler = new OAuth2HttpRequestHandler(config);
@@ -91,6 +99,31 @@ final class TestProvider implements AutoCloseable {
 
   private OAuth2HttpResponse intercept(Route inner, OAuth2HttpRequest request) {
     String path = request.getUrl().encodedPath();
+    if (path.endsWith("/token") && "refresh_token".equals(formParam(request.getBody(), "grant_type"))) {
+      refreshRequests.incrementAndGet();
+      String presented = formParam(request.getBody(), "refresh_token");
+      refreshTokensPresented.add(presented);
+      if (refreshDelayMillis > 0) {
+        try {
+          Thread.sleep(refreshDelayMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      boolean overridden = tokenOverride.get() != null;
+      String mockToken = presented == null ? null
+          : rotate && !overridden ? liveRefreshTokens.remove(presented) : liveRefreshTokens.get(presented);
+      if (mockToken == null && tokenOverride.get() == null) {
+        tokenRequests.incrementAndGet();
+        return new OAuth2HttpResponse(okhttp3.Headers.of("Content-Type", "application/json"), 400,
+            "{\"error\":\"invalid_grant\",\"error_description\":\"refresh token unknown, used or revoked\"}", null);
+      }
+      if (mockToken != null) {
+        request = new OAuth2HttpRequest(request.getHeaders(), request.getMethod(), request.getOriginalUrl(),
+            request.getBody().replace("refresh_token=" + java.net.URLEncoder.encode(presented, java.nio.charset.StandardCharsets.UTF_8),
+                "refresh_token=" + java.net.URLEncoder.encode(mockToken, java.nio.charset.StandardCharsets.UTF_8)));
+      }
+    }
     if (path.endsWith("/token")) {
       tokenRequests.incrementAndGet();
       tokenRequestBodies.add(request.getBody() == null ? "" : request.getBody());
@@ -142,6 +175,23 @@ final class TestProvider implements AutoCloseable {
         granted.removeAll(withheldScopes);
         json.put("scope", String.join(" ", granted));
       }
+      boolean refresh = "refresh_token".equals(formParam(request.getBody(), "grant_type"));
+      // The mock computes expires_in against the real time; use this provider's clock instead.
+      if (json.get("access_token") instanceof String at) {
+        java.util.Date exp = SignedJWT.parse(at).getJWTClaimsSet().getExpirationTime();
+        if (exp != null) {
+          json.put("expires_in", (exp.getTime() - clock.millis()) / 1000);
+        }
+      }
+      if (json.get("refresh_token") instanceof String mockRefresh) {
+        if (refresh && !rotate) {
+          json.remove("refresh_token"); // the provider keeps the old refresh token valid
+        } else {
+          String ours = "rt-" + java.util.UUID.randomUUID();
+          liveRefreshTokens.put(ours, mockRefresh);
+          json.put("refresh_token", ours);
+        }
+      }
       Function<JSONObject, JSONObject> tamper = nextTokenTamper.getAndSet(null);
       if (tamper != null) {
         json = tamper.apply(json);
@@ -181,6 +231,21 @@ final class TestProvider implements AutoCloseable {
   /** The user the next logins authenticate as. */
   void subject(String subject) {
     this.subject = subject;
+  }
+
+  /** Whether a refresh returns a new refresh token and revokes the old one (default true). */
+  void rotateRefreshTokens(boolean on) {
+    this.rotate = on;
+  }
+
+  /** Delays refresh responses. */
+  void delayRefresh(long millis) {
+    this.refreshDelayMillis = millis;
+  }
+
+  /** Revokes every refresh token handed out so far. */
+  void revokeRefreshTokens() {
+    liveRefreshTokens.clear();
   }
 
   /** Claims added to the next tokens (e.g. roles). */

@@ -1,0 +1,211 @@
+package io.portcullis.core;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.portcullis.core.internal.nimbus.IdTokenException;
+import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
+import io.portcullis.core.internal.nimbus.NimbusTokenClient;
+import io.portcullis.core.internal.nimbus.ProviderMetadata;
+import io.portcullis.core.internal.nimbus.TokenResult;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Transparent refresh of the access token (RFC 6749 §6; OIDC Core §12.2), single-flight per
+ * session.
+ *
+ * <p>Locking design. On one node, every request of a session that finds its access token due
+ * reads the same refresh token from the session, so keying an {@link AsyncCache} by a hash of
+ * that refresh token makes them share one future: N concurrent requests cause one token request,
+ * and all wait for it (bounded by {@code http-timeout}). The result stays in the cache for two
+ * minutes, so a request that read the session just before the new tokens were written joins the
+ * finished refresh instead of redeeming a refresh token the provider has already rotated away.
+ * Each waiter writes the new {@link LoginSession} back with {@code setAttribute} unless the
+ * session already holds a newer one — idempotent, so no lock is taken and session replication
+ * sees the change. Across nodes there is no lock either: a node that loses the race gets {@code
+ * invalid_grant} and re-reads the session before treating it as final; if the session now holds
+ * another refresh token (the winner's), that token set is used. Transient failures
+ * (unreachable, 5xx, timeout) are remembered per refresh token for a short back-off, so a
+ * provider outage costs one attempt per back-off period rather than one per request.
+ */
+final class TokenRefresher {
+  private static final System.Logger LOG = System.getLogger("io.portcullis");
+  private static final long DEFAULT_EXPIRES_IN = 300;
+  private static final long MAX_EXPIRES_IN = 24 * 3600;
+  static final Duration FAILURE_BACKOFF = Duration.ofSeconds(30);
+
+  /** What a refresh attempt came to. */
+  sealed interface Result {
+    /** New tokens; the session has been updated. */
+    record Refreshed(LoginSession session) implements Result {}
+
+    /** The provider refused the refresh token (or the new ID token): the login has ended. */
+    record Ended(String reason) implements Result {}
+
+    /** The provider could not be reached; try again after {@code retryAfter}. */
+    record Unavailable(Duration retryAfter) implements Result {}
+  }
+
+  private final PortcullisConfig config;
+  private final ProviderMetadataSource metadata;
+  private final NimbusTokenClient tokens;
+  private final NimbusIdTokenVerifier idTokens;
+  private final Clock clock;
+  private final AsyncCache<String, Result> inFlight;
+  private final Cache<String, Long> failedUntil;
+
+  TokenRefresher(PortcullisConfig config, ProviderMetadataSource metadata, NimbusTokenClient tokens,
+      NimbusIdTokenVerifier idTokens, Clock clock, Executor executor) {
+    this.config = config;
+    this.metadata = metadata;
+    this.tokens = tokens;
+    this.idTokens = idTokens;
+    this.clock = clock;
+    this.inFlight = Caffeine.newBuilder()
+        .executor(executor)
+        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+        .expireAfterWrite(Duration.ofMinutes(2))
+        .maximumSize(100_000)
+        .buildAsync();
+    this.failedUntil = Caffeine.newBuilder()
+        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+        .expireAfterWrite(FAILURE_BACKOFF)
+        .maximumSize(100_000)
+        .build();
+  }
+
+  /** Whether {@code session}'s access token is due for refresh at {@code nowMillis}. */
+  boolean isDue(LoginSession session, long nowMillis) {
+    return nowMillis >= session.identity().tokens().expiresAt().toEpochMilli() - config.refreshBefore().toMillis();
+  }
+
+  /**
+   * Refreshes {@code session}'s tokens, sharing one token request with every concurrent caller
+   * holding the same refresh token, and writes the result into the exchange's session.
+   */
+  Result refresh(HttpExchange exchange, LoginSession session) {
+    String refreshToken = Objects.requireNonNull(session.identity().tokens().refreshToken(), "refreshToken");
+    String key = Randoms.hashKey(refreshToken, 43);
+    Long until = failedUntil.getIfPresent(key);
+    if (until != null && clock.millis() < until) {
+      return new Result.Unavailable(Duration.ofMillis(until - clock.millis()));
+    }
+    CompletableFuture<Result> future = inFlight.get(key, (k, executor) ->
+        CompletableFuture.supplyAsync(() -> redeem(session, refreshToken), executor));
+    Result result;
+    try {
+      result = future.get(config.httpTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Result.Unavailable(Duration.ofSeconds(1));
+    } catch (ExecutionException | TimeoutException e) {
+      result = new Result.Unavailable(Duration.ofSeconds(1));
+    }
+    if (result instanceof Result.Unavailable u) {
+      inFlight.synchronous().invalidate(key); // not cached: the back-off decides the next attempt
+      failedUntil.put(key, clock.millis() + u.retryAfter().toMillis());
+      return result;
+    }
+    if (result instanceof Result.Ended) {
+      // Another request or node may have refreshed this session meanwhile (rotation): re-read it.
+      LoginSession current = SessionStore.get(exchange);
+      if (current != null && !Objects.equals(current.identity().tokens().refreshToken(), refreshToken)) {
+        return new Result.Refreshed(current);
+      }
+      return result;
+    }
+    LoginSession refreshed = ((Result.Refreshed) result).session();
+    LoginSession current = SessionStore.get(exchange);
+    if (current == null || Objects.equals(current.identity().tokens().refreshToken(), refreshToken)
+        && current.identity().tokens().expiresAt().isBefore(refreshed.identity().tokens().expiresAt())) {
+      // Keep what this session holds besides the tokens (logout token, step-up history).
+      LoginSession merged = current == null ? refreshed
+          : new LoginSession(refreshed.identity(), current.logoutToken(), current.stepUpAsked());
+      SessionStore.put(exchange, merged);
+      return new Result.Refreshed(merged);
+    }
+    return new Result.Refreshed(current);
+  }
+
+  private Result redeem(LoginSession session, String refreshToken) {
+    Optional<ProviderMetadata> md = metadata.current();
+    if (md.isEmpty()) {
+      return new Result.Unavailable(metadata.retryAfter());
+    }
+    TokenResult result = tokens.refresh(md.get().tokenEndpoint(), refreshToken);
+    if (result instanceof TokenResult.Unreachable u) {
+      LOG.log(Level.WARNING, "portcullis: refresh failed, will retry: " + u.description());
+      return new Result.Unavailable(FAILURE_BACKOFF);
+    }
+    if (result instanceof TokenResult.Failed f) {
+      LOG.log(Level.INFO, "oidc.refresh.rejected reason=" + f.error());
+      return new Result.Ended("refresh." + f.error());
+    }
+    TokenResult.Tokens t = (TokenResult.Tokens) result;
+    Identity identity = session.identity();
+    String idToken = identity.tokens().idToken();
+    if (t.idToken() != null) {
+      try {
+        checkRefreshedIdToken(idTokens.verify(t.idToken(), md.get(), null), identity.claims());
+        idToken = t.idToken();
+      } catch (IdTokenException e) {
+        LOG.log(Level.WARNING, "oidc.refresh.rejected reason=" + e.reason());
+        return new Result.Ended(e.reason());
+      }
+    }
+    long expiresIn = t.expiresInSeconds() == null ? DEFAULT_EXPIRES_IN
+        : Math.max(0, Math.min(MAX_EXPIRES_IN, t.expiresInSeconds()));
+    Set<String> scopes = identity.scopes();
+    if (t.scope() != null) {
+      scopes = new LinkedHashSet<>(Arrays.asList(t.scope().trim().split("\\s+")));
+      scopes.remove("");
+    }
+    TokenSet tokenSet = new TokenSet(t.accessToken(),
+        t.refreshToken() != null ? t.refreshToken() : refreshToken, // keep the old one when none is returned
+        idToken, clock.instant().plusSeconds(expiresIn), scopes);
+    return new Result.Refreshed(new LoginSession(identity.withTokens(tokenSet), session.logoutToken(),
+        session.stepUpAsked()));
+  }
+
+  /**
+   * OIDC Core §12.2: a refreshed ID token names the same issuer, subject and audience ({@code
+   * azp}, when present, was already checked to be this client).
+   */
+  private static void checkRefreshedIdToken(Map<String, Object> fresh, Map<String, Object> original)
+      throws IdTokenException {
+    for (String claim : new String[] {"iss", "sub", "aud"}) {
+      if (!Objects.equals(normalisedAudience(fresh.get(claim)), normalisedAudience(original.get(claim)))) {
+        throw new IdTokenException("id_token." + claim, "refreshed ID token " + claim + " differs from the original");
+      }
+    }
+    Object authTime = fresh.get("auth_time");
+    if (authTime != null && original.get("auth_time") != null && !authTime.equals(original.get("auth_time"))) {
+      throw new IdTokenException("id_token.auth_time", "refreshed ID token auth_time differs from the original");
+    }
+    Object nonce = fresh.get("nonce");
+    if (nonce != null && !nonce.equals(original.get("nonce"))) {
+      throw new IdTokenException("id_token.nonce", "refreshed ID token nonce differs from the original");
+    }
+  }
+
+  private static @Nullable Object normalisedAudience(@Nullable Object aud) {
+    if (aud instanceof String s) {
+      return java.util.List.of(s);
+    }
+    return aud;
+  }
+}
