@@ -73,4 +73,20 @@ public interface HttpExchange {
 
   /** Invalidates the current session, if any. */
   void invalidateSession();
+
+  /**
+   * Whether {@link #reloadSessionAttribute} can read the shared session store afresh (a cluster
+   * adapter is installed); when false it returns what this request loaded.
+   */
+  default boolean canReloadSession() {
+    return false;
+  }
+
+  /**
+   * A session attribute read afresh from the shared session store, bypassing what this request
+   * loaded: how a node that lost a refresh race sees the tokens the winning node wrote.
+   */
+  default @Nullable Object reloadSessionAttribute(String name) {
+    return sessionAttribute(name);
+  }
 }

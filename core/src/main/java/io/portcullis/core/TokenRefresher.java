@@ -47,6 +47,8 @@ final class TokenRefresher {
   private static final long DEFAULT_EXPIRES_IN = 300;
   private static final long MAX_EXPIRES_IN = 24 * 3600;
   static final Duration FAILURE_BACKOFF = Duration.ofSeconds(30);
+  /** How long a node that lost a refresh race waits for the winner's tokens in the store. */
+  static final Duration RACE_WINDOW = Duration.ofSeconds(3);
 
   /** What a refresh attempt came to. */
   sealed interface Result {
@@ -121,24 +123,56 @@ final class TokenRefresher {
       return result;
     }
     if (result instanceof Result.Ended) {
-      // Another request or node may have refreshed this session meanwhile (rotation): re-read it.
-      LoginSession current = SessionStore.get(exchange);
-      if (current != null && !Objects.equals(current.identity().tokens().refreshToken(), refreshToken)) {
-        return new Result.Refreshed(current);
+      // Another node may have refreshed this session at the same moment and rotated the refresh
+      // token away: re-read the session before treating invalid_grant as final.
+      LoginSession newer = awaitNewerSession(exchange, refreshToken);
+      if (newer != null) {
+        SessionStore.put(exchange, newer); // this node's copy now holds the winner's tokens too
+        return new Result.Refreshed(newer);
       }
       return result;
     }
     LoginSession refreshed = ((Result.Refreshed) result).session();
     LoginSession current = SessionStore.get(exchange);
-    if (current == null || Objects.equals(current.identity().tokens().refreshToken(), refreshToken)
+    if (current == null) {
+      // Logged out (or the session ended) while the refresh was in flight: the new tokens are
+      // discarded, never written into a new session (THREATS F-09).
+      return new Result.Ended("session.ended");
+    }
+    if (Objects.equals(current.identity().tokens().refreshToken(), refreshToken)
         && current.identity().tokens().expiresAt().isBefore(refreshed.identity().tokens().expiresAt())) {
       // Keep what this session holds besides the tokens (logout token, step-up history).
-      LoginSession merged = current == null ? refreshed
-          : new LoginSession(refreshed.identity(), current.logoutToken(), current.stepUpAsked());
+      LoginSession merged = new LoginSession(refreshed.identity(), current.logoutToken(), current.stepUpAsked());
       SessionStore.put(exchange, merged);
       return new Result.Refreshed(merged);
     }
     return new Result.Refreshed(current);
+  }
+
+  /**
+   * The session's login when it holds another refresh token than {@code used}: read once, and,
+   * when the exchange can re-read the shared store, polled for up to {@link #RACE_WINDOW} while
+   * the winning node finishes its request.
+   */
+  private @Nullable LoginSession awaitNewerSession(HttpExchange exchange, String used) {
+    long deadline = System.nanoTime() + Math.min(RACE_WINDOW.toNanos(), config.httpTimeout().toNanos());
+    while (true) {
+      Object value = exchange.canReloadSession()
+          ? exchange.reloadSessionAttribute(SessionStore.ATTRIBUTE) : SessionStore.get(exchange);
+      if (value instanceof LoginSession s && s.identity().tokens().refreshToken() != null
+          && !Objects.equals(s.identity().tokens().refreshToken(), used)) {
+        return s;
+      }
+      if (!exchange.canReloadSession() || System.nanoTime() > deadline) {
+        return null;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
   }
 
   private Result redeem(LoginSession session, String refreshToken) {

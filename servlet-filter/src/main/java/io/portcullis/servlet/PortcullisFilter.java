@@ -38,6 +38,7 @@ public class PortcullisFilter implements Filter {
   private final @Nullable PortcullisConfig presetConfig;
   private final Clock clock;
   private @Nullable Portcullis engine;
+  private volatile @Nullable SessionReloader sessionReloader;
 
   /** For {@code web.xml}: configuration from the init-params and the other sources. */
   public PortcullisFilter() {
@@ -68,8 +69,21 @@ public class PortcullisFilter implements Filter {
       throw new ServletException(e.getMessage());
     }
     engine = Portcullis.create(config, clock);
+    if (sessionReloader == null
+        && filterConfig.getServletContext().getAttribute(SessionReloader.CONTEXT_ATTRIBUTE) instanceof SessionReloader r) {
+      sessionReloader = r;
+    }
     LOG.log(Level.INFO, "portcullis: protecting " + filterConfig.getServletContext().getContextPath() + "/ with "
         + config.rules().size() + " rules, provider " + config.issuer().map(Object::toString).orElse("(explicit endpoints)"));
+  }
+
+  /**
+   * Installs the cluster adapter that re-reads the shared session store (see {@link
+   * SessionReloader}); also taken from the servlet context attribute {@link
+   * SessionReloader#CONTEXT_ATTRIBUTE} at {@code init}.
+   */
+  public void setSessionReloader(@Nullable SessionReloader reloader) {
+    this.sessionReloader = reloader;
   }
 
   /** The engine, once {@link #init} has run: for tests and for the Spring adapter. */
@@ -87,7 +101,7 @@ public class PortcullisFilter implements Filter {
       chain.doFilter(req, res);
       return;
     }
-    Outcome outcome = engine().handle(new ServletHttpExchange(request, response));
+    Outcome outcome = engine().handle(new ServletHttpExchange(request, response, sessionReloader));
     if (outcome instanceof Outcome.Proceed proceed) {
       if (proceed.identity() != null) {
         request.setAttribute(PortcullisRequests.IDENTITY_ATTRIBUTE, proceed.identity());

@@ -17,11 +17,13 @@ import org.jspecify.annotations.Nullable;
 final class ServletHttpExchange implements HttpExchange {
   private final HttpServletRequest request;
   private final HttpServletResponse response;
+  private final @Nullable SessionReloader reloader;
   private @Nullable Map<String, String> cookies;
 
-  ServletHttpExchange(HttpServletRequest request, HttpServletResponse response) {
+  ServletHttpExchange(HttpServletRequest request, HttpServletResponse response, @Nullable SessionReloader reloader) {
     this.request = request;
     this.response = response;
+    this.reloader = reloader;
   }
 
   @Override
@@ -120,11 +122,33 @@ final class ServletHttpExchange implements HttpExchange {
     if (value == null) {
       HttpSession session = request.getSession(false);
       if (session != null) {
-        session.removeAttribute(name);
+        try {
+          session.removeAttribute(name);
+        } catch (IllegalStateException invalidated) {
+          // nothing left to remove
+        }
       }
     } else {
-      request.getSession(true).setAttribute(name, value);
+      try {
+        request.getSession(true).setAttribute(name, value);
+      } catch (IllegalStateException invalidated) {
+        // the session was invalidated by a concurrent request (logout): store nothing
+      }
     }
+  }
+
+  @Override
+  public boolean canReloadSession() {
+    return reloader != null;
+  }
+
+  @Override
+  public @Nullable Object reloadSessionAttribute(String name) {
+    HttpSession session = request.getSession(false);
+    if (reloader == null || session == null) {
+      return sessionAttribute(name);
+    }
+    return reloader.reload(session.getId(), name);
   }
 
   @Override

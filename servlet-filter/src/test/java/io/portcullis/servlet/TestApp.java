@@ -50,6 +50,11 @@ final class TestApp implements AutoCloseable {
   }
 
   TestApp(TestProvider provider, Map<String, String> overrides) throws Exception {
+    this(provider, overrides, (context, filter) -> { });
+  }
+
+  TestApp(TestProvider provider, Map<String, String> overrides,
+      java.util.function.BiConsumer<ServletContextHandler, PortcullisFilter> customizer) throws Exception {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("issuer", provider.issuer());
     config.put("client-id", "test-client");
@@ -69,6 +74,7 @@ final class TestApp implements AutoCloseable {
     context.getSessionHandler().setSessionTrackingModes(Set.of(SessionTrackingMode.COOKIE));
     context.getSessionHandler().setHttpOnly(true);
     context.getSessionHandler().setSameSite(HttpCookie.SameSite.LAX);
+    customizer.accept(context, filter);
     context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(new ServletHolder(new EchoServlet()), "/*");
     server.setHandler(context);

@@ -1,0 +1,100 @@
+package io.portcullis.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.session.DatabaseAdaptor;
+import org.eclipse.jetty.session.JDBCSessionDataStore;
+import org.eclipse.jetty.session.NullSessionCache;
+import org.eclipse.jetty.session.SessionData;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 3 acceptance 3: two filter instances in two Jetty servers share one session store ; both refresh one session at the same moment while the
+ * provider rotates refresh tokens; the user stays logged in. The store is Jetty's JDBC session
+ * store (on in-memory H2 here), read on every request: no node-local session cache.
+ */
+class ClusterRefreshTest {
+
+  private static TestApp node(TestProvider provider, String database, String stateKey) throws Exception {
+    return new TestApp(provider, Map.of("state-key", stateKey), (context, filter) -> {
+      var handler = context.getSessionHandler();
+      NullSessionCache cache = new NullSessionCache(handler);
+      DatabaseAdaptor db = new DatabaseAdaptor();
+      db.setDriverInfo("org.h2.Driver", "jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1");
+      JDBCSessionDataStore files = new JDBCSessionDataStore();
+      files.setDatabaseAdaptor(db);
+      cache.setSessionDataStore(files);
+      handler.setSessionCache(cache);
+      filter.setSessionReloader((id, name) -> {
+        try {
+          SessionData data = files.load(id);
+          return data == null ? null : data.getAttribute(name);
+        } catch (Exception e) {
+          return null;
+        }
+      });
+    });
+  }
+
+  @Test
+  void twoNodesWhenRefreshingOneSessionAtOnceThenUserStaysLoggedIn() throws Exception {
+    String store = "sessions" + System.nanoTime();
+    String stateKey = Base64.getEncoder().encodeToString(new byte[32]);
+    try (TestProvider provider = new TestProvider();
+        TestApp a = node(provider, store, stateKey);
+        TestApp b = node(provider, store, stateKey)) {
+      Browser browser = new Browser();
+      // Log in on A, with the callback landing on B (the pre-login cookie carries the state).
+      String authorize = Browser.location(browser.get(a.url("/profile")));
+      String callback = Browser.location(browser.get(authorize)).replace(a.url(""), b.url(""));
+      HttpResponse<String> landed = browser.get(callback);
+      assertThat(landed.statusCode()).isEqualTo(302);
+      assertThat(browser.get(a.url("/whoami"), Map.of("Accept", "application/json")).statusCode()).isEqualTo(200);
+
+      for (int round = 0; round < 3; round++) {
+        provider.clock.advance(Duration.ofSeconds(3600 - 30));
+        provider.delayRefresh(300);
+        int before = provider.refreshRequests.get();
+        CompletableFuture<HttpResponse<String>> onA = CompletableFuture.supplyAsync(
+            () -> browser.get(a.url("/api/data"), Map.of("Accept", "application/json")));
+        CompletableFuture<HttpResponse<String>> onB = CompletableFuture.supplyAsync(
+            () -> browser.get(b.url("/api/data"), Map.of("Accept", "application/json")));
+        assertThat(onA.get().statusCode()).as("round %d on A", round).isEqualTo(200);
+        assertThat(onB.get().statusCode()).as("round %d on B", round).isEqualTo(200);
+        assertThat(provider.refreshRequests.get() - before).as("both nodes raced").isEqualTo(2);
+        provider.delayRefresh(0);
+        String hashA = onA.get().body().replaceAll(".*\"tokenHash\":\"([0-9a-f]+)\".*", "$1");
+        String hashB = onB.get().body().replaceAll(".*\"tokenHash\":\"([0-9a-f]+)\".*", "$1");
+        assertThat(hashA).isEqualTo(hashB);
+        // Still logged in on both nodes, with the winner's tokens.
+        for (TestApp node : new TestApp[] {a, b}) {
+          HttpResponse<String> r = browser.get(node.url("/api/data"), Map.of("Accept", "application/json"));
+          assertThat(r.statusCode()).isEqualTo(200);
+          assertThat(r.body()).contains("\"tokenHash\":\"" + hashA + "\"");
+        }
+      }
+    }
+  }
+
+  @Test
+  void twoNodesWhenRefreshTokenRevokedThenLoginEndsOnBoth() throws Exception {
+    String store = "sessions" + System.nanoTime();
+    String stateKey = Base64.getEncoder().encodeToString(new byte[32]);
+    try (TestProvider provider = new TestProvider();
+        TestApp a = node(provider, store, stateKey);
+        TestApp b = node(provider, store, stateKey)) {
+      Browser browser = new Browser();
+      assertThat(browser.open(a.url("/profile")).statusCode()).isEqualTo(200);
+      provider.revokeRefreshTokens();
+      provider.clock.advance(Duration.ofSeconds(3600 - 30));
+      assertThat(browser.get(b.url("/api/data"), Map.of("Accept", "application/json")).statusCode()).isEqualTo(401);
+      assertThat(browser.get(a.url("/api/data"), Map.of("Accept", "application/json")).statusCode()).isEqualTo(401);
+    }
+  }
+}
