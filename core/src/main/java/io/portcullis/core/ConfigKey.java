@@ -54,6 +54,17 @@ public enum ConfigKey {
       "client authentication at the token endpoint: client_secret_basic, client_secret_post,"
           + " private_key_jwt or none",
       "client_secret_basic when a secret is set, else none"),
+  /** {@code m2m-client-id}: the client of the client credentials grant. */
+  M2M_CLIENT_ID(
+      "m2m-client-id",
+      "client identifier for client credentials (machine-to-machine) tokens",
+      "client-id"),
+  /** {@code m2m-client-secret}: the secret of the client credentials grant's client. */
+  M2M_CLIENT_SECRET(
+      "m2m-client-secret",
+      "client secret for client credentials tokens; required when m2m-client-id is set",
+      "client-secret when m2m-client-id is not set",
+      true),
   /** {@code scopes}: scopes requested at login. */
   SCOPES("scopes", "scopes requested at login, space separated", "openid profile"),
   /** {@code redirect-path}: the callback path. */

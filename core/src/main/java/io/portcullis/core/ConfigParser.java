@@ -75,6 +75,8 @@ final class ConfigParser {
   String clientId = "";
   Optional<String> clientSecret = Optional.empty();
   ClientAuth clientAuth = ClientAuth.NONE;
+  Optional<String> m2mClientId = Optional.empty();
+  Optional<String> m2mClientSecret = Optional.empty();
   List<String> scopes = List.of("openid", "profile");
   String redirectPath = "/oauth2/callback";
   String logoutPath = "/logout";
@@ -99,6 +101,7 @@ final class ConfigParser {
     }
     parseProvider();
     parseClient();
+    parseM2mClient();
     parseScopes();
     parsePaths();
     parseRules();
@@ -310,6 +313,45 @@ final class ConfigParser {
         }
         break;
     }
+  }
+
+  // ---- client credentials (machine-to-machine) -----------------------------------------------
+
+  /**
+   * {@code m2m-client-id} defaults to {@code client-id}, and then {@code m2m-client-secret} to
+   * {@code client-secret}. A separate {@code m2m-client-id} needs its own secret: the client
+   * credentials grant is for confidential clients only (OAuth 2.1 §4.2). A {@code
+   * m2m-client-secret} without {@code m2m-client-id} is refused as ambiguous: one client has one
+   * secret, so a second secret for the filter's own client is a mistake.
+   */
+  private void parseM2mClient() {
+    Optional<String> id = text(ConfigKey.M2M_CLIENT_ID);
+    Optional<String> secret = text(ConfigKey.M2M_CLIENT_SECRET);
+    if (id.isPresent()) {
+      m2mClientId = id;
+      m2mClientSecret = secret;
+      if (secret.isEmpty()) {
+        missing(
+            ConfigKey.M2M_CLIENT_SECRET,
+            "is required when m2m-client-id is set ("
+                + settings.get(ConfigKey.M2M_CLIENT_ID).origin()
+                + "): the client credentials grant is for confidential clients only (OAuth 2.1"
+                + " §4.2)");
+      }
+      return;
+    }
+    if (secret.isPresent()) {
+      Setting s = setting(ConfigKey.M2M_CLIENT_SECRET).orElseThrow();
+      invalid(
+          s,
+          "is set but m2m-client-id is not",
+          "m2m-client-id with it ("
+              + ConfigKey.M2M_CLIENT_ID.howToSet()
+              + "), or no m2m-client-secret to use client-id and client-secret");
+      return;
+    }
+    m2mClientId = clientId.isEmpty() ? Optional.empty() : Optional.of(clientId);
+    m2mClientSecret = clientSecret;
   }
 
   // ---- scopes ---------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ public final class PortcullisConfig {
   private final String clientId;
   private final Optional<String> clientSecret;
   private final ClientAuth clientAuth;
+  private final Optional<String> m2mClientId;
+  private final Optional<String> m2mClientSecret;
   private final List<String> scopes;
   private final String redirectPath;
   private final String logoutPath;
@@ -52,6 +54,8 @@ public final class PortcullisConfig {
     clientId = p.clientId;
     clientSecret = p.clientSecret;
     clientAuth = p.clientAuth;
+    m2mClientId = p.m2mClientId;
+    m2mClientSecret = p.m2mClientSecret;
     scopes = p.scopes;
     redirectPath = p.redirectPath;
     logoutPath = p.logoutPath;
@@ -148,6 +152,23 @@ public final class PortcullisConfig {
    */
   public ClientAuth clientAuth() {
     return clientAuth;
+  }
+
+  /**
+   * Returns the client identifier for client credentials tokens (RFC 6749 §4.4): {@code
+   * m2m-client-id}, else {@code client-id}; present in every valid configuration.
+   */
+  public Optional<String> m2mClientId() {
+    return m2mClientId;
+  }
+
+  /**
+   * Returns the client secret for client credentials tokens: {@code m2m-client-secret}, or {@code
+   * client-secret} when {@code m2m-client-id} is not set; empty when that client is public, which
+   * the client credentials grant does not allow (OAuth 2.1 §4.2). Never log it.
+   */
+  public Optional<String> m2mClientSecret() {
+    return m2mClientSecret;
   }
 
   /** Returns the scopes asked for at login, in order, without duplicates, including openid. */
@@ -265,6 +286,8 @@ public final class PortcullisConfig {
     out.add("client-id=" + clientId);
     clientSecret.ifPresent(v -> out.add("client-secret=****"));
     out.add("client-auth=" + clientAuth.value());
+    m2mClientId.ifPresent(v -> out.add("m2m-client-id=" + v));
+    m2mClientSecret.ifPresent(v -> out.add("m2m-client-secret=****"));
     out.add("scopes=" + String.join(" ", scopes));
     out.add("redirect-path=" + redirectPath);
     out.add("logout-path=" + logoutPath);

@@ -84,6 +84,30 @@ final class ProviderMetadataSource {
     return Optional.empty();
   }
 
+  /**
+   * The metadata when loaded; else, when a load is in flight (as just after {@link #start()}),
+   * waits up to {@code timeout} for it; empty when nothing loads. Never starts a load the back-off
+   * forbids.
+   */
+  Optional<ProviderMetadata> currentOrAwait(Duration timeout) {
+    Optional<ProviderMetadata> now = current();
+    if (now.isPresent()) {
+      return now;
+    }
+    CompletableFuture<ProviderMetadata> future = cache.getIfPresent(KEY);
+    if (future == null || future.isDone()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | CompletionException e) {
+      return Optional.empty();
+    }
+  }
+
   /** How long a client should wait before trying again: the time to the next attempt, at least 1 s. */
   Duration retryAfter() {
     long wait = nextAttemptMillis.get() - clock.millis();

@@ -25,7 +25,7 @@ class ConfigKeyTest {
   void byKeyWhenEveryConstantThenRoundTrips() {
     for (ConfigKey key : ConfigKey.values()) {
       assertThat(ConfigKey.byKey(key.key())).contains(key);
-      assertThat(key.key()).matches("[a-z]+(-[a-z]+)*");
+      assertThat(key.key()).matches("[a-z][a-z0-9]*(-[a-z0-9]+)*");
       assertThat(key.description()).isNotBlank().doesNotContain("\n");
       assertThat(key.defaultText()).isNotBlank();
     }
@@ -41,7 +41,8 @@ class ConfigKeyTest {
   @Test
   void secretWhenClientSecretOrStateKeyThenTrueElseFalse() {
     assertThat(Arrays.stream(ConfigKey.values()).filter(ConfigKey::secret))
-        .containsExactlyInAnyOrder(ConfigKey.CLIENT_SECRET, ConfigKey.STATE_KEY);
+        .containsExactlyInAnyOrder(
+            ConfigKey.CLIENT_SECRET, ConfigKey.M2M_CLIENT_SECRET, ConfigKey.STATE_KEY);
   }
 
   @Test
@@ -57,6 +58,8 @@ class ConfigKeyTest {
             "client-id",
             "client-secret",
             "client-auth",
+            "m2m-client-id",
+            "m2m-client-secret",
             "scopes",
             "redirect-path",
             "logout-path",

@@ -392,6 +392,78 @@ class PortcullisConfigTest {
 
   // ---- scopes ---------------------------------------------------------------------------------
 
+  // ---- client credentials (m2m) --------------------------------------------------------------
+
+  @Test
+  void fromWhenNoM2mKeysThenFilterClientAndSecretUsed() {
+    PortcullisConfig config = config("client-secret", SECRET);
+    assertThat(config.m2mClientId()).contains("app");
+    assertThat(config.m2mClientSecret()).contains(SECRET);
+  }
+
+  @Test
+  void fromWhenNoM2mKeysAndPublicClientThenNoM2mSecret() {
+    PortcullisConfig config = config();
+    assertThat(config.m2mClientId()).contains("app");
+    assertThat(config.m2mClientSecret()).isEmpty();
+  }
+
+  @Test
+  void fromWhenM2mClientIdAndSecretGivenThenUsedInsteadOfFilterClient() {
+    PortcullisConfig config =
+        config("client-secret", "other", "m2m-client-id", "batch", "m2m-client-secret", SECRET);
+    assertThat(config.m2mClientId()).contains("batch");
+    assertThat(config.m2mClientSecret()).contains(SECRET);
+    assertThat(config.clientId()).isEqualTo("app");
+    assertThat(config.clientSecret()).contains("other");
+  }
+
+  @Test
+  void fromWhenM2mClientIdWithPublicFilterClientThenAccepted() {
+    PortcullisConfig config = config("m2m-client-id", "batch", "m2m-client-secret", SECRET);
+    assertThat(config.clientAuth()).isEqualTo(ClientAuth.NONE);
+    assertThat(config.m2mClientSecret()).contains(SECRET);
+  }
+
+  @Test
+  void fromWhenM2mClientIdWithoutM2mSecretThenSecretRequiredEvenIfClientSecretSet() {
+    assertThat(problems("client-secret", SECRET, "m2m-client-id", "batch"))
+        .singleElement(STRING)
+        .startsWith("m2m-client-secret is not set, but it is required when m2m-client-id is set")
+        .contains("from map \"m2m-client-id\"", "OAuth 2.1 §4.2", "PORTCULLIS_M2M_CLIENT_SECRET")
+        .doesNotContain(SECRET);
+  }
+
+  @Test
+  void fromWhenM2mSecretWithoutM2mClientIdThenErrorWithoutShowingIt() {
+    assertThat(problems("client-secret", "other", "m2m-client-secret", SECRET))
+        .singleElement(STRING)
+        .startsWith("m2m-client-secret = (value hidden) (from map \"m2m-client-secret\"): is set but"
+            + " m2m-client-id is not; expected m2m-client-id")
+        .doesNotContain(SECRET);
+  }
+
+  @Test
+  void fromWhenM2mKeysFromEnvironmentThenRead() {
+    PortcullisConfig config =
+        PortcullisConfig.from(
+            ConfigSource.of("init-param", map()),
+            ConfigSource.environment(
+                Map.of(
+                    "PORTCULLIS_M2M_CLIENT_ID", "batch",
+                    "PORTCULLIS_M2M_CLIENT_SECRET", SECRET)));
+    assertThat(config.m2mClientId()).contains("batch");
+    assertThat(config.m2mClientSecret()).contains(SECRET);
+  }
+
+  @Test
+  void toStringWhenM2mSecretSetThenRedacted() {
+    PortcullisConfig config = config("m2m-client-id", "batch", "m2m-client-secret", SECRET);
+    assertThat(config.toString())
+        .contains("m2m-client-id=batch", "m2m-client-secret=****")
+        .doesNotContain(SECRET);
+  }
+
   @Test
   void fromWhenScopesGivenThenOrderKeptAndDuplicatesDropped() {
     PortcullisConfig config = config("scopes", " email  openid\tread:data email openid ");

@@ -3,8 +3,10 @@ package io.portcullis.core.internal.nimbus;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.AuthorizationGrant;
+import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
+import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
@@ -16,18 +18,22 @@ import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
+import io.portcullis.core.ClientAuth;
 import io.portcullis.core.PortcullisConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Token endpoint requests: the authorization code grant with PKCE (RFC 6749 §4.1.3, RFC 7636
  * §4.5) and the refresh token grant (RFC 6749 §6), authenticated with {@code
  * client_secret_basic}, {@code client_secret_post} or not at all ({@code none}, with {@code
- * client_id} in the body).
+ * client_id} in the body); and the client credentials grant (RFC 6749 §4.4), always
+ * authenticated.
  */
 public final class NimbusTokenClient {
   private final PortcullisConfig config;
@@ -50,11 +56,37 @@ public final class NimbusTokenClient {
     return send(tokenEndpoint, new RefreshTokenGrant(new RefreshToken(refreshToken)));
   }
 
+  /**
+   * Asks for a token with the client credentials grant (RFC 6749 §4.4.2) for {@code clientId},
+   * a confidential client (OAuth 2.1 §4.2). The client authenticates with {@code
+   * client_secret_post} when the filter's {@code client-auth} is {@code client_secret_post}, else
+   * with {@code client_secret_basic}, whose id and secret are form-urlencoded before Base64 (RFC
+   * 6749 §2.3.1). {@code scope} is sent space separated, and omitted when {@code scopes} is empty.
+   * A refresh token in the answer should not be there (RFC 6749 §4.4.3): callers ignore it.
+   */
+  public TokenResult clientCredentials(
+      URI tokenEndpoint, String clientId, String clientSecret, Set<String> scopes) {
+    Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
+    Objects.requireNonNull(clientId, "clientId");
+    Objects.requireNonNull(clientSecret, "clientSecret");
+    Objects.requireNonNull(scopes, "scopes");
+    ClientID id = new ClientID(clientId);
+    Secret secret = new Secret(clientSecret);
+    ClientAuthentication auth = config.clientAuth() == ClientAuth.CLIENT_SECRET_POST
+        ? new ClientSecretPost(id, secret)
+        : new ClientSecretBasic(id, secret);
+    @Nullable Scope scope = scopes.isEmpty() ? null : new Scope(scopes.toArray(String[]::new));
+    return send(new TokenRequest(tokenEndpoint, auth, new ClientCredentialsGrant(), scope));
+  }
+
   private TokenResult send(URI tokenEndpoint, AuthorizationGrant grant) {
     ClientAuthentication auth = clientAuthentication();
-    TokenRequest request = auth == null
+    return send(auth == null
         ? new TokenRequest(tokenEndpoint, clientId, grant)
-        : new TokenRequest(tokenEndpoint, auth, grant);
+        : new TokenRequest(tokenEndpoint, auth, grant));
+  }
+
+  private TokenResult send(TokenRequest request) {
     HTTPRequest http = request.toHTTPRequest();
     http.setAccept("application/json");
     HTTPResponse response;
@@ -65,7 +97,7 @@ public final class NimbusTokenClient {
           "token endpoint unreachable: " + e.getClass().getSimpleName());
     }
     int status = response.getStatusCode();
-    if (status >= 500) {
+    if (status >= 500 || status == 429) {
       return new TokenResult.Unreachable("token endpoint answered HTTP " + status);
     }
     Map<String, Object> json;

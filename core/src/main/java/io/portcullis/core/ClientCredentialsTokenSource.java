@@ -1,0 +1,400 @@
+package io.portcullis.core;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.CacheLoader;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.portcullis.core.internal.nimbus.NimbusDiscovery;
+import io.portcullis.core.internal.nimbus.NimbusTokenClient;
+import io.portcullis.core.internal.nimbus.ProviderMetadata;
+import io.portcullis.core.internal.nimbus.TokenResult;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Access tokens for the application's own machine-to-machine calls, from the client credentials
+ * grant (RFC 6749 §4.4), cached per scope set and refreshed ahead of expiry.
+ *
+ * <p>The client is {@code m2m-client-id} with {@code m2m-client-secret}, else the filter's {@code
+ * client-id} and {@code client-secret}; it authenticates with {@code client_secret_post} when
+ * {@code client-auth} says so, else {@code client_secret_basic}. The grant is for confidential
+ * clients only (OAuth 2.1 §4.2): without a secret, creating a source still succeeds (an
+ * application whose login client is public can start), but every {@link #token} fails with
+ * {@code unauthorized_client}.
+ *
+ * <p>A token is reused until it is due for refresh: at 80% of its lifetime or {@code
+ * refresh-before} seconds before its expiry, whichever is later. From then on callers still get it
+ * at once while one background request fetches its successor. A token is never handed out after
+ * its expiry, counted from when it was asked for, less a skew of at most 5 s (OAuth 2.1 §3.2.3:
+ * clients must not expect a token to be valid for the whole {@code expires_in}). A response
+ * without {@code expires_in} counts as 300 s; a lifetime over 24 hours is cut to 24 hours. A
+ * refresh token in the answer is ignored (RFC 6749 §4.4.3).
+ *
+ * <p>Thread-safe. {@link #close()} stops the threads of a source made by {@link #create}.
+ */
+public final class ClientCredentialsTokenSource implements AutoCloseable {
+  /*
+   * Locking design. One Caffeine AsyncLoadingCache maps Key(token endpoint, client id, sorted
+   * scopes) to a CachedToken(access token, refreshAt, expiresAt); keys never mix clients, servers
+   * or scope sets (THREATS H-01). No lock of ours is taken anywhere:
+   *  - a miss is a single-flight load: Caffeine installs one future per key and every concurrent
+   *    caller waits on it, so a burst of callers causes one token request;
+   *  - a failed load yields a Failure value that every caller waiting on that load receives; its
+   *    Expiry is zero, and a call that finds an already completed Failure removes exactly that
+   *    entry (remove(key, future)) and loads again, so a failure is never cached and the next call
+   *    asks again (returning a value rather than throwing also keeps Caffeine from logging every
+   *    failed load a second time);
+   *  - a per-entry Expiry removes the entry at expiresAt, read from the injected Clock through the
+   *    cache's Ticker, so after expiry the next get is again a single-flight load;
+   *  - refresh ahead: a get that finds the token past refreshAt returns it at once and calls
+   *    LoadingCache.refresh(key), which Caffeine runs on the executor and de-duplicates while one
+   *    is in flight; its result replaces the entry. A failed refresh keeps the old token and moves
+   *    its refreshAt a little later (back-off), never past expiresAt;
+   *  - callers block only in token(), on the shared future, for at most http-timeout.
+   */
+  private static final System.Logger LOG = System.getLogger("io.portcullis");
+  private static final long DEFAULT_LIFETIME_MILLIS = 300_000;
+  private static final long MAX_LIFETIME_MILLIS = Duration.ofHours(24).toMillis();
+  private static final long MAX_SKEW_MILLIS = 5_000;
+  private static final long MIN_RETRY_MILLIS = 1_000;
+  private static final long MAX_RETRY_MILLIS = 30_000;
+
+  private final Supplier<Optional<URI>> tokenEndpoint;
+  private final NimbusTokenClient client;
+  private final Clock clock;
+  private final String clientId;
+  private final @Nullable String clientSecret;
+  private final ClientAuth clientAuth;
+  private final Duration timeout;
+  private final Duration refreshBefore;
+  private final AsyncLoadingCache<Key, Entry> cache;
+  private final @Nullable ExecutorService ownedExecutor;
+  private volatile boolean closed;
+
+  /** The cache key: one token per token endpoint, client and scope set (THREATS H-01). */
+  private record Key(URI tokenEndpoint, String clientId, List<String> scopes) {}
+
+  /** What a load produced: a token, or why there is none. */
+  private sealed interface Entry {}
+
+  /** A failed load, handed to the callers that waited on it and then dropped. */
+  private record Failure(ClientCredentialsException exception) implements Entry {}
+
+  /** A cached token and when, in clock milliseconds, to refresh it and to stop using it. */
+  private record CachedToken(String accessToken, long refreshAt, long expiresAt) implements Entry {
+    @Override
+    public String toString() {
+      return "CachedToken[****, refreshAt=" + refreshAt + ", expiresAt=" + expiresAt + "]";
+    }
+  }
+
+  /**
+   * Creates a source that finds the token endpoint with {@code tokenEndpoint} (empty while the
+   * provider metadata is not loaded), requests tokens with {@code client}, reads time from {@code
+   * clock} and loads and refreshes on {@code executor}, which the caller owns.
+   */
+  ClientCredentialsTokenSource(
+      PortcullisConfig config,
+      Supplier<Optional<URI>> tokenEndpoint,
+      NimbusTokenClient client,
+      Clock clock,
+      Executor executor) {
+    this(config, tokenEndpoint, client, clock, executor, null);
+  }
+
+  private ClientCredentialsTokenSource(
+      PortcullisConfig config,
+      Supplier<Optional<URI>> tokenEndpoint,
+      NimbusTokenClient client,
+      Clock clock,
+      Executor executor,
+      @Nullable ExecutorService ownedExecutor) {
+    Objects.requireNonNull(config, "config");
+    this.tokenEndpoint = Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
+    this.client = Objects.requireNonNull(client, "client");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(executor, "executor");
+    this.clientId = config.m2mClientId().orElse(config.clientId());
+    this.clientSecret = config.m2mClientSecret().orElse(null);
+    this.clientAuth = config.clientAuth() == ClientAuth.CLIENT_SECRET_POST
+        ? ClientAuth.CLIENT_SECRET_POST
+        : ClientAuth.CLIENT_SECRET_BASIC;
+    this.timeout = config.httpTimeout();
+    this.refreshBefore = config.refreshBefore();
+    this.ownedExecutor = ownedExecutor;
+    this.cache = Caffeine.newBuilder()
+        .executor(executor)
+        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+        .maximumSize(1_000)
+        .expireAfter(new TokenExpiry())
+        .buildAsync(new TokenLoader());
+  }
+
+  /**
+   * Creates a source for {@code config}'s provider, found by discovery (or the explicit {@code
+   * token-endpoint}), with its own daemon threads that {@link #close()} stops. Discovery starts at
+   * once and does not need the provider to be up; until it succeeds, {@link #token} fails with
+   * {@code unavailable}.
+   */
+  public static ClientCredentialsTokenSource create(PortcullisConfig config, Clock clock) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(clock, "clock");
+    ThreadPoolExecutor executor = new ThreadPoolExecutor(
+        4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new DaemonThreads());
+    executor.allowCoreThreadTimeOut(true);
+    ProviderMetadataSource metadata =
+        new ProviderMetadataSource(new NimbusDiscovery(config), clock, executor);
+    metadata.start();
+    Duration wait = config.httpTimeout();
+    Supplier<Optional<URI>> endpoint =
+        () -> metadata.currentOrAwait(wait).map(ProviderMetadata::tokenEndpoint);
+    return new ClientCredentialsTokenSource(
+        config, endpoint, new NimbusTokenClient(config), clock, executor, executor);
+  }
+
+  /**
+   * Returns a valid access token for {@code scopes} (an empty set sends no {@code scope}); from
+   * the cache when one is there, else after one token request shared with every concurrent caller
+   * of the same scope set, waiting at most {@code http-timeout}.
+   *
+   * @throws ClientCredentialsException when no token could be had; {@code error()} is the OAuth
+   *     error code, or {@code unavailable} when the provider is down, slow or not discovered yet
+   * @throws IllegalArgumentException when a scope is not a scope token (RFC 6749 §3.3)
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public String token(Set<String> scopes) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    CompletableFuture<String> future = tokenAsync(scopes);
+    try {
+      return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new ClientCredentialsException(ClientCredentialsException.UNAVAILABLE,
+          "no client credentials token within http-timeout (" + timeout.toSeconds() + " s)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClientCredentialsException(ClientCredentialsException.UNAVAILABLE,
+          "interrupted while waiting for a client credentials token");
+    } catch (ExecutionException e) {
+      throw rethrown(e.getCause());
+    }
+  }
+
+  /**
+   * Returns a future of a valid access token for {@code scopes}, as {@link #token} does without
+   * waiting; it fails with a {@link ClientCredentialsException}. Finding the token endpoint may
+   * wait up to {@code http-timeout} while discovery is in flight just after {@link #create}.
+   *
+   * @throws IllegalArgumentException when a scope is not a scope token (RFC 6749 §3.3)
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public CompletableFuture<String> tokenAsync(Set<String> scopes) {
+    List<String> sorted = sortedScopes(scopes);
+    if (closed) {
+      throw new IllegalStateException("ClientCredentialsTokenSource is closed");
+    }
+    if (clientSecret == null) {
+      return CompletableFuture.failedFuture(new ClientCredentialsException("unauthorized_client",
+          "client credentials tokens need a confidential client (OAuth 2.1 §4.2), but client "
+              + clientId + " has no secret: set m2m-client-id and m2m-client-secret, or"
+              + " client-secret"));
+    }
+    Optional<URI> endpoint = tokenEndpoint.get();
+    if (endpoint.isEmpty()) {
+      return CompletableFuture.failedFuture(new ClientCredentialsException(
+          ClientCredentialsException.UNAVAILABLE, "provider metadata is not loaded (yet)"));
+    }
+    Key key = new Key(endpoint.get(), clientId, sorted);
+    CompletableFuture<Entry> entry = cache.get(key);
+    if (entry.isDone() && isUnusable(entry.join())) {
+      // A failure (or a token expired between Caffeine's check and ours) that an earlier call
+      // produced: drop exactly this entry and load anew, once.
+      cache.asMap().remove(key, entry);
+      entry = cache.get(key);
+    }
+    return entry.thenCompose(loaded -> {
+      if (loaded instanceof Failure f) {
+        return CompletableFuture.failedFuture(f.exception());
+      }
+      CachedToken token = (CachedToken) loaded;
+      long now = clock.millis();
+      if (now >= token.expiresAt()) {
+        return CompletableFuture.failedFuture(new ClientCredentialsException(
+            ClientCredentialsException.UNAVAILABLE, "client credentials token expired on arrival"));
+      }
+      if (now >= token.refreshAt()) {
+        cache.synchronous().refresh(key);
+      }
+      return CompletableFuture.completedFuture(token.accessToken());
+    });
+  }
+
+  private boolean isUnusable(Entry entry) {
+    return entry instanceof Failure
+        || (entry instanceof CachedToken t && clock.millis() >= t.expiresAt());
+  }
+
+  /** Drops every cached token and stops the threads this source started. */
+  @Override
+  public void close() {
+    closed = true;
+    cache.synchronous().invalidateAll();
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdownNow();
+    }
+  }
+
+  /** Names the client and how it authenticates; never a secret or a token. */
+  @Override
+  public String toString() {
+    return "ClientCredentialsTokenSource{client-id=" + clientId
+        + ", client-auth=" + clientAuth.value()
+        + ", client-secret=" + (clientSecret == null ? "none" : "****")
+        + ", cached=" + cache.synchronous().estimatedSize() + "}";
+  }
+
+  private static List<String> sortedScopes(Set<String> scopes) {
+    Objects.requireNonNull(scopes, "scopes");
+    TreeSet<String> sorted = new TreeSet<>();
+    for (String scope : scopes) {
+      Objects.requireNonNull(scope, "scope");
+      if (scope.isEmpty() || !scope.chars().allMatch(ClientCredentialsTokenSource::isScopeChar)) {
+        throw new IllegalArgumentException(
+            "scope " + ConfigParser.quote(scope) + " is not a scope token (RFC 6749 §3.3)");
+      }
+      sorted.add(scope);
+    }
+    return List.copyOf(sorted);
+  }
+
+  /** RFC 6749 §3.3: {@code scope-token = 1*( %x21 / %x23-5B / %x5D-7E )}. */
+  private static boolean isScopeChar(int c) {
+    return c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E);
+  }
+
+  private static ClientCredentialsException rethrown(@Nullable Throwable cause) {
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof ClientCredentialsException e) {
+      // A new instance, so that the stack trace shows this caller, not the loading thread.
+      return new ClientCredentialsException(e.error(), e.getMessage(), e);
+    }
+    return new ClientCredentialsException(ClientCredentialsException.UNAVAILABLE,
+        "client credentials token request failed: "
+            + (cause == null ? "unknown cause" : cause.getClass().getSimpleName()));
+  }
+
+  private CachedToken fetch(Key key) {
+    long start = clock.millis();
+    String scope = String.join(" ", key.scopes());
+    TokenResult result = client.clientCredentials(
+        key.tokenEndpoint(), key.clientId(), Objects.requireNonNull(clientSecret),
+        new LinkedHashSet<>(key.scopes()));
+    if (result instanceof TokenResult.Unreachable u) {
+      throw failure(ClientCredentialsException.UNAVAILABLE, scope, u.description());
+    }
+    if (result instanceof TokenResult.Failed f) {
+      throw failure(f.error(), scope, f.description());
+    }
+    TokenResult.Tokens tokens = (TokenResult.Tokens) result;
+    Long expiresIn = tokens.expiresInSeconds();
+    if (expiresIn != null && expiresIn <= 0) {
+      throw failure("invalid_response", scope, "token response expires_in is not a positive number");
+    }
+    long lifetime = expiresIn == null
+        ? DEFAULT_LIFETIME_MILLIS
+        : Math.min(MAX_LIFETIME_MILLIS, expiresIn * 1000);
+    long expiresAt = start + lifetime - Math.min(MAX_SKEW_MILLIS, lifetime / 10);
+    long refreshAt = Math.min(expiresAt,
+        start + Math.max(lifetime * 8 / 10, lifetime - refreshBefore.toMillis()));
+    LOG.log(Level.DEBUG, () -> "portcullis: client credentials token for client " + key.clientId()
+        + " scope \"" + scope + "\" obtained; refresh in " + (refreshAt - start) / 1000
+        + " s, expires in " + (expiresAt - start) / 1000 + " s");
+    return new CachedToken(tokens.accessToken(), refreshAt, expiresAt);
+  }
+
+  private ClientCredentialsException failure(String error, String scope, String description) {
+    String message = "client credentials token for client " + clientId + " scope \"" + scope
+        + "\" failed: " + description;
+    LOG.log(Level.WARNING, "portcullis: " + message);
+    return new ClientCredentialsException(error, message);
+  }
+
+  /** Loads on a miss; on a refresh keeps the old token, retried a little later, when it fails. */
+  private final class TokenLoader implements CacheLoader<Key, Entry> {
+    @Override
+    public Entry load(Key key) {
+      try {
+        return fetch(key);
+      } catch (ClientCredentialsException e) {
+        return new Failure(e);
+      }
+    }
+
+    @Override
+    public Entry reload(Key key, Entry oldEntry) {
+      if (!(oldEntry instanceof CachedToken old)) {
+        return load(key);
+      }
+      try {
+        return fetch(key);
+      } catch (ClientCredentialsException e) {
+        long now = clock.millis();
+        long retry = Math.max(MIN_RETRY_MILLIS, Math.min(MAX_RETRY_MILLIS, (old.expiresAt() - now) / 4));
+        return new CachedToken(old.accessToken(), Math.min(old.expiresAt(), now + retry), old.expiresAt());
+      }
+    }
+  }
+
+  /** Each token lives until its {@code expiresAt}; a failure not at all. */
+  private static final class TokenExpiry implements Expiry<Key, Entry> {
+    @Override
+    public long expireAfterCreate(Key key, Entry value, long currentTime) {
+      return value instanceof CachedToken token
+          ? Math.max(0, TimeUnit.MILLISECONDS.toNanos(token.expiresAt()) - currentTime)
+          : 0;
+    }
+
+    @Override
+    public long expireAfterUpdate(Key key, Entry value, long currentTime, long currentDuration) {
+      return expireAfterCreate(key, value, currentTime);
+    }
+
+    @Override
+    public long expireAfterRead(Key key, Entry value, long currentTime, long currentDuration) {
+      return currentDuration;
+    }
+  }
+
+  /** Daemon threads, so that a forgotten {@link #close()} does not keep the JVM alive. */
+  private static final class DaemonThreads implements java.util.concurrent.ThreadFactory {
+    private final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable runnable) {
+      Thread thread = new Thread(runnable, "portcullis-m2m-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    }
+  }
+}
