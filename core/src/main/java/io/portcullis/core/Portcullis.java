@@ -39,6 +39,7 @@ public final class Portcullis implements AutoCloseable {
   private final CallbackHandler callback;
   private final LogoutHandler logout;
   private final TokenRefresher refresher;
+  private final ClientCredentialsTokenSource clientCredentials;
   private final AccessRules rules;
   private final String redirectPath;
   private final String logoutPath;
@@ -48,11 +49,13 @@ public final class Portcullis implements AutoCloseable {
     this.clock = clock;
     AtomicInteger threads = new AtomicInteger();
     // Background work (metadata and key loads) after close() is dropped, not logged as rejected.
-    this.executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
       Thread t = new Thread(r, "portcullis-" + threads.incrementAndGet());
       t.setDaemon(true);
       return t;
     }, new ThreadPoolExecutor.DiscardPolicy());
+    pool.allowCoreThreadTimeOut(true);
+    this.executor = pool;
     this.metadata = new ProviderMetadataSource(new NimbusDiscovery(config), clock, executor);
     byte[] key = config.stateKey().orElseGet(() -> Randoms.bytes(32));
     StateCookieCodec codec = new StateCookieCodec(key);
@@ -63,6 +66,9 @@ public final class Portcullis implements AutoCloseable {
     NimbusTokenClient tokenClient = new NimbusTokenClient(config);
     this.callback = new CallbackHandler(config, metadata, codec, starter, tokenClient, verifier, clock);
     this.refresher = new TokenRefresher(config, metadata, tokenClient, verifier, clock, executor);
+    Duration wait = config.httpTimeout();
+    this.clientCredentials = new ClientCredentialsTokenSource(config,
+        () -> metadata.currentOrAwait(wait).map(ProviderMetadata::tokenEndpoint), tokenClient, clock, executor);
     this.logout = new LogoutHandler(config, metadata, urls);
     this.rules = config.rules();
     this.redirectPath = config.redirectPath();
@@ -89,6 +95,15 @@ public final class Portcullis implements AutoCloseable {
   /** The configuration this engine runs with. */
   public PortcullisConfig config() {
     return config;
+  }
+
+  /**
+   * Client-credentials tokens (RFC 6749 §4.4) for the application's own calls, keyed by scope
+   * set, sharing this engine's provider metadata and threads ({@code m2m-client-id} / {@code
+   * m2m-client-secret}, else the login client).
+   */
+  public ClientCredentialsTokenSource clientCredentials() {
+    return clientCredentials;
   }
 
   /** Waits up to {@code timeout} for the provider's metadata; true when it is loaded. */
@@ -204,6 +219,7 @@ public final class Portcullis implements AutoCloseable {
   /** Stops the background threads. */
   @Override
   public void close() {
+    clientCredentials.close();
     executor.shutdownNow();
   }
 }

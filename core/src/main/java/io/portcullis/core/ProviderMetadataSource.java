@@ -99,7 +99,7 @@ final class ProviderMetadataSource {
       return Optional.empty();
     }
     try {
-      return Optional.of(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+      return Optional.ofNullable(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();

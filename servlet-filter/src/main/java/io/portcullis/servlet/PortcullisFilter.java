@@ -69,6 +69,8 @@ public class PortcullisFilter implements Filter {
       throw new ServletException(e.getMessage());
     }
     engine = Portcullis.create(config, clock);
+    filterConfig.getServletContext().setAttribute(PortcullisRequests.CLIENT_CREDENTIALS_ATTRIBUTE,
+        engine.clientCredentials());
     if (sessionReloader == null
         && filterConfig.getServletContext().getAttribute(SessionReloader.CONTEXT_ATTRIBUTE) instanceof SessionReloader r) {
       sessionReloader = r;

@@ -1,6 +1,8 @@
 package io.portcullis.servlet;
 
+import io.portcullis.core.ClientCredentialsTokenSource;
 import io.portcullis.core.Identity;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRequest;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,6 +17,30 @@ public final class PortcullisRequests {
   public static final String IDENTITY_ATTRIBUTE = "io.portcullis.identity";
 
   private PortcullisRequests() {}
+
+  /** The servlet context attribute holding the filter's {@link ClientCredentialsTokenSource}. */
+  public static final String CLIENT_CREDENTIALS_ATTRIBUTE = "io.portcullis.client-credentials";
+
+  /**
+   * The client-credentials token source of the filter protecting {@code request}'s application,
+   * for the application's own machine-to-machine calls: {@code
+   * PortcullisRequests.clientCredentials(request).token(Set.of("read:data"))}.
+   *
+   * @throws IllegalStateException when no {@link PortcullisFilter} has started in this application
+   */
+  public static ClientCredentialsTokenSource clientCredentials(ServletRequest request) {
+    Objects.requireNonNull(request, "request");
+    return clientCredentials(request.getServletContext());
+  }
+
+  /** The same, from the servlet context (for code that runs outside a request). */
+  public static ClientCredentialsTokenSource clientCredentials(ServletContext context) {
+    Objects.requireNonNull(context, "context");
+    if (context.getAttribute(CLIENT_CREDENTIALS_ATTRIBUTE) instanceof ClientCredentialsTokenSource source) {
+      return source;
+    }
+    throw new IllegalStateException("no PortcullisFilter has started in this application");
+  }
 
   /** The logged-in user of {@code request}, if any. */
   public static Optional<Identity> identity(ServletRequest request) {

@@ -123,6 +123,12 @@ final class TestApp implements AutoCloseable {
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
       Identity id = PortcullisRequests.identity(req).orElse(null);
+      if (req.getRequestURI().endsWith("/m2m-token")) {
+        String token = PortcullisRequests.clientCredentials(req).token(Set.of(req.getParameter("scope").split(" ")));
+        resp.setContentType("application/json");
+        resp.getWriter().write("{\"m2mTokenHash\":\"" + hash(token) + "\"}");
+        return;
+      }
       if (req.getParameter("session") != null) {
         req.getSession(true).setAttribute("app-data", "x");
       }
