@@ -210,7 +210,8 @@ final class CallbackHandler {
     return new Identity(name, subject, (String) claims.get("iss"), claims, roles, tokenSet);
   }
 
-  private static @Nullable Object lookup(Map<String, Object> claims, String dottedPath) {
+  /** The claim at a dotted path ({@code realm_access.roles}), or null. */
+  static @Nullable Object lookup(Map<String, Object> claims, String dottedPath) {
     Object current = claims;
     for (String part : dottedPath.split("\\.")) {
       if (!(current instanceof Map<?, ?> m)) {

@@ -122,6 +122,12 @@ public enum ConfigKey {
       "scope-step-up",
       "ask the provider for missing scopes when a browser reaches a rule that needs them",
       "true"),
+  /** {@code bearer-tokens}: which incoming bearer access tokens are accepted. */
+  BEARER_TOKENS(
+      "bearer-tokens",
+      "incoming Authorization: Bearer access tokens accepted in place of a login: none, or"
+          + " own-clients (JWTs the provider issued to client-id or m2m-client-id)",
+      "none"),
   /** {@code trusted-proxies}: proxies whose forwarding headers are believed. */
   TRUSTED_PROXIES(
       "trusted-proxies",

@@ -91,6 +91,7 @@ final class ConfigParser {
   ResponseMode responseMode = ResponseMode.QUERY;
   Optional<byte[]> stateKey = Optional.empty();
   boolean scopeStepUp = true;
+  boolean bearerOwnClients = false;
   List<String> trustedProxies = List.of();
   List<IpRange> trustedProxyRanges = List.of();
   Optional<String> configFile = Optional.empty();
@@ -111,6 +112,7 @@ final class ConfigParser {
     parseAuthorizationParams();
     parseClaims();
     parseResponseMode();
+    parseBearerTokens();
     parseStateKey();
     parseScopeStepUp();
     parseTrustedProxies();
@@ -587,6 +589,20 @@ final class ConfigParser {
                 responseMode = mode.get();
               } else {
                 invalid(s, "is not a response mode", "query or form_post");
+              }
+            });
+  }
+
+  private void parseBearerTokens() {
+    setting(ConfigKey.BEARER_TOKENS)
+        .ifPresent(
+            s -> {
+              if (s.value().equals("none")) {
+                bearerOwnClients = false;
+              } else if (s.value().equals("own-clients")) {
+                bearerOwnClients = true;
+              } else {
+                invalid(s, "is not a bearer token policy", "none or own-clients");
               }
             });
   }

@@ -40,6 +40,12 @@ public sealed interface Outcome {
   record Challenge(String loginUrl) implements Outcome {}
 
   /**
+   * A bearer token that is not valid (RFC 6750 §3.1): {@code 401} with {@code WWW-Authenticate:
+   * Bearer error="invalid_token"} and a JSON body.
+   */
+  record InvalidToken() implements Outcome {}
+
+  /**
    * Refused: {@code 403}. {@code missingScopes} is empty for a {@code deny} rule.
    *
    * @param api whether the request is an API request (JSON body and {@code WWW-Authenticate})

@@ -19,6 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Portcullis engine: for each request, a decision. Thread-safe; build one per filter at
@@ -40,6 +41,7 @@ public final class Portcullis implements AutoCloseable {
   private final LogoutHandler logout;
   private final TokenRefresher refresher;
   private final ClientCredentialsTokenSource clientCredentials;
+  private final @Nullable BearerAuthenticator bearer;
   private final AccessRules rules;
   private final String redirectPath;
   private final String logoutPath;
@@ -66,6 +68,8 @@ public final class Portcullis implements AutoCloseable {
     NimbusTokenClient tokenClient = new NimbusTokenClient(config);
     this.callback = new CallbackHandler(config, metadata, codec, starter, tokenClient, verifier, clock);
     this.refresher = new TokenRefresher(config, metadata, tokenClient, verifier, clock, executor);
+    this.bearer = config.acceptsOwnClientBearerTokens()
+        ? new BearerAuthenticator(config, metadata, verifier, clock) : null;
     Duration wait = config.httpTimeout();
     this.clientCredentials = new ClientCredentialsTokenSource(config,
         () -> metadata.currentOrAwait(wait).map(ProviderMetadata::tokenEndpoint), tokenClient, clock, executor);
@@ -131,6 +135,12 @@ public final class Portcullis implements AutoCloseable {
     }
     boolean api = RequestKind.isApi(exchange);
     Access access = rules.decide(exchange.method(), path);
+    if (bearer != null && access.kind() != Access.Kind.DENY) {
+      String token = BearerAuthenticator.bearerToken(exchange);
+      if (token != null) {
+        return decideBearer(token, access, path, api);
+      }
+    }
     LoginSession session = SessionStore.get(exchange);
     if (session != null && access.kind() != Access.Kind.DENY && refresher.isDue(session, clock.millis())) {
       boolean expired = session.identity().tokens().isExpired(clock.instant());
@@ -179,6 +189,27 @@ public final class Portcullis implements AutoCloseable {
       }
     }
     return new Outcome.Proceed(session.identity());
+  }
+
+  /** A request authenticated by its own bearer token: no session, no login, no step-up. */
+  private Outcome decideBearer(String token, Access access, RequestPath path, boolean api) {
+    BearerAuthenticator.Result result = bearer.authenticate(token);
+    if (!(result instanceof BearerAuthenticator.Result.Valid) && access.kind() == Access.Kind.PERMIT) {
+      return new Outcome.Proceed(null);
+    }
+    if (result instanceof BearerAuthenticator.Result.Unavailable) {
+      return new Outcome.Unavailable(metadata.retryAfter(), true);
+    }
+    if (result instanceof BearerAuthenticator.Result.Invalid) {
+      return new Outcome.InvalidToken();
+    }
+    Identity identity = ((BearerAuthenticator.Result.Valid) result).identity();
+    if (access.kind() == Access.Kind.SCOPES && !identity.scopes().containsAll(access.scopes())) {
+      Set<String> missing = new TreeSet<>(access.scopes());
+      missing.removeAll(identity.scopes());
+      return forbidden(path, missing, true);
+    }
+    return new Outcome.Proceed(identity);
   }
 
   /**

@@ -40,6 +40,7 @@ public final class PortcullisConfig {
   private final ResponseMode responseMode;
   private final Optional<byte[]> stateKey;
   private final boolean scopeStepUp;
+  private final boolean bearerOwnClients;
   private final List<String> trustedProxies;
   private final List<IpRange> trustedProxyRanges;
   private final Optional<String> configFile;
@@ -70,6 +71,7 @@ public final class PortcullisConfig {
     responseMode = p.responseMode;
     stateKey = p.stateKey;
     scopeStepUp = p.scopeStepUp;
+    bearerOwnClients = p.bearerOwnClients;
     trustedProxies = p.trustedProxies;
     trustedProxyRanges = p.trustedProxyRanges;
     configFile = p.configFile;
@@ -253,6 +255,14 @@ public final class PortcullisConfig {
     return scopeStepUp;
   }
 
+  /**
+   * Returns whether {@code Authorization: Bearer} JWT access tokens issued to this application's
+   * own clients are accepted in place of a login ({@code bearer-tokens=own-clients}).
+   */
+  public boolean acceptsOwnClientBearerTokens() {
+    return bearerOwnClients;
+  }
+
   /** Returns the trusted proxy entries (addresses or CIDR ranges) as configured, in order. */
   public List<String> trustedProxies() {
     return trustedProxies;
@@ -306,6 +316,7 @@ public final class PortcullisConfig {
     out.add("response-mode=" + responseMode.value());
     stateKey.ifPresent(v -> out.add("state-key=****"));
     out.add("scope-step-up=" + scopeStepUp);
+    out.add("bearer-tokens=" + (bearerOwnClients ? "own-clients" : "none"));
     if (!trustedProxies.isEmpty()) {
       out.add("trusted-proxies=" + String.join(",", trustedProxies));
     }

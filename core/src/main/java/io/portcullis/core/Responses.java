@@ -37,6 +37,10 @@ public final class Responses {
       return json(401, h, "{\"error\":\"unauthorized\",\"error_description\":\"login required\",\"login_url\":"
           + quote(c.loginUrl()) + "}");
     }
+    if (outcome instanceof Outcome.InvalidToken) {
+      h.put("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      return json(401, h, "{\"error\":\"invalid_token\"}");
+    }
     if (outcome instanceof Outcome.Forbidden f) {
       String scopes = String.join(" ", new TreeSet<>(f.missingScopes()));
       if (f.api()) {

@@ -143,7 +143,7 @@ final class TestApp implements AutoCloseable {
       if (id != null) {
         json.append(",\"scopes\":\"").append(String.join(" ", new java.util.TreeSet<>(id.scopes()))).append('"');
         json.append(",\"tokenHash\":\"").append(hash(id.accessToken())).append('"');
-        json.append(",\"sessionId\":\"").append(req.getSession().getId()).append('"');
+        json.append(",\"sessionId\":\"").append(req.getSession(false) == null ? "" : req.getSession(false).getId()).append('"');
       }
       json.append('}');
       resp.setContentType("application/json");

@@ -192,6 +192,13 @@ final class TestProvider implements AutoCloseable {
           json.put("refresh_token", ours);
         }
       }
+      // Like Keycloak and most providers, put the granted scopes into a client-credentials JWT.
+      String ccScope = formParam(request.getBody(), "scope");
+      if ("client_credentials".equals(formParam(request.getBody(), "grant_type")) && ccScope != null
+          && json.get("access_token") instanceof String at) {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder(SignedJWT.parse(at).getJWTClaimsSet()).claim("scope", ccScope).build();
+        json.put("access_token", sign(claims, Signing.PROVIDER_KEY));
+      }
       Function<JSONObject, JSONObject> tamper = nextTokenTamper.getAndSet(null);
       if (tamper != null) {
         json = tamper.apply(json);

@@ -194,6 +194,55 @@ public final class NimbusIdTokenVerifier {
     }
   }
 
+  /**
+   * Verifies a JWT access token presented as a bearer token (RFC 6750, RFC 9068 style): signed
+   * with an asymmetric key of the provider's JWK Set (never HMAC, never {@code alg=none}), {@code
+   * iss} identical to the issuer, {@code exp} in the future and {@code nbf}/{@code iat} not in
+   * the future (with {@link #CLOCK_SKEW}). Whom the token was issued to is the caller's check.
+   */
+  public Map<String, Object> verifyAccessToken(String token, ProviderMetadata metadata) throws IdTokenException {
+    JWT jwt;
+    try {
+      jwt = JWTParser.parse(token);
+    } catch (java.text.ParseException e) {
+      throw new IdTokenException("bearer.malformed", "bearer token is not a JWT");
+    }
+    if (!(jwt instanceof SignedJWT signed)) {
+      throw new IdTokenException("bearer.alg", "bearer token is not signed");
+    }
+    JWSHeader header = signed.getHeader();
+    JWSAlgorithm alg = header.getAlgorithm();
+    if (alg == null || !(JWSAlgorithm.Family.RSA.contains(alg) || JWSAlgorithm.Family.EC.contains(alg))) {
+      throw new IdTokenException("bearer.alg", "bearer token algorithm is not accepted");
+    }
+    try {
+      verifySignature(signed, header, alg, metadata);
+    } catch (IdTokenException e) {
+      throw new IdTokenException(e.reason().replace("id_token.", "bearer."), e.getMessage());
+    }
+    JWTClaimsSet claims;
+    try {
+      claims = signed.getJWTClaimsSet();
+    } catch (java.text.ParseException e) {
+      throw new IdTokenException("bearer.malformed", "bearer token claims are not a JSON object");
+    }
+    if (!metadata.issuer().equals(claims.getIssuer())) {
+      throw new IdTokenException("bearer.iss", "bearer token iss does not match the issuer");
+    }
+    long now = clock.millis();
+    long skew = CLOCK_SKEW.toMillis();
+    Date exp = claims.getExpirationTime();
+    if (exp == null || now >= exp.getTime() + skew) {
+      throw new IdTokenException("bearer.expired", "bearer token has expired or has no exp");
+    }
+    Date nbf = claims.getNotBeforeTime();
+    Date iat = claims.getIssueTime();
+    if ((nbf != null && nbf.getTime() > now + skew) || (iat != null && iat.getTime() > now + skew)) {
+      throw new IdTokenException("bearer.nbf", "bearer token is not valid yet");
+    }
+    return JdkValues.copyObject(claims.toJSONObject());
+  }
+
   /** Reads a JWT's claims without verifying it; for access-token roles only. */
   public static Map<String, Object> unverifiedClaims(String token) {
     try {

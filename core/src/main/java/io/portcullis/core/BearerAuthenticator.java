@@ -1,0 +1,161 @@
+package io.portcullis.core;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.portcullis.core.internal.nimbus.IdTokenException;
+import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
+import io.portcullis.core.internal.nimbus.ProviderMetadata;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Accepts {@code Authorization: Bearer} access tokens (RFC 6750 §2.1) that the provider issued to
+ * this application's own clients ({@code client-id} or {@code m2m-client-id}) — typically its
+ * client-credentials tokens calling its own APIs — when {@code bearer-tokens=own-clients}.
+ *
+ * <p>A token is accepted when it is a JWT signed by a key of the provider's JWK Set (RSA or EC),
+ * its {@code iss} is the issuer, it has not expired, it names one of those clients in {@code
+ * client_id}, {@code azp} or {@code cid} (or, when it has none of them, in {@code sub}: RFC 9068
+ * §2.2), and it is not an ID token (no {@code nonce}: an ID
+ * token is never a bearer token, THREATS A-23). Its {@code scope} (or {@code scp}) claim gives
+ * the scopes the rules check. Validated tokens are cached until they expire, so a repeated token
+ * costs a hash lookup.
+ */
+final class BearerAuthenticator {
+  private static final System.Logger LOG = System.getLogger("io.portcullis");
+
+  /** What the header came to. */
+  sealed interface Result {
+    /** A valid token. */
+    record Valid(Identity identity) implements Result {}
+
+    /** An invalid token: answer 401 {@code invalid_token}. */
+    record Invalid(String reason) implements Result {}
+
+    /** The provider's metadata or keys are not available. */
+    record Unavailable() implements Result {}
+  }
+
+  private final PortcullisConfig config;
+  private final ProviderMetadataSource metadata;
+  private final NimbusIdTokenVerifier verifier;
+  private final Clock clock;
+  private final Set<String> clients;
+  private final Cache<String, Identity> valid;
+
+  BearerAuthenticator(PortcullisConfig config, ProviderMetadataSource metadata, NimbusIdTokenVerifier verifier, Clock clock) {
+    this.config = config;
+    this.metadata = metadata;
+    this.verifier = verifier;
+    this.clock = clock;
+    this.clients = Set.copyOf(java.util.List.of(config.clientId(), config.m2mClientId().orElse(config.clientId())));
+    this.valid = Caffeine.newBuilder()
+        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+        .maximumSize(10_000)
+        .expireAfter(new Expiry<String, Identity>() {
+          @Override
+          public long expireAfterCreate(String key, Identity value, long currentTime) {
+            return TimeUnit.MILLISECONDS.toNanos(Math.max(0, value.tokens().expiresAt().toEpochMilli() - clock.millis()));
+          }
+
+          @Override
+          public long expireAfterUpdate(String key, Identity value, long currentTime, long currentDuration) {
+            return currentDuration;
+          }
+
+          @Override
+          public long expireAfterRead(String key, Identity value, long currentTime, long currentDuration) {
+            return currentDuration;
+          }
+        })
+        .build();
+  }
+
+  /** The bearer token of the request, or null when it sends none. */
+  static @Nullable String bearerToken(HttpExchange exchange) {
+    String header = exchange.header("Authorization");
+    if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String token = header.substring(7).trim();
+    return token.isEmpty() ? null : token;
+  }
+
+  Result authenticate(String token) {
+    String key = Randoms.hashKey(token, 43);
+    Identity cached = valid.getIfPresent(key);
+    if (cached != null) {
+      return new Result.Valid(cached);
+    }
+    Optional<ProviderMetadata> md = metadata.current();
+    if (md.isEmpty()) {
+      return new Result.Unavailable();
+    }
+    Map<String, Object> claims;
+    try {
+      claims = verifier.verifyAccessToken(token, md.get());
+    } catch (IdTokenException e) {
+      if (e.reason().equals("bearer.keys_unavailable")) {
+        return new Result.Unavailable();
+      }
+      LOG.log(Level.INFO, "oidc.bearer.rejected reason=" + e.reason());
+      return new Result.Invalid(e.reason());
+    }
+    if (claims.containsKey("nonce")) {
+      LOG.log(Level.INFO, "oidc.bearer.rejected reason=bearer.id_token");
+      return new Result.Invalid("bearer.id_token");
+    }
+    // RFC 9068 §2.2: client_id (azp, cid at some providers) names the client; a token without
+    // any names it by sub, which for a client-credentials grant is the client.
+    String client = firstString(claims, "client_id", "azp", "cid", "sub");
+    if (client == null || !clients.contains(client)) {
+      LOG.log(Level.INFO, "oidc.bearer.rejected reason=bearer.client");
+      return new Result.Invalid("bearer.client");
+    }
+    Set<String> scopes = new LinkedHashSet<>();
+    collect(claims.get("scope"), scopes);
+    collect(claims.get("scp"), scopes);
+    String subject = claims.get("sub") instanceof String s && !s.isEmpty() ? s : client;
+    long exp = ((Number) claims.get("exp")).longValue();
+    TokenSet tokens = new TokenSet(token, null, null, Instant.ofEpochSecond(exp), scopes);
+    Set<String> roles = new LinkedHashSet<>();
+    config.rolesClaim().ifPresent(path -> collect(CallbackHandler.lookup(claims, path), roles));
+    Identity identity = new Identity(subject, subject, md.get().issuer(), claims, roles, tokens);
+    valid.put(key, identity);
+    return new Result.Valid(identity);
+  }
+
+  private static @Nullable String firstString(Map<String, Object> claims, String... names) {
+    for (String n : names) {
+      if (claims.get(n) instanceof String s && !s.isEmpty()) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private static void collect(@Nullable Object value, Set<String> into) {
+    if (value instanceof String s) {
+      for (String part : s.trim().split("\\s+")) {
+        if (!part.isEmpty()) {
+          into.add(part);
+        }
+      }
+    } else if (value instanceof Collection<?> c) {
+      for (Object o : c) {
+        if (o instanceof String s && !s.isEmpty()) {
+          into.add(s);
+        }
+      }
+    }
+  }
+}
