@@ -1,6 +1,15 @@
 package io.portcullis.samples.legacy;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +24,7 @@ import no.nav.security.mock.oauth2.http.OAuth2HttpRequest;
 import no.nav.security.mock.oauth2.http.OAuth2HttpRequestHandler;
 import no.nav.security.mock.oauth2.http.OAuth2HttpResponse;
 import no.nav.security.mock.oauth2.http.Route;
+import no.nav.security.mock.oauth2.token.KeyProvider;
 import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
 import okhttp3.HttpUrl;
 
@@ -31,11 +41,18 @@ final class EmbeddedProvider implements AutoCloseable {
   private record Grant(String scope, String username) {}
 
   private final MockOAuth2Server server;
+  private final RSAKey signingKey;
   private final Map<String, Grant> grantsByCode = new ConcurrentHashMap<>();
 
   /** Starts the provider on the loopback interface; {@code port} 0 picks a free port. */
   EmbeddedProvider(int port) {
-    OAuth2Config config = new OAuth2Config(true, null, null, false, new OAuth2TokenProvider(), java.util.Set.of());
+    try {
+      signingKey = new RSAKeyGenerator(2048).keyID(ISSUER_ID).generate();
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot generate the demo provider's key", e);
+    }
+    OAuth2TokenProvider tokens = new OAuth2TokenProvider(new KeyProvider(List.of(signingKey), "RS256"));
+    OAuth2Config config = new OAuth2Config(true, null, null, false, tokens, java.util.Set.of());
     Route inner = new OAuth2HttpRequestHandler(config).getAuthorizationServer();
     Route front = new Route() {
       @Override
@@ -77,6 +94,10 @@ final class EmbeddedProvider implements AutoCloseable {
       if (grant != null) {
         return withScope(response, granted(grant));
       }
+      String ccScope = formParam(request.getBody(), "scope");
+      if ("client_credentials".equals(formParam(request.getBody(), "grant_type")) && ccScope != null) {
+        return withScopeClaim(response, ccScope);
+      }
     }
     return response;
   }
@@ -98,6 +119,26 @@ final class EmbeddedProvider implements AutoCloseable {
       json.put("scope", scope);
       return new OAuth2HttpResponse(response.getHeaders(), 200, JSONObjectUtils.toJSONString(json), null);
     } catch (ParseException e) {
+      return response;
+    }
+  }
+
+  /**
+   * Client-credentials access tokens carry their scopes in a {@code scope} claim, as Keycloak's
+   * do, so the application can accept them on its own APIs ({@code bearer-tokens=own-clients}).
+   */
+  private OAuth2HttpResponse withScopeClaim(OAuth2HttpResponse response, String scope) {
+    try {
+      Map<String, Object> json = JSONObjectUtils.parse(response.getBody());
+      SignedJWT original = SignedJWT.parse((String) json.get("access_token"));
+      JWTClaimsSet claims = new JWTClaimsSet.Builder(original.getJWTClaimsSet()).claim("scope", scope).build();
+      SignedJWT resigned = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(ISSUER_ID)
+          .type(JOSEObjectType.JWT).build(), claims);
+      resigned.sign(new RSASSASigner(signingKey));
+      json.put("access_token", resigned.serialize());
+      json.put("scope", scope);
+      return new OAuth2HttpResponse(response.getHeaders(), 200, JSONObjectUtils.toJSONString(json), null);
+    } catch (ParseException | JOSEException | RuntimeException e) {
       return response;
     }
   }

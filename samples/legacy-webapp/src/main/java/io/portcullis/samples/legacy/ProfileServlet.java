@@ -41,6 +41,7 @@ public class ProfileServlet extends HttpServlet {
         + "<li><a href=\"/admin\">/admin</a>: needs <code>admin</code> (granted to the user <code>admin</code> only)</li>"
         + "<li><a href=\"/api/data\">/api/data</a>: needs <code>read:data</code> (JSON)</li>"
         + "<li><a href=\"/me\">/me</a>: the login as JSON</li>"
+        + "<li><a href=\"/m2m\">/m2m</a>: the app calls its own <code>/api/data</code> with a client-credentials token</li>"
         + "</ul><p><a href=\"/logout\">Log out</a></p>";
     Pages.sendHtml(response, "Profile", body);
   }

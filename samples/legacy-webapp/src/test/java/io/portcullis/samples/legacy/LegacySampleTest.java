@@ -108,6 +108,19 @@ class LegacySampleTest {
   }
 
   @Test
+  void m2mWhenLoggedInThenAppCallsItsOwnApiWithClientCredentialsToken() throws Exception {
+    Browser browser = new Browser();
+    HttpResponse<String> page = browser.navigate(at("/m2m"), "alice");
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<b id=\"status\">200</b>").contains("alpha")
+        .contains("&quot;user&quot;:&quot;legacy-webapp&quot;");
+    HttpResponse<String> again = browser.get(at("/m2m"));
+    String first = page.body().replaceAll("(?s).*SHA-256 prefix <code>([0-9a-f]+)</code>.*", "$1");
+    assertThat(again.body()).contains("SHA-256 prefix <code>" + first + "</code>"); // cached
+  }
+
+  @Test
   void adminWhenUserIsAdminThenAdminPage() throws Exception {
     Browser browser = new Browser();
 
