@@ -1,0 +1,111 @@
+package io.portcullis.core;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The engine's decision for one request, {@link Portcullis#handle}: path normalisation, the access
+ * rules of the sample application, the session read and the scope check, on a fixed in-memory
+ * exchange. The provider is never contacted: the issuer is a closed loopback port, its metadata
+ * load fails once in the background, and none of the measured paths needs it.
+ *
+ * <p>{@link #baseline} is the cost floor of the harness (read the exchange's path and return it);
+ * report the others as a ratio against it, measured in the same run.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgsAppend = "-Xmx1g")
+@State(Scope.Benchmark)
+public class DecisionBenchmark {
+
+  /** The access rules of samples/legacy-webapp. */
+  static final String SAMPLE_RULES = String.join("\n",
+      "/                 permit",
+      "/health           permit",
+      "GET /reports/**   read:reports",
+      "/admin/**         admin",
+      "/api/**           read:data",
+      "/**               authenticated");
+
+  private Portcullis engine;
+  private InMemoryExchange authenticated;
+  private InMemoryExchange authenticatedUnnormalised;
+  private InMemoryExchange anonymousPermit;
+
+  /** Builds the engine and the exchanges, and checks once that each takes the intended path. */
+  @Setup(Level.Trial)
+  public void setUp() {
+    PortcullisConfig config = PortcullisConfig.of(Map.of(
+        "issuer", "http://127.0.0.1:9/realm",
+        "client-id", "bench-app",
+        "client-secret", "bench-secret",
+        "scopes", "openid profile offline_access read:data",
+        "rules", SAMPLE_RULES));
+    engine = Portcullis.create(config, Clock.systemUTC());
+
+    TokenSet tokens = new TokenSet("access-token-value", "refresh-token-value", "id-token-value",
+        Instant.parse("2100-01-01T00:00:00Z"), Set.of("openid", "profile", "offline_access", "read:data"));
+    Identity identity = new Identity("alice", "sub-alice", "http://127.0.0.1:9/realm",
+        Map.of("sub", "sub-alice", "preferred_username", "alice"), Set.of(), tokens);
+    LoginSession login = new LoginSession(identity, "logout-token-value", Set.of());
+
+    authenticated = new InMemoryExchange("GET", "/api/data/items").browserHeaders().loggedIn(login);
+    authenticatedUnnormalised =
+        new InMemoryExchange("GET", "/api//data/./items;x=1").browserHeaders().loggedIn(login);
+    anonymousPermit = new InMemoryExchange("GET", "/health").browserHeaders();
+
+    expectProceed(engine.handle(authenticated), identity);
+    expectProceed(engine.handle(authenticatedUnnormalised), identity);
+    expectProceed(engine.handle(anonymousPermit), null);
+  }
+
+  private static void expectProceed(Outcome outcome, @Nullable Identity expected) {
+    if (!(outcome instanceof Outcome.Proceed proceed) || proceed.identity() != expected) {
+      throw new IllegalStateException("benchmark set-up takes the wrong path: " + outcome);
+    }
+  }
+
+  /** Stops the engine's background threads. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    engine.close();
+  }
+
+  /** The cost floor: read the exchange's path and hand it to the harness. */
+  @Benchmark
+  public String baseline() {
+    return authenticated.rawPath();
+  }
+
+  /** {@code GET /api/data/items}, logged in with {@code read:data}, token valid for decades. */
+  @Benchmark
+  public Outcome authenticatedDecision() {
+    return engine.handle(authenticated);
+  }
+
+  /** As {@link #authenticatedDecision}, on {@code /api//data/./items;x=1}, which must be normalised. */
+  @Benchmark
+  public Outcome authenticatedDecisionNormalising() {
+    return engine.handle(authenticatedUnnormalised);
+  }
+
+  /** {@code GET /health}, a {@code permit} path, with nobody logged in. */
+  @Benchmark
+  public Outcome permitDecision() {
+    return engine.handle(anonymousPermit);
+  }
+}
