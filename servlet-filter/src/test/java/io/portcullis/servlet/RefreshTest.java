@@ -218,6 +218,66 @@ class RefreshTest extends IntegrationTest {
   }
 
   @Test
+  void expiresInWhenMissingThenConservativeFiveMinutes() {
+    provider.tamperNextTokenResponse(json -> {
+      json.remove("expires_in");
+      return json;
+    });
+    Browser browser = browser();
+    login(browser, "/profile");
+    String before = tokenHash(browser);
+    advance(Duration.ofSeconds(200));
+    assertThat(tokenHash(browser)).as("not due yet").isEqualTo(before);
+    advance(Duration.ofSeconds(50)); // 250 s: within refresh-before of the 300 s default
+    assertThat(tokenHash(browser)).isNotEqualTo(before);
+  }
+
+  @Test
+  void expiresInWhenNegativeOrNotNumericThenTreatedAsExpired() {
+    for (Object bad : new Object[] {-5, "soon"}) {
+      provider.tamperNextTokenResponse(json -> {
+        json.put("expires_in", bad);
+        return json;
+      });
+      Browser browser = browser();
+      int refreshes = provider.refreshRequests.get();
+      assertThat(login(browser, "/profile").statusCode()).isEqualTo(200);
+      tokenHash(browser);
+      assertThat(provider.refreshRequests.get() - refreshes).as("refreshed at once for " + bad).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void expiresInWhenHugeThenCappedAtOneDay() {
+    provider.tamperNextTokenResponse(json -> {
+      json.put("expires_in", 10L * 365 * 24 * 3600);
+      return json;
+    });
+    Browser browser = browser();
+    login(browser, "/profile");
+    String before = tokenHash(browser);
+    advance(Duration.ofHours(24).minusSeconds(30));
+    assertThat(tokenHash(browser)).isNotEqualTo(before);
+  }
+
+  @Test
+  void refreshWhenLogoutHappensMeanwhileThenNoResurrection() throws Exception {
+    Browser browser = browser();
+    login(browser, "/profile");
+    String csrf = browser.get(app.url("/logout")).body().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
+    advance(DUE);
+    provider.delayRefresh(800);
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> inFlight = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> browser.get(app.url("/api/data"), Map.of("Accept", "application/json")));
+    Thread.sleep(300);
+    HttpResponse<String> out = browser.post(app.url("/logout"), Map.of("csrf", csrf));
+    assertThat(out.statusCode()).isEqualTo(302);
+    inFlight.get();
+    assertNotLoggedIn(browser);
+    assertThat(browser.get(app.url("/profile")).statusCode()).isEqualTo(302);
+  }
+
+  @Test
   void refreshWhenDoneThenSessionIdUnchanged() {
     Browser browser = browser();
     login(browser, "/profile");
