@@ -9,7 +9,6 @@ import io.portcullis.core.internal.nimbus.ProviderMetadata;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -122,13 +121,13 @@ final class BearerAuthenticator {
       return new Result.Invalid("bearer.client");
     }
     Set<String> scopes = new LinkedHashSet<>();
-    collect(claims.get("scope"), scopes);
-    collect(claims.get("scp"), scopes);
+    CallbackHandler.collect(claims.get("scope"), scopes, "\\s+");
+    CallbackHandler.collect(claims.get("scp"), scopes, "\\s+");
     String subject = claims.get("sub") instanceof String s && !s.isEmpty() ? s : client;
     long exp = ((Number) claims.get("exp")).longValue();
     TokenSet tokens = new TokenSet(token, null, null, Instant.ofEpochSecond(exp), scopes);
     Set<String> roles = new LinkedHashSet<>();
-    config.rolesClaim().ifPresent(path -> collect(CallbackHandler.lookup(claims, path), roles));
+    config.rolesClaim().ifPresent(path -> CallbackHandler.collect(CallbackHandler.lookup(claims, path), roles));
     Identity identity = new Identity(subject, subject, md.get().issuer(), claims, roles, tokens);
     valid.put(key, identity);
     return new Result.Valid(identity);
@@ -143,19 +142,5 @@ final class BearerAuthenticator {
     return null;
   }
 
-  private static void collect(@Nullable Object value, Set<String> into) {
-    if (value instanceof String s) {
-      for (String part : s.trim().split("\\s+")) {
-        if (!part.isEmpty()) {
-          into.add(part);
-        }
-      }
-    } else if (value instanceof Collection<?> c) {
-      for (Object o : c) {
-        if (o instanceof String s && !s.isEmpty()) {
-          into.add(s);
-        }
-      }
-    }
-  }
+
 }

@@ -222,9 +222,18 @@ final class CallbackHandler {
     return current;
   }
 
-  private static void collect(@Nullable Object value, Set<String> into) {
+  /** Adds the roles of a claim (a list, or a space- or comma-separated string) to {@code into}. */
+  static void collect(@Nullable Object value, Set<String> into) {
+    collect(value, into, "[\\s,]+");
+  }
+
+  /**
+   * Adds the strings of a claim to {@code into}: a list's strings, or a string split on {@code
+   * separator} (scopes are split on white space only: a scope token may hold a comma).
+   */
+  static void collect(@Nullable Object value, Set<String> into, String separator) {
     if (value instanceof String s) {
-      for (String r : s.trim().split("[\\s,]+")) {
+      for (String r : s.trim().split(separator)) {
         if (!r.isEmpty()) {
           into.add(r);
         }

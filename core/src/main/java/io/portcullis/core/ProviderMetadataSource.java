@@ -98,14 +98,7 @@ final class ProviderMetadataSource {
     if (future == null || future.isDone()) {
       return Optional.empty();
     }
-    try {
-      return Optional.ofNullable(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | CompletionException e) {
-      return Optional.empty();
-    }
+    return join(future, timeout);
   }
 
   /** How long a client should wait before trying again: the time to the next attempt, at least 1 s. */
@@ -120,6 +113,10 @@ final class ProviderMetadataSource {
     if (future == null) {
       future = cache.get(KEY);
     }
+    return join(future, timeout);
+  }
+
+  private static Optional<ProviderMetadata> join(CompletableFuture<ProviderMetadata> future, Duration timeout) {
     try {
       return Optional.ofNullable(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
     } catch (InterruptedException e) {

@@ -74,6 +74,7 @@ class ConfigKeyTest {
             "response-mode",
             "state-key",
             "scope-step-up",
+            "bearer-tokens",
             "trusted-proxies",
             "config-file");
   }
