@@ -89,6 +89,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
   private final Duration refreshBefore;
   private final AsyncLoadingCache<Key, Entry> cache;
   private final @Nullable ExecutorService ownedExecutor;
+  private final java.util.concurrent.ConcurrentHashMap<Key, Backoff> backoffs = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /** The cache key: one token per token endpoint, client and scope set (THREATS H-01). */
@@ -96,6 +97,9 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
 
   /** What a load produced: a token, or why there is none. */
   private sealed interface Entry {}
+
+  /** After a failed load: no request before {@code untilMillis} (1 s, 2 s, 4 s … at most 30 s). */
+  private record Backoff(long untilMillis, int failures) {}
 
   /** A failed load, handed to the callers that waited on it and then dropped. */
   private record Failure(ClientCredentialsException exception) implements Entry {}
@@ -224,6 +228,12 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
           ClientCredentialsException.UNAVAILABLE, "provider metadata is not loaded (yet)"));
     }
     Key key = new Key(endpoint.get(), clientId, sorted);
+    Backoff backoff = backoffs.get(key);
+    if (backoff != null && clock.millis() < backoff.untilMillis()) {
+      // THREATS H-06: after the provider failed (5xx, 429, unreachable), no hot retry loop.
+      return CompletableFuture.failedFuture(new ClientCredentialsException(ClientCredentialsException.UNAVAILABLE,
+          "the provider failed recently; next attempt in " + ((backoff.untilMillis() - clock.millis() + 999) / 1000) + " s"));
+    }
     CompletableFuture<Entry> entry = cache.get(key);
     if (entry.isDone() && isUnusable(entry.join())) {
       // A failure (or a token expired between Caffeine's check and ours) that an earlier call
@@ -233,8 +243,16 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
     }
     return entry.thenCompose(loaded -> {
       if (loaded instanceof Failure f) {
+        if (ClientCredentialsException.UNAVAILABLE.equals(f.exception().error())) {
+          backoffs.compute(key, (k, previous) -> {
+            int failures = previous == null ? 1 : previous.failures() + 1;
+            long wait = Math.min(MAX_RETRY_MILLIS, MIN_RETRY_MILLIS << Math.min(10, failures - 1));
+            return new Backoff(clock.millis() + wait, failures);
+          });
+        }
         return CompletableFuture.failedFuture(f.exception());
       }
+      backoffs.remove(key);
       CachedToken token = (CachedToken) loaded;
       long now = clock.millis();
       if (now >= token.expiresAt()) {

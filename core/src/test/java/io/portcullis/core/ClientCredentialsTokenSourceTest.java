@@ -314,13 +314,24 @@ class ClientCredentialsTokenSourceTest {
   // ---- failures (H-06) -------------------------------------------------------------------------
 
   @Test
-  void tokenWhenProviderAnswers503ThenUnavailableAndNextCallRetries() {
+  void tokenWhenProviderAnswers503ThenUnavailableAndRetriedAfterBackoffOnly() {
     ClientCredentialsTokenSource source = source(config());
     provider.answer(503, "{\"error\":\"temporarily_unavailable\"}");
     assertThat(failure(source, Set.of("x")).error()).isEqualTo("unavailable");
-    provider.answer(200, null);
-    assertThat(source.token(Set.of("x"))).isNotEmpty();
+    for (int i = 0; i < 100; i++) {
+      assertThat(failure(source, Set.of("x")).error()).isEqualTo("unavailable");
+    }
+    assertThat(provider.tokenRequests.get()).as("no hot retry loop").isEqualTo(1);
+    clock.set(clock.instant().plusMillis(1_100));
+    assertThat(failure(source, Set.of("x")).error()).isEqualTo("unavailable");
     assertThat(provider.tokenRequests.get()).isEqualTo(2);
+    clock.set(clock.instant().plusMillis(1_100));
+    assertThat(failure(source, Set.of("x")).error()).as("back-off doubled to 2 s").isEqualTo("unavailable");
+    assertThat(provider.tokenRequests.get()).isEqualTo(2);
+    provider.answer(200, null);
+    clock.set(clock.instant().plusMillis(1_000));
+    assertThat(source.token(Set.of("x"))).isNotEmpty();
+    assertThat(provider.tokenRequests.get()).isEqualTo(3);
   }
 
   @Test
