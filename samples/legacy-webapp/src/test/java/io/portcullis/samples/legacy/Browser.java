@@ -85,6 +85,13 @@ final class Browser {
     return send(request);
   }
 
+  /** POSTs a form with this browser's cookies, no redirects followed. */
+  HttpResponse<String> post(URI uri, String form) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
+        .POST(HttpRequest.BodyPublishers.ofString(form)));
+  }
+
   /** The cookies this browser holds for {@code host}. */
   Map<String, String> cookies(String host) {
     return cookiesByHost.computeIfAbsent(host, h -> new LinkedHashMap<>());

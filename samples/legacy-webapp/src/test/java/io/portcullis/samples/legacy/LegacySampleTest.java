@@ -121,6 +121,22 @@ class LegacySampleTest {
   }
 
   @Test
+  void logoutWhenConfirmedThenLoggedOutHereAndAtTheProvider() throws Exception {
+    Browser browser = new Browser();
+    browser.navigate(at("/profile"), "alice");
+    HttpResponse<String> form = browser.get(at("/logout"));
+    assertThat(form.statusCode()).isEqualTo(200);
+    String csrf = form.body().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
+    HttpResponse<String> out = browser.post(at("/logout"), "csrf=" + csrf);
+    assertThat(out.statusCode()).isEqualTo(302);
+    assertThat(out.headers().firstValue("Location").orElseThrow()).contains("/endsession?");
+    HttpResponse<String> home = browser.get(at("/"));
+    assertThat(home.body()).contains("not logged in");
+    HttpResponse<String> api = browser.get(at("/api/data"), "Accept", "application/json");
+    assertThat(api.statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void adminWhenUserIsAdminThenAdminPage() throws Exception {
     Browser browser = new Browser();
 
