@@ -22,7 +22,8 @@ import org.eclipse.jetty.server.ServerConnector;
  * provider on a port of its own.
  *
  * <p>Environment: {@code PORT} (default 8080), {@code PROVIDER_PORT} (default: a free port), and
- * any {@code PORTCULLIS_*} key the filter reads by itself. {@code -Dwar=PATH} names the WAR;
+ * any {@code PORTCULLIS_*} key the filter reads by itself, or the same key as a system property
+ * ({@code -Dportcullis.response-mode=form_post}; system properties override the WAR's init-params). {@code -Dwar=PATH} names the WAR;
  * by default it is the {@code portcullis-legacy-webapp.war} next to this launcher's jar.
  */
 public final class Main {
