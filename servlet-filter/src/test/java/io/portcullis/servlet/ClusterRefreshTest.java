@@ -15,30 +15,35 @@ import org.eclipse.jetty.session.SessionData;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 3 acceptance 3: two filter instances in two Jetty servers share one session store ; both refresh one session at the same moment while the
- * provider rotates refresh tokens; the user stays logged in. The store is Jetty's JDBC session
- * store (on in-memory H2 here), read on every request: no node-local session cache.
+ * Issue 3 acceptance 3: two filter instances in two servers share one session store; both refresh
+ * one session at the same moment while the provider rotates refresh tokens; the user stays logged
+ * in. The store (on in-memory H2 here) is read on every request, with no node-local session
+ * cache: on Jetty its JDBC session data store, on Tomcat a {@link TomcatSessionStore}.
  */
 class ClusterRefreshTest {
 
   private static TestApp node(TestProvider provider, String database, String stateKey) throws Exception {
-    return new TestApp(provider, Map.of("state-key", stateKey), (context, filter) -> {
-      var handler = context.getSessionHandler();
-      NullSessionCache cache = new NullSessionCache(handler);
-      DatabaseAdaptor db = new DatabaseAdaptor();
-      db.setDriverInfo("org.h2.Driver", "jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1");
-      JDBCSessionDataStore files = new JDBCSessionDataStore();
-      files.setDatabaseAdaptor(db);
-      cache.setSessionDataStore(files);
-      handler.setSessionCache(cache);
-      filter.setSessionReloader((id, name) -> {
-        try {
-          SessionData data = files.load(id);
-          return data == null ? null : data.getAttribute(name);
-        } catch (Exception e) {
-          return null;
-        }
-      });
+    return new TestApp(provider, Map.of("state-key", stateKey), (context, filter) -> jettyStore(context, filter, database),
+        (context, filter) -> TomcatSessionStore.install(context, filter, database));
+  }
+
+  /** Jetty: the JDBC session data store behind a NullSessionCache. */
+  private static void jettyStore(ServletContextHandler context, PortcullisFilter filter, String database) {
+    var handler = context.getSessionHandler();
+    NullSessionCache cache = new NullSessionCache(handler);
+    DatabaseAdaptor db = new DatabaseAdaptor();
+    db.setDriverInfo("org.h2.Driver", "jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1");
+    JDBCSessionDataStore files = new JDBCSessionDataStore();
+    files.setDatabaseAdaptor(db);
+    cache.setSessionDataStore(files);
+    handler.setSessionCache(cache);
+    filter.setSessionReloader((id, name) -> {
+      try {
+        SessionData data = files.load(id);
+        return data == null ? null : data.getAttribute(name);
+      } catch (Exception e) {
+        return null;
+      }
     });
   }
 

@@ -133,6 +133,17 @@ class SessionSecurityTest extends IntegrationTest {
   }
 
   @Test
+  void sessionCookieWhenIssuedThenHttpOnlyAndSameSiteLax() {
+    Browser browser = browser();
+    String authorize = startLogin(browser, "/profile");
+    HttpResponse<String> landed = browser.get(callbackFor(browser, authorize));
+    java.util.List<String> sessionCookies = landed.headers().allValues("Set-Cookie").stream()
+        .filter(c -> c.startsWith("JSESSIONID=")).toList();
+    assertThat(sessionCookies).isNotEmpty().allSatisfy(c -> assertThat(c.toLowerCase(java.util.Locale.ROOT))
+        .contains("httponly", "samesite=lax", "path=/app"));
+  }
+
+  @Test
   void expiredAccessTokenWhenRefreshRefusedThenLoginAgain() {
     Browser browser = browser();
     login(browser, "/profile");

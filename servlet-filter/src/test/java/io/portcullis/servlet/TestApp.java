@@ -19,18 +19,29 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import org.apache.catalina.Context;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The filter in embedded Jetty 12 at context path {@code /app}, in front of a servlet that echoes
- * what the application sees, against a {@link TestProvider}.
+ * The filter at context path {@code /app}, in front of a servlet that echoes what the application
+ * sees, against a {@link TestProvider}: in embedded Jetty 12, or in embedded Tomcat 11 when the
+ * system property {@code portcullis-test.container} is {@code tomcat} (the build runs the suite
+ * once on each). Both containers get the same filter instance, mapped to {@code /*} for {@code
+ * REQUEST}, a session cookie that is HttpOnly and SameSite=Lax, and cookie-only session tracking.
  */
 final class TestApp implements AutoCloseable {
+  /**
+   * The system property that picks the container: {@code jetty} (default) or {@code tomcat}. Not
+   * {@code portcullis.*}: the filter reads those as its configuration and refuses unknown keys.
+   */
+  static final String CONTAINER_PROPERTY = "portcullis-test.container";
   static final String CLIENT_SECRET = "s3cr3t-client-secret-that-is-long-enough-for-hs256!";
   static final String RULES = String.join("\n",
       "/                 permit",
@@ -39,8 +50,9 @@ final class TestApp implements AutoCloseable {
       "/admin/**         admin",
       "/api/**           read:data",
       "/**               authenticated");
+  private static final BiConsumer<ServletContextHandler, PortcullisFilter> NO_CUSTOMIZER = (context, filter) -> { };
 
-  final Server server;
+  private final AutoCloseable server;
   final PortcullisFilter filter;
   final MutableClock clock;
   final String base;
@@ -50,11 +62,22 @@ final class TestApp implements AutoCloseable {
   }
 
   TestApp(TestProvider provider, Map<String, String> overrides) throws Exception {
-    this(provider, overrides, (context, filter) -> { });
+    this(provider, overrides, NO_CUSTOMIZER);
   }
 
+  /** {@code customizer} sees Jetty's context before start; Jetty only. */
   TestApp(TestProvider provider, Map<String, String> overrides,
-      java.util.function.BiConsumer<ServletContextHandler, PortcullisFilter> customizer) throws Exception {
+      BiConsumer<ServletContextHandler, PortcullisFilter> customizer) throws Exception {
+    this(provider, overrides, customizer, null);
+  }
+
+  /**
+   * With a customizer per container, each seeing its container's context before start; {@code
+   * tomcatCustomizer} null means the set-up needs Jetty.
+   */
+  TestApp(TestProvider provider, Map<String, String> overrides,
+      BiConsumer<ServletContextHandler, PortcullisFilter> customizer,
+      @Nullable BiConsumer<Context, PortcullisFilter> tomcatCustomizer) throws Exception {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("issuer", provider.issuer());
     config.put("client-id", "test-client");
@@ -65,7 +88,41 @@ final class TestApp implements AutoCloseable {
     config.values().removeIf(v -> v == null || v.isEmpty());
     clock = provider.clock;
     filter = new PortcullisFilter(PortcullisConfig.of(config), clock);
-    server = new Server();
+    int port;
+    if (onTomcat()) {
+      if (tomcatCustomizer == null && customizer != NO_CUSTOMIZER) {
+        throw new IllegalStateException("a ServletContextHandler customizer needs Jetty");
+      }
+      TomcatServer tomcat = TomcatServer.start("/app", filter, new EchoServlet(),
+          context -> {
+            if (tomcatCustomizer != null) {
+              tomcatCustomizer.accept(context, filter);
+            }
+          });
+      server = tomcat;
+      port = tomcat.port();
+    } else {
+      Server jetty = startJetty(filter, customizer);
+      server = jetty::stop;
+      port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+    }
+    base = "http://localhost:" + port + "/app";
+    filter.engine().awaitProvider(Duration.ofSeconds(10));
+  }
+
+  /** Whether this run uses Tomcat rather than Jetty. */
+  static boolean onTomcat() {
+    String container = System.getProperty(CONTAINER_PROPERTY, "jetty");
+    return switch (container) {
+      case "jetty" -> false;
+      case "tomcat" -> true;
+      default -> throw new IllegalStateException(CONTAINER_PROPERTY + ": expected jetty or tomcat, got " + container);
+    };
+  }
+
+  private static Server startJetty(PortcullisFilter filter,
+      BiConsumer<ServletContextHandler, PortcullisFilter> customizer) throws Exception {
+    Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("localhost");
     server.addConnector(connector);
@@ -79,8 +136,7 @@ final class TestApp implements AutoCloseable {
     context.addServlet(new ServletHolder(new EchoServlet()), "/*");
     server.setHandler(context);
     server.start();
-    base = "http://localhost:" + connector.getLocalPort() + "/app";
-    filter.engine().awaitProvider(Duration.ofSeconds(10));
+    return server;
   }
 
   String url(String path) {
@@ -89,7 +145,7 @@ final class TestApp implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    server.stop();
+    server.close();
   }
 
   /** A clock tests move forward instead of sleeping. */
