@@ -171,6 +171,13 @@ final class CallbackHandler {
         asked = previous.stepUpAsked();
       }
     }
+    if (!pending.stepUpKey().isEmpty() && !asked.contains(pending.stepUpKey())) {
+      // Remember the step-up even when this callback came without the session cookie (a
+      // cross-site form_post does not carry a SameSite=Lax cookie): never ask the same set again.
+      Set<String> withStepUp = new java.util.LinkedHashSet<>(asked);
+      withStepUp.add(pending.stepUpKey());
+      asked = withStepUp;
+    }
     SessionStore.put(exchange, new LoginSession(identity, logoutToken, asked));
     LOG.log(Level.DEBUG, () -> "portcullis: login tx=" + Randoms.fingerprint(state) + " user=" + identity.name());
     return new Outcome.Redirect(exchange.contextPath() + pending.target(), true);

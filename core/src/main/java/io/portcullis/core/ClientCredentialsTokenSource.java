@@ -102,7 +102,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
   private record Backoff(long untilMillis, int failures) {}
 
   /** A failed load, handed to the callers that waited on it and then dropped. */
-  private record Failure(ClientCredentialsException exception) implements Entry {}
+  private record Failure(ClientCredentialsException exception, long createdNanos) implements Entry {}
 
   /** A cached token and when, in clock milliseconds, to refresh it and to stop using it. */
   private record CachedToken(String accessToken, long refreshAt, long expiresAt) implements Entry {
@@ -234,8 +234,9 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
       return CompletableFuture.failedFuture(new ClientCredentialsException(ClientCredentialsException.UNAVAILABLE,
           "the provider failed recently; next attempt in " + ((backoff.untilMillis() - clock.millis() + 999) / 1000) + " s"));
     }
+    long calledNanos = System.nanoTime();
     CompletableFuture<Entry> entry = cache.get(key);
-    if (entry.isDone() && isUnusable(entry.join())) {
+    if (entry.isDone() && isUnusable(entry.join(), calledNanos)) {
       // A failure (or a token expired between Caffeine's check and ours) that an earlier call
       // produced: drop exactly this entry and load anew, once.
       cache.asMap().remove(key, entry);
@@ -266,8 +267,9 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
     });
   }
 
-  private boolean isUnusable(Entry entry) {
-    return entry instanceof Failure
+  /** A failure left by an earlier call (not one this call's own load just produced), or an expired token. */
+  private boolean isUnusable(Entry entry, long calledNanos) {
+    return (entry instanceof Failure f && f.createdNanos() - calledNanos < 0)
         || (entry instanceof CachedToken t && clock.millis() >= t.expiresAt());
   }
 
@@ -365,7 +367,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
       try {
         return fetch(key);
       } catch (ClientCredentialsException e) {
-        return new Failure(e);
+        return new Failure(e, System.nanoTime());
       }
     }
 

@@ -37,6 +37,14 @@ final class LoginStarter {
 
   /** Redirects a browser to the authorization endpoint, asking for {@code scopes}. */
   Outcome start(HttpExchange exchange, String target, Collection<String> scopes) {
+    return start(exchange, target, scopes, "");
+  }
+
+  /**
+   * The same for a step-up: {@code stepUpKey} (the scope set asked for) travels in the pre-login
+   * cookie, so the callback can record it even without the session cookie.
+   */
+  Outcome start(HttpExchange exchange, String target, Collection<String> scopes, String stepUpKey) {
     Optional<ProviderMetadata> md = metadata.current();
     if (md.isEmpty()) {
       return new Outcome.Unavailable(metadata.retryAfter(), false);
@@ -49,7 +57,7 @@ final class LoginStarter {
     String scope = String.join(" ", scopes);
     PendingLogin pending = new PendingLogin(
         Randoms.token(32), Randoms.token(32), Randoms.token(32), redirectUri, md.get().issuer(),
-        target, scope, clock.millis());
+        target, scope, clock.millis(), stepUpKey);
 
     evictOldest(exchange);
     String name = cookieName(pending.state());

@@ -230,7 +230,7 @@ public final class Portcullis implements AutoCloseable {
     if (session.stepUpAsked().contains(key)) {
       return forbidden(path, missing, false);
     }
-    Outcome outcome = starter.start(exchange, Urls.targetOf(path, exchange.rawQuery()), new ArrayList<>(wanted));
+    Outcome outcome = starter.start(exchange, Urls.targetOf(path, exchange.rawQuery()), new ArrayList<>(wanted), key);
     if (outcome instanceof Outcome.Redirect) {
       SessionStore.put(exchange, session.withStepUpAsked(key));
     }
@@ -252,5 +252,11 @@ public final class Portcullis implements AutoCloseable {
   public void close() {
     clientCredentials.close();
     executor.shutdownNow();
+    try {
+      // Containers warn about threads a web application leaves running on undeploy.
+      executor.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -217,7 +216,7 @@ class ChromiumLoginTest {
    * (LoginSession.stepUpAsked); /admin then asks for the same step-up again, for ever, instead of
    * answering 403. Same-site (application and provider both at localhost) it works.
    */
-  @Disabled("core: a cross-site form_post callback loses the session's step-up marks; refused step-up loops")
+
   @Test
   void adminWhenFormPostCrossSiteAndStepUpRefusedThen403() {
     URI base = crossSiteBase(formPostApp);
