@@ -131,4 +131,15 @@ public class PortcullisAutoConfiguration {
       return new PortcullisHealthIndicator(new ProviderReadiness(filter::engine, Clock.systemUTC()));
     }
   }
+
+  /** The {@code portcullis} health indicator of Spring Boot 4's health API. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+  static class Boot4Health {
+    @Bean
+    @ConditionalOnMissingBean(name = "portcullisHealthIndicator")
+    PortcullisBoot4HealthIndicator portcullisHealthIndicator(PortcullisFilter filter) {
+      return new PortcullisBoot4HealthIndicator(new ProviderReadiness(filter::engine, Clock.systemUTC()));
+    }
+  }
 }
