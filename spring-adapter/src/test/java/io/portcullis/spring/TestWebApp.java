@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.RestClientResponseException;
 import org.springframework.web.client.RestClient;
 
 /** A small Spring Boot web application behind the starter, for the end-to-end tests. */
@@ -55,8 +55,10 @@ class TestWebApp {
           .build();
       try {
         return "200 " + client.get().uri("/api/data").accept(MediaType.APPLICATION_JSON).retrieve().body(String.class);
-      } catch (HttpClientErrorException e) {
+      } catch (RestClientResponseException e) {
         return e.getStatusCode().value() + " " + e.getResponseBodyAsString();
+      } catch (RuntimeException e) {
+        return e.getClass().getSimpleName() + " " + e.getMessage();
       }
     }
   }

@@ -19,7 +19,8 @@ class SpringBootSampleTest {
 
   @BeforeAll
   static void start() {
-    app = SampleApplication.start("--server.port=0");
+    // CI machines are small and shared: a cold provider's first token response may take seconds.
+    app = SampleApplication.start("--server.port=0", "--portcullis.http-timeout=20");
     base = URI.create("http://localhost:" + app.getEnvironment().getProperty("local.server.port") + "/");
   }
 
