@@ -1,0 +1,145 @@
+package io.portcullis.spring;
+
+import io.portcullis.core.ClientCredentialsTokenSource;
+import io.portcullis.core.PortcullisConfig;
+import io.portcullis.servlet.PortcullisFilter;
+import jakarta.servlet.DispatcherType;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+
+/**
+ * Puts a Spring Boot servlet application behind Portcullis when {@code portcullis.issuer} and
+ * {@code portcullis.client-id} are set and {@code portcullis.enabled} is not {@code false}.
+ *
+ * <p>Every bean is {@code @ConditionalOnMissingBean}, so an application replaces any of them by
+ * declaring its own: the {@link PortcullisConfig} (from {@link PortcullisProperties}, through the
+ * same parser as every other source), the {@link PortcullisFilter} and its registration
+ * ({@code portcullisFilterRegistration}, on {@code /*} at {@link #FILTER_ORDER}), {@link
+ * PortcullisAccessTokens}, the {@link ClientCredentialsTokenSource} and {@link
+ * PortcullisClientCredentialsInterceptor}, and, with Actuator, the {@code portcullis} health
+ * indicator.
+ *
+ * <p><b>One engine.</b> The filter builds its engine in {@code Filter.init}, which the embedded
+ * server calls while it starts, before the application's ordinary singletons are created. The
+ * beans that need the engine reach it through the filter when they are used: the token source is
+ * a lazy bean taken from {@code filter.engine()}, the interceptor and the health indicator look it
+ * up per call. No second engine (nor second token cache) is built.
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(PortcullisFilter.class)
+@Conditional(PortcullisEnabledCondition.class)
+@EnableConfigurationProperties(PortcullisProperties.class)
+public class PortcullisAutoConfiguration {
+
+  /**
+   * The order of the filter registration: {@code -110}, which is Spring Security's default order
+   * ({@code SecurityProperties.DEFAULT_FILTER_ORDER}, {@code -100}) less 10. Portcullis so runs
+   * after the filters that must see the raw request first (character encoding and forwarded
+   * headers at the highest precedence, Spring Session's repository filter at {@code
+   * Integer.MIN_VALUE + 50}, so login state lands in the shared session) and before Spring
+   * Security's filter chain, which then sees the logged-in request ({@code getRemoteUser()},
+   * {@code isUserInRole}).
+   */
+  public static final int FILTER_ORDER = -110;
+
+  /** The filter's name in the servlet container. */
+  public static final String FILTER_NAME = "portcullis";
+
+  /** Creates the auto-configuration; Spring Boot does this. */
+  public PortcullisAutoConfiguration() {}
+
+  /**
+   * The validated configuration; a bad value fails start-up with an {@code
+   * InvalidConfigurationException} naming each bad {@code portcullis.} property.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public PortcullisConfig portcullisConfig(PortcullisProperties properties) {
+    return SpringConfigSource.config(properties);
+  }
+
+  /** The filter, with the configuration above; it builds the engine at {@code init}. */
+  @Bean
+  @ConditionalOnMissingBean
+  public PortcullisFilter portcullisFilter(PortcullisConfig config) {
+    return new PortcullisFilter(config);
+  }
+
+  /** Registers the filter on {@code /*} for {@code REQUEST} dispatches at {@link #FILTER_ORDER}. */
+  @Bean
+  @ConditionalOnMissingBean(name = "portcullisFilterRegistration")
+  public FilterRegistrationBean<PortcullisFilter> portcullisFilterRegistration(PortcullisFilter filter) {
+    FilterRegistrationBean<PortcullisFilter> registration = new FilterRegistrationBean<>(filter);
+    registration.setName(FILTER_NAME);
+    registration.addUrlPatterns("/*");
+    registration.setDispatcherTypes(DispatcherType.REQUEST);
+    registration.setOrder(FILTER_ORDER);
+    return registration;
+  }
+
+  /** The current user's access token and identity, for controllers and services. */
+  @Bean
+  @ConditionalOnMissingBean
+  public PortcullisAccessTokens portcullisAccessTokens() {
+    return new PortcullisAccessTokens();
+  }
+
+  /**
+   * The engine's client-credentials token source. Lazy: it exists once the filter has started
+   * (the web server starts it before ordinary singletons are created). The filter owns and closes
+   * it, so the bean has no destroy method.
+   */
+  @Bean(destroyMethod = "")
+  @Lazy
+  @ConditionalOnMissingBean
+  public ClientCredentialsTokenSource portcullisClientCredentials(PortcullisFilter filter) {
+    return filter.engine().clientCredentials();
+  }
+
+  /**
+   * Adds a client-credentials bearer token for {@code portcullis.client-credentials.scopes} to
+   * outgoing {@code RestClient} / {@code RestTemplate} calls; the token source is looked up on
+   * each call.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public PortcullisClientCredentialsInterceptor portcullisClientCredentialsInterceptor(
+      ObjectProvider<ClientCredentialsTokenSource> source, PortcullisProperties properties) {
+    return new PortcullisClientCredentialsInterceptor(
+        source::getObject, new LinkedHashSet<>(properties.getClientCredentials().getScopes()));
+  }
+
+  /** The {@code portcullis} health indicator of Spring Boot 3's Actuator. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+  static class Boot3Health {
+    @Bean
+    @ConditionalOnMissingBean(name = "portcullisHealthIndicator")
+    PortcullisHealthIndicator portcullisHealthIndicator(PortcullisFilter filter) {
+      return new PortcullisHealthIndicator(new ProviderReadiness(filter::engine, Clock.systemUTC()));
+    }
+  }
+
+  /** The {@code portcullis} health indicator of Spring Boot 4's health API. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+  static class Boot4Health {
+    @Bean
+    @ConditionalOnMissingBean(name = "portcullisHealthIndicator")
+    PortcullisBoot4HealthIndicator portcullisHealthIndicator(PortcullisFilter filter) {
+      return new PortcullisBoot4HealthIndicator(new ProviderReadiness(filter::engine, Clock.systemUTC()));
+    }
+  }
+}

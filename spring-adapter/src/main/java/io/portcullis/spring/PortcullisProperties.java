@@ -1,0 +1,480 @@
+package io.portcullis.spring;
+
+import io.portcullis.core.ConfigKey;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.Delimiter;
+
+/**
+ * The Portcullis settings under {@code portcullis.}: one property per {@link ConfigKey}, with
+ * the same kebab-case name ({@code portcullis.client-id}), plus {@code portcullis.enabled} and
+ * {@code portcullis.client-credentials.scopes}, which only the Spring adapter reads. Values are
+ * bound as text and parsed by {@code PortcullisConfig}, so validation and messages are those of
+ * every other source. Unknown names under {@code portcullis.} fail start-up.
+ */
+@ConfigurationProperties(prefix = PortcullisProperties.PREFIX, ignoreUnknownFields = false)
+public class PortcullisProperties {
+  /** The property prefix, {@code portcullis}. */
+  public static final String PREFIX = "portcullis";
+
+  /**
+   * Whether Portcullis protects the application; with false no Portcullis bean is created.
+   * Portcullis is also off while portcullis.issuer or portcullis.client-id is not set.
+   */
+  private boolean enabled = true;
+
+  /** OpenID provider issuer; metadata from discovery (OIDC, then RFC 8414). Default: required. */
+  private @Nullable String issuer;
+
+  /** Explicit authorization endpoint (with token-endpoint and jwks-uri: no discovery). Default: from discovery. */
+  private @Nullable String authorizationEndpoint;
+
+  /** Explicit token endpoint (with authorization-endpoint and jwks-uri: no discovery). Default: from discovery. */
+  private @Nullable String tokenEndpoint;
+
+  /** Explicit JWK set URI that verifies ID tokens, for servers without discovery. Default: from discovery. */
+  private @Nullable String jwksUri;
+
+  /** Explicit UserInfo endpoint, for servers without discovery. Default: from discovery. */
+  private @Nullable String userinfoEndpoint;
+
+  /** Explicit end-session (RP-initiated logout) endpoint, for servers without discovery. Default: from discovery. */
+  private @Nullable String endSessionEndpoint;
+
+  /** Client identifier. Default: required. */
+  private @Nullable String clientId;
+
+  /** Client secret. Default: none (public client + PKCE). Secret: never logged. */
+  private @Nullable String clientSecret;
+
+  /** Client authentication at the token endpoint: client_secret_basic, client_secret_post, private_key_jwt or none. Default: client_secret_basic when a secret is set, else none. */
+  private @Nullable String clientAuth;
+
+  /** Client identifier for client credentials (machine-to-machine) tokens. Default: client-id. */
+  private @Nullable String m2mClientId;
+
+  /** Client secret for client credentials tokens; required when m2m-client-id is set. Default: client-secret when m2m-client-id is not set. Secret: never logged. */
+  private @Nullable String m2mClientSecret;
+
+  /** Scopes requested at login, space separated. Default: openid profile. */
+  private @Nullable String scopes;
+
+  /** Callback path inside the application. Default: /oauth2/callback. */
+  private @Nullable String redirectPath;
+
+  /** Local logout (then RP-initiated logout at the provider when it supports it). Default: /logout. */
+  private @Nullable String logoutPath;
+
+  /** Where the provider sends the user after logout. Default: the application root. */
+  private @Nullable String postLogoutRedirectUri;
+
+  /**
+   * Access rules, one per line: [METHODS] PATTERN ACCESS; a YAML list of rule lines or one block
+   * string. The first rule that matches decides. Default: /&#42;&#42; authenticated.
+   */
+  @Delimiter(Delimiter.NONE)
+  private @Nullable List<String> rules;
+
+  /** Refresh the access token when it expires within this many seconds. Default: 60. */
+  private @Nullable String refreshBefore;
+
+  /** The application's public URL, when behind a proxy. Default: derived from the request. */
+  private @Nullable String baseUrl;
+
+  /** Extra authorization request parameters, name=value pairs separated by &amp; (prompt=consent&amp;audience=api). Default: none. */
+  private @Nullable String authorizationParams;
+
+  /** Claim returned by getRemoteUser(). Default: preferred_username, else sub. */
+  private @Nullable String principalClaim;
+
+  /** Claim (dotted path allowed, e.g. realm_access.roles) whose values count for isUserInRole besides granted scopes. Default: none. */
+  private @Nullable String rolesClaim;
+
+  /** Connect and read timeout, seconds, for every call to the provider. Default: 5. */
+  private @Nullable String httpTimeout;
+
+  /** How the provider returns the authorization response: query or form_post. Default: query. */
+  private @Nullable String responseMode;
+
+  /** Base64 key (256 bits) that encrypts pre-login state cookies; required when several nodes serve one app. Default: random per start. Secret: never logged. */
+  private @Nullable String stateKey;
+
+  /** Ask the provider for missing scopes when a browser reaches a rule that needs them. Default: true. */
+  private @Nullable String scopeStepUp;
+
+  /** Incoming Authorization: Bearer access tokens accepted in place of a login: none, or own-clients (JWTs the provider issued to client-id or m2m-client-id). Default: none. */
+  private @Nullable String bearerTokens;
+
+  /** IP addresses or CIDR ranges whose Forwarded / X-Forwarded-* headers are believed when computing the redirect URI. Default: none. */
+  private @Nullable String trustedProxies;
+
+  /** Path of a properties file to read instead of portcullis.properties on the classpath. Default: portcullis.properties on the classpath. */
+  private @Nullable String configFile;
+
+  /** Settings of the client-credentials interceptor for outgoing calls. */
+  private final ClientCredentials clientCredentials = new ClientCredentials();
+
+  /** Returns whether Portcullis is enabled ({@code portcullis.enabled}, default true). */
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  /** Sets {@code portcullis.enabled}. */
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  /** Returns {@code portcullis.issuer} as bound, or null when not set. */
+  public @Nullable String getIssuer() {
+    return issuer;
+  }
+
+  /** Sets {@code portcullis.issuer}. */
+  public void setIssuer(@Nullable String issuer) {
+    this.issuer = issuer;
+  }
+
+  /** Returns {@code portcullis.authorization-endpoint} as bound, or null when not set. */
+  public @Nullable String getAuthorizationEndpoint() {
+    return authorizationEndpoint;
+  }
+
+  /** Sets {@code portcullis.authorization-endpoint}. */
+  public void setAuthorizationEndpoint(@Nullable String authorizationEndpoint) {
+    this.authorizationEndpoint = authorizationEndpoint;
+  }
+
+  /** Returns {@code portcullis.token-endpoint} as bound, or null when not set. */
+  public @Nullable String getTokenEndpoint() {
+    return tokenEndpoint;
+  }
+
+  /** Sets {@code portcullis.token-endpoint}. */
+  public void setTokenEndpoint(@Nullable String tokenEndpoint) {
+    this.tokenEndpoint = tokenEndpoint;
+  }
+
+  /** Returns {@code portcullis.jwks-uri} as bound, or null when not set. */
+  public @Nullable String getJwksUri() {
+    return jwksUri;
+  }
+
+  /** Sets {@code portcullis.jwks-uri}. */
+  public void setJwksUri(@Nullable String jwksUri) {
+    this.jwksUri = jwksUri;
+  }
+
+  /** Returns {@code portcullis.userinfo-endpoint} as bound, or null when not set. */
+  public @Nullable String getUserinfoEndpoint() {
+    return userinfoEndpoint;
+  }
+
+  /** Sets {@code portcullis.userinfo-endpoint}. */
+  public void setUserinfoEndpoint(@Nullable String userinfoEndpoint) {
+    this.userinfoEndpoint = userinfoEndpoint;
+  }
+
+  /** Returns {@code portcullis.end-session-endpoint} as bound, or null when not set. */
+  public @Nullable String getEndSessionEndpoint() {
+    return endSessionEndpoint;
+  }
+
+  /** Sets {@code portcullis.end-session-endpoint}. */
+  public void setEndSessionEndpoint(@Nullable String endSessionEndpoint) {
+    this.endSessionEndpoint = endSessionEndpoint;
+  }
+
+  /** Returns {@code portcullis.client-id} as bound, or null when not set. */
+  public @Nullable String getClientId() {
+    return clientId;
+  }
+
+  /** Sets {@code portcullis.client-id}. */
+  public void setClientId(@Nullable String clientId) {
+    this.clientId = clientId;
+  }
+
+  /** Returns {@code portcullis.client-secret} as bound, or null when not set. */
+  public @Nullable String getClientSecret() {
+    return clientSecret;
+  }
+
+  /** Sets {@code portcullis.client-secret}. */
+  public void setClientSecret(@Nullable String clientSecret) {
+    this.clientSecret = clientSecret;
+  }
+
+  /** Returns {@code portcullis.client-auth} as bound, or null when not set. */
+  public @Nullable String getClientAuth() {
+    return clientAuth;
+  }
+
+  /** Sets {@code portcullis.client-auth}. */
+  public void setClientAuth(@Nullable String clientAuth) {
+    this.clientAuth = clientAuth;
+  }
+
+  /** Returns {@code portcullis.m2m-client-id} as bound, or null when not set. */
+  public @Nullable String getM2mClientId() {
+    return m2mClientId;
+  }
+
+  /** Sets {@code portcullis.m2m-client-id}. */
+  public void setM2mClientId(@Nullable String m2mClientId) {
+    this.m2mClientId = m2mClientId;
+  }
+
+  /** Returns {@code portcullis.m2m-client-secret} as bound, or null when not set. */
+  public @Nullable String getM2mClientSecret() {
+    return m2mClientSecret;
+  }
+
+  /** Sets {@code portcullis.m2m-client-secret}. */
+  public void setM2mClientSecret(@Nullable String m2mClientSecret) {
+    this.m2mClientSecret = m2mClientSecret;
+  }
+
+  /** Returns {@code portcullis.scopes} as bound, or null when not set. */
+  public @Nullable String getScopes() {
+    return scopes;
+  }
+
+  /** Sets {@code portcullis.scopes}. */
+  public void setScopes(@Nullable String scopes) {
+    this.scopes = scopes;
+  }
+
+  /** Returns {@code portcullis.redirect-path} as bound, or null when not set. */
+  public @Nullable String getRedirectPath() {
+    return redirectPath;
+  }
+
+  /** Sets {@code portcullis.redirect-path}. */
+  public void setRedirectPath(@Nullable String redirectPath) {
+    this.redirectPath = redirectPath;
+  }
+
+  /** Returns {@code portcullis.logout-path} as bound, or null when not set. */
+  public @Nullable String getLogoutPath() {
+    return logoutPath;
+  }
+
+  /** Sets {@code portcullis.logout-path}. */
+  public void setLogoutPath(@Nullable String logoutPath) {
+    this.logoutPath = logoutPath;
+  }
+
+  /** Returns {@code portcullis.post-logout-redirect-uri} as bound, or null when not set. */
+  public @Nullable String getPostLogoutRedirectUri() {
+    return postLogoutRedirectUri;
+  }
+
+  /** Sets {@code portcullis.post-logout-redirect-uri}. */
+  public void setPostLogoutRedirectUri(@Nullable String postLogoutRedirectUri) {
+    this.postLogoutRedirectUri = postLogoutRedirectUri;
+  }
+
+  /** Returns the access rules as bound: list items, or one block string as a single item. */
+  public @Nullable List<String> getRules() {
+    return rules;
+  }
+
+  /** Sets the access rules, one rule line per item (an item may hold several lines). */
+  public void setRules(@Nullable List<String> rules) {
+    this.rules = rules;
+  }
+
+  /** Returns {@code portcullis.refresh-before} as bound, or null when not set. */
+  public @Nullable String getRefreshBefore() {
+    return refreshBefore;
+  }
+
+  /** Sets {@code portcullis.refresh-before}. */
+  public void setRefreshBefore(@Nullable String refreshBefore) {
+    this.refreshBefore = refreshBefore;
+  }
+
+  /** Returns {@code portcullis.base-url} as bound, or null when not set. */
+  public @Nullable String getBaseUrl() {
+    return baseUrl;
+  }
+
+  /** Sets {@code portcullis.base-url}. */
+  public void setBaseUrl(@Nullable String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  /** Returns {@code portcullis.authorization-params} as bound, or null when not set. */
+  public @Nullable String getAuthorizationParams() {
+    return authorizationParams;
+  }
+
+  /** Sets {@code portcullis.authorization-params}. */
+  public void setAuthorizationParams(@Nullable String authorizationParams) {
+    this.authorizationParams = authorizationParams;
+  }
+
+  /** Returns {@code portcullis.principal-claim} as bound, or null when not set. */
+  public @Nullable String getPrincipalClaim() {
+    return principalClaim;
+  }
+
+  /** Sets {@code portcullis.principal-claim}. */
+  public void setPrincipalClaim(@Nullable String principalClaim) {
+    this.principalClaim = principalClaim;
+  }
+
+  /** Returns {@code portcullis.roles-claim} as bound, or null when not set. */
+  public @Nullable String getRolesClaim() {
+    return rolesClaim;
+  }
+
+  /** Sets {@code portcullis.roles-claim}. */
+  public void setRolesClaim(@Nullable String rolesClaim) {
+    this.rolesClaim = rolesClaim;
+  }
+
+  /** Returns {@code portcullis.http-timeout} as bound, or null when not set. */
+  public @Nullable String getHttpTimeout() {
+    return httpTimeout;
+  }
+
+  /** Sets {@code portcullis.http-timeout}. */
+  public void setHttpTimeout(@Nullable String httpTimeout) {
+    this.httpTimeout = httpTimeout;
+  }
+
+  /** Returns {@code portcullis.response-mode} as bound, or null when not set. */
+  public @Nullable String getResponseMode() {
+    return responseMode;
+  }
+
+  /** Sets {@code portcullis.response-mode}. */
+  public void setResponseMode(@Nullable String responseMode) {
+    this.responseMode = responseMode;
+  }
+
+  /** Returns {@code portcullis.state-key} as bound, or null when not set. */
+  public @Nullable String getStateKey() {
+    return stateKey;
+  }
+
+  /** Sets {@code portcullis.state-key}. */
+  public void setStateKey(@Nullable String stateKey) {
+    this.stateKey = stateKey;
+  }
+
+  /** Returns {@code portcullis.scope-step-up} as bound, or null when not set. */
+  public @Nullable String getScopeStepUp() {
+    return scopeStepUp;
+  }
+
+  /** Sets {@code portcullis.scope-step-up}. */
+  public void setScopeStepUp(@Nullable String scopeStepUp) {
+    this.scopeStepUp = scopeStepUp;
+  }
+
+  /** Returns {@code portcullis.bearer-tokens} as bound, or null when not set. */
+  public @Nullable String getBearerTokens() {
+    return bearerTokens;
+  }
+
+  /** Sets {@code portcullis.bearer-tokens}. */
+  public void setBearerTokens(@Nullable String bearerTokens) {
+    this.bearerTokens = bearerTokens;
+  }
+
+  /** Returns {@code portcullis.trusted-proxies} as bound, or null when not set. */
+  public @Nullable String getTrustedProxies() {
+    return trustedProxies;
+  }
+
+  /** Sets {@code portcullis.trusted-proxies}. */
+  public void setTrustedProxies(@Nullable String trustedProxies) {
+    this.trustedProxies = trustedProxies;
+  }
+
+  /** Returns {@code portcullis.config-file} as bound, or null when not set. */
+  public @Nullable String getConfigFile() {
+    return configFile;
+  }
+
+  /** Sets {@code portcullis.config-file}. */
+  public void setConfigFile(@Nullable String configFile) {
+    this.configFile = configFile;
+  }
+
+  /** Returns the settings under {@code portcullis.client-credentials}. */
+  public ClientCredentials getClientCredentials() {
+    return clientCredentials;
+  }
+
+  /**
+   * The bound values of the {@link ConfigKey} keys that are set, by key ({@code client-id}), in
+   * table order; {@code enabled} and {@code client-credentials.*} are not among them.
+   */
+  Map<String, String> toKeyValues() {
+    Map<String, String> map = new LinkedHashMap<>();
+    put(map, "issuer", issuer);
+    put(map, "authorization-endpoint", authorizationEndpoint);
+    put(map, "token-endpoint", tokenEndpoint);
+    put(map, "jwks-uri", jwksUri);
+    put(map, "userinfo-endpoint", userinfoEndpoint);
+    put(map, "end-session-endpoint", endSessionEndpoint);
+    put(map, "client-id", clientId);
+    put(map, "client-secret", clientSecret);
+    put(map, "client-auth", clientAuth);
+    put(map, "m2m-client-id", m2mClientId);
+    put(map, "m2m-client-secret", m2mClientSecret);
+    put(map, "scopes", scopes);
+    put(map, "redirect-path", redirectPath);
+    put(map, "logout-path", logoutPath);
+    put(map, "post-logout-redirect-uri", postLogoutRedirectUri);
+    if (rules != null) {
+      map.put("rules", String.join("\n", rules));
+    }
+    put(map, "refresh-before", refreshBefore);
+    put(map, "base-url", baseUrl);
+    put(map, "authorization-params", authorizationParams);
+    put(map, "principal-claim", principalClaim);
+    put(map, "roles-claim", rolesClaim);
+    put(map, "http-timeout", httpTimeout);
+    put(map, "response-mode", responseMode);
+    put(map, "state-key", stateKey);
+    put(map, "scope-step-up", scopeStepUp);
+    put(map, "bearer-tokens", bearerTokens);
+    put(map, "trusted-proxies", trustedProxies);
+    put(map, "config-file", configFile);
+    return map;
+  }
+
+  private static void put(Map<String, String> map, String key, @Nullable String value) {
+    if (value != null) {
+      map.put(key, value);
+    }
+  }
+
+  /** Settings of {@link PortcullisClientCredentialsInterceptor}. */
+  public static class ClientCredentials {
+    /**
+     * Scopes of the client-credentials token that the PortcullisClientCredentialsInterceptor bean
+     * sends as Authorization: Bearer on outgoing RestClient / RestTemplate calls. Default: none
+     * (the token is requested without a scope parameter).
+     */
+    private List<String> scopes = new ArrayList<>();
+
+    /** Returns the scopes of the interceptor's token. */
+    public List<String> getScopes() {
+      return scopes;
+    }
+
+    /** Sets the scopes of the interceptor's token. */
+    public void setScopes(List<String> scopes) {
+      this.scopes = new ArrayList<>(scopes);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.portcullis.spring;
+
+import io.portcullis.core.Portcullis;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the health indicators report, free of the Actuator API (which moved between Spring Boot 3
+ * and 4): whether the engine has the provider's metadata. A check never waits; while the provider
+ * is down, the engine is asked at most once per {@link #RECHECK_DOWN} (asking it may start a
+ * discovery request), so frequent health probes do not hammer the provider.
+ */
+final class ProviderReadiness {
+  static final Duration RECHECK_DOWN = Duration.ofSeconds(30);
+
+  /** One check's result; {@code detail} is a short text for the health details. */
+  record State(boolean up, String detail) {}
+
+  private final Supplier<Portcullis> engine;
+  private final Clock clock;
+  private volatile @Nullable Instant downUntil;
+  private volatile State last = new State(false, "not checked yet");
+
+  ProviderReadiness(Supplier<Portcullis> engine, Clock clock) {
+    this.engine = engine;
+    this.clock = clock;
+  }
+
+  State check() {
+    Instant now = clock.instant();
+    Instant until = downUntil;
+    if (until != null && now.isBefore(until)) {
+      return last;
+    }
+    State state;
+    try {
+      state = engine.get().awaitProvider(Duration.ZERO)
+          ? new State(true, "provider metadata loaded")
+          : new State(false, "provider metadata not loaded (provider unreachable or still loading)");
+    } catch (IllegalStateException e) {
+      state = new State(false, "the Portcullis filter has not started");
+    }
+    last = state;
+    downUntil = state.up() ? null : now.plus(RECHECK_DOWN);
+    return state;
+  }
+}

@@ -1,0 +1,65 @@
+package io.portcullis.spring;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Set;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.RestClientResponseException;
+import org.springframework.web.client.RestClient;
+
+/** A small Spring Boot web application behind the starter, for the end-to-end tests. */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@Import(TestWebApp.Pages.class)
+class TestWebApp {
+
+  /** Pages that echo what the application sees; never a token (only whether there is one). */
+  @RestController
+  static class Pages {
+    private final PortcullisAccessTokens tokens;
+    private final PortcullisClientCredentialsInterceptor interceptor;
+
+    Pages(PortcullisAccessTokens tokens, PortcullisClientCredentialsInterceptor interceptor) {
+      this.tokens = tokens;
+      this.interceptor = interceptor;
+    }
+
+    @GetMapping(path = "/", produces = MediaType.TEXT_PLAIN_VALUE)
+    String home(HttpServletRequest request) {
+      return "home user=" + request.getRemoteUser();
+    }
+
+    @GetMapping(path = {"/profile", "/admin"}, produces = MediaType.TEXT_PLAIN_VALUE)
+    String profile(HttpServletRequest request) {
+      return "user=" + request.getRemoteUser()
+          + " readData=" + request.isUserInRole("read:data")
+          + " token=" + tokens.current().map(t -> t.startsWith("eyJ")).orElse(false)
+          + " scopes=" + tokens.currentIdentity().map(i -> new java.util.TreeSet<>(i.scopes())).orElse(null);
+    }
+
+    @GetMapping(path = "/api/data", produces = MediaType.APPLICATION_JSON_VALUE)
+    String data(HttpServletRequest request) {
+      return "{\"user\":\"" + request.getRemoteUser() + "\"}";
+    }
+
+    /** Calls this application's own API with a client-credentials token, through the interceptor. */
+    @GetMapping(path = "/m2m", produces = MediaType.TEXT_PLAIN_VALUE)
+    String m2m(HttpServletRequest request) {
+      RestClient client = RestClient.builder()
+          .baseUrl("http://127.0.0.1:" + request.getLocalPort())
+          .requestInterceptor(interceptor.withScopes(Set.of("read:data")))
+          .build();
+      try {
+        return "200 " + client.get().uri("/api/data").accept(MediaType.APPLICATION_JSON).retrieve().body(String.class);
+      } catch (RestClientResponseException e) {
+        return e.getStatusCode().value() + " " + e.getResponseBodyAsString();
+      } catch (RuntimeException e) {
+        return e.getClass().getSimpleName() + " " + e.getMessage();
+      }
+    }
+  }
+}
