@@ -19,13 +19,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * Issue 5, clustered sessions: two nodes (two Jetty servers, each with the filter) share sessions
  * through Jetty's JDBC session data store on a real PostgreSQL ({@code scripts/test-postgres.sh}
  * starts it; {@code .ci/run} runs that script). No node-local session cache: every request loads
- * the session from PostgreSQL and saves it back.
+ * the session from PostgreSQL and saves it back. Jetty only, as issue 5 asks (Jetty's JDBC store);
+ * the Tomcat run covers Tomcat's persistent sessions in {@link ClusterRefreshTest}.
  */
+@DisabledIfSystemProperty(named = "portcullis-test.container", matches = "tomcat")
 class PostgresClusterTest {
   static final String URL = "jdbc:postgresql://127.0.0.1:5432/portcullis_sessions";
   static TestProvider provider;
