@@ -37,6 +37,14 @@ final class CallbackHandler {
   private static final System.Logger LOG = System.getLogger("io.portcullis");
   private static final Set<String> RESPONSE_PARAMS = Set.of("code", "state", "error", "error_description",
       "error_uri", "iss", "session_state");
+  /**
+   * The longest value accepted per response parameter (characters). Real values are far shorter
+   * (state: 43; codes: a few hundred; issuers: a URL); anything longer is refused before any
+   * cookie is opened, any cache touched or any request sent to the provider.
+   */
+  static final Map<String, Integer> MAX_PARAM_LENGTH = Map.of(
+      "state", 512, "code", 4096, "iss", 2048, "error", 1024, "error_description", 1024,
+      "error_uri", 2048, "session_state", 1024);
   private static final long DEFAULT_EXPIRES_IN = 300;
   private static final long MAX_EXPIRES_IN = 24 * 3600;
 
@@ -67,6 +75,12 @@ final class CallbackHandler {
 
   Outcome handle(HttpExchange exchange, boolean api) {
     List<String> names = exchange.parameterNames();
+    for (String name : names) {
+      Integer max = MAX_PARAM_LENGTH.get(name);
+      if (max != null && exchange.parameterValues(name).stream().anyMatch(v -> v.length() > max)) {
+        return reject(exchange, null, 400, "param.too_long", "The sign-in response has a parameter that is too long.", api);
+      }
+    }
     boolean isResponse = names.stream().anyMatch(RESPONSE_PARAMS::contains);
     if (!isResponse && names.contains("return_to")) {
       return startLogin(exchange, api);

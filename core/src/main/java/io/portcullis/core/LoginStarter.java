@@ -20,6 +20,19 @@ final class LoginStarter {
   static final String COOKIE_PREFIX = "PORTCULLIS_TX_";
   static final int MAX_PENDING = 8;
   static final long LIFETIME_MILLIS = 10 * 60 * 1000L;
+  /** At most this many {@link #COOKIE_PREFIX} cookies of a request are looked at per login start. */
+  static final int MAX_COOKIES_READ = 2 * MAX_PENDING;
+  /**
+   * A state cookie value longer than this is garbage, not opened: browsers keep no cookie whose
+   * name and value exceed 4096 bytes (RFC 6265 §6.1), so none of ours can be longer.
+   */
+  static final int MAX_COOKIE_CHARS = 4096;
+  /**
+   * The longest return target kept in a state cookie: longer ones lose their query, then fall back
+   * to {@code /}, so that the sealed cookie stays under {@link #MAX_COOKIE_CHARS} (a longer cookie
+   * is silently dropped by browsers and the login would fail with {@code state.unknown}).
+   */
+  static final int MAX_TARGET_CHARS = 2048;
 
   private final PortcullisConfig config;
   private final ProviderMetadataSource metadata;
@@ -57,7 +70,7 @@ final class LoginStarter {
     String scope = String.join(" ", scopes);
     PendingLogin pending = new PendingLogin(
         Randoms.token(32), Randoms.token(32), Randoms.token(32), redirectUri, md.get().issuer(),
-        target, scope, clock.millis(), stepUpKey);
+        boundedTarget(target), scope, clock.millis(), stepUpKey);
 
     evictOldest(exchange);
     String name = cookieName(pending.state());
@@ -83,14 +96,34 @@ final class LoginStarter {
     return new Outcome.Redirect(url.toString(), true);
   }
 
-  /** Keeps at most {@code MAX_PENDING - 1} earlier pending logins, dropping the oldest. */
+  /**
+   * Keeps at most {@code MAX_PENDING - 1} earlier pending logins, dropping the oldest. Opens only
+   * the first {@link #MAX_COOKIES_READ} prefixed cookies (a request with a hundred of them costs
+   * no more than sixteen decryptions) and deletes those that cannot be opened (forged, truncated,
+   * oversized, sealed with another key). Prefixed cookies beyond those are deleted unread, at most
+   * {@link #MAX_COOKIES_READ} per response, so that no browser keeps growing its cookie header
+   * (to Jetty's 431) and no response carries an unbounded number of {@code Set-Cookie} headers.
+   */
   private void evictOldest(HttpExchange exchange) {
     List<Map.Entry<String, Long>> pending = new ArrayList<>();
+    int read = 0;
+    int unreadDeleted = 0;
     for (Map.Entry<String, String> c : exchange.cookies().entrySet()) {
-      if (c.getKey().startsWith(COOKIE_PREFIX)) {
-        long created = codec.open(c.getKey(), c.getValue()).flatMap(PendingLogin::parse)
-            .map(PendingLogin::createdAtMillis).orElse(Long.MIN_VALUE);
-        pending.add(Map.entry(c.getKey(), created));
+      if (!c.getKey().startsWith(COOKIE_PREFIX)) {
+        continue;
+      }
+      if (read++ >= MAX_COOKIES_READ) {
+        if (unreadDeleted++ < MAX_COOKIES_READ) {
+          exchange.addSetCookie(cookie(c.getKey(), "", 0, exchange));
+        }
+        continue;
+      }
+      Optional<Long> created = c.getValue().length() > MAX_COOKIE_CHARS ? Optional.empty()
+          : codec.open(c.getKey(), c.getValue()).flatMap(PendingLogin::parse).map(PendingLogin::createdAtMillis);
+      if (created.isEmpty()) {
+        exchange.addSetCookie(cookie(c.getKey(), "", 0, exchange));
+      } else {
+        pending.add(Map.entry(c.getKey(), created.get()));
       }
     }
     if (pending.size() < MAX_PENDING) {
@@ -100,6 +133,14 @@ final class LoginStarter {
     for (int i = 0; i <= pending.size() - MAX_PENDING; i++) {
       exchange.addSetCookie(cookie(pending.get(i).getKey(), "", 0, exchange));
     }
+  }
+
+  private static String boundedTarget(String target) {
+    if (target.length() <= MAX_TARGET_CHARS) {
+      return target;
+    }
+    int q = target.indexOf('?');
+    return q > 0 && q <= MAX_TARGET_CHARS ? target.substring(0, q) : "/";
   }
 
   static String cookieName(String state) {

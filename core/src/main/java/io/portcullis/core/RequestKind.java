@@ -45,6 +45,9 @@ final class RequestKind {
   static boolean acceptsHtml(String accept) {
     for (String part : accept.split(",")) {
       String[] pieces = part.split(";");
+      if (pieces.length == 0) {
+        continue; // ";;;" splits into nothing: found by HostileInputTest (was a 500)
+      }
       String type = pieces[0].trim().toLowerCase(Locale.ROOT);
       if (!(type.equals("text/html") || type.equals("text/*") || type.equals("*/*"))) {
         continue;

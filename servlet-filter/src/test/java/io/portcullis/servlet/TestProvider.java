@@ -99,6 +99,10 @@ final class TestProvider implements AutoCloseable {
 
   private OAuth2HttpResponse intercept(Route inner, OAuth2HttpRequest request) {
     String path = request.getUrl().encodedPath();
+    OAuth2HttpResponse jwks = path.endsWith("/jwks") ? servedJwks() : null;
+    if (jwks != null) {
+      return jwks;
+    }
     if (path.endsWith("/token") && "refresh_token".equals(formParam(request.getBody(), "grant_type"))) {
       refreshRequests.incrementAndGet();
       String presented = formParam(request.getBody(), "refresh_token");
@@ -322,5 +326,46 @@ final class TestProvider implements AutoCloseable {
   @Override
   public void close() {
     server.shutdown();
+  }
+
+  // --- Key rotation (issue 5 "Provider outages"): JWKS requests counted; a second key published.
+
+  /** Requests for the JWK Set, counted by the provider. */
+  final AtomicInteger jwksRequests = new AtomicInteger();
+  private volatile List<RSAKey> publishedKeys;
+
+  /** Counts a JWK Set request; answers it here once {@link #rotateSigningKey} published more keys. */
+  private OAuth2HttpResponse servedJwks() {
+    jwksRequests.incrementAndGet();
+    List<RSAKey> keys = publishedKeys;
+    if (keys == null) {
+      return null;
+    }
+    List<com.nimbusds.jose.jwk.JWK> pub = new ArrayList<>();
+    keys.forEach(k -> pub.add(k.toPublicJWK()));
+    return new OAuth2HttpResponse(okhttp3.Headers.of("Content-Type", "application/json"), 200,
+        new com.nimbusds.jose.jwk.JWKSet(pub).toString(), null);
+  }
+
+  /** Publishes a new signing key (kid {@code kid}) next to the current one, and returns it. */
+  RSAKey rotateSigningKey(String kid) throws Exception {
+    RSAKey next = new RSAKeyGenerator(2048).keyID(kid).generate();
+    List<RSAKey> keys = new ArrayList<>(publishedKeys == null ? List.of(signingKey) : publishedKeys);
+    keys.add(next);
+    publishedKeys = List.copyOf(keys);
+    return next;
+  }
+
+  /** Re-signs the next ID token with {@code key}, naming {@code kid} in its header. */
+  void signNextIdTokenWith(RSAKey key, String kid) {
+    tamperNextTokenResponse(json -> {
+      try {
+        JWTClaimsSet claims = SignedJWT.parse((String) json.get("id_token")).getJWTClaimsSet();
+        json.put("id_token", signWith(key, kid, claims));
+        return json;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 }
