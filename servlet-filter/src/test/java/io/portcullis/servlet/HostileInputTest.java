@@ -47,6 +47,10 @@ import org.junit.jupiter.api.Test;
  * <p>The seed is random per run and printed; {@code -Dportcullis.hostile.seed=N} replays a run,
  * and every failure names the seed and the request index.
  */
+// Jetty only: Tomcat itself answers some of these malformed requests (CONNECT, TRACE, broken
+// request lines) with 501 or 505 before any filter runs, which Portcullis cannot change; the
+// filter's own behaviour is the same on both containers.
+@org.junit.jupiter.api.condition.DisabledIfSystemProperty(named = "portcullis-test.container", matches = "tomcat")
 class HostileInputTest extends IntegrationTest {
   static final int REQUESTS = 10_000;
   private static final int THREADS = 4;

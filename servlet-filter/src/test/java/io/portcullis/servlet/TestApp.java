@@ -53,6 +53,7 @@ final class TestApp implements AutoCloseable {
   private static final BiConsumer<ServletContextHandler, PortcullisFilter> NO_CUSTOMIZER = (context, filter) -> { };
 
   private final AutoCloseable server;
+  private @org.jspecify.annotations.Nullable Server jettyServer;
   final PortcullisFilter filter;
   final MutableClock clock;
   final String base;
@@ -103,6 +104,7 @@ final class TestApp implements AutoCloseable {
       port = tomcat.port();
     } else {
       Server jetty = startJetty(filter, customizer);
+      jettyServer = jetty;
       server = jetty::stop;
       port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
     }
@@ -137,6 +139,20 @@ final class TestApp implements AutoCloseable {
     server.setHandler(context);
     server.start();
     return server;
+  }
+
+  /** Raises Jetty's request header limit (8 KB by default, answered 431) so oversized cookies reach the filter. */
+  void raiseJettyRequestHeaderLimit(int bytes) {
+    Server jetty = jettyServer;
+    if (jetty == null) {
+      throw new IllegalStateException("a Jetty setting");
+    }
+    for (org.eclipse.jetty.server.Connector c : jetty.getConnectors()) {
+      org.eclipse.jetty.server.HttpConnectionFactory http = c.getConnectionFactory(org.eclipse.jetty.server.HttpConnectionFactory.class);
+      if (http != null) {
+        http.getHttpConfiguration().setRequestHeaderSize(bytes);
+      }
+    }
   }
 
   String url(String path) {

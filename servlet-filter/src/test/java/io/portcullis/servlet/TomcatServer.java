@@ -52,6 +52,11 @@ final class TomcatServer implements AutoCloseable {
     connector.setProperty("address", "localhost");
     tomcat.setConnector(connector);
 
+    // Tomcat's own error pages (for requests it refuses before any filter runs) as a production
+    // setup has them: no exception report, no server version.
+    if (tomcat.getHost() instanceof org.apache.catalina.core.StandardHost host) {
+      host.setErrorReportValveClass(QuietErrorReportValve.class.getName());
+    }
     Context context = tomcat.addContext(contextPath, null);
     if (context instanceof StandardContext standard) {
       // Leak detection at stop: slow, and needs --add-opens; these servers stop with the JVM.
@@ -111,6 +116,14 @@ final class TomcatServer implements AutoCloseable {
           }
         });
       }
+    }
+  }
+
+  /** The stock error report valve without the exception report and server information. */
+  public static final class QuietErrorReportValve extends org.apache.catalina.valves.ErrorReportValve {
+    public QuietErrorReportValve() {
+      setShowReport(false);
+      setShowServerInfo(false);
     }
   }
 }
