@@ -3,11 +3,13 @@ package io.portcullis.spring;
 import io.portcullis.core.ClientCredentialsTokenSource;
 import io.portcullis.core.PortcullisConfig;
 import io.portcullis.servlet.PortcullisFilter;
+import io.portcullis.servlet.SessionReloader;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -17,6 +19,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.session.Session;
+import org.springframework.session.SessionRepository;
 
 /**
  * Puts a Spring Boot servlet application behind Portcullis when {@code portcullis.issuer} and
@@ -35,8 +39,18 @@ import org.springframework.context.annotation.Lazy;
  * beans that need the engine reach it through the filter when they are used: the token source is
  * a lazy bean taken from {@code filter.engine()}, the interceptor and the health indicator look it
  * up per call. No second engine (nor second token cache) is built.
+ *
+ * <p><b>Spring Session.</b> When the application keeps its sessions in Spring Session (a {@link
+ * SessionRepository} bean), a {@link SessionReloader} that reads an attribute afresh through that
+ * repository is configured ({@code portcullisSessionReloader}), so that two nodes refreshing one
+ * session at the same moment keep the user logged in. A {@link SessionReloader} bean of the
+ * application's own replaces it; either is set on the filter (by the {@code portcullisFilter}
+ * bean, or by {@code portcullisFilterRegistration} when the application declares its own filter).
+ * This auto-configuration runs after Spring Session's (Spring Boot 3 and 4).
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = {
+    "org.springframework.boot.autoconfigure.session.SessionAutoConfiguration",
+    "org.springframework.boot.session.autoconfigure.SessionAutoConfiguration"})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(PortcullisFilter.class)
 @Conditional(PortcullisEnabledCondition.class)
@@ -70,17 +84,28 @@ public class PortcullisAutoConfiguration {
     return SpringConfigSource.config(properties);
   }
 
-  /** The filter, with the configuration above; it builds the engine at {@code init}. */
+  /**
+   * The filter, with the configuration above and the {@link SessionReloader} bean if there is
+   * one; it builds the engine at {@code init}.
+   */
   @Bean
   @ConditionalOnMissingBean
-  public PortcullisFilter portcullisFilter(PortcullisConfig config) {
-    return new PortcullisFilter(config);
+  public PortcullisFilter portcullisFilter(PortcullisConfig config, ObjectProvider<SessionReloader> sessionReloader) {
+    PortcullisFilter filter = new PortcullisFilter(config);
+    sessionReloader.ifUnique(filter::setSessionReloader);
+    return filter;
   }
 
-  /** Registers the filter on {@code /*} for {@code REQUEST} dispatches at {@link #FILTER_ORDER}. */
+  /**
+   * Registers the filter on {@code /*} for {@code REQUEST} dispatches at {@link #FILTER_ORDER},
+   * and sets the {@link SessionReloader} bean, if there is one, on it (also on a filter the
+   * application declared itself).
+   */
   @Bean
   @ConditionalOnMissingBean(name = "portcullisFilterRegistration")
-  public FilterRegistrationBean<PortcullisFilter> portcullisFilterRegistration(PortcullisFilter filter) {
+  public FilterRegistrationBean<PortcullisFilter> portcullisFilterRegistration(
+      PortcullisFilter filter, ObjectProvider<SessionReloader> sessionReloader) {
+    sessionReloader.ifUnique(filter::setSessionReloader);
     FilterRegistrationBean<PortcullisFilter> registration = new FilterRegistrationBean<>(filter);
     registration.setName(FILTER_NAME);
     registration.addUrlPatterns("/*");
@@ -119,6 +144,24 @@ public class PortcullisAutoConfiguration {
       ObjectProvider<ClientCredentialsTokenSource> source, PortcullisProperties properties) {
     return new PortcullisClientCredentialsInterceptor(
         source::getObject, new LinkedHashSet<>(properties.getClientCredentials().getScopes()));
+  }
+
+  /**
+   * With Spring Session: a {@link SessionReloader} that reads the attribute afresh through the
+   * application's {@link SessionRepository} (from the shared store, e.g. Redis).
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.session.SessionRepository")
+  static class SpringSessionReloader {
+    @Bean
+    @ConditionalOnBean(type = "org.springframework.session.SessionRepository")
+    @ConditionalOnMissingBean(SessionReloader.class)
+    SessionReloader portcullisSessionReloader(SessionRepository<? extends Session> repository) {
+      return (id, name) -> {
+        Session session = repository.findById(id);
+        return session == null ? null : session.getAttribute(name);
+      };
+    }
   }
 
   /** The {@code portcullis} health indicator of Spring Boot 3's Actuator. */

@@ -6,6 +6,7 @@ import io.portcullis.core.ClientCredentialsTokenSource;
 import io.portcullis.core.InvalidConfigurationException;
 import io.portcullis.core.PortcullisConfig;
 import io.portcullis.servlet.PortcullisFilter;
+import io.portcullis.servlet.SessionReloader;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -19,6 +20,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.session.MapSession;
+import org.springframework.session.MapSessionRepository;
+import org.springframework.session.web.http.SessionRepositoryFilter;
+import org.springframework.test.util.ReflectionTestUtils;
 
 /** When the auto-configuration switches on, what it creates, and how a bad setting fails. */
 class PortcullisAutoConfigurationTest {
@@ -55,6 +60,87 @@ class PortcullisAutoConfigurationTest {
       PortcullisConfig config = context.getBean(PortcullisConfig.class);
       assertThat(config.clientId()).isEqualTo("app");
       assertThat(config.clientSecret()).hasValue(SECRET);
+    });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class SpringSessionInMemory {
+    final MapSessionRepository repository = new MapSessionRepository(new java.util.concurrent.ConcurrentHashMap<>());
+
+    @Bean
+    MapSessionRepository sessionRepository() {
+      return repository;
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnReloader {
+    static final SessionReloader RELOADER = (id, name) -> "own";
+
+    @Bean
+    SessionReloader myReloader() {
+      return RELOADER;
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnFilter {
+    @Bean
+    PortcullisFilter portcullisFilter(PortcullisConfig config) {
+      return new PortcullisFilter(config);
+    }
+  }
+
+  private static Object reloaderOf(PortcullisFilter filter) {
+    return ReflectionTestUtils.getField(filter, "sessionReloader");
+  }
+
+  @Test
+  void contextWhenSpringSessionThenSessionReloaderReadsThroughTheRepositoryAndIsSetOnTheFilter() {
+    configured.withUserConfiguration(SpringSessionInMemory.class).run(context -> {
+      assertThat(context).hasNotFailed().hasSingleBean(SessionReloader.class).hasBean("portcullisSessionReloader");
+      SessionReloader reloader = context.getBean(SessionReloader.class);
+      assertThat(reloaderOf(context.getBean(PortcullisFilter.class))).isSameAs(reloader);
+      MapSessionRepository repository = context.getBean(MapSessionRepository.class);
+      MapSession session = repository.createSession();
+      session.setAttribute("io.portcullis.login", "v1");
+      repository.save(session);
+      assertThat(reloader.reload(session.getId(), "io.portcullis.login")).isEqualTo("v1");
+      MapSession changed = repository.findById(session.getId());
+      changed.setAttribute("io.portcullis.login", "v2");
+      repository.save(changed);
+      assertThat(reloader.reload(session.getId(), "io.portcullis.login")).isEqualTo("v2");
+      assertThat(reloader.reload(session.getId(), "other")).isNull();
+      assertThat(reloader.reload("no-such-session", "io.portcullis.login")).isNull();
+      // Spring Session's repository filter runs first, so the filter sees the shared session.
+      assertThat(context.getBean("portcullisFilterRegistration", Ordered.class).getOrder())
+          .isGreaterThan(SessionRepositoryFilter.DEFAULT_ORDER);
+    });
+  }
+
+  @Test
+  void contextWhenNoSpringSessionThenNoSessionReloader() {
+    configured.run(context -> {
+      assertThat(context).hasNotFailed().doesNotHaveBean(SessionReloader.class);
+      assertThat(reloaderOf(context.getBean(PortcullisFilter.class))).isNull();
+    });
+  }
+
+  @Test
+  void contextWhenApplicationDefinesSessionReloaderThenItIsSetOnTheFilter() {
+    configured.withUserConfiguration(SpringSessionInMemory.class, OwnReloader.class).run(context -> {
+      assertThat(context).hasNotFailed().hasSingleBean(SessionReloader.class).doesNotHaveBean("portcullisSessionReloader");
+      assertThat(reloaderOf(context.getBean(PortcullisFilter.class))).isSameAs(OwnReloader.RELOADER);
+    });
+    configured.withUserConfiguration(OwnReloader.class).run(context ->
+        assertThat(reloaderOf(context.getBean(PortcullisFilter.class))).isSameAs(OwnReloader.RELOADER));
+  }
+
+  @Test
+  void contextWhenApplicationDefinesItsOwnFilterThenTheRegistrationSetsTheSessionReloaderOnIt() {
+    configured.withUserConfiguration(SpringSessionInMemory.class, OwnFilter.class).run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(reloaderOf(context.getBean(PortcullisFilter.class))).isSameAs(context.getBean(SessionReloader.class));
     });
   }
 

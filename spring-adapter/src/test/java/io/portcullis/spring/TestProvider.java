@@ -12,12 +12,14 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.net.InetAddress;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.http.OAuth2HttpRequest;
@@ -43,6 +45,13 @@ final class TestProvider implements AutoCloseable {
   private final MockOAuth2Server server;
   private final RSAKey signingKey;
   private final Map<String, Grant> grantsByCode = new ConcurrentHashMap<>();
+  /** The provider's clock, for tokens' times; applications may share it: tests move it instead of sleeping. */
+  final MutableClock clock = new MutableClock();
+  /** Refresh tokens this provider accepts, as handed out (ours) → the mock's own; one use each (rotation). */
+  private final Map<String, String> liveRefreshTokens = new ConcurrentHashMap<>();
+  /** Refresh-token grant requests received. */
+  final AtomicInteger refreshRequests = new AtomicInteger();
+  private volatile long refreshDelayMillis;
 
   /** Starts the provider on the loopback interface; {@code port} 0 picks a free port. */
   TestProvider(int port) {
@@ -51,7 +60,8 @@ final class TestProvider implements AutoCloseable {
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot generate the demo provider's key", e);
     }
-    OAuth2TokenProvider tokens = new OAuth2TokenProvider(new KeyProvider(List.of(signingKey), "RS256"));
+    OAuth2TokenProvider tokens = new OAuth2TokenProvider(new KeyProvider(List.of(signingKey), "RS256"),
+        (kotlin.jvm.functions.Function0<java.time.Instant>) clock::instant);
     OAuth2Config config = new OAuth2Config(true, null, null, false, tokens, java.util.Set.of());
     Route inner = new OAuth2HttpRequestHandler(config).getAuthorizationServer();
     Route front = new Route() {
@@ -74,9 +84,37 @@ final class TestProvider implements AutoCloseable {
     return server.issuerUrl(ISSUER_ID).toString();
   }
 
+  /** Delays refresh-token answers by {@code millis} (0: no delay), so that concurrent refreshes overlap. */
+  void delayRefresh(long millis) {
+    this.refreshDelayMillis = millis;
+  }
+
   private OAuth2HttpResponse intercept(Route inner, OAuth2HttpRequest request) {
     String path = request.getUrl().encodedPath();
+    if (path.endsWith("/token") && "refresh_token".equals(formParam(request.getBody(), "grant_type"))) {
+      // Rotation: every refresh token works once; the refresh answers with a new one.
+      refreshRequests.incrementAndGet();
+      String presented = formParam(request.getBody(), "refresh_token");
+      if (refreshDelayMillis > 0) {
+        try {
+          Thread.sleep(refreshDelayMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      String mockToken = presented == null ? null : liveRefreshTokens.remove(presented);
+      if (mockToken == null) {
+        return new OAuth2HttpResponse(okhttp3.Headers.of("Content-Type", "application/json"), 400,
+            "{\"error\":\"invalid_grant\",\"error_description\":\"refresh token unknown, used or revoked\"}", null);
+      }
+      request = new OAuth2HttpRequest(request.getHeaders(), request.getMethod(), request.getOriginalUrl(),
+          request.getBody().replace("refresh_token=" + URLEncoder.encode(presented, StandardCharsets.UTF_8),
+              "refresh_token=" + URLEncoder.encode(mockToken, StandardCharsets.UTF_8)));
+    }
     OAuth2HttpResponse response = inner.invoke(request);
+    if (path.endsWith("/token") && response.getStatus() == 200) {
+      response = withClockAndRotation(response);
+    }
     if (path.endsWith("/authorize") && "POST".equals(request.getMethod())) {
       // The login form posts back to the authorization URL: the scope is in its query, the user
       // name in the body, and the code in the Location of the redirect back to the client.
@@ -100,6 +138,30 @@ final class TestProvider implements AutoCloseable {
       }
     }
     return response;
+  }
+
+  /**
+   * Sets {@code expires_in} from this provider's clock (the mock computes it against the real
+   * time) and replaces the mock's refresh token with a one-use token of this provider's own.
+   */
+  private OAuth2HttpResponse withClockAndRotation(OAuth2HttpResponse response) {
+    try {
+      Map<String, Object> json = JSONObjectUtils.parse(response.getBody());
+      if (json.get("access_token") instanceof String at) {
+        java.util.Date exp = SignedJWT.parse(at).getJWTClaimsSet().getExpirationTime();
+        if (exp != null) {
+          json.put("expires_in", (exp.getTime() - clock.millis()) / 1000);
+        }
+      }
+      if (json.get("refresh_token") instanceof String mockRefresh) {
+        String ours = "rt-" + java.util.UUID.randomUUID();
+        liveRefreshTokens.put(ours, mockRefresh);
+        json.put("refresh_token", ours);
+      }
+      return new OAuth2HttpResponse(response.getHeaders(), 200, JSONObjectUtils.toJSONString(json), null);
+    } catch (ParseException e) {
+      return response;
+    }
   }
 
   /** The scopes asked for, less {@code admin} unless the user is {@code admin}. */
@@ -159,5 +221,29 @@ final class TestProvider implements AutoCloseable {
   @Override
   public void close() {
     server.shutdown();
+  }
+
+  /** A clock tests move forward instead of sleeping. */
+  static final class MutableClock extends java.time.Clock {
+    private final java.util.concurrent.atomic.AtomicLong offsetMillis = new java.util.concurrent.atomic.AtomicLong();
+
+    void advance(java.time.Duration by) {
+      offsetMillis.addAndGet(by.toMillis());
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return java.time.Instant.now().plusMillis(offsetMillis.get());
+    }
   }
 }

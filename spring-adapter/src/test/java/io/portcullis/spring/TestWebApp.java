@@ -11,9 +11,22 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClientResponseException;
 import org.springframework.web.client.RestClient;
 
-/** A small Spring Boot web application behind the starter, for the end-to-end tests. */
+/**
+ * A small Spring Boot web application behind the starter, for the end-to-end tests. Spring Session
+ * and Redis are on the test class path (for {@link RedisClusterTest}); this application keeps its
+ * sessions in memory and needs no Redis.
+ */
 @SpringBootConfiguration
-@EnableAutoConfiguration
+@EnableAutoConfiguration(excludeName = {
+    // Spring Boot 3.5
+    "org.springframework.boot.autoconfigure.session.SessionAutoConfiguration",
+    "org.springframework.boot.actuate.autoconfigure.data.redis.RedisHealthContributorAutoConfiguration",
+    "org.springframework.boot.actuate.autoconfigure.data.redis.RedisReactiveHealthContributorAutoConfiguration",
+    // Spring Boot 4.0
+    "org.springframework.boot.session.autoconfigure.SessionAutoConfiguration",
+    "org.springframework.boot.session.data.redis.autoconfigure.SessionDataRedisAutoConfiguration",
+    "org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
+    "org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration"})
 @Import(TestWebApp.Pages.class)
 class TestWebApp {
 
