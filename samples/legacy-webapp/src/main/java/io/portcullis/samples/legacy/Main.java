@@ -1,5 +1,6 @@
 package io.portcullis.samples.legacy;
 
+import io.portcullis.samples.provider.DemoProvider;
 import java.io.File;
 import java.io.IOException;
 import java.net.BindException;
@@ -39,10 +40,10 @@ public final class Main {
   /** A running sample: the application server and, when embedded, the provider. */
   public static final class Running implements AutoCloseable {
     private final Server server;
-    private final EmbeddedProvider provider;
+    private final DemoProvider provider;
     private final String issuer;
 
-    private Running(Server server, EmbeddedProvider provider, String issuer) {
+    private Running(Server server, DemoProvider provider, String issuer) {
       this.server = server;
       this.provider = provider;
       this.issuer = issuer;
@@ -137,10 +138,10 @@ public final class Main {
     }
     MOCK_WEB_SERVER_LOG.setLevel(Level.WARNING);
     MOCK_WEB_SERVER3_LOG.setLevel(Level.WARNING);
-    EmbeddedProvider provider = null;
+    DemoProvider provider = null;
     String issuer = externalIssuer;
     if (issuer == null) {
-      provider = new EmbeddedProvider(providerPort);
+      provider = new DemoProvider(providerPort);
       issuer = provider.issuer();
       System.setProperty(ISSUER_PROPERTY, issuer);
     }

@@ -1,5 +1,6 @@
 package io.portcullis.samples.spring;
 
+import io.portcullis.samples.provider.DemoProvider;
 import io.portcullis.servlet.PortcullisFilter;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -22,16 +23,16 @@ public class SampleApplication {
   /** Starts the sample and returns; for {@link #main} and the sample's test. */
   public static ConfigurableApplicationContext start(String... args) {
     SpringApplication application = new SpringApplication(SampleApplication.class);
-    EmbeddedProvider provider = null;
+    DemoProvider provider = null;
     if (!issuerConfigured(args)) {
-      provider = new EmbeddedProvider(intFromEnv("PROVIDER_PORT", 0));
+      provider = new DemoProvider(intFromEnv("PROVIDER_PORT", 0));
       // The demo provider lets anyone log in as anyone and listens on loopback only: so does the app.
       application.setDefaultProperties(Map.of(
           "portcullis.issuer", provider.issuer(),
           "server.address", InetAddress.getLoopbackAddress().getHostAddress()));
       System.out.println("Demo OpenID provider at " + provider.issuer()
           + " (log in with any user name; the user \"admin\" also gets the admin scope)");
-      EmbeddedProvider started = provider;
+      DemoProvider started = provider;
       application.addListeners((ContextClosedEvent event) -> started.close());
     }
     try {

@@ -1,4 +1,4 @@
-package io.portcullis.samples.spring;
+package io.portcullis.samples.provider;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.http.OAuth2HttpRequest;
@@ -34,9 +36,11 @@ import okhttp3.HttpUrl;
  * asked for at the authorization endpoint except {@code admin}, which only the user {@code admin}
  * gets. Not for production: anyone can log in as anyone.
  */
-final class EmbeddedProvider implements AutoCloseable {
+public final class DemoProvider implements AutoCloseable {
   static final String ISSUER_ID = "default";
   static final String ADMIN_SCOPE = "admin";
+
+  private static final Pattern FORM_POST_CODE = Pattern.compile("name=\"code\"\\s+value=\"([^\"]*)\"");
 
   private record Grant(String scope, String username) {}
 
@@ -45,7 +49,7 @@ final class EmbeddedProvider implements AutoCloseable {
   private final Map<String, Grant> grantsByCode = new ConcurrentHashMap<>();
 
   /** Starts the provider on the loopback interface; {@code port} 0 picks a free port. */
-  EmbeddedProvider(int port) {
+  public DemoProvider(int port) {
     try {
       signingKey = new RSAKeyGenerator(2048).keyID(ISSUER_ID).generate();
     } catch (JOSEException e) {
@@ -70,7 +74,7 @@ final class EmbeddedProvider implements AutoCloseable {
   }
 
   /** The issuer URL, e.g. {@code http://localhost:40123/default}. */
-  String issuer() {
+  public String issuer() {
     return server.issuerUrl(ISSUER_ID).toString();
   }
 
@@ -79,10 +83,11 @@ final class EmbeddedProvider implements AutoCloseable {
     OAuth2HttpResponse response = inner.invoke(request);
     if (path.endsWith("/authorize") && "POST".equals(request.getMethod())) {
       // The login form posts back to the authorization URL: the scope is in its query, the user
-      // name in the body, and the code in the Location of the redirect back to the client.
+      // name in the body, and the code in the Location of the redirect back to the client or, with
+      // response_mode=form_post, in the auto-submitting form the page answers.
       String location = response.getHeaders().get("Location");
       HttpUrl back = location == null ? null : HttpUrl.parse(location);
-      String code = back == null ? null : back.queryParameter("code");
+      String code = back != null ? back.queryParameter("code") : formPostCode(response.getBody());
       String scope = request.getUrl().queryParameter("scope");
       String username = formParam(request.getBody(), "username");
       if (code != null && scope != null && username != null) {
@@ -141,6 +146,15 @@ final class EmbeddedProvider implements AutoCloseable {
     } catch (ParseException | JOSEException | RuntimeException e) {
       return response;
     }
+  }
+
+  /** The code in a form_post answer's hidden field {@code <input ... name="code" value="...">}. */
+  private static String formPostCode(String html) {
+    if (html == null) {
+      return null;
+    }
+    Matcher m = FORM_POST_CODE.matcher(html);
+    return m.find() ? m.group(1) : null;
   }
 
   private static String formParam(String body, String name) {
