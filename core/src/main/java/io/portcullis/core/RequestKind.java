@@ -1,6 +1,5 @@
 package io.portcullis.core;
 
-import java.util.Locale;
 
 /** Tells an API request from a browser navigation, as SPEC.md "Responses" defines it. */
 final class RequestKind {
@@ -42,27 +41,86 @@ final class RequestKind {
     return accept != null && !acceptsHtml(accept);
   }
 
+  /**
+   * Whether an {@code Accept} header accepts {@code text/html} ({@code text/html}, {@code text/*}
+   * or {@code *}{@code /*} without {@code q=0}). Scans the header in place: this runs on every
+   * request, so it allocates nothing.
+   */
   static boolean acceptsHtml(String accept) {
-    for (String part : accept.split(",")) {
-      String[] pieces = part.split(";");
-      if (pieces.length == 0) {
-        continue; // ";;;" splits into nothing: found by HostileInputTest (was a 500)
+    int length = accept.length();
+    int start = 0;
+    while (start <= length) {
+      int end = accept.indexOf(',', start);
+      if (end < 0) {
+        end = length;
       }
-      String type = pieces[0].trim().toLowerCase(Locale.ROOT);
-      if (!(type.equals("text/html") || type.equals("text/*") || type.equals("*/*"))) {
-        continue;
-      }
-      boolean zero = false;
-      for (int i = 1; i < pieces.length; i++) {
-        String p = pieces[i].trim().toLowerCase(Locale.ROOT).replace(" ", "");
-        if (p.equals("q=0") || p.equals("q=0.0") || p.equals("q=0.00") || p.equals("q=0.000")) {
-          zero = true;
-        }
-      }
-      if (!zero) {
+      if (rangeAcceptsHtml(accept, start, end)) {
         return true;
       }
+      start = end + 1;
     }
     return false;
+  }
+
+  /** One media range {@code accept[from, to)}: an HTML type and no {@code q=0}. */
+  private static boolean rangeAcceptsHtml(String accept, int from, int to) {
+    int semicolon = accept.indexOf(';', from);
+    int typeEnd = semicolon < 0 || semicolon > to ? to : semicolon;
+    int a = skipSpaces(accept, from, typeEnd);
+    int b = typeEnd;
+    while (b > a && accept.charAt(b - 1) <= ' ') {
+      b--;
+    }
+    if (!(isType(accept, a, b, "text/html") || isType(accept, a, b, "text/*") || isType(accept, a, b, "*/*"))) {
+      return false;
+    }
+    int p = typeEnd;
+    while (p < to) {
+      int next = accept.indexOf(';', p + 1);
+      int paramEnd = next < 0 || next > to ? to : next;
+      if (isZeroQuality(accept, p + 1, paramEnd)) {
+        return false;
+      }
+      p = paramEnd;
+    }
+    return true;
+  }
+
+  private static boolean isType(String s, int from, int to, String type) {
+    return to - from == type.length() && s.regionMatches(true, from, type, 0, type.length());
+  }
+
+  /** {@code q=0}, {@code q=0.0}, {@code q=0.00} or {@code q=0.000}, spaces allowed around. */
+  private static boolean isZeroQuality(String s, int from, int to) {
+    int i = skipSpaces(s, from, to);
+    if (i + 1 >= to || (s.charAt(i) != 'q' && s.charAt(i) != 'Q')) {
+      return false;
+    }
+    i = skipSpaces(s, i + 1, to);
+    if (i >= to || s.charAt(i) != '=') {
+      return false;
+    }
+    i = skipSpaces(s, i + 1, to);
+    if (i >= to || s.charAt(i) != '0') {
+      return false;
+    }
+    i++;
+    if (i < to && s.charAt(i) == '.') {
+      i++;
+      int zeros = 0;
+      while (i < to && s.charAt(i) == '0' && zeros < 3) {
+        i++;
+        zeros++;
+      }
+    }
+    return skipSpaces(s, i, to) == to;
+  }
+
+  private static int skipSpaces(String s, int from, int to) {
+    int i = from;
+    while (i < to && s.charAt(i) <= ' ') {
+      i++;
+    }
+    return i;
   }
 }
