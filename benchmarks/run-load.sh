@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds the benchmarks module and runs LoadBenchmark: GET /protected with a logged-in session
+# cookie on embedded Jetty behind no filter, Portcullis, Spring Security oauth2Login and pac4j,
+# interleaved, with wrk. Options are passed on, e.g. --rounds 5 --seconds 10 --sessions 1000.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "wrk is not installed: apt-get install -y wrk (Debian package)" >&2
+  exit 1
+fi
+
+if [ "${SKIP_BUILD:-}" != "1" ]; then
+  ./mvnw -q -B -pl benchmarks -am package -DskipTests
+fi
+
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/{print $2}') GiB RAM"
+echo "java: $(java -version 2>&1 | head -1)"
+echo "wrk: $(wrk -v 2>&1 | head -1)"
+echo "versions (top pom.xml): $(grep -oE '<(jetty|bench-spring-framework|bench-spring-security|pac4j|jakartaee-pac4j|mock-oauth2-server)\.version>[^<]+' pom.xml | sed 's/<//; s/\.version>/=/' | tr '\n' ' ')"
+
+exec java -Xms1g -Xmx1g -XX:+UseG1GC \
+  -cp benchmarks/target/benchmarks.jar io.portcullis.benchmarks.load.LoadBenchmark "$@"

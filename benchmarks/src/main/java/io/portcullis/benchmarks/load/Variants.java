@@ -1,0 +1,192 @@
+package io.portcullis.benchmarks.load;
+
+import io.portcullis.core.PortcullisConfig;
+import io.portcullis.servlet.PortcullisFilter;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.SessionTrackingMode;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionListener;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.pac4j.core.config.Config;
+import org.pac4j.jee.filter.CallbackFilter;
+import org.pac4j.jee.filter.SecurityFilter;
+import org.pac4j.oidc.client.OidcClient;
+import org.pac4j.oidc.config.OidcConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.ClientRegistrations;
+import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.context.ContextLoaderListener;
+import org.springframework.web.context.support.AnnotationConfigWebApplicationContext;
+import org.springframework.web.filter.DelegatingFilterProxy;
+
+/** The four embedded Jetty 12 servers: the same tiny servlet behind nothing or behind a filter. */
+final class Variants {
+  /** The protected servlet's body: 50 ASCII bytes. */
+  static final String BODY = "hello from the tiny protected servlet, 50 bytes...";
+  static final String PATH = "/protected";
+  static final String CLIENT_SECRET = "bench-client-secret-that-is-long-enough-for-hs256!";
+
+  static {
+    if (BODY.getBytes(StandardCharsets.US_ASCII).length != 50) {
+      throw new AssertionError("body is " + BODY.length() + " bytes");
+    }
+  }
+
+  private Variants() {}
+
+  /** One running server: its name, base URL, and the sessions its container holds. */
+  static final class Variant implements AutoCloseable {
+    final String key;
+    final String name;
+    final Server server;
+    final String base;
+    final Set<HttpSession> sessions;
+    String cookie = "";
+
+    Variant(String key, String name, Server server, String base, Set<HttpSession> sessions) {
+      this.key = key;
+      this.name = name;
+      this.server = server;
+      this.base = base;
+      this.sessions = sessions;
+    }
+
+    String url() {
+      return base + PATH;
+    }
+
+    @Override
+    public void close() throws Exception {
+      server.stop();
+    }
+  }
+
+  static final class TinyServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final byte[] BYTES = BODY.getBytes(StandardCharsets.US_ASCII);
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      resp.setStatus(200);
+      resp.setContentType("text/plain");
+      resp.setContentLength(BYTES.length);
+      resp.getOutputStream().write(BYTES);
+    }
+  }
+
+  static Variant noFilter() throws Exception {
+    return start("A", "no filter", (ctx, base) -> { });
+  }
+
+  static Variant portcullis(String issuer) throws Exception {
+    return start("B", "Portcullis", (ctx, base) -> {
+      PortcullisFilter filter = new PortcullisFilter(PortcullisConfig.of(Map.of(
+          "issuer", issuer,
+          "client-id", "portcullis-client",
+          "client-secret", CLIENT_SECRET,
+          "rules", "/** authenticated")));
+      ctx.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+    });
+  }
+
+  /** Spring Security's {@code oauth2Login()}, configured programmatically without Spring Boot. */
+  @Configuration
+  @EnableWebSecurity
+  static class SpringSecurityConfig {
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
+      http.authorizeHttpRequests(a -> a.anyRequest().authenticated())
+          .oauth2Login(Customizer.withDefaults());
+      return http.build();
+    }
+  }
+
+  static Variant springSecurity(String issuer) throws Exception {
+    return start("C", "Spring Security oauth2Login", (ctx, base) -> {
+      ClientRegistration registration = ClientRegistrations.fromIssuerLocation(issuer)
+          .registrationId("bench")
+          .clientId("spring-client")
+          .clientSecret(CLIENT_SECRET)
+          .scope("openid", "profile")
+          .build();
+      ClientRegistrationRepository repository = new InMemoryClientRegistrationRepository(registration);
+      AnnotationConfigWebApplicationContext spring = new AnnotationConfigWebApplicationContext();
+      spring.register(SpringSecurityConfig.class);
+      spring.addBeanFactoryPostProcessor(bf -> bf.registerSingleton("clientRegistrationRepository", repository));
+      ctx.addEventListener(new ContextLoaderListener(spring));
+      ctx.addFilter(new FilterHolder(new DelegatingFilterProxy("springSecurityFilterChain", spring)), "/*",
+          EnumSet.of(DispatcherType.REQUEST));
+    });
+  }
+
+  static Variant pac4j(String issuer) throws Exception {
+    return start("D", "pac4j", (ctx, base) -> {
+      OidcConfiguration oidc = new OidcConfiguration();
+      oidc.setClientId("pac4j-client");
+      oidc.setSecret(CLIENT_SECRET);
+      oidc.setDiscoveryURI(issuer + "/.well-known/openid-configuration");
+      OidcClient client = new OidcClient(oidc);
+      Config config = new Config(base + "/callback", client);
+      ctx.addFilter(new FilterHolder(new CallbackFilter(config)), "/callback", EnumSet.of(DispatcherType.REQUEST));
+      ctx.addFilter(new FilterHolder(new SecurityFilter(config, "OidcClient")), PATH, EnumSet.of(DispatcherType.REQUEST));
+    });
+  }
+
+  private interface Customizer2 {
+    void accept(ServletContextHandler ctx, String base) throws Exception;
+  }
+
+  private static Variant start(String key, String name, Customizer2 customizer) throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    String base = "http://127.0.0.1:" + port;
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(port);
+    server.addConnector(connector);
+    ServletContextHandler ctx = new ServletContextHandler(ServletContextHandler.SESSIONS);
+    ctx.setContextPath("/");
+    ctx.getSessionHandler().setSessionTrackingModes(EnumSet.of(SessionTrackingMode.COOKIE));
+    Set<HttpSession> sessions = ConcurrentHashMap.newKeySet();
+    ctx.getSessionHandler().addEventListener(new HttpSessionListener() {
+      @Override
+      public void sessionCreated(HttpSessionEvent se) {
+        sessions.add(se.getSession());
+      }
+
+      @Override
+      public void sessionDestroyed(HttpSessionEvent se) {
+        sessions.remove(se.getSession());
+      }
+    });
+    ctx.addServlet(new ServletHolder(new TinyServlet()), PATH);
+    customizer.accept(ctx, base);
+    server.setHandler(ctx);
+    server.start();
+    return new Variant(key, name, server, base, sessions);
+  }
+}
