@@ -17,7 +17,10 @@ public sealed interface Outcome {
    *
    * @param identity the logged-in user, or null on a {@code permit} path with nobody logged in
    */
-  record Proceed(@Nullable Identity identity) implements Outcome {}
+  record Proceed(@Nullable Identity identity) implements Outcome {
+    /** Nobody logged in, on a {@code permit} path: one shared instance. */
+    public static final Proceed ANONYMOUS = new Proceed(null);
+  }
 
   /**
    * Answer {@code 302} to {@code location}.

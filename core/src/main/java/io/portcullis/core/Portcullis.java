@@ -119,13 +119,12 @@ public final class Portcullis implements AutoCloseable {
   /** Decides what happens to one request. */
   public Outcome handle(HttpExchange exchange) {
     Objects.requireNonNull(exchange, "exchange");
-    Optional<RequestPath> parsed = RequestPath.parse(exchange.rawPath());
-    if (parsed.isEmpty()) {
+    RequestPath path = RequestPath.parseOrNull(exchange.rawPath());
+    if (path == null) {
       LOG.log(Level.INFO, "http.request.rejected reason=path.invalid");
       return new Outcome.Rejected(400, "path.invalid", "The request path cannot be accepted.", null,
           RequestKind.isApiByHeaders(exchange));
     }
-    RequestPath path = parsed.get();
     String value = path.value();
     if (isEndpoint(value, redirectPath)) {
       return callback.handle(exchange, RequestKind.isApiByHeaders(exchange));
@@ -133,12 +132,13 @@ public final class Portcullis implements AutoCloseable {
     if (isEndpoint(value, logoutPath)) {
       return logout.handle(exchange, RequestKind.isApiByHeaders(exchange));
     }
-    boolean api = RequestKind.isApi(exchange);
+    // Whether the request is an API request matters only for an answer other than Proceed, so
+    // its header lookups are made only then (RequestKind.isApi), never on the authenticated path.
     Access access = rules.decide(exchange.method(), path);
     if (bearer != null && access.kind() != Access.Kind.DENY) {
       String token = BearerAuthenticator.bearerToken(exchange);
       if (token != null) {
-        return decideBearer(token, access, path, api);
+        return decideBearer(token, access, path);
       }
     }
     LoginSession session = SessionStore.get(exchange);
@@ -160,7 +160,8 @@ public final class Portcullis implements AutoCloseable {
           session = null;
         } else if (expired) {
           if (access.needsLogin()) {
-            return new Outcome.Unavailable(((TokenRefresher.Result.Unavailable) result).retryAfter(), api);
+            return new Outcome.Unavailable(((TokenRefresher.Result.Unavailable) result).retryAfter(),
+                RequestKind.isApi(exchange));
           }
           session = null;
         }
@@ -168,16 +169,16 @@ public final class Portcullis implements AutoCloseable {
     }
     switch (access.kind()) {
       case PERMIT:
-        return new Outcome.Proceed(session == null ? null : session.identity());
+        return session == null ? Outcome.Proceed.ANONYMOUS : new Outcome.Proceed(session.identity());
       case DENY:
         LOG.log(Level.INFO, () -> "oidc.authz.denied path=" + value + " required=deny");
-        return new Outcome.Forbidden(Set.of(), api);
+        return new Outcome.Forbidden(Set.of(), RequestKind.isApi(exchange));
       default:
         break;
     }
     if (session == null) {
       String target = Urls.targetOf(path, exchange.rawQuery());
-      if (api) {
+      if (RequestKind.isApi(exchange)) {
         return new Outcome.Challenge(exchange.contextPath() + redirectPath + "?return_to=" + Urls.encode(target));
       }
       return starter.start(exchange, target, config.scopes());
@@ -185,17 +186,17 @@ public final class Portcullis implements AutoCloseable {
     if (access.kind() == Access.Kind.SCOPES) {
       Set<String> granted = session.identity().scopes();
       if (!granted.containsAll(access.scopes())) {
-        return missingScopes(exchange, session, path, access.scopes(), api);
+        return missingScopes(exchange, session, path, access.scopes(), RequestKind.isApi(exchange));
       }
     }
     return new Outcome.Proceed(session.identity());
   }
 
   /** A request authenticated by its own bearer token: no session, no login, no step-up. */
-  private Outcome decideBearer(String token, Access access, RequestPath path, boolean api) {
+  private Outcome decideBearer(String token, Access access, RequestPath path) {
     BearerAuthenticator.Result result = bearer.authenticate(token);
     if (!(result instanceof BearerAuthenticator.Result.Valid) && access.kind() == Access.Kind.PERMIT) {
-      return new Outcome.Proceed(null);
+      return Outcome.Proceed.ANONYMOUS;
     }
     if (result instanceof BearerAuthenticator.Result.Unavailable) {
       return new Outcome.Unavailable(metadata.retryAfter(), true);

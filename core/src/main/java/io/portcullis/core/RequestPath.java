@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request path inside the application context that is safe to match access rules against: it
@@ -63,19 +64,25 @@ public final class RequestPath {
    * @return the normalised path, or empty when the path must be refused
    */
   public static Optional<RequestPath> parse(String rawPath) {
+    return Optional.ofNullable(parseOrNull(rawPath));
+  }
+
+  /** {@link #parse(String)} without the {@code Optional}, for the per-request path: null when refused. */
+  static @Nullable RequestPath parseOrNull(String rawPath) {
     Objects.requireNonNull(rawPath, "rawPath");
     if (rawPath.isEmpty() || rawPath.equals("/")) {
-      return Optional.of(ROOT);
+      return ROOT;
     }
     if (isAlreadyNormal(rawPath)) {
-      return Optional.of(new RequestPath(rawPath, rawPath));
+      return new RequestPath(rawPath, rawPath);
     }
     String value = normalise(rawPath);
     if (value == null) {
-      return Optional.empty();
+      return null;
     }
-    return Optional.of(value.equals("/") ? ROOT : new RequestPath(value, encode(value)));
+    return value.equals("/") ? ROOT : new RequestPath(value, encode(value));
   }
+
 
   /**
    * Returns the normalised, decoded path: it starts with {@code /}, contains no {@code //}, no

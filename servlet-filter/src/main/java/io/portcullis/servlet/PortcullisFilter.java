@@ -105,9 +105,7 @@ public class PortcullisFilter implements Filter {
     }
     Outcome outcome = engine().handle(new ServletHttpExchange(request, response, sessionReloader));
     if (outcome instanceof Outcome.Proceed proceed) {
-      if (proceed.identity() != null) {
-        request.setAttribute(PortcullisRequests.IDENTITY_ATTRIBUTE, proceed.identity());
-      }
+      // The identity travels in the wrapper (PortcullisRequest answers IDENTITY_ATTRIBUTE).
       chain.doFilter(new PortcullisRequest(request, proceed.identity()), response);
       return;
     }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,20 +18,94 @@ import org.jspecify.annotations.Nullable;
  * that once trusted a proxy's headers cannot be fooled (THREATS E-06).
  */
 final class PortcullisRequest extends HttpServletRequestWrapper {
+  /** Hidden header names, compared ignoring case and with {@code _} taken as {@code -}. */
+  private static final String[] EXACT = {
+      "remote-user", "x-remote-user", "x-forwarded-user", "x-forwarded-email", "x-forwarded-preferred-username",
+      "x-forwarded-groups", "x-forwarded-access-token", "x-user", "x-email"};
+  /** Hidden header name prefixes, compared the same way. */
+  private static final String[] PREFIXES = {"x-auth-request-", "oidc-claim-", "oidc-access-token", "x-portcullis-"};
+
   private final @Nullable Identity identity;
+  private @Nullable Principal principal;
 
   PortcullisRequest(HttpServletRequest request, @Nullable Identity identity) {
     super(request);
     this.identity = identity;
   }
 
+  /**
+   * Whether {@code name} is a header that only an authenticating proxy should set. Runs on every
+   * header the application reads, so it compares in place and allocates nothing.
+   */
   static boolean isIdentityHeader(String name) {
-    String n = name.toLowerCase(Locale.ROOT).replace('_', '-');
-    return n.equals("remote-user") || n.equals("x-remote-user") || n.equals("x-forwarded-user")
-        || n.equals("x-forwarded-email") || n.equals("x-forwarded-preferred-username")
-        || n.equals("x-forwarded-groups") || n.equals("x-forwarded-access-token")
-        || n.startsWith("x-auth-request-") || n.startsWith("oidc-claim-") || n.startsWith("oidc-access-token")
-        || n.startsWith("x-portcullis-") || n.equals("x-user") || n.equals("x-email");
+    int length = name.length();
+    if (length < 6) {
+      return false;
+    }
+    char first = Character.toLowerCase(name.charAt(0));
+    if (first != 'r' && first != 'x' && first != 'o') {
+      return false; // most headers (Accept, Cookie, Host, User-Agent …) stop here
+    }
+    for (String exact : EXACT) {
+      if (exact.length() == length && matches(name, exact)) {
+        return true;
+      }
+    }
+    for (String prefix : PREFIXES) {
+      if (prefix.length() <= length && matches(name, prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code name} starts with {@code lower} (lower case, {@code -} for separators). */
+  private static boolean matches(String name, String lower) {
+    for (int i = 0; i < lower.length(); i++) {
+      char c = name.charAt(i);
+      char expected = lower.charAt(i);
+      if (c == expected || (expected == '-' && c == '_')) {
+        continue;
+      }
+      if (c >= 'A' && c <= 'Z' && (char) (c + 32) == expected) {
+        continue;
+      }
+      if (c >= 128 && Character.toLowerCase(c) == expected) {
+        continue; // not a valid header name (RFC 9110 token), but hide rather than show: the Kelvin sign K
+      }
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * {@link PortcullisRequests#IDENTITY_ATTRIBUTE} answers the login this request carries (null
+   * when nobody is logged in), whatever was stored under that name: the identity is carried by
+   * this wrapper rather than stored in the container's attribute map, which would cost an
+   * allocation per request.
+   */
+  @Override
+  public @Nullable Object getAttribute(String name) {
+    if (PortcullisRequests.IDENTITY_ATTRIBUTE.equals(name)) {
+      return identity;
+    }
+    return super.getAttribute(name);
+  }
+
+  @Override
+  public Enumeration<String> getAttributeNames() {
+    if (identity == null) {
+      return super.getAttributeNames();
+    }
+    List<String> names = new ArrayList<>();
+    for (Enumeration<String> e = super.getAttributeNames(); e.hasMoreElements(); ) {
+      String n = e.nextElement();
+      if (!n.equals(PortcullisRequests.IDENTITY_ATTRIBUTE)) {
+        names.add(n);
+      }
+    }
+    names.add(PortcullisRequests.IDENTITY_ATTRIBUTE);
+    return Collections.enumeration(names);
   }
 
   @Override
@@ -74,7 +147,15 @@ final class PortcullisRequest extends HttpServletRequestWrapper {
 
   @Override
   public @Nullable Principal getUserPrincipal() {
-    return identity == null ? null : new PortcullisPrincipal(identity);
+    if (identity == null) {
+      return null;
+    }
+    Principal p = principal;
+    if (p == null) {
+      p = new PortcullisPrincipal(identity);
+      principal = p;
+    }
+    return p;
   }
 
   @Override

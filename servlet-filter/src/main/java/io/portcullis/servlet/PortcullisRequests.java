@@ -10,10 +10,15 @@ import java.util.Optional;
 /**
  * Reads the current login from a request that passed {@link PortcullisFilter}: the identity and
  * the access token, for calls to downstream APIs. Holds no state of its own (no static or
- * thread-local state): the filter puts the identity on the request.
+ * thread-local state): the request the filter passes on carries the identity.
  */
 public final class PortcullisRequests {
-  /** The request attribute holding the {@link Identity} while a request runs. */
+  /**
+   * The request attribute holding the {@link Identity} while a request runs. The request the filter
+   * passes on answers it (and so does every wrapper of that request); it is not stored in the
+   * container's attribute map, so a request the container hands out anew (an async dispatch of the
+   * original request) does not carry it, just as it does not carry {@code getRemoteUser()}.
+   */
   public static final String IDENTITY_ATTRIBUTE = "io.portcullis.identity";
 
   private PortcullisRequests() {}

@@ -183,6 +183,36 @@ class LoginFlowTest extends IntegrationTest {
   }
 
   @Test
+  void spoofedIdentityHeadersInAnySpellingWhenLoggedInThenHiddenAndOthersKept() {
+    Browser browser = browser();
+    login(browser, "/profile");
+    Map<String, String> forged = new java.util.LinkedHashMap<>();
+    forged.put("X-Forwarded-User", "root");
+    forged.put("x-forwarded-email", "root@example.com");
+    forged.put("X-Auth-Request-Access-Token", "t");
+    forged.put("OIDC_CLAIM_email", "root@example.com");
+    forged.put("oidc-access-token", "t");
+    forged.put("X-Portcullis-User", "root");
+    forged.put("X-REMOTE-USER", "root");
+    forged.put("X-Email", "root@example.com");
+    forged.put("X-Benign-Header", "kept");
+    forged.put("Xylophone", "kept");
+    HttpResponse<String> authed = browser.get(app.url("/whoami"), forged);
+    assertThat(authed.statusCode()).isEqualTo(200);
+    String names = authed.body().replaceAll("(?s).*\"headerNames\":\"([^\"]*)\".*", "$1");
+    assertThat(java.util.List.of(names.split(" "))).contains("x-benign-header", "xylophone")
+        .doesNotContain("x-forwarded-user", "x-forwarded-email", "x-auth-request-access-token", "oidc_claim_email",
+            "oidc-access-token", "x-portcullis-user", "x-remote-user", "x-email");
+    assertThat(authed.body()).contains("\"identityAttribute\":true", "\"remoteUser\":\"alice\"");
+  }
+
+  @Test
+  void identityAttributeWhenNobodyLoggedInThenAbsent() {
+    HttpResponse<String> anonymous = browser().get(app.url("/health"));
+    assertThat(anonymous.body()).contains("\"identityAttribute\":false", "\"remoteUser\":null");
+  }
+
+  @Test
   void denyRuleWhenLoggedInThen403() throws Exception {
     try (TestApp denying = new TestApp(provider, Map.of("rules", "/secret/** deny\n/** authenticated"))) {
       Browser browser = browser();

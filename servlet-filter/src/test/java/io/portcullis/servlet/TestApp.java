@@ -212,6 +212,15 @@ final class TestApp implements AutoCloseable {
       json.append(",\"admin\":").append(req.isUserInRole("admin"));
       json.append(",\"readData\":").append(req.isUserInRole("read:data"));
       json.append(",\"remoteUserHeader\":").append(req.getHeader("Remote-User") == null ? "null" : "\"" + req.getHeader("Remote-User") + "\"");
+      java.util.List<String> headerNames = new java.util.ArrayList<>();
+      for (java.util.Enumeration<String> e = req.getHeaderNames(); e.hasMoreElements(); ) {
+        String n = e.nextElement().toLowerCase(java.util.Locale.ROOT);
+        if (req.getHeader(n) != null && req.getHeaders(n).hasMoreElements()) {
+          headerNames.add(n);
+        }
+      }
+      json.append(",\"headerNames\":\"").append(String.join(" ", new java.util.TreeSet<>(headerNames))).append('"');
+      json.append(",\"identityAttribute\":").append(req.getAttribute(PortcullisRequests.IDENTITY_ATTRIBUTE) != null);
       if (id != null) {
         json.append(",\"scopes\":\"").append(String.join(" ", new java.util.TreeSet<>(id.scopes()))).append('"');
         json.append(",\"tokenHash\":\"").append(hash(id.accessToken())).append('"');
