@@ -13,12 +13,14 @@ import jakarta.servlet.http.HttpSessionListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.LocalConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.pac4j.core.config.Config;
@@ -62,14 +64,20 @@ final class Variants {
     final Server server;
     final String base;
     final Set<HttpSession> sessions;
+    /** In-process connector on the same server: the full Jetty stack without sockets. */
+    final LocalConnector local;
+    /** The Cookie header of the first logged-in user ("" for no filter). */
     String cookie = "";
+    /** The Cookie header of every logged-in user the load goes round-robin over. */
+    List<String> cookies = List.of();
 
-    Variant(String key, String name, Server server, String base, Set<HttpSession> sessions) {
+    Variant(String key, String name, Server server, String base, Set<HttpSession> sessions, LocalConnector local) {
       this.key = key;
       this.name = name;
       this.server = server;
       this.base = base;
       this.sessions = sessions;
+      this.local = local;
     }
 
     String url() {
@@ -95,8 +103,66 @@ final class Variants {
     }
   }
 
+  /** Starts the variant named by its key letter (A, S, B, C or D). */
+  static Variant start(char key, String issuer) throws Exception {
+    return switch (key) {
+      case 'A' -> noFilter();
+      case 'S' -> sessionOnly();
+      case 'F' -> passThroughFilter();
+      case 'B' -> portcullis(issuer);
+      case 'C' -> springSecurity(issuer);
+      case 'D' -> pac4j(issuer);
+      default -> throw new IllegalArgumentException("variants are A, S, B, C and D, not " + key);
+    };
+  }
+
   static Variant noFilter() throws Exception {
     return start("A", "no filter", (ctx, base) -> { });
+  }
+
+  /**
+   * Diagnostic: no filter, but the request carries the cookie of a session the container holds
+   * (created by {@code GET /session}), so the container's own session lookup is in the cost.
+   */
+  static Variant sessionOnly() throws Exception {
+    return start("S", "no filter, session cookie", (ctx, base) -> addSessionServlet(ctx));
+  }
+
+  /**
+   * Diagnostic: the floor under any session-based login filter. A filter that reads one session
+   * attribute and passes a request wrapper on; sessions are made by {@code GET /session}.
+   */
+  static Variant passThroughFilter() throws Exception {
+    return start("F", "pass-through filter, session", (ctx, base) -> {
+      addSessionServlet(ctx);
+      ctx.addFilter(new FilterHolder(new jakarta.servlet.Filter() {
+        @Override
+        public void doFilter(jakarta.servlet.ServletRequest req, jakarta.servlet.ServletResponse res,
+            jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
+          HttpServletRequest request = (HttpServletRequest) req;
+          HttpSession session = request.getSession(false);
+          Object user = session == null ? null : session.getAttribute("user");
+          chain.doFilter(new jakarta.servlet.http.HttpServletRequestWrapper(request) {
+            @Override
+            public String getRemoteUser() {
+              return (String) user;
+            }
+          }, res);
+        }
+      }), "/*", EnumSet.of(DispatcherType.REQUEST));
+    });
+  }
+
+  private static void addSessionServlet(ServletContextHandler ctx) {
+    ctx.addServlet(new ServletHolder(new HttpServlet() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        req.getSession(true).setAttribute("user", "someone");
+        resp.sendRedirect(PATH);
+      }
+    }), "/session");
   }
 
   static Variant portcullis(String issuer) throws Exception {
@@ -168,6 +234,8 @@ final class Variants {
     connector.setHost("127.0.0.1");
     connector.setPort(port);
     server.addConnector(connector);
+    LocalConnector local = new LocalConnector(server);
+    server.addConnector(local);
     ServletContextHandler ctx = new ServletContextHandler(ServletContextHandler.SESSIONS);
     ctx.setContextPath("/");
     ctx.getSessionHandler().setSessionTrackingModes(EnumSet.of(SessionTrackingMode.COOKIE));
@@ -187,6 +255,6 @@ final class Variants {
     customizer.accept(ctx, base);
     server.setHandler(ctx);
     server.start();
-    return new Variant(key, name, server, base, sessions);
+    return new Variant(key, name, server, base, sessions, local);
   }
 }
