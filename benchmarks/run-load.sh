@@ -21,7 +21,11 @@ fi
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/{print $2}') GiB RAM"
 echo "java: $(java -version 2>&1 | head -1)"
-echo "wrk: $(command -v wrk >/dev/null 2>&1 && wrk -v 2>&1 | head -1 || echo 'not installed')"
+if command -v wrk >/dev/null 2>&1; then
+  echo "wrk: $(wrk -v 2>&1 | head -1)"
+else
+  echo "wrk: not installed"
+fi
 echo "versions (top pom.xml): $(grep -oE '<(jetty|bench-spring-framework|bench-spring-security|pac4j|jakartaee-pac4j|mock-oauth2-server)\.version>[^<]+' pom.xml | sed 's/<//; s/\.version>/=/' | tr '\n' ' ')"
 
 exec java ${LOAD_JAVA_OPTS:-} -Xms1g -Xmx1g -XX:+UseG1GC \

@@ -34,11 +34,13 @@ import java.util.regex.Pattern;
  * installed, {@link JavaLoad}; then measures what each variant keeps in the HTTP session and the
  * heap a logged-in session retains. Run by {@code benchmarks/run-load.sh}, never by the build.
  *
- * <p>Rounds go A B C D, then D C B A, and so on. Options: {@code --rounds N} (10), {@code --seconds S} (5), {@code --warmup S} (5),
- * {@code --connections C} (2), {@code --threads T} (1, wrk only), {@code --users U} (16: each
- * variant logs in U users and the requests go round-robin over their cookies, as many users'
- * requests would; 1 puts every request on one session), {@code --sessions N} (1000; 0 skips the
- * heap measurement), {@code --variants ABCD}, {@code --generator wrk|java} (wrk when installed).
+ * <p>Each variant runs in its own JVM ({@link VariantServer}). Rounds go in the order given, then
+ * back. Options: {@code --rounds N} (16), {@code --seconds S} (3), {@code --warmup S} (5), {@code
+ * --connections C} (2), {@code --threads T} (1, wrk only), {@code --users U} (1: every request
+ * carries the one session cookie; with U &gt; 1 each variant logs in U users and the requests go
+ * round-robin over their cookies, as many users' requests would), {@code --sessions N} (1000; 0
+ * skips the heap measurement), {@code --variants ASNFBCD} (A first; S, N and F are diagnostics,
+ * see {@link Variants}), {@code --generator wrk|java} (wrk when installed).
  */
 public final class LoadBenchmark {
   private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
@@ -63,14 +65,14 @@ public final class LoadBenchmark {
     for (int i = 0; i + 1 < args.length; i += 2) {
       opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
-    int rounds = Integer.parseInt(opts.getOrDefault("rounds", "10"));
-    int seconds = Integer.parseInt(opts.getOrDefault("seconds", "5"));
+    int rounds = Integer.parseInt(opts.getOrDefault("rounds", "16"));
+    int seconds = Integer.parseInt(opts.getOrDefault("seconds", "3"));
     int warmup = Integer.parseInt(opts.getOrDefault("warmup", "5"));
     int connections = Integer.parseInt(opts.getOrDefault("connections", "2"));
     int threads = Integer.parseInt(opts.getOrDefault("threads", "1"));
-    int users = Integer.parseInt(opts.getOrDefault("users", "16"));
+    int users = Integer.parseInt(opts.getOrDefault("users", "1"));
     int sessionCount = Integer.parseInt(opts.getOrDefault("sessions", "1000"));
-    String selected = opts.getOrDefault("variants", "ABCD");
+    String selected = opts.getOrDefault("variants", "ASNFBCD");
     String generatorName = opts.getOrDefault("generator", wrkInstalled() ? "wrk" : "java");
     if (!selected.startsWith("A")) {
       throw new IllegalArgumentException("--variants must start with A, the no-filter baseline");
@@ -101,7 +103,7 @@ public final class LoadBenchmark {
         for (char c : selected.toCharArray()) {
           Remote v = Remote.start(c, issuer, users);
           variants.add(v);
-          System.out.printf("%s %-30s own JVM, logged in %d user(s), cookie %s%n", v.key, v.name, v.cookies.size(),
+          System.out.printf("%s %-34s own JVM, logged in %d user(s), cookie %s%n", v.key, v.name, v.cookies.size(),
               v.cookies.isEmpty() ? "(none)" : names(v.cookies.get(0)));
         }
 
@@ -114,17 +116,23 @@ public final class LoadBenchmark {
           }
         }
         Map<String, List<Round>> results = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
         List<Remote> reversed = new ArrayList<>(variants);
         Collections.reverse(reversed);
         for (int r = 1; r <= rounds; r++) {
           // A B C D, then D C B A: a drift in the machine's load during a round does not always
           // fall on the same variant.
           for (Remote v : r % 2 == 1 ? variants : reversed) {
+            long cpuBefore = v.cpuNanos();
             Round round = generator.run(v, seconds);
+            long cpuAfter = v.cpuNanos();
             v.command("VERIFY");
+            double cpuPerRequest = (cpuAfter - cpuBefore) / 1e3 / Math.max(1, round.ok + round.bad);
             results.computeIfAbsent(v.key, k -> new ArrayList<>()).add(round);
-            System.out.printf(Locale.ROOT, "round %d %s %-30s %10.0f req/s  p50 %8.1f us  p99 %8.1f us  ok %d bad %d%n",
-                r, v.key, v.name, round.rps, round.p50Micros, round.p99Micros, round.ok, round.bad);
+            cpu.computeIfAbsent(v.key, k -> new ArrayList<>()).add(cpuPerRequest);
+            System.out.printf(Locale.ROOT, "round %d %s %-34s %10.0f req/s  p50 %8.1f us  p99 %8.1f us  cpu %6.1f us/req"
+                + "  ok %d bad %d%n", r, v.key, v.name, round.rps, round.p50Micros, round.p99Micros, cpuPerRequest,
+                round.ok, round.bad);
           }
         }
 
@@ -147,6 +155,26 @@ public final class LoadBenchmark {
           System.out.printf(Locale.ROOT, "| %s %s | %.0f | %s | %s | %.3f | %.3f–%.3f | %d |%n", v.key, v.name,
               median(rs, Round::rps), micros(median(rs, Round::p50Micros)), micros(median(rs, Round::p99Micros)),
               median(ratios), ratios[0], ratios[ratios.length - 1], bad);
+        }
+        System.out.println();
+        System.out.println("Server CPU time per request: the variant's JVM's CPU time (all its threads: Jetty, filter, JIT,"
+            + " GC) over a round, divided by the requests answered in the round; the median of the rounds. The ratio"
+            + " is no filter's CPU per request over the variant's, round by round, so 1.000 costs nothing and lower"
+            + " costs more.");
+        System.out.println();
+        System.out.println("| Variant | Server CPU per request (median) | CPU ratio to no filter (median) | Lowest–highest round |");
+        System.out.println("|---|---:|---:|---:|");
+        List<Double> baseCpu = cpu.get("A");
+        for (Remote v : variants) {
+          List<Double> cs = cpu.get(v.key);
+          double[] ratios = new double[cs.size()];
+          for (int i = 0; i < cs.size(); i++) {
+            ratios[i] = baseCpu.get(i) / cs.get(i);
+          }
+          Arrays.sort(ratios);
+          System.out.printf(Locale.ROOT, "| %s %s | %.1f µs | %.3f | %.3f–%.3f |%n", v.key, v.name,
+              median(cs.stream().mapToDouble(Double::doubleValue).toArray()), median(ratios), ratios[0],
+              ratios[ratios.length - 1]);
         }
         System.out.println();
         System.out.println("Session after login (each attribute serialized alone with ObjectOutputStream; the largest"
@@ -233,6 +261,12 @@ public final class LoadBenchmark {
       throw new IllegalStateException("variant " + key + " ended; see benchmarks/target/load-variant-" + key + ".log");
     }
 
+    /** CPU time used so far by the variant's JVM, all threads. */
+    long cpuNanos() {
+      return process.toHandle().info().totalCpuDuration().orElseThrow(
+          () -> new IllegalStateException("this platform does not report a process's CPU time")).toNanos();
+    }
+
     /** Sends a command; returns what follows {@code OK}, or fails with the variant's error. */
     String command(String command) throws IOException {
       in.println(command);
@@ -268,7 +302,7 @@ public final class LoadBenchmark {
   static String login(HttpClient http, Variant v) throws IOException, InterruptedException {
     Map<String, Map<String, String>> jar = new HashMap<>();
     int unavailable = 0;
-    URI uri = URI.create(v.key.equals("S") || v.key.equals("F") ? v.base + "/session" : v.url());
+    URI uri = URI.create("SNF".contains(v.key) ? v.base + "/session" : v.url());
     for (int hop = 0; hop < 20; hop++) {
       HttpRequest.Builder req = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofSeconds(10))
           .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")

@@ -108,11 +108,12 @@ final class Variants {
     return switch (key) {
       case 'A' -> noFilter();
       case 'S' -> sessionOnly();
-      case 'F' -> passThroughFilter();
+      case 'N' -> passThroughFilter(false);
+      case 'F' -> passThroughFilter(true);
       case 'B' -> portcullis(issuer);
       case 'C' -> springSecurity(issuer);
       case 'D' -> pac4j(issuer);
-      default -> throw new IllegalArgumentException("variants are A, S, B, C and D, not " + key);
+      default -> throw new IllegalArgumentException("variants are A, S, N, F, B, C and D, not " + key);
     };
   }
 
@@ -129,11 +130,14 @@ final class Variants {
   }
 
   /**
-   * Diagnostic: the floor under any session-based login filter. A filter that reads one session
-   * attribute and passes a request wrapper on; sessions are made by {@code GET /session}.
+   * Diagnostics: the floor under any session-based login filter. A filter that reads one session
+   * attribute and passes the request on, unwrapped (N) or in an {@code HttpServletRequestWrapper}
+   * answering {@code getRemoteUser()} (F), as a filter must to tell the application who is
+   * logged in. Sessions are made by {@code GET /session}.
    */
-  static Variant passThroughFilter() throws Exception {
-    return start("F", "pass-through filter, session", (ctx, base) -> {
+  static Variant passThroughFilter(boolean wrap) throws Exception {
+    return start(wrap ? "F" : "N", wrap ? "filter reading session, wrapper" : "filter reading session, no wrapper",
+        (ctx, base) -> {
       addSessionServlet(ctx);
       ctx.addFilter(new FilterHolder(new jakarta.servlet.Filter() {
         @Override
@@ -142,6 +146,10 @@ final class Variants {
           HttpServletRequest request = (HttpServletRequest) req;
           HttpSession session = request.getSession(false);
           Object user = session == null ? null : session.getAttribute("user");
+          if (!wrap) {
+            chain.doFilter(req, res);
+            return;
+          }
           chain.doFilter(new jakarta.servlet.http.HttpServletRequestWrapper(request) {
             @Override
             public String getRemoteUser() {
