@@ -114,6 +114,28 @@ class IdTokenAttackTest extends IntegrationTest {
     assertLoginRejected("id_token.malformed", "id_token.unsupported");
   }
 
+  /**
+   * THREATS A-25: the provider's own, validly signed ID token re-shaped into JWS JSON
+   * serialization (flattened, then general with no signature and with two): only compact JWS is
+   * accepted.
+   */
+  @Test
+  void idTokenWhenJwsJsonSerializationThenRejected() {
+    java.util.List<java.util.function.Function<String[], String>> shapes = java.util.List.of(
+        p -> "{\"protected\":\"" + p[0] + "\",\"payload\":\"" + p[1] + "\",\"signature\":\"" + p[2] + "\"}",
+        p -> "{\"payload\":\"" + p[1] + "\",\"signatures\":[]}",
+        p -> "{\"payload\":\"" + p[1] + "\",\"signatures\":[{\"protected\":\"" + p[0] + "\",\"signature\":\""
+            + p[2] + "\"},{\"protected\":\"" + p[0] + "\",\"signature\":\"" + p[2] + "\"}]}");
+    for (java.util.function.Function<String[], String> shape : shapes) {
+      provider.tamperNextTokenResponse(json -> {
+        String[] parts = ((String) json.get("id_token")).split("\\.");
+        json.put("id_token", shape.apply(parts));
+        return json;
+      });
+      assertLoginRejected("id_token.malformed");
+    }
+  }
+
   @Test
   void idTokenWhenNotAJwtThenRejected() {
     provider.tamperNextTokenResponse(json -> {

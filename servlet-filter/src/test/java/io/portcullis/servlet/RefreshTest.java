@@ -217,6 +217,49 @@ class RefreshTest extends IntegrationTest {
     assertNotLoggedIn(browser);
   }
 
+  /** THREATS F-06: auth_time stays the time of the original authentication (OIDC Core §12.2). */
+  @Test
+  void refreshWhenNewIdTokenChangesAuthTimeThenSessionEnded() {
+    provider.tamperNextIdToken(b -> b.claim("auth_time", 1_700_000_000L), TestProvider.Signing.PROVIDER_KEY);
+    Browser browser = browser();
+    login(browser, "/profile");
+    provider.tamperNextIdToken(b -> b.claim("auth_time", 1_700_000_999L), TestProvider.Signing.PROVIDER_KEY);
+    advance(DUE);
+    assertNotLoggedIn(browser);
+  }
+
+  /** The same tampering path with auth_time kept: served, so the test above fails for the right reason. */
+  @Test
+  void refreshWhenNewIdTokenKeepsAuthTimeThenServed() {
+    provider.tamperNextIdToken(b -> b.claim("auth_time", 1_700_000_000L), TestProvider.Signing.PROVIDER_KEY);
+    Browser browser = browser();
+    login(browser, "/profile");
+    String before = tokenHash(browser);
+    provider.tamperNextIdToken(b -> b.claim("auth_time", 1_700_000_000L), TestProvider.Signing.PROVIDER_KEY);
+    advance(DUE);
+    assertThat(tokenHash(browser)).isNotEqualTo(before);
+  }
+
+  /** THREATS F-06: a nonce on refresh is optional, but when present it must be the original one. */
+  @Test
+  void refreshWhenNewIdTokenCarriesAnotherNonceThenSessionEnded() {
+    Browser browser = browser();
+    login(browser, "/profile");
+    provider.tamperNextIdToken(b -> b.claim("nonce", "a-nonce-this-client-never-sent"), TestProvider.Signing.PROVIDER_KEY);
+    advance(DUE);
+    assertNotLoggedIn(browser);
+  }
+
+  @Test
+  void refreshWhenNewIdTokenHasNoNonceThenServed() {
+    Browser browser = browser();
+    login(browser, "/profile");
+    String before = tokenHash(browser);
+    provider.tamperNextIdToken(b -> b.claim("nonce", null), TestProvider.Signing.PROVIDER_KEY);
+    advance(DUE);
+    assertThat(tokenHash(browser)).isNotEqualTo(before);
+  }
+
   @Test
   void expiresInWhenMissingThenConservativeFiveMinutes() {
     provider.tamperNextTokenResponse(json -> {
