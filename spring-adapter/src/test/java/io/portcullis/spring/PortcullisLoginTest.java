@@ -2,6 +2,7 @@ package io.portcullis.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testsupport.Browser;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;

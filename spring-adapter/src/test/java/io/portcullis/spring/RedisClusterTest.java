@@ -3,6 +3,7 @@ package io.portcullis.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.servlet.SessionReloader;
+import io.portcullis.testsupport.Browser;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.ObjectOutputStream;

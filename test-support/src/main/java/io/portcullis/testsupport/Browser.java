@@ -1,4 +1,4 @@
-package io.portcullis.samples.spring;
+package io.portcullis.testsupport;
 
 import java.io.IOException;
 import java.net.URI;
@@ -15,10 +15,11 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * Just enough of a browser for the login flow: one cookie jar per host (as browsers do: cookies
- * ignore ports), redirects followed by hand, and the demo provider's login form filled in.
+ * The scripted browser of the starter's and the samples' end-to-end tests. Just enough of a
+ * browser for the login flow: one cookie jar per host (as browsers do: cookies ignore ports),
+ * redirects followed by hand, and the demo provider's login form filled in.
  */
-final class Browser {
+public final class Browser {
   private static final int MAX_HOPS = 20;
 
   private final HttpClient http = HttpClient.newBuilder()
@@ -27,12 +28,12 @@ final class Browser {
       .build();
   private final Map<String, Map<String, String>> cookiesByHost = new LinkedHashMap<>();
   /** Every URL this browser requested, in order. */
-  final List<URI> visited = new ArrayList<>();
+  public final List<URI> visited = new ArrayList<>();
   /** How many times the provider's login page was submitted. */
-  int logins;
+  public int logins;
 
   /** A plain GET with this browser's cookies, no redirects followed. */
-  HttpResponse<String> get(URI uri, String... headers) throws IOException, InterruptedException {
+  public HttpResponse<String> get(URI uri, String... headers) throws IOException, InterruptedException {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
     if (headers.length == 0) {
       request.header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
@@ -46,7 +47,7 @@ final class Browser {
    * Navigates to {@code uri} like a browser, following redirects; whenever the provider shows
    * its login page, logs in as {@code user}. Returns the last response.
    */
-  HttpResponse<String> navigate(URI uri, String user) throws IOException, InterruptedException {
+  public HttpResponse<String> navigate(URI uri, String user) throws IOException, InterruptedException {
     HttpResponse<String> response = get(uri);
     for (int hop = 0; hop < MAX_HOPS; hop++) {
       int status = response.statusCode();
@@ -63,7 +64,7 @@ final class Browser {
   }
 
   /** Whether {@code response} is the demo provider's login form. */
-  static boolean isLoginPage(HttpResponse<String> response) {
+  public static boolean isLoginPage(HttpResponse<String> response) {
     return response.uri().getPath().endsWith("/authorize") && response.body().contains("name=\"username\"");
   }
 
@@ -71,7 +72,7 @@ final class Browser {
    * Submits the provider's login form as {@code user}: the form has no action, so it posts back to
    * the authorization URL, with the fields {@code username} and {@code claims} (a textarea).
    */
-  HttpResponse<String> submitLogin(HttpResponse<String> loginPage, String user)
+  public HttpResponse<String> submitLogin(HttpResponse<String> loginPage, String user)
       throws IOException, InterruptedException {
     logins++;
     StringJoiner form = new StringJoiner("&");
@@ -85,8 +86,15 @@ final class Browser {
     return send(request);
   }
 
+  /** POSTs a form with this browser's cookies, no redirects followed. */
+  public HttpResponse<String> post(URI uri, String form) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
+        .POST(HttpRequest.BodyPublishers.ofString(form)));
+  }
+
   /** The cookies this browser holds for {@code host}. */
-  Map<String, String> cookies(String host) {
+  public Map<String, String> cookies(String host) {
     return cookiesByHost.computeIfAbsent(host, h -> new LinkedHashMap<>());
   }
 
