@@ -1,87 +1,42 @@
 package io.portcullis.spring;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import java.net.InetAddress;
-import java.net.URLDecoder;
+import io.portcullis.samples.provider.DemoProvider;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.OAuth2Config;
+import java.util.function.Function;
 import no.nav.security.mock.oauth2.http.OAuth2HttpRequest;
-import no.nav.security.mock.oauth2.http.OAuth2HttpRequestHandler;
 import no.nav.security.mock.oauth2.http.OAuth2HttpResponse;
-import no.nav.security.mock.oauth2.http.Route;
-import no.nav.security.mock.oauth2.token.KeyProvider;
-import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
-import okhttp3.HttpUrl;
 
 /**
- * The test's OpenID provider, in-process (a copy of the legacy sample's demo provider) (navikt mock-oauth2-server): its login page accepts
- * any user name, and its token responses carry {@code scope} (RFC 6749 §5.1), granting the scopes
- * asked for at the authorization endpoint except {@code admin}, which only the user {@code admin}
- * gets. Not for production: anyone can log in as anyone.
+ * The samples' demo provider ({@link DemoProvider}: any user logs in, {@code admin} only for the
+ * user {@code admin}, client-credentials tokens carrying their scopes) with what the starter's
+ * tests add: a clock they move instead of sleeping, one-use refresh tokens (rotation), a count of
+ * refresh requests and an optional delay that makes concurrent refreshes overlap.
  */
 final class TestProvider implements AutoCloseable {
-  static final String ISSUER_ID = "default";
-  static final String ADMIN_SCOPE = "admin";
-
-  private record Grant(String scope, String username) {}
-
-  private final MockOAuth2Server server;
-  private final RSAKey signingKey;
-  private final Map<String, Grant> grantsByCode = new ConcurrentHashMap<>();
   /** The provider's clock, for tokens' times; applications may share it: tests move it instead of sleeping. */
   final MutableClock clock = new MutableClock();
-  /** Refresh tokens this provider accepts, as handed out (ours) → the mock's own; one use each (rotation). */
-  private final Map<String, String> liveRefreshTokens = new ConcurrentHashMap<>();
   /** Refresh-token grant requests received. */
   final AtomicInteger refreshRequests = new AtomicInteger();
+  /** Refresh tokens this provider accepts, as handed out (ours) → the mock's own; one use each (rotation). */
+  private final Map<String, String> liveRefreshTokens = new ConcurrentHashMap<>();
   private volatile long refreshDelayMillis;
+  private final DemoProvider provider;
 
   /** Starts the provider on the loopback interface; {@code port} 0 picks a free port. */
   TestProvider(int port) {
-    try {
-      signingKey = new RSAKeyGenerator(2048).keyID(ISSUER_ID).generate();
-    } catch (JOSEException e) {
-      throw new IllegalStateException("cannot generate the demo provider's key", e);
-    }
-    OAuth2TokenProvider tokens = new OAuth2TokenProvider(new KeyProvider(List.of(signingKey), "RS256"),
-        (kotlin.jvm.functions.Function0<java.time.Instant>) clock::instant);
-    OAuth2Config config = new OAuth2Config(true, null, null, false, tokens, java.util.Set.of());
-    Route inner = new OAuth2HttpRequestHandler(config).getAuthorizationServer();
-    Route front = new Route() {
-      @Override
-      public boolean match(OAuth2HttpRequest request) {
-        return true;
-      }
-
-      @Override
-      public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
-        return intercept(inner, request);
-      }
-    };
-    server = new MockOAuth2Server(config, front);
-    server.start(InetAddress.getLoopbackAddress(), port);
+    provider = new DemoProvider(port, clock, this::rotate);
   }
 
   /** The issuer URL, e.g. {@code http://localhost:40123/default}. */
   String issuer() {
-    return server.issuerUrl(ISSUER_ID).toString();
+    return provider.issuer();
   }
 
   /** Delays refresh-token answers by {@code millis} (0: no delay), so that concurrent refreshes overlap. */
@@ -89,12 +44,12 @@ final class TestProvider implements AutoCloseable {
     this.refreshDelayMillis = millis;
   }
 
-  private OAuth2HttpResponse intercept(Route inner, OAuth2HttpRequest request) {
-    String path = request.getUrl().encodedPath();
-    if (path.endsWith("/token") && "refresh_token".equals(formParam(request.getBody(), "grant_type"))) {
+  private OAuth2HttpResponse rotate(OAuth2HttpRequest request, Function<OAuth2HttpRequest, OAuth2HttpResponse> next) {
+    boolean token = request.getUrl().encodedPath().endsWith("/token");
+    if (token && "refresh_token".equals(DemoProvider.formParam(request.getBody(), "grant_type"))) {
       // Rotation: every refresh token works once; the refresh answers with a new one.
       refreshRequests.incrementAndGet();
-      String presented = formParam(request.getBody(), "refresh_token");
+      String presented = DemoProvider.formParam(request.getBody(), "refresh_token");
       if (refreshDelayMillis > 0) {
         try {
           Thread.sleep(refreshDelayMillis);
@@ -111,33 +66,8 @@ final class TestProvider implements AutoCloseable {
           request.getBody().replace("refresh_token=" + URLEncoder.encode(presented, StandardCharsets.UTF_8),
               "refresh_token=" + URLEncoder.encode(mockToken, StandardCharsets.UTF_8)));
     }
-    OAuth2HttpResponse response = inner.invoke(request);
-    if (path.endsWith("/token") && response.getStatus() == 200) {
-      response = withClockAndRotation(response);
-    }
-    if (path.endsWith("/authorize") && "POST".equals(request.getMethod())) {
-      // The login form posts back to the authorization URL: the scope is in its query, the user
-      // name in the body, and the code in the Location of the redirect back to the client.
-      String location = response.getHeaders().get("Location");
-      HttpUrl back = location == null ? null : HttpUrl.parse(location);
-      String code = back == null ? null : back.queryParameter("code");
-      String scope = request.getUrl().queryParameter("scope");
-      String username = formParam(request.getBody(), "username");
-      if (code != null && scope != null && username != null) {
-        grantsByCode.put(code, new Grant(scope, username));
-      }
-    } else if (path.endsWith("/token") && response.getStatus() == 200) {
-      String code = formParam(request.getBody(), "code");
-      Grant grant = code == null ? null : grantsByCode.remove(code);
-      if (grant != null) {
-        return withScope(response, granted(grant));
-      }
-      String ccScope = formParam(request.getBody(), "scope");
-      if ("client_credentials".equals(formParam(request.getBody(), "grant_type")) && ccScope != null) {
-        return withScopeClaim(response, ccScope);
-      }
-    }
-    return response;
+    OAuth2HttpResponse response = next.apply(request);
+    return token && response.getStatus() == 200 ? withClockAndRotation(response) : response;
   }
 
   /**
@@ -164,63 +94,9 @@ final class TestProvider implements AutoCloseable {
     }
   }
 
-  /** The scopes asked for, less {@code admin} unless the user is {@code admin}. */
-  private static String granted(Grant grant) {
-    List<String> granted = new ArrayList<>();
-    for (String scope : grant.scope().trim().split("\\s+")) {
-      if (!scope.isEmpty() && !granted.contains(scope) && (!scope.equals(ADMIN_SCOPE) || grant.username().equals("admin"))) {
-        granted.add(scope);
-      }
-    }
-    return String.join(" ", granted);
-  }
-
-  private static OAuth2HttpResponse withScope(OAuth2HttpResponse response, String scope) {
-    try {
-      Map<String, Object> json = JSONObjectUtils.parse(response.getBody());
-      json.put("scope", scope);
-      return new OAuth2HttpResponse(response.getHeaders(), 200, JSONObjectUtils.toJSONString(json), null);
-    } catch (ParseException e) {
-      return response;
-    }
-  }
-
-  /**
-   * Client-credentials access tokens carry their scopes in a {@code scope} claim, as Keycloak's
-   * do, so the application can accept them on its own APIs ({@code bearer-tokens=own-clients}).
-   */
-  private OAuth2HttpResponse withScopeClaim(OAuth2HttpResponse response, String scope) {
-    try {
-      Map<String, Object> json = JSONObjectUtils.parse(response.getBody());
-      SignedJWT original = SignedJWT.parse((String) json.get("access_token"));
-      JWTClaimsSet claims = new JWTClaimsSet.Builder(original.getJWTClaimsSet()).claim("scope", scope).build();
-      SignedJWT resigned = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(ISSUER_ID)
-          .type(JOSEObjectType.JWT).build(), claims);
-      resigned.sign(new RSASSASigner(signingKey));
-      json.put("access_token", resigned.serialize());
-      json.put("scope", scope);
-      return new OAuth2HttpResponse(response.getHeaders(), 200, JSONObjectUtils.toJSONString(json), null);
-    } catch (ParseException | JOSEException | RuntimeException e) {
-      return response;
-    }
-  }
-
-  private static String formParam(String body, String name) {
-    if (body == null) {
-      return null;
-    }
-    for (String pair : body.split("&")) {
-      String[] kv = pair.split("=", 2);
-      if (kv.length == 2 && URLDecoder.decode(kv[0], StandardCharsets.UTF_8).equals(name)) {
-        return URLDecoder.decode(kv[1], StandardCharsets.UTF_8);
-      }
-    }
-    return null;
-  }
-
   @Override
   public void close() {
-    server.shutdown();
+    provider.close();
   }
 
   /** A clock tests move forward instead of sleeping. */
