@@ -1,5 +1,6 @@
 package io.portcullis.samples.legacy;
 
+import io.portcullis.samples.pages.Pages;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,6 +1,7 @@
 package io.portcullis.samples.legacy;
 
 import io.portcullis.core.Identity;
+import io.portcullis.samples.pages.Pages;
 import io.portcullis.servlet.PortcullisRequests;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;

@@ -2,6 +2,7 @@ package io.portcullis.samples.spring;
 
 import io.portcullis.core.ClientCredentialsException;
 import io.portcullis.core.Identity;
+import io.portcullis.samples.pages.Pages;
 import io.portcullis.spring.PortcullisAccessTokens;
 import io.portcullis.spring.PortcullisClientCredentialsInterceptor;
 import jakarta.servlet.http.HttpServletRequest;

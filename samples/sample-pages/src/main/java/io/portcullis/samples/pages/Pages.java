@@ -1,4 +1,4 @@
-package io.portcullis.samples.legacy;
+package io.portcullis.samples.pages;
 
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -11,11 +11,11 @@ import java.util.HexFormat;
 import java.util.Iterator;
 
 /** Writing HTML and JSON by hand: escaping, a page frame, JSON literals. */
-final class Pages {
+public final class Pages {
   private Pages() {}
 
   /** Escapes text for HTML element content and quoted attribute values. */
-  static String html(String s) {
+  public static String html(String s) {
     StringBuilder out = new StringBuilder(s.length() + 16);
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -32,7 +32,7 @@ final class Pages {
   }
 
   /** A JSON string literal (RFC 8259 §7), safe to embed in HTML as well. */
-  static String json(String s) {
+  public static String json(String s) {
     StringBuilder out = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -60,7 +60,7 @@ final class Pages {
   }
 
   /** A JSON array of strings. */
-  static String json(Collection<String> values) {
+  public static String json(Collection<String> values) {
     StringBuilder out = new StringBuilder("[");
     for (Iterator<String> it = values.iterator(); it.hasNext(); ) {
       out.append(json(it.next()));
@@ -72,7 +72,7 @@ final class Pages {
   }
 
   /** The first 16 hex digits of the SHA-256 of {@code token}: shows which token, not the token. */
-  static String fingerprint(String token) {
+  public static String fingerprint(String token) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
       return HexFormat.of().formatHex(digest, 0, 8);
@@ -82,7 +82,7 @@ final class Pages {
   }
 
   /** Sends an HTML page; {@code title} is text, {@code bodyHtml} is already escaped HTML. */
-  static void sendHtml(HttpServletResponse response, String title, String bodyHtml) throws IOException {
+  public static void sendHtml(HttpServletResponse response, String title, String bodyHtml) throws IOException {
     response.setContentType("text/html");
     response.setCharacterEncoding("UTF-8");
     response.setHeader("Cache-Control", "no-store");
@@ -91,10 +91,10 @@ final class Pages {
     PrintWriter out = response.getWriter();
     out.print("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
     out.print(html(title));
-    out.print(" · Portcullis legacy sample</title><style>body{font-family:system-ui,sans-serif;"
+    out.print(" · Portcullis sample</title><style>body{font-family:system-ui,sans-serif;"
         + "max-width:44em;margin:3em auto;padding:0 1em}nav a{margin-right:1em}code{background:#eee}</style>"
         + "</head><body><nav><a href=\"/\">Home</a><a href=\"/profile\">Profile</a><a href=\"/reports\">Reports</a>"
-        + "<a href=\"/admin\">Admin</a><a href=\"/api/data\">API data</a><a href=\"/me\">/me</a></nav><h1>");
+        + "<a href=\"/admin\">Admin</a><a href=\"/api/data\">API data</a><a href=\"/me\">/me</a><a href=\"/m2m\">/m2m</a></nav><h1>");
     out.print(html(title));
     out.print("</h1>");
     out.print(bodyHtml);
@@ -102,7 +102,7 @@ final class Pages {
   }
 
   /** Sends a JSON document built by hand. */
-  static void sendJson(HttpServletResponse response, String json) throws IOException {
+  public static void sendJson(HttpServletResponse response, String json) throws IOException {
     response.setContentType("application/json");
     response.setCharacterEncoding("UTF-8");
     response.setHeader("Cache-Control", "no-store");
