@@ -28,5 +28,5 @@ else
 fi
 echo "versions (top pom.xml): $(grep -oE '<(jetty|bench-spring-framework|bench-spring-security|pac4j|jakartaee-pac4j|mock-oauth2-server)\.version>[^<]+' pom.xml | sed 's/<//; s/\.version>/=/' | tr '\n' ' ')"
 
-exec java ${LOAD_JAVA_OPTS:-} -Xms1g -Xmx1g -XX:+UseG1GC \
+exec java -Xms1g -Xmx1g -XX:+UseG1GC \
   -cp benchmarks/target/benchmarks.jar io.portcullis.benchmarks.load.LoadBenchmark "$@"

@@ -49,11 +49,11 @@ public class FullStackBenchmark {
     server = Variants.start(variant.charAt(0), provider.issuer());
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
-    server.cookie = LoadBenchmark.login(http, server);
-    LoadBenchmark.verify(http, server);
+    String cookie = LoadBenchmark.login(http, server);
+    LoadBenchmark.verify(http, server, cookie);
     // What wrk sends in the load benchmark: request line, Host, the session cookie.
     String raw = "GET " + Variants.PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + (server.cookie.isEmpty() ? "" : "Cookie: " + server.cookie + "\r\n") + "\r\n";
+        + (cookie.isEmpty() ? "" : "Cookie: " + cookie + "\r\n") + "\r\n";
     request = ByteBuffer.wrap(raw.getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
     endpoint = server.local.connect();
     request();

@@ -25,9 +25,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Arguments: {@code url seconds connections expectedBody [cookie …]}.
  */
 public final class JavaLoad {
-  /** Experiment switch: each connection keeps its first cookie instead of going round-robin. */
-  private static final boolean PER_CONNECTION = Boolean.getBoolean("load.perConnection");
-
   private JavaLoad() {}
 
   public static void main(String[] args) throws Exception {
@@ -129,9 +126,7 @@ public final class JavaLoad {
         started.countDown();
         while (!stop.get()) {
           byte[] request = requests.get(next);
-          if (!PER_CONNECTION) {
-            next = (next + 1) % requests.size();
-          }
+          next = (next + 1) % requests.size();
           long t0 = System.nanoTime();
           out.write(request);
           out.flush();

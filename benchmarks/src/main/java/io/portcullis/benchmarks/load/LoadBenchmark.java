@@ -194,7 +194,7 @@ public final class LoadBenchmark {
           System.out.println("| Variant | Heap growth per login (whole JVM) | Freed per session on invalidate | New sessions | Time per login |");
           System.out.println("|---|---:|---:|---:|---:|");
           for (Remote v : variants) {
-            if (v.key.equals("A")) {
+            if (v.cookies.isEmpty()) {
               System.out.printf("| %s %s | – (no login) | – | 0 | – |%n", v.key, v.name);
               continue;
             }
@@ -302,7 +302,7 @@ public final class LoadBenchmark {
   static String login(HttpClient http, Variant v) throws IOException, InterruptedException {
     Map<String, Map<String, String>> jar = new HashMap<>();
     int unavailable = 0;
-    URI uri = URI.create("SNF".contains(v.key) ? v.base + "/session" : v.url());
+    URI uri = URI.create(v.base + v.loginPath);
     for (int hop = 0; hop < 20; hop++) {
       HttpRequest.Builder req = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofSeconds(10))
           .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
@@ -347,11 +347,11 @@ public final class LoadBenchmark {
     throw new IllegalStateException(v.name + ": more than 20 redirects");
   }
 
-  /** A plain request with just the session cookie must answer 200 and the servlet's body. */
-  static void verify(HttpClient http, Variant v) throws IOException, InterruptedException {
+  /** A plain request with just {@code cookie} ("" for none) must answer 200 and the servlet's body. */
+  static void verify(HttpClient http, Variant v, String cookie) throws IOException, InterruptedException {
     HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(v.url())).GET().timeout(Duration.ofSeconds(10));
-    if (!v.cookie.isEmpty()) {
-      req.header("Cookie", v.cookie);
+    if (!cookie.isEmpty()) {
+      req.header("Cookie", cookie);
     }
     HttpResponse<String> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
     if (resp.statusCode() != 200 || !Variants.BODY.equals(resp.body())) {
@@ -429,8 +429,7 @@ public final class LoadBenchmark {
   /** One round with {@link JavaLoad} in its own JVM. */
   static Round javaLoad(Remote v, int seconds, int connections) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx256m", "-XX:+UseSerialGC",
-        "-Dload.perConnection=" + Boolean.getBoolean("load.perConnection"), "-cp",
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx256m", "-XX:+UseSerialGC", "-cp",
         System.getProperty("java.class.path"), JavaLoad.class.getName(), v.url, Integer.toString(seconds),
         Integer.toString(connections), Variants.BODY));
     cmd.addAll(v.cookies);

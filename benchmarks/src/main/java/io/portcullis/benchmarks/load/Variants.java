@@ -13,7 +13,6 @@ import jakarta.servlet.http.HttpSessionListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +46,8 @@ final class Variants {
   /** The protected servlet's body: 50 ASCII bytes. */
   static final String BODY = "hello from the tiny protected servlet, 50 bytes...";
   static final String PATH = "/protected";
+  /** The diagnostics' servlet that makes a session (S, N, F). */
+  static final String SESSION_PATH = "/session";
   static final String CLIENT_SECRET = "bench-client-secret-that-is-long-enough-for-hs256!";
 
   static {
@@ -66,18 +67,18 @@ final class Variants {
     final Set<HttpSession> sessions;
     /** In-process connector on the same server: the full Jetty stack without sockets. */
     final LocalConnector local;
-    /** The Cookie header of the first logged-in user ("" for no filter). */
-    String cookie = "";
-    /** The Cookie header of every logged-in user the load goes round-robin over. */
-    List<String> cookies = List.of();
+    /** Where a browser starts to log in: the protected path, or the diagnostics' {@code /session}. */
+    final String loginPath;
 
-    Variant(String key, String name, Server server, String base, Set<HttpSession> sessions, LocalConnector local) {
+    Variant(String key, String name, Server server, String base, Set<HttpSession> sessions, LocalConnector local,
+        String loginPath) {
       this.key = key;
       this.name = name;
       this.server = server;
       this.base = base;
       this.sessions = sessions;
       this.local = local;
+      this.loginPath = loginPath;
     }
 
     String url() {
@@ -126,7 +127,7 @@ final class Variants {
    * (created by {@code GET /session}), so the container's own session lookup is in the cost.
    */
   static Variant sessionOnly() throws Exception {
-    return start("S", "no filter, session cookie", (ctx, base) -> addSessionServlet(ctx));
+    return start("S", "no filter, session cookie", SESSION_PATH, (ctx, base) -> addSessionServlet(ctx));
   }
 
   /**
@@ -137,7 +138,7 @@ final class Variants {
    */
   static Variant passThroughFilter(boolean wrap) throws Exception {
     return start(wrap ? "F" : "N", wrap ? "filter reading session, wrapper" : "filter reading session, no wrapper",
-        (ctx, base) -> {
+        SESSION_PATH, (ctx, base) -> {
       addSessionServlet(ctx);
       ctx.addFilter(new FilterHolder(new jakarta.servlet.Filter() {
         @Override
@@ -170,7 +171,7 @@ final class Variants {
         req.getSession(true).setAttribute("user", "someone");
         resp.sendRedirect(PATH);
       }
-    }), "/session");
+    }), SESSION_PATH);
   }
 
   static Variant portcullis(String issuer) throws Exception {
@@ -232,6 +233,10 @@ final class Variants {
   }
 
   private static Variant start(String key, String name, Customizer2 customizer) throws Exception {
+    return start(key, name, PATH, customizer);
+  }
+
+  private static Variant start(String key, String name, String loginPath, Customizer2 customizer) throws Exception {
     int port;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
@@ -263,6 +268,6 @@ final class Variants {
     customizer.accept(ctx, base);
     server.setHandler(ctx);
     server.start();
-    return new Variant(key, name, server, base, sessions, local);
+    return new Variant(key, name, server, base, sessions, local, loginPath);
   }
 }
