@@ -19,14 +19,7 @@ abstract class SpringSecurityTestBase {
 
   @DynamicPropertySource
   static void portcullis(DynamicPropertyRegistry registry) {
-    registry.add("portcullis.issuer", PROVIDER::issuer);
-    registry.add("portcullis.client-id", () -> "spring-app");
-    registry.add("portcullis.client-secret", () -> "spring-app-secret-that-is-long-enough-for-hs256");
-    registry.add("portcullis.scopes", () -> "openid profile read:data");
-    registry.add("portcullis.http-timeout", () -> "20");
-    registry.add("portcullis.rules[0]", () -> "/           permit");
-    registry.add("portcullis.rules[1]", () -> "/api/**     read:data");
-    registry.add("portcullis.rules[2]", () -> "/**         authenticated");
+    TestWebApp.portcullisProperties(registry, PROVIDER);
   }
 
   URI at(String path) {

@@ -28,19 +28,7 @@ class PortcullisLoginTest {
 
   @DynamicPropertySource
   static void portcullis(DynamicPropertyRegistry registry) {
-    registry.add("portcullis.issuer", PROVIDER::issuer);
-    registry.add("portcullis.client-id", () -> "spring-app");
-    registry.add("portcullis.client-secret", () -> "spring-app-secret-that-is-long-enough-for-hs256");
-    registry.add("portcullis.scopes", () -> "openid profile read:data");
-    registry.add("portcullis.bearer-tokens", () -> "own-clients");
-    // CI machines are small and shared: a cold provider's first token response may take seconds.
-    registry.add("portcullis.http-timeout", () -> "20");
-    registry.add("portcullis.rules[0]", () -> "/                    permit");
-    registry.add("portcullis.rules[1]", () -> "GET,HEAD /actuator/health/** permit");
-    registry.add("portcullis.rules[2]", () -> "/admin/**            admin");
-    registry.add("portcullis.rules[3]", () -> "/api/**              read:data");
-    registry.add("portcullis.rules[4]", () -> "/**                  authenticated");
-    registry.add("management.endpoint.health.show-details", () -> "always");
+    TestWebApp.portcullisProperties(registry, PROVIDER);
   }
 
   @AfterAll

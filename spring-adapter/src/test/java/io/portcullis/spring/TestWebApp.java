@@ -6,6 +6,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClientResponseException;
@@ -29,6 +30,26 @@ import org.springframework.web.client.RestClient;
     "org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration"})
 @Import(TestWebApp.Pages.class)
 class TestWebApp {
+
+  /**
+   * The {@code portcullis.*} properties of the end-to-end tests, against {@code provider}: the
+   * rules as a YAML-style list, bearer tokens of the application's own clients accepted.
+   */
+  static void portcullisProperties(DynamicPropertyRegistry registry, TestProvider provider) {
+    registry.add("portcullis.issuer", provider::issuer);
+    registry.add("portcullis.client-id", () -> "spring-app");
+    registry.add("portcullis.client-secret", () -> "spring-app-secret-that-is-long-enough-for-hs256");
+    registry.add("portcullis.scopes", () -> "openid profile read:data");
+    registry.add("portcullis.bearer-tokens", () -> "own-clients");
+    // CI machines are small and shared: a cold provider's first token response may take seconds.
+    registry.add("portcullis.http-timeout", () -> "20");
+    registry.add("portcullis.rules[0]", () -> "/                    permit");
+    registry.add("portcullis.rules[1]", () -> "GET,HEAD /actuator/health/** permit");
+    registry.add("portcullis.rules[2]", () -> "/admin/**            admin");
+    registry.add("portcullis.rules[3]", () -> "/api/**              read:data");
+    registry.add("portcullis.rules[4]", () -> "/**                  authenticated");
+    registry.add("management.endpoint.health.show-details", () -> "always");
+  }
 
   /** Pages that echo what the application sees; never a token (only whether there is one). */
   @RestController
