@@ -83,7 +83,6 @@ public final class RequestPath {
     return value.equals("/") ? ROOT : new RequestPath(value, encode(value));
   }
 
-
   /**
    * Returns the normalised, decoded path: it starts with {@code /}, contains no {@code //}, no
    * {@code .} or {@code ..} segment, no {@code \} and no control character.
