@@ -20,8 +20,23 @@ public interface HttpExchange {
   /** The raw (still percent-encoded) context path of the application, {@code ""} for root. */
   String contextPath();
 
-  /** The raw (still percent-encoded) request path after the context path; may be {@code ""}. */
-  String rawPath();
+  /**
+   * The raw (still percent-encoded) request path after the context path, {@code ""} for the
+   * context root; null when the request target does not begin with the application's canonical
+   * context path followed by {@code /} (a context part spelled another way, such as {@code
+   * /%61pp}, {@code //app} or {@code /x/../app}), which the engine refuses with {@code 400}.
+   */
+  @Nullable String rawPath();
+
+  /**
+   * The decoded path inside the application that the container dispatches this request to (for a
+   * servlet container, servlet path plus path info; for an include, the included ones), or null
+   * when the adapter does not know it. When not null, it is what the access rules decide on: an
+   * initial request whose raw path normalises to anything else is refused with {@code 400}.
+   */
+  default @Nullable String dispatchedPath() {
+    return null;
+  }
 
   /** The raw query string without {@code ?}, or null. */
   @Nullable String rawQuery();

@@ -119,9 +119,8 @@ public final class Portcullis implements AutoCloseable {
   /** Decides what happens to one request. */
   public Outcome handle(HttpExchange exchange) {
     Objects.requireNonNull(exchange, "exchange");
-    RequestPath path = RequestPath.parseOrNull(exchange.rawPath());
+    RequestPath path = requestPath(exchange);
     if (path == null) {
-      LOG.log(Level.INFO, "http.request.rejected reason=path.invalid");
       return new Outcome.Rejected(400, "path.invalid", "The request path cannot be accepted.", null,
           RequestKind.isApiByHeaders(exchange));
     }
@@ -190,6 +189,90 @@ public final class Portcullis implements AutoCloseable {
       }
     }
     return new Outcome.Proceed(session.identity());
+  }
+
+  /**
+   * The path the rules decide on, or null (logged) when the request must be refused with 400: the
+   * raw path must normalise, its context part must be the canonical one, and it must name the path
+   * the container dispatches to — the rules never decide on one path while the application serves
+   * another (SPEC.md "Security baseline").
+   */
+  private static @Nullable RequestPath requestPath(HttpExchange exchange) {
+    String raw = exchange.rawPath();
+    if (raw == null) {
+      LOG.log(Level.INFO, "http.request.rejected reason=path.context");
+      return null;
+    }
+    RequestPath path = RequestPath.parseOrNull(raw);
+    if (path == null) {
+      LOG.log(Level.INFO, "http.request.rejected reason=path.invalid");
+      return null;
+    }
+    String dispatched = exchange.dispatchedPath();
+    // The usual case compares two strings and allocates nothing.
+    if (dispatched != null && !dispatched.equals(path.value()) && !path.equals(RequestPath.fromDecodedOrNull(dispatched))) {
+      LOG.log(Level.INFO, "http.request.rejected reason=path.ambiguous");
+      return null;
+    }
+    return path;
+  }
+
+  /**
+   * Decides a dispatch inside the application that is not a client's request: a forward, an
+   * include, an error page or an async dispatch. The rules decide on the path dispatched to (from
+   * {@link HttpExchange#dispatchedPath()}) with the identity the initial request established; no
+   * login is started, no token refreshed, no endpoint answered: what the user may not see is
+   * {@code 403}.
+   *
+   * @param exchange the dispatched request
+   * @param identity the identity the initial request proceeded with, or null when the dispatched
+   *     request does not carry it (an async dispatch of the unwrapped request): then the request's
+   *     bearer token or the session's login, as they are now, without refresh
+   * @return {@link Outcome.Proceed} or {@link Outcome.Forbidden}
+   */
+  public Outcome handleDispatch(HttpExchange exchange, @Nullable Identity identity) {
+    Objects.requireNonNull(exchange, "exchange");
+    if (identity == null) {
+      identity = currentIdentity(exchange);
+    }
+    String dispatched = exchange.dispatchedPath();
+    RequestPath path = dispatched == null ? null : RequestPath.fromDecodedOrNull(dispatched);
+    if (path == null) {
+      LOG.log(Level.INFO, "oidc.authz.denied path=(not normalisable) dispatch=true");
+      return new Outcome.Forbidden(Set.of(), RequestKind.isApi(exchange));
+    }
+    Access access = rules.decide(exchange.method(), path);
+    switch (access.kind()) {
+      case PERMIT:
+        return identity == null ? Outcome.Proceed.ANONYMOUS : new Outcome.Proceed(identity);
+      case DENY:
+        LOG.log(Level.INFO, () -> "oidc.authz.denied path=" + path.value() + " required=deny dispatch=true");
+        return new Outcome.Forbidden(Set.of(), RequestKind.isApi(exchange));
+      default:
+        break;
+    }
+    if (identity == null) {
+      LOG.log(Level.INFO, () -> "oidc.authz.denied path=" + path.value() + " required=authentication dispatch=true");
+      return new Outcome.Forbidden(Set.of(), RequestKind.isApi(exchange));
+    }
+    if (access.kind() == Access.Kind.SCOPES && !identity.scopes().containsAll(access.scopes())) {
+      Set<String> missing = new TreeSet<>(access.scopes());
+      missing.removeAll(identity.scopes());
+      return forbidden(path, missing, RequestKind.isApi(exchange));
+    }
+    return new Outcome.Proceed(identity);
+  }
+
+  /** The identity of a bearer token or of the session's login with an unexpired token, or null. */
+  private @Nullable Identity currentIdentity(HttpExchange exchange) {
+    if (bearer != null) {
+      String token = BearerAuthenticator.bearerToken(exchange);
+      if (token != null) {
+        return bearer.authenticate(token) instanceof BearerAuthenticator.Result.Valid valid ? valid.identity() : null;
+      }
+    }
+    LoginSession session = SessionStore.get(exchange);
+    return session == null || session.identity().tokens().isExpired(clock.instant()) ? null : session.identity();
   }
 
   /** A request authenticated by its own bearer token: no session, no login, no step-up. */

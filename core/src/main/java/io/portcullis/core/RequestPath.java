@@ -84,6 +84,31 @@ public final class RequestPath {
   }
 
   /**
+   * Normalises a path that the container has already decoded (a servlet path plus path info), or
+   * returns null when it cannot be normalised safely: the same rules as {@link #parse(String)}
+   * without the percent-decoding, so a {@code %} is an ordinary character and a {@code ;}, a
+   * {@code \}, a control character or a {@code ..} above the root is refused.
+   *
+   * @param decodedPath the decoded path inside the application context; {@code ""} means {@code /}
+   * @return the normalised path, or null when the path must be refused
+   */
+  static @Nullable RequestPath fromDecodedOrNull(String decodedPath) {
+    Objects.requireNonNull(decodedPath, "decodedPath");
+    if (decodedPath.isEmpty()) {
+      return ROOT;
+    }
+    for (int i = 0; i < decodedPath.length(); i++) {
+      char c = decodedPath.charAt(i);
+      if (c == ';' || c == '\\' || isControl(c)) {
+        return null;
+      }
+    }
+    // Every character outside the unreserved alphabet (the % included) escaped, then parsed: one
+    // decoding gives back exactly the decoded path, and parse() does the rest.
+    return parseOrNull(encode(decodedPath));
+  }
+
+  /**
    * Returns the normalised, decoded path: it starts with {@code /}, contains no {@code //}, no
    * {@code .} or {@code ..} segment, no {@code \} and no control character.
    *

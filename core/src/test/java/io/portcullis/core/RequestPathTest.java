@@ -194,4 +194,58 @@ class RequestPathTest {
     }
     assertThat(accepted).isGreaterThan(1_000);
   }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "''                  | /",
+        "/                   | /",
+        "/admin              | /admin",
+        "/admin/             | /admin/",
+        "//admin/./x/../y    | /admin/y",
+        "/a%2e%2e/b          | /a%2e%2e/b",
+        "/a%2Fb              | /a%2Fb",
+        "/café               | /café",
+        "/../admin           | <refused>",
+        "/admin;x=1          | <refused>",
+        "/a\\b               | <refused>"})
+  void fromDecodedWhenContainerDecodedPathThenPercentIsAnOrdinaryCharacter(String decoded, String expected) {
+    RequestPath path = RequestPath.fromDecodedOrNull(decoded);
+    assertThat(path == null ? "<refused>" : path.value()).isEqualTo(expected);
+  }
+
+  @Test
+  void fromDecodedWhenGeneratedThenAgreesWithParseOfItsEncoding() {
+    Random random = new Random(7);
+    String alphabet = "ab/.%;\\\u0000\u00e9\ud83d\ude00\u007f:@!";
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder s = new StringBuilder();
+      for (int n = random.nextInt(12); n > 0; n--) {
+        s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String decoded = s.toString();
+      RequestPath path = RequestPath.fromDecodedOrNull(decoded);
+      if (path != null) {
+        // What it accepts is normal: parsing its encoding gives it back, and it has no ';', '\\' or control character.
+        assertThat(RequestPath.parse(path.encoded())).as(decoded).hasValue(path);
+        assertThat(path.value()).as(decoded).doesNotContain(";", "\\", "\u0000", "\u007f", "//");
+      } else {
+        assertThat(decoded.contains(";") || decoded.contains("\\") || decoded.contains("\u0000")
+            || decoded.contains("\u007f") || decoded.contains("..") || hasUnpairedSurrogate(decoded)).as(decoded).isTrue();
+      }
+    }
+  }
+
+  private static boolean hasUnpairedSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

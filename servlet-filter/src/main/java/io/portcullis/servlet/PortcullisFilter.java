@@ -1,11 +1,13 @@
 package io.portcullis.servlet;
 
 import io.portcullis.core.ConfigSource;
+import io.portcullis.core.Identity;
 import io.portcullis.core.InvalidConfigurationException;
 import io.portcullis.core.Outcome;
 import io.portcullis.core.Portcullis;
 import io.portcullis.core.PortcullisConfig;
 import io.portcullis.core.Responses;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -103,12 +105,32 @@ public class PortcullisFilter implements Filter {
       chain.doFilter(req, res);
       return;
     }
+    if (request.getDispatcherType() != DispatcherType.REQUEST) {
+      // A forward, include, error page or async dispatch: the rules decide on the path dispatched
+      // to, with the identity the initial request established (its wrapper answers it).
+      Identity identity = PortcullisRequests.identity(request).orElse(null);
+      Outcome outcome = engine().handleDispatch(new ServletHttpExchange(request, response, sessionReloader), identity);
+      if (outcome instanceof Outcome.Proceed proceed) {
+        chain.doFilter(identity != null || proceed.identity() == null
+            ? request : new PortcullisRequest(request, proceed.identity()), response);
+      } else if (request.getDispatcherType() != DispatcherType.INCLUDE && !response.isCommitted()) {
+        // An include cannot set the status: the included resource is left out instead.
+        response.resetBuffer();
+        render(outcome, request, response);
+      }
+      return;
+    }
     Outcome outcome = engine().handle(new ServletHttpExchange(request, response, sessionReloader));
     if (outcome instanceof Outcome.Proceed proceed) {
       // The identity travels in the wrapper (PortcullisRequest answers IDENTITY_ATTRIBUTE).
       chain.doFilter(new PortcullisRequest(request, proceed.identity()), response);
       return;
     }
+    render(outcome, request, response);
+  }
+
+  private static void render(Outcome outcome, HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     Responses.Response rendered = Responses.render(outcome);
     response.setStatus(rendered.status());
     for (Map.Entry<String, String> h : rendered.headers().entrySet()) {

@@ -1,6 +1,8 @@
 package io.portcullis.servlet;
 
 import io.portcullis.core.HttpExchange;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -31,16 +33,50 @@ final class ServletHttpExchange implements HttpExchange {
     return request.getMethod();
   }
 
+  /** The canonical context path: the servlet context's, however the request spelled it. */
   @Override
   public String contextPath() {
-    return request.getContextPath();
+    return request.getServletContext().getContextPath();
   }
 
+  /**
+   * The request URI after the canonical context path, or null when the URI does not start with it
+   * followed by {@code /}: containers map {@code /%61pp}, {@code //app} or {@code /x/../app} to
+   * the context {@code /app} too, and what follows such a context part is not a path the rules can
+   * be matched against.
+   */
   @Override
-  public String rawPath() {
+  public @Nullable String rawPath() {
     String uri = request.getRequestURI();
-    String context = request.getContextPath();
-    return uri.startsWith(context) ? uri.substring(context.length()) : uri;
+    String context = contextPath();
+    if (!uri.startsWith(context)) {
+      return null;
+    }
+    if (uri.length() == context.length()) {
+      return "";
+    }
+    return uri.charAt(context.length()) == '/' ? uri.substring(context.length()) : null;
+  }
+
+  /**
+   * Servlet path plus path info of this dispatch (of the included resource, for an include):
+   * what the container hands the application. Allocation-free unless both parts are non-empty.
+   */
+  @Override
+  public String dispatchedPath() {
+    String servletPath;
+    String pathInfo;
+    if (request.getDispatcherType() == DispatcherType.INCLUDE) {
+      servletPath = (String) request.getAttribute(RequestDispatcher.INCLUDE_SERVLET_PATH);
+      pathInfo = (String) request.getAttribute(RequestDispatcher.INCLUDE_PATH_INFO);
+    } else {
+      servletPath = request.getServletPath();
+      pathInfo = request.getPathInfo();
+    }
+    if (servletPath == null || servletPath.isEmpty()) {
+      return pathInfo == null ? "" : pathInfo;
+    }
+    return pathInfo == null || pathInfo.isEmpty() ? servletPath : servletPath + pathInfo;
   }
 
   @Override
@@ -53,15 +89,29 @@ final class ServletHttpExchange implements HttpExchange {
     return request.getHeader(name);
   }
 
+  /**
+   * {@inheritDoc} A query or form the container cannot parse (Jetty throws on invalid UTF-8 or a
+   * malformed form) counts as having no parameters: the engine answers its own 400, not the
+   * container's error page.
+   */
   @Override
   public List<String> parameterValues(String name) {
-    String[] values = request.getParameterValues(name);
+    String[] values;
+    try {
+      values = request.getParameterValues(name);
+    } catch (RuntimeException unparseable) {
+      return List.of();
+    }
     return values == null ? List.of() : Arrays.asList(values);
   }
 
   @Override
   public List<String> parameterNames() {
-    return Collections.list(request.getParameterNames());
+    try {
+      return Collections.list(request.getParameterNames());
+    } catch (RuntimeException unparseable) {
+      return List.of();
+    }
   }
 
   @Override

@@ -30,11 +30,11 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The filter at context path {@code /app}, in front of a servlet that echoes what the application
+ * The filter at context path {@code /app} (or another), in front of a servlet that echoes what the application
  * sees, against a {@link TestProvider}: in embedded Jetty 12, or in embedded Tomcat 11 when the
  * system property {@code portcullis-test.container} is {@code tomcat} (the build runs the suite
  * once on each). Both containers get the same filter instance, mapped to {@code /*} for {@code
- * REQUEST}, a session cookie that is HttpOnly and SameSite=Lax, and cookie-only session tracking.
+ * REQUEST}, {@code FORWARD}, {@code INCLUDE}, {@code ERROR} and {@code ASYNC}, a session cookie that is HttpOnly and SameSite=Lax, and cookie-only session tracking.
  */
 final class TestApp implements AutoCloseable {
   /**
@@ -50,6 +50,25 @@ final class TestApp implements AutoCloseable {
       "/admin/**         admin",
       "/api/**           read:data",
       "/**               authenticated");
+  /**
+   * Error pages (for the ERROR-dispatch tests; the echo servlet answers {@code ?status=N} with
+   * {@code sendError(N)}): 418 to a page under {@code /admin}, 410 to a public one.
+   */
+  static final Map<Integer, String> ERROR_PAGES = Map.of(418, "/admin/error-page", 410, "/health");
+
+  /** A TestApp with {@link #ERROR_PAGES}, on either container. */
+  static TestApp withErrorPages(TestProvider provider) throws Exception {
+    return new TestApp(provider, Map.of(), (context, filter) -> {
+      org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler errorPages = new org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler();
+      ERROR_PAGES.forEach(errorPages::addErrorPage);
+      context.setErrorHandler(errorPages);
+    }, (context, filter) -> ERROR_PAGES.forEach((code, location) -> {
+      org.apache.tomcat.util.descriptor.web.ErrorPage page = new org.apache.tomcat.util.descriptor.web.ErrorPage();
+      page.setErrorCode(code);
+      page.setLocation(location);
+      context.addErrorPage(page);
+    }));
+  }
   private static final BiConsumer<ServletContextHandler, PortcullisFilter> NO_CUSTOMIZER = (context, filter) -> { };
 
   private final AutoCloseable server;
@@ -79,6 +98,17 @@ final class TestApp implements AutoCloseable {
   TestApp(TestProvider provider, Map<String, String> overrides,
       BiConsumer<ServletContextHandler, PortcullisFilter> customizer,
       @Nullable BiConsumer<Context, PortcullisFilter> tomcatCustomizer) throws Exception {
+    this("/app", provider, overrides, customizer, tomcatCustomizer);
+  }
+
+  /** At another context path: {@code ""} (root), {@code /app}, {@code /a/b}. */
+  TestApp(String contextPath, TestProvider provider, Map<String, String> overrides) throws Exception {
+    this(contextPath, provider, overrides, NO_CUSTOMIZER, (context, filter) -> { });
+  }
+
+  private TestApp(String contextPath, TestProvider provider, Map<String, String> overrides,
+      BiConsumer<ServletContextHandler, PortcullisFilter> customizer,
+      @Nullable BiConsumer<Context, PortcullisFilter> tomcatCustomizer) throws Exception {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("issuer", provider.issuer());
     config.put("client-id", "test-client");
@@ -94,7 +124,7 @@ final class TestApp implements AutoCloseable {
       if (tomcatCustomizer == null && customizer != NO_CUSTOMIZER) {
         throw new IllegalStateException("a ServletContextHandler customizer needs Jetty");
       }
-      TomcatServer tomcat = TomcatServer.start("/app", filter, new EchoServlet(),
+      TomcatServer tomcat = TomcatServer.start(contextPath, filter, new EchoServlet(),
           context -> {
             if (tomcatCustomizer != null) {
               tomcatCustomizer.accept(context, filter);
@@ -103,12 +133,12 @@ final class TestApp implements AutoCloseable {
       server = tomcat;
       port = tomcat.port();
     } else {
-      Server jetty = startJetty(filter, customizer);
+      Server jetty = startJetty(contextPath, filter, customizer);
       jettyServer = jetty;
       server = jetty::stop;
       port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
     }
-    base = "http://localhost:" + port + "/app";
+    base = "http://localhost:" + port + contextPath;
     filter.engine().awaitProvider(Duration.ofSeconds(10));
   }
 
@@ -122,20 +152,24 @@ final class TestApp implements AutoCloseable {
     };
   }
 
-  private static Server startJetty(PortcullisFilter filter,
+  private static Server startJetty(String contextPath, PortcullisFilter filter,
       BiConsumer<ServletContextHandler, PortcullisFilter> customizer) throws Exception {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("localhost");
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
-    context.setContextPath("/app");
+    context.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
     context.getSessionHandler().setSessionTrackingModes(Set.of(SessionTrackingMode.COOKIE));
     context.getSessionHandler().setHttpOnly(true);
     context.getSessionHandler().setSameSite(HttpCookie.SameSite.LAX);
     customizer.accept(context, filter);
-    context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
-    context.addServlet(new ServletHolder(new EchoServlet()), "/*");
+    FilterHolder filterHolder = new FilterHolder(filter);
+    filterHolder.setAsyncSupported(true);
+    context.addFilter(filterHolder, "/*", EnumSet.allOf(DispatcherType.class));
+    ServletHolder servletHolder = new ServletHolder(new EchoServlet());
+    servletHolder.setAsyncSupported(true);
+    context.addServlet(servletHolder, "/*");
     server.setHandler(context);
     server.start();
     return server;
@@ -193,12 +227,31 @@ final class TestApp implements AutoCloseable {
     private static final long serialVersionUID = 1L;
 
     @Override
-    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException, jakarta.servlet.ServletException {
       Identity id = PortcullisRequests.identity(req).orElse(null);
       if (req.getRequestURI().endsWith("/m2m-token")) {
         String token = PortcullisRequests.clientCredentials(req).token(Set.of(req.getParameter("scope").split(" ")));
         resp.setContentType("application/json");
         resp.getWriter().write("{\"m2mTokenHash\":\"" + hash(token) + "\"}");
+        return;
+      }
+      if (req.getDispatcherType() == DispatcherType.REQUEST && req.getParameter("forward") != null) {
+        req.getRequestDispatcher(req.getParameter("forward")).forward(req, resp);
+        return;
+      }
+      if (req.getDispatcherType() == DispatcherType.REQUEST && req.getParameter("include") != null) {
+        resp.setContentType("text/plain");
+        resp.getWriter().write("before-include|");
+        req.getRequestDispatcher(req.getParameter("include")).include(req, resp);
+        resp.getWriter().write("|after-include");
+        return;
+      }
+      if (req.getDispatcherType() == DispatcherType.REQUEST && req.getParameter("status") != null) {
+        resp.sendError(Integer.parseInt(req.getParameter("status")));
+        return;
+      }
+      if (req.getDispatcherType() == DispatcherType.REQUEST && req.getParameter("async") != null) {
+        req.startAsync().dispatch(req.getParameter("async"));
         return;
       }
       if (req.getParameter("session") != null) {
@@ -207,6 +260,12 @@ final class TestApp implements AutoCloseable {
       StringBuilder json = new StringBuilder("{");
       json.append("\"path\":\"").append(req.getRequestURI()).append('"');
       json.append(",\"method\":\"").append(req.getMethod()).append('"');
+      boolean include = req.getDispatcherType() == DispatcherType.INCLUDE;
+      json.append(",\"dispatch\":\"").append(req.getDispatcherType()).append('"');
+      json.append(",\"servletPath\":").append(jsonString(include
+          ? (String) req.getAttribute(jakarta.servlet.RequestDispatcher.INCLUDE_SERVLET_PATH) : req.getServletPath()));
+      json.append(",\"pathInfo\":").append(jsonString(include
+          ? (String) req.getAttribute(jakarta.servlet.RequestDispatcher.INCLUDE_PATH_INFO) : req.getPathInfo()));
       json.append(",\"remoteUser\":").append(req.getRemoteUser() == null ? "null" : "\"" + req.getRemoteUser() + "\"");
       json.append(",\"principal\":").append(req.getUserPrincipal() == null ? "null" : "\"" + req.getUserPrincipal().getName() + "\"");
       json.append(",\"admin\":").append(req.isUserInRole("admin"));
@@ -230,6 +289,23 @@ final class TestApp implements AutoCloseable {
       resp.setContentType("application/json");
       resp.getWriter().write(json.toString());
     }
+  }
+
+  /** A JSON string (every character outside printable ASCII escaped), or {@code null}. */
+  static String jsonString(@Nullable String s) {
+    if (s == null) {
+      return "null";
+    }
+    StringBuilder out = new StringBuilder("\"");
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('"').toString();
   }
 
   static String hash(String token) {

@@ -22,7 +22,7 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.apache.tomcat.util.http.Rfc6265CookieProcessor;
 
 /**
- * Embedded Tomcat with one context: the given filter instance on {@code /*} (REQUEST) in front of
+ * Embedded Tomcat with one context: the given filter instance on {@code /*} (every dispatcher type) in front of
  * the given servlet on {@code /*}, the session cookie HttpOnly and SameSite=Lax, sessions tracked
  * by cookie only, listening on a free port of localhost. Tomcat's twin of {@link TestApp}'s Jetty
  * set-up.
@@ -77,13 +77,16 @@ final class TomcatServer implements AutoCloseable {
     filterDef.setFilterName("portcullis");
     filterDef.setFilter(filter);
     filterDef.setFilterClass(filter.getClass().getName());
+    filterDef.setAsyncSupported("true");
     context.addFilterDef(filterDef);
     FilterMap filterMap = new FilterMap();
     filterMap.setFilterName("portcullis");
     filterMap.addURLPattern("/*");
-    filterMap.setDispatcher(DispatcherType.REQUEST.name());
+    for (DispatcherType type : DispatcherType.values()) {
+      filterMap.setDispatcher(type.name());
+    }
     context.addFilterMap(filterMap);
-    Tomcat.addServlet(context, "echo", servlet);
+    Tomcat.addServlet(context, "echo", servlet).setAsyncSupported(true);
     context.addServletMappingDecoded("/*", "echo");
     customizer.accept(context);
 

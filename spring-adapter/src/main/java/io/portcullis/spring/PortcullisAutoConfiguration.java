@@ -6,6 +6,7 @@ import io.portcullis.servlet.PortcullisFilter;
 import io.portcullis.servlet.SessionReloader;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -97,7 +98,9 @@ public class PortcullisAutoConfiguration {
   }
 
   /**
-   * Registers the filter on {@code /*} for {@code REQUEST} dispatches at {@link #FILTER_ORDER},
+   * Registers the filter on {@code /*} for every dispatch ({@code REQUEST}, {@code FORWARD}, {@code
+   * INCLUDE}, {@code ERROR}, {@code ASYNC}: a forward or an error page to a protected path is
+   * checked too) at {@link #FILTER_ORDER},
    * and sets the {@link SessionReloader} bean, if there is one, on it (also on a filter the
    * application declared itself).
    */
@@ -109,7 +112,8 @@ public class PortcullisAutoConfiguration {
     FilterRegistrationBean<PortcullisFilter> registration = new FilterRegistrationBean<>(filter);
     registration.setName(FILTER_NAME);
     registration.addUrlPatterns("/*");
-    registration.setDispatcherTypes(DispatcherType.REQUEST);
+    registration.setDispatcherTypes(EnumSet.allOf(DispatcherType.class));
+    registration.setAsyncSupported(true);
     registration.setOrder(FILTER_ORDER);
     return registration;
   }

@@ -57,6 +57,9 @@ class PortcullisAutoConfigurationTest {
       assertThat(context.getBean("portcullisFilterRegistration", Ordered.class).getOrder())
           .isEqualTo(PortcullisAutoConfiguration.FILTER_ORDER)
           .isLessThan(-100); // Spring Security's DEFAULT_FILTER_ORDER
+      // Every dispatch is checked: a forward or an error page to a protected path too.
+      assertThat(ReflectionTestUtils.getField(context.getBean("portcullisFilterRegistration"), "dispatcherTypes"))
+          .isEqualTo(java.util.EnumSet.allOf(jakarta.servlet.DispatcherType.class));
       PortcullisConfig config = context.getBean(PortcullisConfig.class);
       assertThat(config.clientId()).isEqualTo("app");
       assertThat(config.clientSecret()).hasValue(SECRET);
