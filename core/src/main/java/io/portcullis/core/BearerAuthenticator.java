@@ -22,12 +22,14 @@ import org.jspecify.annotations.Nullable;
  * client-credentials tokens calling its own APIs — when {@code bearer-tokens=own-clients}.
  *
  * <p>A token is accepted when it is a JWT signed by a key of the provider's JWK Set (RSA or EC),
- * its {@code iss} is the issuer, it has not expired, it names one of those clients in {@code
- * client_id}, {@code azp} or {@code cid} (or, when it has none of them, in {@code sub}: RFC 9068
- * §2.2), and it is not an ID token (no {@code nonce}: an ID
- * token is never a bearer token, THREATS A-23). Its {@code scope} (or {@code scp}) claim gives
- * the scopes the rules check. Validated tokens are cached until they expire, so a repeated token
- * costs a hash lookup.
+ * its {@code iss} is the issuer, it has not expired, it is an access token, and it names one of
+ * those clients in {@code client_id}, {@code azp} or {@code cid} (RFC 9068 §2.2; never {@code
+ * sub}, which names the subject). An access token is known as one positively, never by what it
+ * lacks: its header {@code typ} is {@code at+jwt} (RFC 9068 §2.1), or its {@code aud} names one
+ * of {@code bearer-audience} and not the client ids, which are the audience of the client's ID
+ * tokens. An ID token is never a bearer token (THREATS A-23); one with a {@code nonce} is refused
+ * in any case. Its {@code scope} (or {@code scp}) claim gives the scopes the rules check.
+ * Validated tokens are cached until they expire, so a repeated token costs a hash lookup.
  */
 final class BearerAuthenticator {
   private static final System.Logger LOG = System.getLogger("io.portcullis");
@@ -99,9 +101,9 @@ final class BearerAuthenticator {
     if (md.isEmpty()) {
       return new Result.Unavailable();
     }
-    Map<String, Object> claims;
+    NimbusIdTokenVerifier.AccessToken verified;
     try {
-      claims = verifier.verifyAccessToken(token, md.get());
+      verified = verifier.verifyAccessToken(token, md.get());
     } catch (IdTokenException e) {
       if (e.reason().equals("bearer.keys_unavailable")) {
         return new Result.Unavailable();
@@ -109,13 +111,14 @@ final class BearerAuthenticator {
       LOG.log(Level.INFO, "oidc.bearer.rejected reason=" + e.reason());
       return new Result.Invalid(e.reason());
     }
-    if (claims.containsKey("nonce")) {
-      LOG.log(Level.INFO, "oidc.bearer.rejected reason=bearer.id_token");
-      return new Result.Invalid("bearer.id_token");
+    Map<String, Object> claims = verified.claims();
+    if (claims.containsKey("nonce") || !isAccessToken(verified.type(), claims.get("aud"))) {
+      LOG.log(Level.INFO, "oidc.bearer.rejected reason=bearer.not_access_token");
+      return new Result.Invalid("bearer.not_access_token");
     }
-    // RFC 9068 §2.2: client_id (azp, cid at some providers) names the client; a token without
-    // any names it by sub, which for a client-credentials grant is the client.
-    String client = firstString(claims, "client_id", "azp", "cid", "sub");
+    // RFC 9068 §2.2: client_id (azp, cid at some providers) names the client. Never sub: it
+    // names the subject, and an ID token's subject is a user.
+    String client = firstString(claims, "client_id", "azp", "cid");
     if (client == null || !clients.contains(client)) {
       LOG.log(Level.INFO, "oidc.bearer.rejected reason=bearer.client");
       return new Result.Invalid("bearer.client");
@@ -124,13 +127,33 @@ final class BearerAuthenticator {
     CallbackHandler.collect(claims.get("scope"), scopes, "\\s+");
     CallbackHandler.collect(claims.get("scp"), scopes, "\\s+");
     String subject = claims.get("sub") instanceof String s && !s.isEmpty() ? s : client;
-    long exp = ((Number) claims.get("exp")).longValue();
-    TokenSet tokens = new TokenSet(token, null, null, Instant.ofEpochSecond(exp), scopes);
+    if (!(claims.get("exp") instanceof Number exp)) {
+      return new Result.Invalid("bearer.expired"); // verified present; kept total for any shape
+    }
+    TokenSet tokens = new TokenSet(token, null, null, Instant.ofEpochSecond(exp.longValue()), scopes);
     Set<String> roles = new LinkedHashSet<>();
     config.rolesClaim().ifPresent(path -> CallbackHandler.collect(CallbackHandler.lookup(claims, path), roles));
     Identity identity = new Identity(subject, subject, md.get().issuer(), claims, roles, tokens);
     valid.put(key, identity);
     return new Result.Valid(identity);
+  }
+
+  /**
+   * RFC 9068 §2.1 {@code typ} ({@code at+jwt}, or {@code application/at+jwt}; media types are
+   * case-insensitive), or an {@code aud} naming a configured audience but not the client ids.
+   */
+  private boolean isAccessToken(@Nullable String type, @Nullable Object aud) {
+    if (type != null && (type.equalsIgnoreCase("at+jwt") || type.equalsIgnoreCase("application/at+jwt"))) {
+      return true;
+    }
+    Set<String> audiences = new LinkedHashSet<>();
+    if (aud instanceof String s) {
+      audiences.add(s);
+    } else if (aud instanceof java.util.Collection<?> list) {
+      list.forEach(a -> audiences.add(String.valueOf(a)));
+    }
+    return !java.util.Collections.disjoint(audiences, config.bearerAudience())
+        && java.util.Collections.disjoint(audiences, clients);
   }
 
   private static @Nullable String firstString(Map<String, Object> claims, String... names) {

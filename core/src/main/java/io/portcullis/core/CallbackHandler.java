@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -173,7 +172,7 @@ final class CallbackHandler {
     } catch (IdTokenException e) {
       return reject(exchange, state, 400, e.reason(), "The identity provider's ID token is not valid.", api);
     }
-    Identity identity = identity(claims, t, pending.scopes());
+    Identity identity = identity(claims, t, pending.scopes(), md.get());
     LoginSession previous = SessionStore.get(exchange);
     Set<String> asked = Set.of();
     String logoutToken = Randoms.token(24);
@@ -205,11 +204,24 @@ final class CallbackHandler {
     return starter.start(exchange, target, config.scopes());
   }
 
-  Identity identity(Map<String, Object> claims, TokenResult.Tokens t, String requestedScopes) {
+  /**
+   * The login's identity. Granted scopes are what the response's {@code scope} names; a response
+   * without {@code scope} grants the requested scopes that are configured {@code scopes} only,
+   * never what a step-up added to the request (RFC 6749 §5.1 lets a provider omit the
+   * requested scope; believing it would let a step-up grant itself: CVE-2022-31690). Roles come
+   * from the verified ID token, or else from the access token only when it is a JWT the provider
+   * signed, of the issuer and not expired.
+   */
+  Identity identity(Map<String, Object> claims, TokenResult.Tokens t, String requestedScopes, ProviderMetadata md) {
     Instant now = clock.instant();
     long expiresIn = t.expiresInSeconds() == null ? DEFAULT_EXPIRES_IN : Math.max(0, Math.min(MAX_EXPIRES_IN, t.expiresInSeconds()));
-    Set<String> scopes = new LinkedHashSet<>(Arrays.asList((t.scope() != null ? t.scope() : requestedScopes).trim().split("\\s+")));
-    scopes.remove("");
+    Set<String> scopes = new LinkedHashSet<>();
+    if (t.scope() != null) {
+      collect(t.scope(), scopes, "\\s+");
+    } else {
+      collect(requestedScopes, scopes, "\\s+");
+      scopes.retainAll(config.scopes());
+    }
     String subject = (String) claims.get("sub");
     String name = null;
     if (config.principalClaim().isPresent() && claims.get(config.principalClaim().get()) instanceof String s && !s.isEmpty()) {
@@ -224,7 +236,11 @@ final class CallbackHandler {
     if (config.rolesClaim().isPresent()) {
       collect(lookup(claims, config.rolesClaim().get()), roles);
       if (roles.isEmpty()) {
-        collect(lookup(NimbusIdTokenVerifier.unverifiedClaims(t.accessToken()), config.rolesClaim().get()), roles);
+        try {
+          collect(lookup(idTokens.verifyAccessToken(t.accessToken(), md).claims(), config.rolesClaim().get()), roles);
+        } catch (IdTokenException e) {
+          // an opaque or unverifiable access token: no roles from it
+        }
       }
     }
     TokenSet tokenSet = new TokenSet(t.accessToken(), t.refreshToken(), t.idToken(), now.plusSeconds(expiresIn), scopes);

@@ -126,8 +126,16 @@ public enum ConfigKey {
   BEARER_TOKENS(
       "bearer-tokens",
       "incoming Authorization: Bearer access tokens accepted in place of a login: none, or"
-          + " own-clients (JWTs the provider issued to client-id or m2m-client-id)",
+          + " own-clients (access tokens the provider issued to client-id or m2m-client-id; an"
+          + " access token is an RFC 9068 JWT, header typ at+jwt, or one whose aud names"
+          + " bearer-audience)",
       "none"),
+  /** {@code bearer-audience}: the audiences that mark a bearer JWT as an access token for this app. */
+  BEARER_AUDIENCE(
+      "bearer-audience",
+      "space-separated aud values that mark an incoming bearer JWT as an access token for this"
+          + " application (never client-id or m2m-client-id: ID tokens carry those)",
+      "none (only typ at+jwt)"),
   /** {@code trusted-proxies}: proxies whose forwarding headers are believed. */
   TRUSTED_PROXIES(
       "trusted-proxies",

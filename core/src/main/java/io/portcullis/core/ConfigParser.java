@@ -92,6 +92,7 @@ final class ConfigParser {
   Optional<byte[]> stateKey = Optional.empty();
   boolean scopeStepUp = true;
   boolean bearerOwnClients = false;
+  Set<String> bearerAudience = Set.of();
   List<String> trustedProxies = List.of();
   List<IpRange> trustedProxyRanges = List.of();
   Optional<String> configFile = Optional.empty();
@@ -113,6 +114,7 @@ final class ConfigParser {
     parseClaims();
     parseResponseMode();
     parseBearerTokens();
+    parseBearerAudience();
     parseStateKey();
     parseScopeStepUp();
     parseTrustedProxies();
@@ -605,6 +607,30 @@ final class ConfigParser {
                 invalid(s, "is not a bearer token policy", "none or own-clients");
               }
             });
+  }
+
+  /**
+   * {@code bearer-audience}: audiences whose presence in {@code aud} marks a bearer JWT as an
+   * access token for this application. The client's own id is refused: every ID token of the
+   * client carries it, and an ID token is never a bearer token.
+   */
+  private void parseBearerAudience() {
+    Optional<Setting> found = setting(ConfigKey.BEARER_AUDIENCE);
+    if (found.isEmpty()) {
+      return;
+    }
+    Setting s = found.get();
+    String expected = "space-separated audience values of this application's API (its aud), e.g."
+        + " \"https://api.example.com\"; not client-id or m2m-client-id";
+    Set<String> values = new LinkedHashSet<>(List.of(s.value().trim().split("\\s+")));
+    values.remove("");
+    for (String own : new String[] {clientId, m2mClientId.orElse(clientId)}) {
+      if (!own.isEmpty() && values.contains(own)) {
+        invalid(s, "contains the client id " + quote(own) + ", the audience of the client's ID tokens", expected);
+        return;
+      }
+    }
+    bearerAudience = java.util.Collections.unmodifiableSet(values);
   }
 
   private void parseStateKey() {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -41,6 +42,7 @@ public final class PortcullisConfig {
   private final Optional<byte[]> stateKey;
   private final boolean scopeStepUp;
   private final boolean bearerOwnClients;
+  private final Set<String> bearerAudience;
   private final List<String> trustedProxies;
   private final List<IpRange> trustedProxyRanges;
   private final Optional<String> configFile;
@@ -72,6 +74,7 @@ public final class PortcullisConfig {
     stateKey = p.stateKey;
     scopeStepUp = p.scopeStepUp;
     bearerOwnClients = p.bearerOwnClients;
+    bearerAudience = p.bearerAudience;
     trustedProxies = p.trustedProxies;
     trustedProxyRanges = p.trustedProxyRanges;
     configFile = p.configFile;
@@ -263,6 +266,15 @@ public final class PortcullisConfig {
     return bearerOwnClients;
   }
 
+  /**
+   * Returns the audiences ({@code bearer-audience}) whose presence in a bearer JWT's {@code aud}
+   * marks it as an access token for this application; empty when only RFC 9068's {@code typ}
+   * {@code at+jwt} does. Never holds the client ids.
+   */
+  public Set<String> bearerAudience() {
+    return bearerAudience;
+  }
+
   /** Returns the trusted proxy entries (addresses or CIDR ranges) as configured, in order. */
   public List<String> trustedProxies() {
     return trustedProxies;
@@ -317,6 +329,9 @@ public final class PortcullisConfig {
     stateKey.ifPresent(v -> out.add("state-key=****"));
     out.add("scope-step-up=" + scopeStepUp);
     out.add("bearer-tokens=" + (bearerOwnClients ? "own-clients" : "none"));
+    if (!bearerAudience.isEmpty()) {
+      out.add("bearer-audience=" + String.join(" ", bearerAudience));
+    }
     if (!trustedProxies.isEmpty()) {
       out.add("trusted-proxies=" + String.join(",", trustedProxies));
     }

@@ -203,10 +203,12 @@ final class TokenRefresher {
     }
     long expiresIn = t.expiresInSeconds() == null ? DEFAULT_EXPIRES_IN
         : Math.max(0, Math.min(MAX_EXPIRES_IN, t.expiresInSeconds()));
+    // RFC 6749 §6: a refresh asks for the scope granted before, so a response without scope
+    // keeps it; one that names more is held to it (a refresh never widens a grant).
     Set<String> scopes = identity.scopes();
     if (t.scope() != null) {
       scopes = new LinkedHashSet<>(Arrays.asList(t.scope().trim().split("\\s+")));
-      scopes.remove("");
+      scopes.retainAll(identity.scopes());
     }
     TokenSet tokenSet = new TokenSet(t.accessToken(),
         t.refreshToken() != null ? t.refreshToken() : refreshToken, // keep the old one when none is returned

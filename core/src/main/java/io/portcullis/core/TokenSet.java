@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param refreshToken the refresh token, or null when the provider issued none
  * @param idToken the raw ID token (OIDC Core §2), kept for {@code id_token_hint} at logout
  * @param expiresAt when the access token expires
- * @param scopes the scopes granted (RFC 6749 §5.1: the requested ones when the response omits
- *     {@code scope})
+ * @param scopes the scopes granted (when a login's response omits {@code scope}: the configured
+ *     {@code scopes} only; a refresh's: the previous grant)
  */
 public record TokenSet(
     String accessToken,

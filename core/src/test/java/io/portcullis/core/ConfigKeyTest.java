@@ -75,6 +75,7 @@ class ConfigKeyTest {
             "state-key",
             "scope-step-up",
             "bearer-tokens",
+            "bearer-audience",
             "trusted-proxies",
             "config-file");
   }

@@ -395,6 +395,28 @@ class PortcullisConfigTest {
   // ---- client credentials (m2m) --------------------------------------------------------------
 
   @Test
+  void fromWhenBearerAudienceGivenThenParsed() {
+    PortcullisConfig config = config("bearer-tokens", "own-clients", "bearer-audience", " https://api.example  api2 ");
+    assertThat(config.bearerAudience()).containsExactly("https://api.example", "api2");
+    assertThat(config("bearer-tokens", "own-clients").bearerAudience()).isEmpty();
+  }
+
+  /** ID tokens carry the client ids as aud: an audience naming them would make ID tokens bearer tokens. */
+  @Test
+  void fromWhenBearerAudienceNamesClientIdOrM2mClientIdThenRefusedNamingKey() {
+    assertThat(problems("bearer-audience", "api app"))
+        .singleElement(STRING)
+        .startsWith("bearer-audience = \"api app\"")
+        .contains("contains the client id \"app\"");
+    assertThat(problems("client-secret", "other", "m2m-client-id", "batch", "m2m-client-secret", SECRET,
+        "bearer-audience", "batch"))
+        .singleElement(STRING)
+        .startsWith("bearer-audience = \"batch\"")
+        .contains("\"batch\"");
+  }
+
+
+  @Test
   void fromWhenNoM2mKeysThenFilterClientAndSecretUsed() {
     PortcullisConfig config = config("client-secret", SECRET);
     assertThat(config.m2mClientId()).contains("app");

@@ -66,6 +66,7 @@ final class TestProvider implements AutoCloseable {
   private volatile boolean rotate = true;
   private volatile long refreshDelayMillis;
   private volatile Function<JSONObject, JSONObject> metadataTamper;
+  private volatile String accessTokenType = "JWT";
 
   TestProvider() {
     this(0);
@@ -196,12 +197,16 @@ final class TestProvider implements AutoCloseable {
           json.put("refresh_token", ours);
         }
       }
-      // Like Keycloak and most providers, put the granted scopes into a client-credentials JWT.
+      // Like Keycloak and most providers, put the granted scopes into a client-credentials JWT
+      // and name the client in client_id (RFC 9068 §2.2; the mock names it in sub only). Its
+      // header typ is the mock's JWT unless a test asks for RFC 9068's at+jwt.
       String ccScope = formParam(request.getBody(), "scope");
       if ("client_credentials".equals(formParam(request.getBody(), "grant_type")) && ccScope != null
           && json.get("access_token") instanceof String at) {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder(SignedJWT.parse(at).getJWTClaimsSet()).claim("scope", ccScope).build();
-        json.put("access_token", sign(claims, Signing.PROVIDER_KEY));
+        JWTClaimsSet original = SignedJWT.parse(at).getJWTClaimsSet();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder(original).claim("scope", ccScope)
+            .claim("client_id", original.getSubject()).build();
+        json.put("access_token", sign(claims, Signing.PROVIDER_KEY, accessTokenType));
       }
       Function<JSONObject, JSONObject> tamper = nextTokenTamper.getAndSet(null);
       if (tamper != null) {
@@ -254,6 +259,11 @@ final class TestProvider implements AutoCloseable {
     this.refreshDelayMillis = millis;
   }
 
+  /** The header typ of client-credentials access tokens from now on (the mock's is JWT). */
+  void accessTokenType(String type) {
+    this.accessTokenType = type;
+  }
+
   /** Revokes every refresh token handed out so far. */
   void revokeRefreshTokens() {
     liveRefreshTokens.clear();
@@ -301,20 +311,40 @@ final class TestProvider implements AutoCloseable {
   enum Signing { PROVIDER_KEY, UNKNOWN_KEY, FORGED_WITH_PROVIDER_KID, NONE }
 
   String sign(JWTClaimsSet claims, Signing mode) throws Exception {
+    return sign(claims, mode, "JWT");
+  }
+
+  /** Signs {@code claims} as {@code mode} with header typ {@code type}. */
+  String sign(JWTClaimsSet claims, Signing mode, String type) throws Exception {
     switch (mode) {
       case NONE:
         return new PlainJWT(claims).serialize();
       case PROVIDER_KEY:
-        return signWith(signingKey, ISSUER_ID, claims);
+        return signWith(signingKey, ISSUER_ID, claims, type);
       case UNKNOWN_KEY:
-        return signWith(new RSAKeyGenerator(2048).keyID("rogue").generate(), "rogue", claims);
+        return signWith(new RSAKeyGenerator(2048).keyID("rogue").generate(), "rogue", claims, type);
       default:
-        return signWith(new RSAKeyGenerator(2048).keyID(ISSUER_ID).generate(), ISSUER_ID, claims);
+        return signWith(new RSAKeyGenerator(2048).keyID(ISSUER_ID).generate(), ISSUER_ID, claims, type);
     }
   }
 
+  /** Signs {@code payload}, any bytes, with the provider's key under {@code header}, any JSON text. */
+  String signRaw(String header, String payload) throws Exception {
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    String input = b64.encodeToString(header.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
+        + b64.encodeToString(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    java.security.Signature rsa = java.security.Signature.getInstance("SHA256withRSA");
+    rsa.initSign(signingKey.toPrivateKey());
+    rsa.update(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return input + "." + b64.encodeToString(rsa.sign());
+  }
+
   private static String signWith(RSAKey key, String kid, JWTClaimsSet claims) throws Exception {
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).type(JOSEObjectType.JWT).build(), claims);
+    return signWith(key, kid, claims, "JWT");
+  }
+
+  private static String signWith(RSAKey key, String kid, JWTClaimsSet claims, String type) throws Exception {
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).type(new JOSEObjectType(type)).build(), claims);
     jwt.sign(new RSASSASigner(key));
     return jwt.serialize();
   }

@@ -106,8 +106,11 @@ public class PortcullisProperties {
   /** Ask the provider for missing scopes when a browser reaches a rule that needs them. Default: true. */
   private @Nullable String scopeStepUp;
 
-  /** Incoming Authorization: Bearer access tokens accepted in place of a login: none, or own-clients (JWTs the provider issued to client-id or m2m-client-id). Default: none. */
+  /** Incoming Authorization: Bearer access tokens accepted in place of a login: none, or own-clients (access tokens the provider issued to client-id or m2m-client-id; an access token is an RFC 9068 JWT, header typ at+jwt, or one whose aud names bearer-audience). Default: none. */
   private @Nullable String bearerTokens;
+
+  /** Space-separated aud values that mark an incoming bearer JWT as an access token for this application (never client-id or m2m-client-id: ID tokens carry those). Default: none (only typ at+jwt). */
+  private @Nullable String bearerAudience;
 
   /** IP addresses or CIDR ranges whose Forwarded / X-Forwarded-* headers are believed when computing the redirect URI. Default: none. */
   private @Nullable String trustedProxies;
@@ -388,6 +391,16 @@ public class PortcullisProperties {
     this.bearerTokens = bearerTokens;
   }
 
+  /** Returns {@code portcullis.bearer-audience} as bound, or null when not set. */
+  public @Nullable String getBearerAudience() {
+    return bearerAudience;
+  }
+
+  /** Sets {@code portcullis.bearer-audience}. */
+  public void setBearerAudience(@Nullable String bearerAudience) {
+    this.bearerAudience = bearerAudience;
+  }
+
   /** Returns {@code portcullis.trusted-proxies} as bound, or null when not set. */
   public @Nullable String getTrustedProxies() {
     return trustedProxies;
@@ -447,6 +460,7 @@ public class PortcullisProperties {
     put(map, "state-key", stateKey);
     put(map, "scope-step-up", scopeStepUp);
     put(map, "bearer-tokens", bearerTokens);
+    put(map, "bearer-audience", bearerAudience);
     put(map, "trusted-proxies", trustedProxies);
     put(map, "config-file", configFile);
     return map;

@@ -25,7 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -63,6 +62,17 @@ public final class NimbusIdTokenVerifier {
    *     for ID tokens returned by a refresh, OIDC Core §12.2)
    */
   public Map<String, Object> verify(String idToken, ProviderMetadata metadata, @Nullable String expectedNonce)
+      throws IdTokenException {
+    try {
+      return verifyIdToken(idToken, metadata, expectedNonce);
+    } catch (RuntimeException e) {
+      // Any shape of token: the parser throws more than ParseException (a JSON null header gives
+      // a NullPointerException). The one place an ID token's failure becomes a refusal.
+      throw new IdTokenException("id_token.malformed", "ID token cannot be read (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private Map<String, Object> verifyIdToken(String idToken, ProviderMetadata metadata, @Nullable String expectedNonce)
       throws IdTokenException {
     JWT jwt;
     try {
@@ -195,12 +205,30 @@ public final class NimbusIdTokenVerifier {
   }
 
   /**
-   * Verifies a JWT access token presented as a bearer token (RFC 6750, RFC 9068 style): signed
-   * with an asymmetric key of the provider's JWK Set (never HMAC, never {@code alg=none}), {@code
-   * iss} identical to the issuer, {@code exp} in the future and {@code nbf}/{@code iat} not in
-   * the future (with {@link #CLOCK_SKEW}). Whom the token was issued to is the caller's check.
+   * A verified JWT access token.
+   *
+   * @param type the header {@code typ}, or null when absent
+   * @param claims the claims as JDK types
    */
-  public Map<String, Object> verifyAccessToken(String token, ProviderMetadata metadata) throws IdTokenException {
+  public record AccessToken(@Nullable String type, Map<String, Object> claims) {}
+
+  /**
+   * Verifies a JWT access token (RFC 6750, RFC 9068 style): signed with an asymmetric key of the
+   * provider's JWK Set (never HMAC, never {@code alg=none}), {@code iss} identical to the issuer,
+   * {@code exp} in the future and {@code nbf}/{@code iat} not in the future (with {@link
+   * #CLOCK_SKEW}). Whether it is an access token and whom it was issued to are the caller's
+   * checks. Any failure, of any shape of token, is an {@link IdTokenException} with a {@code
+   * bearer.} reason.
+   */
+  public AccessToken verifyAccessToken(String token, ProviderMetadata metadata) throws IdTokenException {
+    try {
+      return verifyJwtAccessToken(token, metadata);
+    } catch (RuntimeException e) {
+      throw new IdTokenException("bearer.malformed", "bearer token cannot be read (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private AccessToken verifyJwtAccessToken(String token, ProviderMetadata metadata) throws IdTokenException {
     JWT jwt;
     try {
       jwt = JWTParser.parse(token);
@@ -240,15 +268,7 @@ public final class NimbusIdTokenVerifier {
     if ((nbf != null && nbf.getTime() > now + skew) || (iat != null && iat.getTime() > now + skew)) {
       throw new IdTokenException("bearer.nbf", "bearer token is not valid yet");
     }
-    return JdkValues.copyObject(claims.toJSONObject());
-  }
-
-  /** Reads a JWT's claims without verifying it; for access-token roles only. */
-  public static Map<String, Object> unverifiedClaims(String token) {
-    try {
-      return JdkValues.copyObject(JWTParser.parse(token).getJWTClaimsSet().toJSONObject());
-    } catch (java.text.ParseException | RuntimeException e) {
-      return new LinkedHashMap<>();
-    }
+    return new AccessToken(header.getType() == null ? null : header.getType().getType(),
+        JdkValues.copyObject(claims.toJSONObject()));
   }
 }

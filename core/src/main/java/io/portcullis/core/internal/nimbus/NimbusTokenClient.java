@@ -103,7 +103,7 @@ public final class NimbusTokenClient {
     Map<String, Object> json;
     try {
       json = JSONObjectUtils.parse(response.getBody());
-    } catch (ParseException e) {
+    } catch (ParseException | RuntimeException e) { // any body: the parser throws more than ParseException
       return new TokenResult.Failed("invalid_response", "token endpoint answered HTTP " + status + " without a JSON object");
     }
     if (status != 200) {

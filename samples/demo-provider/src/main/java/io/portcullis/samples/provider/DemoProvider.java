@@ -153,15 +153,18 @@ public final class DemoProvider implements AutoCloseable {
 
   /**
    * Client-credentials access tokens carry their scopes in a {@code scope} claim, as Keycloak's
-   * do, so the application can accept them on its own APIs ({@code bearer-tokens=own-clients}).
+   * do, and are RFC 9068 JWT access tokens (header {@code typ} {@code at+jwt}, the client in
+   * {@code client_id}), so the application can accept them on its own APIs ({@code
+   * bearer-tokens=own-clients}).
    */
   private OAuth2HttpResponse withScopeClaim(OAuth2HttpResponse response, String scope) {
     try {
       Map<String, Object> json = JSONObjectUtils.parse(response.getBody());
       SignedJWT original = SignedJWT.parse((String) json.get("access_token"));
-      JWTClaimsSet claims = new JWTClaimsSet.Builder(original.getJWTClaimsSet()).claim("scope", scope).build();
+      JWTClaimsSet claims = new JWTClaimsSet.Builder(original.getJWTClaimsSet()).claim("scope", scope)
+          .claim("client_id", original.getJWTClaimsSet().getSubject()).build();
       SignedJWT resigned = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(ISSUER_ID)
-          .type(JOSEObjectType.JWT).build(), claims);
+          .type(new JOSEObjectType("at+jwt")).build(), claims);
       resigned.sign(new RSASSASigner(signingKey));
       json.put("access_token", resigned.serialize());
       json.put("scope", scope);
