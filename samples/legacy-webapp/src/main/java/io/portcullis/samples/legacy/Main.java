@@ -18,7 +18,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * Runs the sample: embedded Jetty 12 serving the WAR at {@code /}, and, unless {@code
+ * Runs the sample: embedded Jetty 12 serving the WAR at {@code /} (or {@code CONTEXT_PATH}), and, unless {@code
  * PORTCULLIS_ISSUER} (or {@code -Dportcullis.issuer}) names a real provider, an embedded demo
  * provider on a port of its own.
  *
@@ -42,11 +42,13 @@ public final class Main {
     private final Server server;
     private final DemoProvider provider;
     private final String issuer;
+    private final String contextPath;
 
-    private Running(Server server, DemoProvider provider, String issuer) {
+    private Running(Server server, DemoProvider provider, String issuer, String contextPath) {
       this.server = server;
       this.provider = provider;
       this.issuer = issuer;
+      this.contextPath = contextPath;
     }
 
     /** The port the application listens on. */
@@ -54,9 +56,9 @@ public final class Main {
       return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
-    /** The application's URL, e.g. {@code http://localhost:8080/}. */
+    /** The application's URL, e.g. {@code http://localhost:8080/} or {@code http://localhost:8080/app/}. */
     public String url() {
-      return "http://localhost:" + port() + "/";
+      return "http://localhost:" + port() + contextPath + "/";
     }
 
     /** The issuer the filter uses. */
@@ -86,6 +88,7 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     int port = intFromEnv("PORT", 8080);
     int providerPort = intFromEnv("PROVIDER_PORT", 0);
+    String contextPath = contextPath(System.getenv("CONTEXT_PATH"));
     String external = System.getenv("PORTCULLIS_ISSUER");
     if (external == null || external.isBlank()) {
       external = System.getProperty(ISSUER_PROPERTY);
@@ -94,7 +97,7 @@ public final class Main {
     Path war = warProperty != null ? Path.of(warProperty) : defaultWar();
     Running running;
     try {
-      running = start(port, providerPort, war, external == null || external.isBlank() ? null : external);
+      running = start(port, providerPort, war, external == null || external.isBlank() ? null : external, contextPath);
     } catch (NoSuchFileException e) {
       System.err.println(e.getReason());
       System.exit(1);
@@ -132,6 +135,16 @@ public final class Main {
    * properties by itself.
    */
   public static Running start(int port, int providerPort, Path war, String externalIssuer) throws Exception {
+    return start(port, providerPort, war, externalIssuer, "");
+  }
+
+  /**
+   * As {@link #start(int, int, Path, String)}, with the web application at {@code contextPath}
+   * ({@code ""} for the root, else {@code /app} or {@code /a/b}), as a WAR deployed under a name.
+   */
+  public static Running start(int port, int providerPort, Path war, String externalIssuer, String contextPath)
+      throws Exception {
+    contextPath = contextPath(contextPath);
     if (!Files.exists(war)) {
       throw new NoSuchFileException(war.toString(), null, "No web application at " + war.toAbsolutePath()
           + "; build it with ./mvnw -q package -DskipTests, or name it with -Dwar=PATH");
@@ -154,7 +167,7 @@ public final class Main {
     }
     server.addConnector(connector);
     WebAppContext webapp = new WebAppContext();
-    webapp.setContextPath("/");
+    webapp.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
     webapp.setWar(war.toAbsolutePath().toString());
     webapp.setThrowUnavailableOnStartupException(true);
     // Sessions of several instances on one host must not share a cookie: cookies ignore ports.
@@ -171,7 +184,7 @@ public final class Main {
       throw e;
     }
     awaitProvider(webapp, Duration.ofSeconds(15));
-    return new Running(server, provider, issuer);
+    return new Running(server, provider, issuer, contextPath);
   }
 
   /**
@@ -212,6 +225,18 @@ public final class Main {
       }
     }
     return war;
+  }
+
+  /** {@code CONTEXT_PATH}: null, blank or {@code /} is the root; else one leading and no trailing {@code /}. */
+  static String contextPath(String value) {
+    if (value == null || value.isBlank() || value.trim().equals("/")) {
+      return "";
+    }
+    String path = value.trim();
+    if (!path.matches("(/[A-Za-z0-9._~-]+)+/?") || path.contains("/./") || path.contains("/../")) {
+      throw new IllegalArgumentException("CONTEXT_PATH must look like /app or /a/b, not \"" + value + "\"");
+    }
+    return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 
   private static int intFromEnv(String name, int defaultValue) {
