@@ -76,6 +76,7 @@ class ConfigKeyTest {
             "scope-step-up",
             "bearer-tokens",
             "trusted-proxies",
+            "identity-headers",
             "config-file");
   }
 }

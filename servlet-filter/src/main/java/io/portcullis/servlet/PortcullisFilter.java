@@ -38,6 +38,7 @@ public class PortcullisFilter implements Filter {
   private final @Nullable PortcullisConfig presetConfig;
   private final Clock clock;
   private @Nullable Portcullis engine;
+  private IdentityHeaders identityHeaders = IdentityHeaders.DEFAULT;
   private volatile @Nullable SessionReloader sessionReloader;
 
   /** For {@code web.xml}: configuration from the init-params and the other sources. */
@@ -69,6 +70,7 @@ public class PortcullisFilter implements Filter {
       throw new ServletException(e.getMessage());
     }
     engine = Portcullis.create(config, clock);
+    identityHeaders = new IdentityHeaders(config.identityHeaders());
     filterConfig.getServletContext().setAttribute(PortcullisRequests.CLIENT_CREDENTIALS_ATTRIBUTE,
         engine.clientCredentials());
     if (sessionReloader == null
@@ -106,7 +108,7 @@ public class PortcullisFilter implements Filter {
     Outcome outcome = engine().handle(new ServletHttpExchange(request, response, sessionReloader));
     if (outcome instanceof Outcome.Proceed proceed) {
       // The identity travels in the wrapper (PortcullisRequest answers IDENTITY_ATTRIBUTE).
-      chain.doFilter(new PortcullisRequest(request, proceed.identity()), response);
+      chain.doFilter(new PortcullisRequest(request, proceed.identity(), identityHeaders), response);
       return;
     }
     Responses.Response rendered = Responses.render(outcome);
