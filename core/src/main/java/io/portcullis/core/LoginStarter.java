@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * Starts the authorization code flow (OIDC Core §3.1.2.1): fresh {@code state}, {@code nonce}
  * and PKCE S256 verifier (RFC 7636 §4.1–4.2, from 32 random bytes each), all kept in an encrypted
- * cookie of their own (SPEC.md "Login state"), at most {@link #MAX_PENDING} per browser.
+ * cookie of their own (SPEC.md "Login state"), at most {@link #MAX_PENDING} per browser and
+ * {@link #MAX_COOKIE_BYTES} of cookies in all.
  */
 final class LoginStarter {
   static final String COOKIE_PREFIX = "PORTCULLIS_TX_";

@@ -91,6 +91,27 @@ class PortcullisRequestTest {
     }
   }
 
+  /** The check runs on every header the application reads: it must not allocate. */
+  @Test
+  void identityHeaderWhenCheckedThenAllocatesNothing() {
+    IdentityHeaders withExtra = new IdentityHeaders(List.of("x-corp-user", "x-corp-claim-*"));
+    String[] names = {"Accept", "X-Requested-With", "X-Forwarded-For", "Remote-User", "OIDC_CLAIM_email",
+        "X-MS-CLIENT-PRINCIPAL-NAME", "x-corp-claim-a", "Cf-Ray", "User-Agent", "X-Amzn-Trace-Id"};
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long hits = 0;
+    for (int i = 0; i < 200_000; i++) {
+      hits += withExtra.hides(names[i % names.length]) ? 1 : 0;
+    }
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < 1_000_000; i++) {
+      hits += withExtra.hides(names[i % names.length]) ? 1 : 0;
+    }
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertThat(hits).isEqualTo(480_000);
+    assertThat(allocated).as("bytes allocated by a million checks").isLessThan(10_000);
+  }
+
   @Test
   void identityHeaderWhenConfiguredExtraThenHiddenBesideBuiltIns() {
     IdentityHeaders withExtra = new IdentityHeaders(List.of("x-corp-user", "x-corp-claim-*", "a.b"));
