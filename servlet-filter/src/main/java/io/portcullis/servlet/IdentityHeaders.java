@@ -39,38 +39,55 @@ final class IdentityHeaders {
   /** The built-in list alone. */
   static final IdentityHeaders DEFAULT = new IdentityHeaders(List.of());
 
-  private final String[] exact;
-  private final String[] prefixes;
-  /** Lower-case ASCII first characters of any hidden name: most headers stop at this table. */
-  private final boolean[] firstChars = new boolean[128];
-  private final int minLength;
+  private static final int BUCKETS = 128;
+  /**
+   * Hidden exact names and prefixes by a hash of their first {@link #keyLength} characters, so
+   * that a header is compared with the few names that start like it (most with none).
+   */
+  private final String[][] exactByKey = new String[BUCKETS][];
+  private final String[][] prefixesByKey = new String[BUCKETS][];
+  private final int keyLength;
 
   /**
    * The built-in list plus {@code extra}, spelt as {@code PortcullisConfig.identityHeaders()}
    * gives them: lower case, {@code -} for separators, an optional trailing {@code *}.
    */
   IdentityHeaders(List<String> extra) {
-    List<String> exactNames = new ArrayList<>();
-    List<String> prefixNames = new ArrayList<>();
-    int min = Integer.MAX_VALUE;
-    for (List<String> list : List.of(BUILT_IN, extra)) {
-      for (String name : list) {
-        boolean prefix = name.endsWith("*");
-        String n = prefix ? name.substring(0, name.length() - 1) : name;
-        if (n.isEmpty()) {
-          throw new IllegalArgumentException("empty identity header prefix");
-        }
-        (prefix ? prefixNames : exactNames).add(n);
-        min = Math.min(min, n.length());
-        char first = n.charAt(0);
-        if (first < 128) {
-          firstChars[first] = true;
-        }
+    List<String> names = new ArrayList<>(BUILT_IN);
+    names.addAll(extra);
+    int shortest = Integer.MAX_VALUE;
+    for (String name : names) {
+      int length = name.endsWith("*") ? name.length() - 1 : name.length();
+      if (length == 0) {
+        throw new IllegalArgumentException("empty identity header prefix");
       }
+      shortest = Math.min(shortest, length);
     }
-    this.exact = exactNames.toArray(new String[0]);
-    this.prefixes = prefixNames.toArray(new String[0]);
-    this.minLength = min;
+    this.keyLength = Math.min(4, shortest);
+    List<List<String>> exact = new ArrayList<>();
+    List<List<String>> prefixes = new ArrayList<>();
+    for (int i = 0; i < BUCKETS; i++) {
+      exact.add(new ArrayList<>());
+      prefixes.add(new ArrayList<>());
+    }
+    for (String name : names) {
+      boolean prefix = name.endsWith("*");
+      String n = prefix ? name.substring(0, name.length() - 1) : name;
+      (prefix ? prefixes : exact).get(key(n)).add(n);
+    }
+    for (int i = 0; i < BUCKETS; i++) {
+      exactByKey[i] = exact.get(i).toArray(new String[0]);
+      prefixesByKey[i] = prefixes.get(i).toArray(new String[0]);
+    }
+  }
+
+  /** The bucket of a name at least {@link #keyLength} long: a hash of its folded first characters. */
+  private int key(String name) {
+    int h = 0;
+    for (int i = 0; i < keyLength; i++) {
+      h = h * 31 + fold(name.charAt(i));
+    }
+    return h & (BUCKETS - 1);
   }
 
   /**
@@ -79,24 +96,16 @@ final class IdentityHeaders {
    */
   boolean hides(String name) {
     int length = name.length();
-    if (length < minLength) {
+    if (length < keyLength) {
       return false;
     }
-    char c = name.charAt(0);
-    if (c >= 'A' && c <= 'Z') {
-      c = (char) (c + 32);
-    } else if (c == '_') {
-      c = '-';
-    }
-    if (c < 128 && !firstChars[c]) {
-      return false; // most headers (Accept, Cookie, Host, User-Agent …) stop here
-    }
-    for (String e : exact) {
+    int key = key(name);
+    for (String e : exactByKey[key]) {
       if (e.length() == length && matches(name, e)) {
         return true;
       }
     }
-    for (String prefix : prefixes) {
+    for (String prefix : prefixesByKey[key]) {
       if (prefix.length() <= length && matches(name, prefix)) {
         return true;
       }
@@ -104,21 +113,27 @@ final class IdentityHeaders {
     return false;
   }
 
+  /**
+   * A header name character as the hidden names spell it: ASCII letters in lower case, {@code _}
+   * as {@code -}; other characters lower-cased too, though no valid header name (an RFC 9110
+   * token) has them: hide rather than show (the Kelvin sign K).
+   */
+  private static char fold(char c) {
+    if (c >= 'A' && c <= 'Z') {
+      return (char) (c + 32);
+    }
+    if (c == '_') {
+      return '-';
+    }
+    return c < 128 ? c : Character.toLowerCase(c);
+  }
+
   /** Whether {@code name} starts with {@code lower} (lower case, {@code -} for separators). */
   private static boolean matches(String name, String lower) {
     for (int i = 0; i < lower.length(); i++) {
-      char c = name.charAt(i);
-      char expected = lower.charAt(i);
-      if (c == expected || (expected == '-' && c == '_')) {
-        continue;
+      if (fold(name.charAt(i)) != lower.charAt(i)) {
+        return false;
       }
-      if (c >= 'A' && c <= 'Z' && (char) (c + 32) == expected) {
-        continue;
-      }
-      if (c >= 128 && Character.toLowerCase(c) == expected) {
-        continue; // not a valid header name (RFC 9110 token), but hide rather than show: the Kelvin sign K
-      }
-      return false;
     }
     return true;
   }

@@ -69,6 +69,8 @@ class PortcullisRequestTest {
         "ms", "client", "principal", "amzn", "goog", "authenticated", "webauth", "cf", "shib", "corp", "id", "group"};
     List<String> extra = List.of("x-corp-user", "x-corp-claim-*", "corp-id");
     IdentityHeaders withExtra = new IdentityHeaders(extra);
+    List<String> shortExtra = List.of("x", "re*", "ms");
+    IdentityHeaders withShortExtra = new IdentityHeaders(shortExtra);
     Random random = new Random(42);
     for (int i = 0; i < 200_000; i++) {
       StringBuilder name = new StringBuilder();
@@ -80,6 +82,7 @@ class PortcullisRequestTest {
       if (isAsciiSpelling(s)) {
         assertThat(hidden(s)).as(s).isEqualTo(oracle(s, List.of()));
         assertThat(withExtra.hides(s)).as(s).isEqualTo(oracle(s, extra));
+        assertThat(withShortExtra.hides(s)).as(s).isEqualTo(oracle(s, shortExtra));
       } else {
         if (oracle(s, List.of())) {
           assertThat(hidden(s)).as(s).isTrue();
@@ -119,6 +122,10 @@ class PortcullisRequestTest {
         .allMatch(withExtra::hides);
     assertThat(List.of("X-Corp-Users", "X-Corp-Claim", "X-Corp", "a-b", "Accept")).noneMatch(withExtra::hides);
     assertThat(hidden("X-Corp-User")).isFalse();
+    IdentityHeaders shortNames = new IdentityHeaders(List.of("ab", "q*"));
+    assertThat(List.of("AB", "Ab", "q", "Q-Anything", "Remote-User", "OIDC_CLAIM_x"))
+        .allMatch(shortNames::hides);
+    assertThat(List.of("abc", "a", "", "Accept", "X-Requested-With")).noneMatch(shortNames::hides);
   }
 
   /**
