@@ -142,6 +142,12 @@ public enum ConfigKey {
       "IP addresses or CIDR ranges whose Forwarded / X-Forwarded-* headers are believed when"
           + " computing the redirect URI",
       "none"),
+  /** {@code identity-headers}: more request headers hidden from the application. */
+  IDENTITY_HEADERS(
+      "identity-headers",
+      "request header names hidden from the application besides the built-in identity headers"
+          + " of proxies and SSO gateways, comma or space separated; a trailing * hides a prefix",
+      "none (the built-in list)"),
   /** {@code config-file}: a properties file read instead of the classpath one. */
   CONFIG_FILE(
       "config-file",

@@ -95,6 +95,7 @@ final class ConfigParser {
   Set<String> bearerAudience = Set.of();
   List<String> trustedProxies = List.of();
   List<IpRange> trustedProxyRanges = List.of();
+  List<String> identityHeaders = List.of();
   Optional<String> configFile = Optional.empty();
 
   ConfigParser(List<ConfigSource> lowestToHighest) {
@@ -118,6 +119,7 @@ final class ConfigParser {
     parseStateKey();
     parseScopeStepUp();
     parseTrustedProxies();
+    parseIdentityHeaders();
     configFile = text(ConfigKey.CONFIG_FILE);
   }
 
@@ -699,6 +701,40 @@ final class ConfigParser {
     }
     trustedProxies = List.copyOf(entries);
     trustedProxyRanges = List.copyOf(ranges);
+  }
+
+  /**
+   * Header names (RFC 9110 §5.1 tokens), each optionally ending in {@code *} for a prefix, kept
+   * lower case with {@code _} as {@code -}: the spelling the servlet adapter compares with.
+   */
+  private void parseIdentityHeaders() {
+    Optional<Setting> found = setting(ConfigKey.IDENTITY_HEADERS);
+    if (found.isEmpty()) {
+      return;
+    }
+    Set<String> names = new LinkedHashSet<>();
+    for (String entry : found.get().value().split("[,\\s]+")) {
+      String name = entry.endsWith("*") ? entry.substring(0, entry.length() - 1) : entry;
+      if (entry.isEmpty()) {
+        continue;
+      }
+      if (name.isEmpty() || name.length() > 256 || !name.chars().allMatch(ConfigParser::isHeaderNameChar)) {
+        invalid(
+            found.get(),
+            "entry " + quote(entry) + " is not a header name",
+            "header names (RFC 9110 token characters), each optionally ending in * for a prefix,"
+                + " separated by commas or spaces, e.g. \"X-Corp-User, X-Corp-Claim-*\"");
+        return;
+      }
+      names.add(entry.toLowerCase(Locale.ROOT).replace('_', '-'));
+    }
+    identityHeaders = List.copyOf(names);
+  }
+
+  /** RFC 9110 §5.6.2 {@code tchar}, without {@code *} (which marks a prefix, at the end only). */
+  private static boolean isHeaderNameChar(int c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || "!#$%&'+-.^_`|~".indexOf(c) >= 0;
   }
 
   // ---- helpers --------------------------------------------------------------------------------

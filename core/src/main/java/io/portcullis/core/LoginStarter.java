@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * Starts the authorization code flow (OIDC Core §3.1.2.1): fresh {@code state}, {@code nonce}
  * and PKCE S256 verifier (RFC 7636 §4.1–4.2, from 32 random bytes each), all kept in an encrypted
- * cookie of their own (SPEC.md "Login state"), at most {@link #MAX_PENDING} per browser.
+ * cookie of their own (SPEC.md "Login state"), at most {@link #MAX_PENDING} per browser and
+ * {@link #MAX_COOKIE_BYTES} of cookies in all.
  */
 final class LoginStarter {
   static final String COOKIE_PREFIX = "PORTCULLIS_TX_";
@@ -28,11 +29,19 @@ final class LoginStarter {
    */
   static final int MAX_COOKIE_CHARS = 4096;
   /**
-   * The longest return target kept in a state cookie: longer ones lose their query, then fall back
-   * to {@code /}, so that the sealed cookie stays under {@link #MAX_COOKIE_CHARS} (a longer cookie
-   * is silently dropped by browsers and the login would fail with {@code state.unknown}).
+   * All pre-login cookies of one request together stay within this many bytes of {@code Cookie}
+   * header ({@code name=value} pairs and their {@code "; "} separators; SPEC.md "Login state"):
+   * half of the 8 KB request header limit of Jetty and Tomcat by default, so that pending logins
+   * never lock a browser out of the application (a 431 from the container, before Portcullis can
+   * clean up).
    */
-  static final int MAX_TARGET_CHARS = 2048;
+  static final int MAX_COOKIE_BYTES = 4096;
+  /**
+   * The longest return target kept in a state cookie: a longer one loses its query, else falls
+   * back to {@code /}, so that one sealed cookie stays under about 1.9 KB and leaves room in
+   * {@link #MAX_COOKIE_BYTES} for other pending logins.
+   */
+  static final int MAX_TARGET_CHARS = 1024;
 
   private final PortcullisConfig config;
   private final ProviderMetadataSource metadata;
@@ -72,9 +81,10 @@ final class LoginStarter {
         Randoms.token(32), Randoms.token(32), Randoms.token(32), redirectUri, md.get().issuer(),
         boundedTarget(target), scope, clock.millis(), stepUpKey);
 
-    evictOldest(exchange);
     String name = cookieName(pending.state());
-    exchange.addSetCookie(cookie(name, codec.seal(name, pending.serialize()), LIFETIME_MILLIS / 1000, exchange));
+    String sealed = codec.seal(name, pending.serialize());
+    evictOldest(exchange, name.length() + 1 + sealed.length());
+    exchange.addSetCookie(cookie(name, sealed, LIFETIME_MILLIS / 1000, exchange));
 
     StringBuilder url = new StringBuilder(md.get().authorizationEndpoint().toString());
     url.append(url.indexOf("?") < 0 ? '?' : '&');
@@ -97,15 +107,22 @@ final class LoginStarter {
   }
 
   /**
-   * Keeps at most {@code MAX_PENDING - 1} earlier pending logins, dropping the oldest. Opens only
-   * the first {@link #MAX_COOKIES_READ} prefixed cookies (a request with a hundred of them costs
-   * no more than sixteen decryptions) and deletes those that cannot be opened (forged, truncated,
-   * oversized, sealed with another key). Prefixed cookies beyond those are deleted unread, at most
-   * {@link #MAX_COOKIES_READ} per response, so that no browser keeps growing its cookie header
-   * (to Jetty's 431) and no response carries an unbounded number of {@code Set-Cookie} headers.
+   * Makes room for a new pending login whose cookie takes {@code newCookieBytes}: keeps the newest
+   * earlier pending logins while they number at most {@code MAX_PENDING - 1} and all cookies,
+   * the new one included, fit in {@link #MAX_COOKIE_BYTES}; deletes the others (oldest first) and
+   * expired ones. The request's cookies are what the browser holds, so deleting with {@code
+   * Max-Age=0} bounds what it sends next, whatever the URLs that started its logins.
+   *
+   * <p>Opens only the first {@link #MAX_COOKIES_READ} prefixed cookies (a request with a hundred of
+   * them costs no more than sixteen decryptions) and deletes those that cannot be opened (forged,
+   * truncated, oversized, sealed with another key). Prefixed cookies beyond those are deleted
+   * unread, at most {@link #MAX_COOKIES_READ} per response, so that no browser keeps growing its
+   * cookie header (to Jetty's 431) and no response carries an unbounded number of {@code
+   * Set-Cookie} headers.
    */
-  private void evictOldest(HttpExchange exchange) {
-    List<Map.Entry<String, Long>> pending = new ArrayList<>();
+  private void evictOldest(HttpExchange exchange, int newCookieBytes) {
+    List<Kept> pending = new ArrayList<>();
+    long now = clock.millis();
     int read = 0;
     int unreadDeleted = 0;
     for (Map.Entry<String, String> c : exchange.cookies().entrySet()) {
@@ -120,22 +137,32 @@ final class LoginStarter {
       }
       Optional<Long> created = c.getValue().length() > MAX_COOKIE_CHARS ? Optional.empty()
           : codec.open(c.getKey(), c.getValue()).flatMap(PendingLogin::parse).map(PendingLogin::createdAtMillis);
-      if (created.isEmpty()) {
+      if (created.isEmpty() || now - created.get() > LIFETIME_MILLIS || created.get() - now > 60_000) {
         exchange.addSetCookie(cookie(c.getKey(), "", 0, exchange));
       } else {
-        pending.add(Map.entry(c.getKey(), created.get()));
+        pending.add(new Kept(c.getKey(), created.get(), c.getKey().length() + 1 + c.getValue().length()));
       }
     }
-    if (pending.size() < MAX_PENDING) {
-      return;
-    }
-    pending.sort(Comparator.comparingLong(Map.Entry::getValue));
-    for (int i = 0; i <= pending.size() - MAX_PENDING; i++) {
-      exchange.addSetCookie(cookie(pending.get(i).getKey(), "", 0, exchange));
+    pending.sort(Comparator.comparingLong(Kept::createdAtMillis).reversed());
+    int bytes = newCookieBytes;
+    int kept = 0;
+    for (Kept p : pending) {
+      bytes += 2 + p.bytes();
+      if (++kept >= MAX_PENDING || bytes > MAX_COOKIE_BYTES) {
+        exchange.addSetCookie(cookie(p.name(), "", 0, exchange));
+      }
     }
   }
 
-  private static String boundedTarget(String target) {
+  /** An earlier pending login found in the request: its cookie name, start and cookie size. */
+  private record Kept(String name, long createdAtMillis, int bytes) {}
+
+  /**
+   * The return target as kept in the state cookie: whole when at most {@link #MAX_TARGET_CHARS},
+   * else without its query, else the application root. Every form is still a path of this
+   * application ({@code target} already is one: {@link Urls#targetOf}, {@link Urls#safeTarget}).
+   */
+  static String boundedTarget(String target) {
     if (target.length() <= MAX_TARGET_CHARS) {
       return target;
     }

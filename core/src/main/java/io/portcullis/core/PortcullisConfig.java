@@ -45,6 +45,7 @@ public final class PortcullisConfig {
   private final Set<String> bearerAudience;
   private final List<String> trustedProxies;
   private final List<IpRange> trustedProxyRanges;
+  private final List<String> identityHeaders;
   private final Optional<String> configFile;
 
   private PortcullisConfig(ConfigParser p) {
@@ -77,6 +78,7 @@ public final class PortcullisConfig {
     bearerAudience = p.bearerAudience;
     trustedProxies = p.trustedProxies;
     trustedProxyRanges = p.trustedProxyRanges;
+    identityHeaders = p.identityHeaders;
     configFile = p.configFile;
   }
 
@@ -295,6 +297,15 @@ public final class PortcullisConfig {
     return false;
   }
 
+  /**
+   * Returns the request headers hidden from the application besides the built-in identity
+   * headers ({@code identity-headers}): lower case, {@code _} written {@code -}, a trailing {@code
+   * *} meaning every name with that prefix.
+   */
+  public List<String> identityHeaders() {
+    return identityHeaders;
+  }
+
   /** Lists every set or defaulted key with its value, secrets shown as {@code ****}. */
   @Override
   public String toString() {
@@ -334,6 +345,9 @@ public final class PortcullisConfig {
     }
     if (!trustedProxies.isEmpty()) {
       out.add("trusted-proxies=" + String.join(",", trustedProxies));
+    }
+    if (!identityHeaders.isEmpty()) {
+      out.add("identity-headers=" + String.join(",", identityHeaders));
     }
     configFile.ifPresent(v -> out.add("config-file=" + v));
     return out.toString();

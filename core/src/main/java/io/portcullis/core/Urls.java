@@ -1,9 +1,12 @@
 package io.portcullis.core;
 
+import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,12 +14,36 @@ import org.jspecify.annotations.Nullable;
  * only post-login targets it will ever redirect to: paths of this application.
  */
 final class Urls {
+  private static final System.Logger LOG = System.getLogger("io.portcullis");
   private static final int MAX_QUERY = 2048;
 
   private final PortcullisConfig config;
+  /** Whether this engine has said that, without {@code base-url}, the Host header decides. */
+  private final AtomicBoolean hostWarned = new AtomicBoolean();
 
+  /**
+   * Without {@code base-url}, warns once per engine that request headers decide the absolute
+   * URLs: at once when the provider is not on a loopback host (a real deployment), else at the
+   * first request whose host is not loopback (a development set-up that is reached from
+   * elsewhere).
+   */
   Urls(PortcullisConfig config) {
     this.config = config;
+    if (config.baseUrl().isEmpty()) {
+      Optional<URI> provider = config.authorizationEndpoint().or(config::issuer);
+      if (provider.isPresent() && !IpRange.isLoopback(provider.get().getHost())) {
+        warnHostDecides("the provider " + provider.get().getHost() + " is not on a loopback host");
+      }
+    }
+  }
+
+  private void warnHostDecides(String why) {
+    if (hostWarned.compareAndSet(false, true)) {
+      LOG.log(Level.WARNING, "portcullis: base-url is not set (" + why + "), so the redirect_uri sent to the"
+          + " provider and the post-logout redirect are built from each request's Host header (or Forwarded /"
+          + " X-Forwarded-Host from trusted-proxies); set base-url to the application's public URL, and"
+          + " trusted-proxies behind a proxy");
+    }
   }
 
   /**
@@ -80,7 +107,21 @@ final class Urls {
       boolean defaultPort = (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443) || port <= 0;
       hostPort = defaultPort ? h : h + ":" + port;
     }
+    if (!hostWarned.get() && !IpRange.isLoopback(hostOf(hostPort))) {
+      // hostPort passed isValidHostPort: letters, digits, ".-:[]" only, safe in a log line.
+      warnHostDecides("first request for host " + hostPort);
+    }
     return Optional.of(scheme + "://" + hostPort + exchange.contextPath());
+  }
+
+  /** The host of a valid {@code host[:port]}, without brackets or port. */
+  private static String hostOf(String hostPort) {
+    if (hostPort.startsWith("[")) {
+      int end = hostPort.indexOf(']');
+      return end < 0 ? hostPort : hostPort.substring(0, end + 1);
+    }
+    int colon = hostPort.indexOf(':');
+    return colon < 0 || colon != hostPort.lastIndexOf(':') ? hostPort : hostPort.substring(0, colon);
   }
 
   private static @Nullable String firstValue(@Nullable String header) {

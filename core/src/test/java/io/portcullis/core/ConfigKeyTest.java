@@ -77,6 +77,7 @@ class ConfigKeyTest {
             "bearer-tokens",
             "bearer-audience",
             "trusted-proxies",
+            "identity-headers",
             "config-file");
   }
 }

@@ -730,6 +730,30 @@ class PortcullisConfigTest {
         .anySatisfy(p -> assertThat(p).contains("entry \"10.0.0.0/40\""));
   }
 
+  // ---- identity headers ------------------------------------------------------------------------
+
+  @Test
+  void fromWhenIdentityHeadersGivenThenNormalisedNamesAndPrefixes() {
+    PortcullisConfig config =
+        config("identity-headers", "X-Corp-User, x_corp_groups  X-Corp-Claim-*,X-CORP-USER");
+    assertThat(config.identityHeaders())
+        .containsExactly("x-corp-user", "x-corp-groups", "x-corp-claim-*");
+    assertThat(config.toString())
+        .contains("identity-headers=x-corp-user,x-corp-groups,x-corp-claim-*");
+    assertThat(config().identityHeaders()).isEmpty();
+  }
+
+  @Test
+  void fromWhenIdentityHeaderNameInvalidThenErrorNamingKeyAndEntry() {
+    for (String bad : List.of("X-User: root", "X Corp:User", "*", "X-*-User", "X-Ünï", "X-A\"B", "a(b)")) {
+      assertThat(problems("identity-headers", bad))
+          .as(bad)
+          .singleElement(STRING)
+          .startsWith("identity-headers = ")
+          .contains("is not a header name", "expected header names");
+    }
+  }
+
   // ---- collection, secrets, toString ----------------------------------------------------------
 
   @Test

@@ -40,6 +40,7 @@ public class PortcullisFilter implements Filter {
   private final @Nullable PortcullisConfig presetConfig;
   private final Clock clock;
   private @Nullable Portcullis engine;
+  private IdentityHeaders identityHeaders = IdentityHeaders.DEFAULT;
   private volatile @Nullable SessionReloader sessionReloader;
 
   /** For {@code web.xml}: configuration from the init-params and the other sources. */
@@ -71,6 +72,7 @@ public class PortcullisFilter implements Filter {
       throw new ServletException(e.getMessage());
     }
     engine = Portcullis.create(config, clock);
+    identityHeaders = new IdentityHeaders(config.identityHeaders());
     filterConfig.getServletContext().setAttribute(PortcullisRequests.CLIENT_CREDENTIALS_ATTRIBUTE,
         engine.clientCredentials());
     if (sessionReloader == null
@@ -112,7 +114,7 @@ public class PortcullisFilter implements Filter {
       Outcome outcome = engine().handleDispatch(new ServletHttpExchange(request, response, sessionReloader), identity);
       if (outcome instanceof Outcome.Proceed proceed) {
         chain.doFilter(identity != null || proceed.identity() == null
-            ? request : new PortcullisRequest(request, proceed.identity()), response);
+            ? request : new PortcullisRequest(request, proceed.identity(), identityHeaders), response);
       } else if (request.getDispatcherType() != DispatcherType.INCLUDE && !response.isCommitted()) {
         // An include cannot set the status: the included resource is left out instead.
         response.resetBuffer();
@@ -123,7 +125,7 @@ public class PortcullisFilter implements Filter {
     Outcome outcome = engine().handle(new ServletHttpExchange(request, response, sessionReloader));
     if (outcome instanceof Outcome.Proceed proceed) {
       // The identity travels in the wrapper (PortcullisRequest answers IDENTITY_ATTRIBUTE).
-      chain.doFilter(new PortcullisRequest(request, proceed.identity()), response);
+      chain.doFilter(new PortcullisRequest(request, proceed.identity(), identityHeaders), response);
       return;
     }
     render(outcome, request, response);

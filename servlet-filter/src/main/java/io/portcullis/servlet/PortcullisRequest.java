@@ -14,68 +14,24 @@ import org.jspecify.annotations.Nullable;
  * The request the application receives: {@code getRemoteUser}, {@code getUserPrincipal} and
  * {@code isUserInRole} answer from the login (SPEC.md "What the application sees"), and identity
  * headers a client may have forged ({@code Remote-User}, {@code X-Forwarded-User}, {@code
- * X-Auth-Request-*}, {@code OIDC_CLAIM_*} …) are hidden on every path, so a legacy application
- * that once trusted a proxy's headers cannot be fooled (THREATS E-06).
+ * X-Auth-Request-*}, {@code OIDC_CLAIM_*} …, see {@link IdentityHeaders}) are hidden on every
+ * path, so a legacy application that once trusted a proxy's headers cannot be fooled (THREATS
+ * E-06).
  */
 final class PortcullisRequest extends HttpServletRequestWrapper {
-  /** Hidden header names, compared ignoring case and with {@code _} taken as {@code -}. */
-  private static final String[] EXACT = {
-      "remote-user", "x-remote-user", "x-forwarded-user", "x-forwarded-email", "x-forwarded-preferred-username",
-      "x-forwarded-groups", "x-forwarded-access-token", "x-user", "x-email"};
-  /** Hidden header name prefixes, compared the same way. */
-  private static final String[] PREFIXES = {"x-auth-request-", "oidc-claim-", "oidc-access-token", "x-portcullis-"};
-
   private final @Nullable Identity identity;
+  private final IdentityHeaders hidden;
   private @Nullable Principal principal;
 
-  PortcullisRequest(HttpServletRequest request, @Nullable Identity identity) {
+  PortcullisRequest(HttpServletRequest request, @Nullable Identity identity, IdentityHeaders hidden) {
     super(request);
     this.identity = identity;
+    this.hidden = hidden;
   }
 
-  /**
-   * Whether {@code name} is a header that only an authenticating proxy should set. Runs on every
-   * header the application reads, so it compares in place and allocates nothing.
-   */
-  static boolean isIdentityHeader(String name) {
-    int length = name.length();
-    if (length < 6) {
-      return false;
-    }
-    char first = Character.toLowerCase(name.charAt(0));
-    if (first != 'r' && first != 'x' && first != 'o') {
-      return false; // most headers (Accept, Cookie, Host, User-Agent …) stop here
-    }
-    for (String exact : EXACT) {
-      if (exact.length() == length && matches(name, exact)) {
-        return true;
-      }
-    }
-    for (String prefix : PREFIXES) {
-      if (prefix.length() <= length && matches(name, prefix)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Whether {@code name} starts with {@code lower} (lower case, {@code -} for separators). */
-  private static boolean matches(String name, String lower) {
-    for (int i = 0; i < lower.length(); i++) {
-      char c = name.charAt(i);
-      char expected = lower.charAt(i);
-      if (c == expected || (expected == '-' && c == '_')) {
-        continue;
-      }
-      if (c >= 'A' && c <= 'Z' && (char) (c + 32) == expected) {
-        continue;
-      }
-      if (c >= 128 && Character.toLowerCase(c) == expected) {
-        continue; // not a valid header name (RFC 9110 token), but hide rather than show: the Kelvin sign K
-      }
-      return false;
-    }
-    return true;
+  /** Whether {@code name} is a header that only an authenticating proxy should set. */
+  private boolean isIdentityHeader(String name) {
+    return hidden.hides(name);
   }
 
   /**

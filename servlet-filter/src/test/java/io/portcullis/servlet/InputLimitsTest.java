@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Issue 5 "Hostile input", limits, each bounded:
  * <ul>
- *   <li>pending logins per browser: at most 8 (CallbackAttackTest#pendingLoginsWhenMoreThanEightThenOldestDropped);
+ *   <li>pending logins per browser: at most 8 (CallbackAttackTest#pendingLoginsWhenMoreThanEightThenOldestDropped),
+ *       together at most 4 KB of cookies whatever URLs started them (PreLoginCookieBudgetTest);
  *   <li>size of accepted callback parameters: {@code state} 512, {@code code} 4096, {@code iss} 2048,
  *       {@code error}/{@code error_description} 1024 characters, else 400 {@code param.too_long}
  *       before any other work and without a token request;

@@ -206,6 +206,35 @@ class LoginFlowTest extends IntegrationTest {
     assertThat(authed.body()).contains("\"identityAttribute\":true", "\"remoteUser\":\"alice\"");
   }
 
+  /** Issue 10 finding 10: the gateways' headers beyond the first short list, and a configured extra. */
+  @Test
+  void spoofedGatewayHeadersAndConfiguredExtraWhenAnyPathThenHiddenAndOthersKept() throws Exception {
+    try (TestApp extra = new TestApp(provider, Map.of("identity-headers", "X-Corp-User, X_Corp_Claim_*"))) {
+      Map<String, String> forged = new java.util.LinkedHashMap<>();
+      for (String name : java.util.List.of("X-WEBAUTH-USER", "X-Authenticated-User", "X-MS-CLIENT-PRINCIPAL-NAME",
+          "X-MS-CLIENT-PRINCIPAL", "X-Amzn-Oidc-Identity", "X-Goog-Authenticated-User-Email", "OIDC_id_token",
+          "X-Userinfo", "X-Id-Token", "X-Access-Token", "X-Remote-Groups", "Cf-Access-Authenticated-User-Email",
+          "X-Corp-User", "X-Corp-Claim-Email")) {
+        forged.put(name, "root");
+      }
+      forged.put("X-Benign-Header", "kept");
+      forged.put("X-Forwarded-Client-Cert", "kept");
+      Browser browser = browser();
+      for (String path : java.util.List.of("/health", "/whoami")) {
+        if (path.equals("/whoami")) {
+          assertThat(browser.open(extra.url("/profile")).body()).contains("\"remoteUser\":\"alice\"");
+        }
+        HttpResponse<String> r = browser.get(extra.url(path), forged);
+        assertThat(r.statusCode()).isEqualTo(200);
+        String names = r.body().replaceAll("(?s).*\"headerNames\":\"([^\"]*)\".*", "$1");
+        assertThat(java.util.List.of(names.split(" "))).as(path)
+            .contains("x-benign-header", "x-forwarded-client-cert")
+            .doesNotContainAnyElementsOf(forged.keySet().stream().map(n -> n.toLowerCase(java.util.Locale.ROOT))
+                .filter(n -> !n.equals("x-benign-header") && !n.equals("x-forwarded-client-cert")).toList());
+      }
+    }
+  }
+
   @Test
   void identityAttributeWhenNobodyLoggedInThenAbsent() {
     HttpResponse<String> anonymous = browser().get(app.url("/health"));

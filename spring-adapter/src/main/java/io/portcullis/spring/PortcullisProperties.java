@@ -115,6 +115,9 @@ public class PortcullisProperties {
   /** IP addresses or CIDR ranges whose Forwarded / X-Forwarded-* headers are believed when computing the redirect URI. Default: none. */
   private @Nullable String trustedProxies;
 
+  /** Request header names hidden from the application besides the built-in identity headers of proxies and SSO gateways, comma or space separated; a trailing * hides a prefix. Default: none (the built-in list). */
+  private @Nullable String identityHeaders;
+
   /** Path of a properties file to read instead of portcullis.properties on the classpath. Default: portcullis.properties on the classpath. */
   private @Nullable String configFile;
 
@@ -411,6 +414,16 @@ public class PortcullisProperties {
     this.trustedProxies = trustedProxies;
   }
 
+  /** Returns {@code portcullis.identity-headers} as bound, or null when not set. */
+  public @Nullable String getIdentityHeaders() {
+    return identityHeaders;
+  }
+
+  /** Sets {@code portcullis.identity-headers}. */
+  public void setIdentityHeaders(@Nullable String identityHeaders) {
+    this.identityHeaders = identityHeaders;
+  }
+
   /** Returns {@code portcullis.config-file} as bound, or null when not set. */
   public @Nullable String getConfigFile() {
     return configFile;
@@ -462,6 +475,7 @@ public class PortcullisProperties {
     put(map, "bearer-tokens", bearerTokens);
     put(map, "bearer-audience", bearerAudience);
     put(map, "trusted-proxies", trustedProxies);
+    put(map, "identity-headers", identityHeaders);
     put(map, "config-file", configFile);
     return map;
   }

@@ -215,6 +215,21 @@ class PortcullisAutoConfigurationTest {
   }
 
   @Test
+  void identityHeadersWhenSetThenBoundAndBadNameFailsNamingTheProperty() {
+    configured.withPropertyValues("portcullis.identity-headers=X-Corp-User, X-Corp-Claim-*")
+        .run(context -> assertThat(context.getBean(PortcullisConfig.class).identityHeaders())
+            .containsExactly("x-corp-user", "x-corp-claim-*"));
+    configured.withPropertyValues("portcullis.identity-headers=X-Corp:User")
+        .run(context -> {
+          assertThat(context).hasFailed();
+          InvalidConfigurationException invalid =
+              findCause(context.getStartupFailure(), InvalidConfigurationException.class);
+          assertThat(invalid).isNotNull();
+          assertThat(invalid.getMessage()).contains("portcullis.identity-headers", "is not a header name");
+        });
+  }
+
+  @Test
   void startupWhenValuesAreBadThenFailsNamingEachPortcullisProperty() {
     configured.withPropertyValues("portcullis.refresh-before=soon", "portcullis.response-mode=fragment",
             "portcullis.rules=/admin/** admin\n/x")
