@@ -194,6 +194,8 @@ class ProviderIoBoundsTest extends IntegrationTest {
       assertThat(c.closed.await(10, TimeUnit.SECONDS)).as("connection closed by the client").isTrue();
       // The 1 MiB cap, plus what the kernel's socket buffers took before the close.
       assertThat(c.written.get()).as("bytes the fake endpoint could write").isLessThan(BIG / 3);
+      System.out.println("ProviderIoBoundsTest: " + c.requestLine + " got " + (c.written.get() >> 10)
+          + " KiB of a 50 MiB body through before the client closed");
     }
   }
 

@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * <p>The two budgets are separate: a flood of made-up {@code kid}s on the bearer path cannot use
  * up the re-fetch a rotation needs, and nothing lets the bearer path fetch more often. Each budget
  * is single-flight: callers that find an unknown key while a re-fetch for their source is in
- * flight wait for it (at most {@code http-timeout}) instead of starting another, and a caller
+ * flight wait for it (bounded by {@code http-timeout}) instead of starting another, and a caller
  * whose key set has been replaced since it looked uses the new one without fetching. The
  * bookkeeping is a short {@code synchronized} block per budget; no lock is held while fetching.
  */
