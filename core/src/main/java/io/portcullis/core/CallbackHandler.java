@@ -170,6 +170,9 @@ final class CallbackHandler {
     try {
       claims = idTokens.verify(t.idToken(), md.get(), pending.nonce());
     } catch (IdTokenException e) {
+      if (e.reason().equals("id_token.keys_unavailable")) {
+        return reject(exchange, state, 502, e.reason(), "The identity provider cannot be reached.", api);
+      }
       return reject(exchange, state, 400, e.reason(), "The identity provider's ID token is not valid.", api);
     }
     Identity identity = identity(claims, t, pending.scopes(), md.get());

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.portcullis.core.internal.nimbus.Http;
 import io.portcullis.core.internal.nimbus.NimbusDiscovery;
 import io.portcullis.core.internal.nimbus.NimbusTokenClient;
 import io.portcullis.core.internal.nimbus.ProviderMetadata;
@@ -23,11 +24,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -89,6 +89,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
   private final Duration refreshBefore;
   private final AsyncLoadingCache<Key, Entry> cache;
   private final @Nullable ExecutorService ownedExecutor;
+  private final @Nullable Http ownedHttp;
   private final java.util.concurrent.ConcurrentHashMap<Key, Backoff> backoffs = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -123,7 +124,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
       NimbusTokenClient client,
       Clock clock,
       Executor executor) {
-    this(config, tokenEndpoint, client, clock, executor, null);
+    this(config, tokenEndpoint, client, clock, executor, null, null);
   }
 
   private ClientCredentialsTokenSource(
@@ -132,7 +133,8 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
       NimbusTokenClient client,
       Clock clock,
       Executor executor,
-      @Nullable ExecutorService ownedExecutor) {
+      @Nullable ExecutorService ownedExecutor,
+      @Nullable Http ownedHttp) {
     Objects.requireNonNull(config, "config");
     this.tokenEndpoint = Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
     this.client = Objects.requireNonNull(client, "client");
@@ -146,6 +148,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
     this.timeout = config.httpTimeout();
     this.refreshBefore = config.refreshBefore();
     this.ownedExecutor = ownedExecutor;
+    this.ownedHttp = ownedHttp;
     this.cache = Caffeine.newBuilder()
         .executor(executor)
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
@@ -163,17 +166,16 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
   public static ClientCredentialsTokenSource create(PortcullisConfig config, Clock clock) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(clock, "clock");
-    ThreadPoolExecutor executor = new ThreadPoolExecutor(
-        4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new DaemonThreads());
-    executor.allowCoreThreadTimeOut(true);
+    ThreadPoolExecutor executor = ProviderThreads.create("portcullis-m2m");
+    Http http = new Http(config.httpTimeout());
     ProviderMetadataSource metadata =
-        new ProviderMetadataSource(new NimbusDiscovery(config), clock, executor);
+        new ProviderMetadataSource(new NimbusDiscovery(config, http), clock, executor);
     metadata.start();
     Duration wait = config.httpTimeout();
     Supplier<Optional<URI>> endpoint =
         () -> metadata.currentOrAwait(wait).map(ProviderMetadata::tokenEndpoint);
     return new ClientCredentialsTokenSource(
-        config, endpoint, new NimbusTokenClient(config), clock, executor, executor);
+        config, endpoint, new NimbusTokenClient(config, http), clock, executor, executor, http);
   }
 
   /**
@@ -235,12 +237,18 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
           "the provider failed recently; next attempt in " + ((backoff.untilMillis() - clock.millis() + 999) / 1000) + " s"));
     }
     long calledNanos = System.nanoTime();
-    CompletableFuture<Entry> entry = cache.get(key);
-    if (entry.isDone() && isUnusable(entry.join(), calledNanos)) {
-      // A failure (or a token expired between Caffeine's check and ours) that an earlier call
-      // produced: drop exactly this entry and load anew, once.
-      cache.asMap().remove(key, entry);
+    CompletableFuture<Entry> entry;
+    try {
       entry = cache.get(key);
+      if (entry.isDone() && isUnusable(entry.join(), calledNanos)) {
+        // A failure (or a token expired between Caffeine's check and ours) that an earlier call
+        // produced: drop exactly this entry and load anew, once.
+        cache.asMap().remove(key, entry);
+        entry = cache.get(key);
+      }
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new ClientCredentialsException(ClientCredentialsException.UNAVAILABLE,
+          "too much provider work queued; try again later"));
     }
     return entry.thenCompose(loaded -> {
       if (loaded instanceof Failure f) {
@@ -261,7 +269,11 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
             ClientCredentialsException.UNAVAILABLE, "client credentials token expired on arrival"));
       }
       if (now >= token.refreshAt()) {
-        cache.synchronous().refresh(key);
+        try {
+          cache.synchronous().refresh(key);
+        } catch (RejectedExecutionException e) {
+          // the cached token is still valid; a later call refreshes it
+        }
       }
       return CompletableFuture.completedFuture(token.accessToken());
     });
@@ -278,6 +290,9 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
   public void close() {
     closed = true;
     cache.synchronous().invalidateAll();
+    if (ownedHttp != null) {
+      ownedHttp.close();
+    }
     if (ownedExecutor != null) {
       ownedExecutor.shutdownNow();
     }
@@ -406,15 +421,4 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
     }
   }
 
-  /** Daemon threads, so that a forgotten {@link #close()} does not keep the JVM alive. */
-  private static final class DaemonThreads implements java.util.concurrent.ThreadFactory {
-    private final AtomicInteger count = new AtomicInteger();
-
-    @Override
-    public Thread newThread(Runnable runnable) {
-      Thread thread = new Thread(runnable, "portcullis-m2m-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    }
-  }
 }

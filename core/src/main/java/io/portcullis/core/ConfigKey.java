@@ -102,9 +102,9 @@ public enum ConfigKey {
       "claim (dotted path allowed, e.g. realm_access.roles) whose values count for isUserInRole"
           + " besides granted scopes",
       "none"),
-  /** {@code http-timeout}: connect and read timeout for calls to the provider. */
+  /** {@code http-timeout}: the deadline of each call to the provider, response body included. */
   HTTP_TIMEOUT(
-      "http-timeout", "connect and read timeout, seconds, for every call to the provider", "5"),
+      "http-timeout", "deadline, seconds, of every call to the provider (connect, send and the whole response)", "5"),
   /** {@code response-mode}: how the authorization response is returned. */
   RESPONSE_MODE(
       "response-mode",

@@ -1,5 +1,6 @@
 package io.portcullis.core;
 
+import io.portcullis.core.internal.nimbus.Http;
 import io.portcullis.core.internal.nimbus.JwksCache;
 import io.portcullis.core.internal.nimbus.NimbusDiscovery;
 import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
@@ -15,10 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +33,7 @@ public final class Portcullis implements AutoCloseable {
   private final PortcullisConfig config;
   private final Clock clock;
   private final ExecutorService executor;
+  private final Http http;
   private final ProviderMetadataSource metadata;
   private final LoginStarter starter;
   private final CallbackHandler callback;
@@ -49,23 +48,17 @@ public final class Portcullis implements AutoCloseable {
   private Portcullis(PortcullisConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
-    AtomicInteger threads = new AtomicInteger();
-    // Background work (metadata and key loads) after close() is dropped, not logged as rejected.
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-      Thread t = new Thread(r, "portcullis-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    }, new ThreadPoolExecutor.DiscardPolicy());
-    pool.allowCoreThreadTimeOut(true);
-    this.executor = pool;
-    this.metadata = new ProviderMetadataSource(new NimbusDiscovery(config), clock, executor);
+    // Bounded: when full, provider work is refused and answered as "provider unavailable".
+    this.executor = ProviderThreads.create("portcullis");
+    this.http = new Http(config.httpTimeout());
+    this.metadata = new ProviderMetadataSource(new NimbusDiscovery(config, http), clock, executor);
     byte[] key = config.stateKey().orElseGet(() -> Randoms.bytes(32));
     StateCookieCodec codec = new StateCookieCodec(key);
     Urls urls = new Urls(config);
     this.starter = new LoginStarter(config, metadata, codec, urls, clock);
-    JwksCache jwks = new JwksCache(clock, config.httpTimeout(), executor);
+    JwksCache jwks = new JwksCache(clock, http, executor);
     NimbusIdTokenVerifier verifier = new NimbusIdTokenVerifier(config.clientId(), config.clientSecret().orElse(null), jwks, clock);
-    NimbusTokenClient tokenClient = new NimbusTokenClient(config);
+    NimbusTokenClient tokenClient = new NimbusTokenClient(config, http);
     this.callback = new CallbackHandler(config, metadata, codec, starter, tokenClient, verifier, clock);
     this.refresher = new TokenRefresher(config, metadata, tokenClient, verifier, clock, executor);
     this.bearer = config.acceptsOwnClientBearerTokens()
@@ -336,6 +329,7 @@ public final class Portcullis implements AutoCloseable {
   public void close() {
     clientCredentials.close();
     executor.shutdownNow();
+    http.close();
     try {
       // Containers warn about threads a web application leaves running on undeploy.
       executor.awaitTermination(2, TimeUnit.SECONDS);

@@ -237,7 +237,7 @@ public final class PortcullisConfig {
     return rolesClaim;
   }
 
-  /** Returns the connect and read timeout for calls to the provider, 1 to 300 seconds. */
+  /** Returns the deadline of each call to the provider (connect, send, whole response), 1 to 300 seconds. */
   public Duration httpTimeout() {
     return httpTimeout;
   }

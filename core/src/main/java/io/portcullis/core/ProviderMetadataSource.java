@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,7 +67,17 @@ final class ProviderMetadataSource {
 
   /** Starts the first load in the background. */
   void start() {
-    cache.get(KEY);
+    startLoad();
+  }
+
+  /** Starts a load, unless the provider work queue is full (then a later request tries again). */
+  private @Nullable CompletableFuture<ProviderMetadata> startLoad() {
+    try {
+      return cache.get(KEY);
+    } catch (RejectedExecutionException e) {
+      LOG.log(Level.WARNING, "portcullis: provider metadata load not started: " + e.getMessage());
+      return null;
+    }
   }
 
   /** The metadata when loaded; else empty, having started a background load if allowed. */
@@ -79,7 +90,7 @@ final class ProviderMetadataSource {
       return Optional.empty();
     }
     if (clock.millis() >= nextAttemptMillis.get()) {
-      cache.get(KEY);
+      startLoad();
     }
     return Optional.empty();
   }
@@ -111,9 +122,9 @@ final class ProviderMetadataSource {
   Optional<ProviderMetadata> await(Duration timeout) {
     CompletableFuture<ProviderMetadata> future = cache.getIfPresent(KEY);
     if (future == null) {
-      future = cache.get(KEY);
+      future = startLoad();
     }
-    return join(future, timeout);
+    return future == null ? Optional.empty() : join(future, timeout);
   }
 
   private static Optional<ProviderMetadata> join(CompletableFuture<ProviderMetadata> future, Duration timeout) {

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -106,8 +107,13 @@ final class TokenRefresher {
     if (until != null && clock.millis() < until) {
       return new Result.Unavailable(Duration.ofMillis(until - clock.millis()));
     }
-    CompletableFuture<Result> future = inFlight.get(key, (k, executor) ->
-        CompletableFuture.supplyAsync(() -> redeem(session, refreshToken), executor));
+    CompletableFuture<Result> future;
+    try {
+      future = inFlight.get(key, (k, executor) ->
+          CompletableFuture.supplyAsync(() -> redeem(session, refreshToken), executor));
+    } catch (RejectedExecutionException e) {
+      return new Result.Unavailable(Duration.ofSeconds(1)); // provider work queue full
+    }
     Result result;
     try {
       result = future.get(config.httpTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
@@ -197,6 +203,11 @@ final class TokenRefresher {
         checkRefreshedIdToken(idTokens.verify(t.idToken(), md.get(), null), identity.claims());
         idToken = t.idToken();
       } catch (IdTokenException e) {
+        if (e.reason().equals("id_token.keys_unavailable")) {
+          // The provider's keys cannot be fetched now: an outage, not a reason to end the login.
+          LOG.log(Level.WARNING, "portcullis: refresh failed, will retry: " + e.getMessage());
+          return new Result.Unavailable(FAILURE_BACKOFF);
+        }
         LOG.log(Level.WARNING, "oidc.refresh.rejected reason=" + e.reason());
         return new Result.Ended(e.reason());
       }

@@ -212,6 +212,10 @@ final class TestProvider implements AutoCloseable {
       if (tamper != null) {
         json = tamper.apply(json);
       }
+      RSAKey idTokenKey = idTokenSigningKey;
+      if (idTokenKey != null && json.get("id_token") instanceof String idToken) {
+        json.put("id_token", signWith(idTokenKey, idTokenKey.getKeyID(), SignedJWT.parse(idToken).getJWTClaimsSet()));
+      }
       for (String member : List.of("access_token", "refresh_token", "id_token")) {
         if (json.get(member) instanceof String s) {
           issuedSecrets.add(s);
@@ -384,6 +388,16 @@ final class TestProvider implements AutoCloseable {
     keys.add(next);
     publishedKeys = List.copyOf(keys);
     return next;
+  }
+
+  private volatile RSAKey idTokenSigningKey;
+
+  /**
+   * Signs every ID token from now on (login and refresh) with {@code key}, naming its key ID, as a
+   * provider does after a key rotation; null: back to the mock's own key.
+   */
+  void signIdTokensWith(RSAKey key) {
+    idTokenSigningKey = key;
   }
 
   /** Re-signs the next ID token with {@code key}, naming {@code kid} in its header. */

@@ -94,7 +94,7 @@ public class PortcullisProperties {
   /** Claim (dotted path allowed, e.g. realm_access.roles) whose values count for isUserInRole besides granted scopes. Default: none. */
   private @Nullable String rolesClaim;
 
-  /** Connect and read timeout, seconds, for every call to the provider. Default: 5. */
+  /** Deadline, seconds, of every call to the provider (connect, send and the whole response). Default: 5. */
   private @Nullable String httpTimeout;
 
   /** How the provider returns the authorization response: query or form_post. Default: query. */

@@ -2,24 +2,240 @@ package io.portcullis.core.internal.nimbus;
 
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
-/** HTTP plumbing shared by the adapter: timeouts on every call, the HTTPS-or-loopback rule. */
-public final class Http {
-  private Http() {}
+/**
+ * HTTP to the provider, in one place: every call (token, JWK Set, discovery, client credentials)
+ * goes through {@link #send}, which bounds it twice.
+ *
+ * <ul>
+ *   <li><b>One deadline per call</b>: {@code http-timeout} covers connecting, sending, the
+ *       response headers and the whole body. Nimbus' own sender ({@code HttpURLConnection}) only
+ *       has per-read timeouts, so a provider dripping a byte a second would hold the calling
+ *       thread for ever, and its {@code disconnect()} waits for a blocked body read. Here the
+ *       exchange runs on the JDK's non-blocking {@link HttpClient}; the caller waits on its future
+ *       for what is left of the deadline and then cancels it, which closes the connection. No
+ *       thread is ever blocked reading from the provider.
+ *   <li><b>A size cap</b>: a response body larger than {@link #MAX_RESPONSE_BYTES} is refused, by
+ *       its {@code Content-Length} before any of it is read, else as soon as the bytes received
+ *       pass the cap (the connection is then closed).
+ * </ul>
+ *
+ * <p>HTTP/1.1 only, no redirects followed, the JVM's default proxy selector and TLS settings.
+ * One instance per engine; {@link #close()} stops its threads.
+ */
+public final class Http implements AutoCloseable {
+  /** The largest provider response body accepted: 1 MiB. */
+  public static final int MAX_RESPONSE_BYTES = 1 << 20;
 
-  /** Sends {@code request} with connect and read timeouts of {@code timeout}. */
-  static HTTPResponse send(HTTPRequest request, Duration timeout) throws IOException {
-    int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-    request.setConnectTimeout(millis);
-    request.setReadTimeout(millis);
-    request.setFollowRedirects(false);
-    return request.send();
+  /** Headers the JDK client sets itself and refuses to be given. */
+  private static final Set<String> CLIENT_SET_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade");
+
+  private final Duration timeout;
+  private final int maxBytes;
+  private final ThreadPoolExecutor callbacks;
+  private final HttpClient client;
+
+  /** Creates a client whose calls end after {@code timeout} and accept at most {@link #MAX_RESPONSE_BYTES}. */
+  public Http(Duration timeout) {
+    this(timeout, MAX_RESPONSE_BYTES);
+  }
+
+  Http(Duration timeout, int maxBytes) {
+    this.timeout = timeout;
+    this.maxBytes = maxBytes;
+    AtomicInteger threads = new AtomicInteger();
+    // The client's callbacks (handing over response bytes, completing futures) are short and
+    // never block; their number is bounded by the calls in flight, each bounded by its deadline.
+    this.callbacks = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, "portcullis-http-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      t.setContextClassLoader(null);
+      return t;
+    });
+    callbacks.allowCoreThreadTimeOut(true);
+    // The client starts its selector thread now; without the application's class loader as that
+    // thread's context loader, a container does not count it as a thread the application leaked.
+    Thread current = Thread.currentThread();
+    ClassLoader loader = current.getContextClassLoader();
+    current.setContextClassLoader(null);
+    try {
+      this.client = HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .connectTimeout(timeout)
+          .executor(callbacks)
+          .build();
+    } finally {
+      current.setContextClassLoader(loader);
+    }
+  }
+
+  /** The deadline of each call. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /**
+   * Sends {@code request} and returns the complete response, within {@link #timeout()}.
+   *
+   * @throws HttpTimeoutException when the response is not complete by the deadline
+   * @throws ResponseTooLargeException when the body is larger than the cap
+   * @throws IOException when the provider cannot be reached or breaks the connection
+   */
+  public HTTPResponse send(HTTPRequest request) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    HttpRequest.Builder builder;
+    try {
+      builder = HttpRequest.newBuilder(request.getURI()).timeout(timeout);
+      request.getHeaderMap().forEach((name, values) -> {
+        if (name != null && values != null && !CLIENT_SET_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+          values.forEach(value -> builder.header(name, value));
+        }
+      });
+      String body = request.getBody();
+      builder.method(request.getMethod().name(), body == null
+          ? HttpRequest.BodyPublishers.noBody()
+          : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw new IOException("cannot send a request to " + request.getURI() + ": " + e.getMessage(), e);
+    }
+    CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(builder.build(),
+        info -> new CappedBody(maxBytes, info.headers().firstValueAsLong("Content-Length")));
+    HttpResponse<byte[]> response;
+    try {
+      response = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true); // closes the connection
+      throw new HttpTimeoutException("no complete response from " + request.getURI() + " within "
+          + timeout.toMillis() + " ms");
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for " + request.getURI());
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("request to " + request.getURI() + " failed: "
+          + (cause == null ? "unknown cause" : cause.getClass().getSimpleName()), cause);
+    }
+    HTTPResponse result = new HTTPResponse(response.statusCode());
+    response.headers().map().forEach((name, values) -> {
+      if (!values.isEmpty() && !name.startsWith(":")) {
+        result.setHeader(name, values.toArray(String[]::new));
+      }
+    });
+    result.setBody(new String(response.body(), StandardCharsets.UTF_8));
+    return result;
+  }
+
+  /** Stops this client's threads; calls in flight fail. */
+  @Override
+  public void close() {
+    callbacks.shutdownNow();
+    try {
+      // Java 21+: stop the selector thread now (on 17 it ends once the client is unreachable).
+      HttpClient.class.getMethod("shutdownNow").invoke(client);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // Java 17 to 20: nothing to do
+    }
+  }
+
+  /** A response body larger than the cap. */
+  public static final class ResponseTooLargeException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ResponseTooLargeException(int maxBytes) {
+      super("response body larger than " + maxBytes + " bytes");
+    }
+  }
+
+  /** Collects the body up to the cap; past it cancels (closing the connection) and fails. */
+  private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final int maxBytes;
+    private final OptionalLong declared;
+    private Flow.@Nullable Subscription subscription;
+
+    CappedBody(int maxBytes, OptionalLong declared) {
+      this.maxBytes = maxBytes;
+      this.declared = declared;
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return result;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      if (declared.isPresent() && declared.getAsLong() > maxBytes) {
+        s.cancel();
+        result.completeExceptionally(new ResponseTooLargeException(maxBytes));
+        return;
+      }
+      s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      if (result.isDone()) {
+        return;
+      }
+      for (ByteBuffer buffer : items) {
+        int n = buffer.remaining();
+        if (bytes.size() + (long) n > maxBytes) {
+          if (subscription != null) {
+            subscription.cancel();
+          }
+          result.completeExceptionally(new ResponseTooLargeException(maxBytes));
+          return;
+        }
+        byte[] chunk = new byte[n];
+        buffer.get(chunk);
+        bytes.write(chunk, 0, n);
+      }
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      result.completeExceptionally(throwable);
+    }
+
+    @Override
+    public void onComplete() {
+      result.complete(bytes.toByteArray());
+    }
   }
 
   /**

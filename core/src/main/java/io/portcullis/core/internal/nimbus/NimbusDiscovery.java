@@ -7,7 +7,6 @@ import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import io.portcullis.core.PortcullisConfig;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +19,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class NimbusDiscovery {
   private final PortcullisConfig config;
+  private final Http http;
 
-  /** Creates a loader for {@code config}'s provider. */
-  public NimbusDiscovery(PortcullisConfig config) {
+  /** Creates a loader for {@code config}'s provider that fetches with {@code http}. */
+  public NimbusDiscovery(PortcullisConfig config, Http http) {
     this.config = config;
+    this.http = http;
   }
 
   /**
@@ -100,12 +101,11 @@ public final class NimbusDiscovery {
   }
 
   private Map<String, Object> get(URI uri) throws ProviderException {
-    Duration timeout = config.httpTimeout();
     HTTPResponse response;
     try {
       HTTPRequest request = new HTTPRequest(HTTPRequest.Method.GET, uri);
       request.setAccept("application/json");
-      response = Http.send(request, timeout);
+      response = http.send(request);
     } catch (IOException e) {
       throw new ProviderException("cannot fetch " + uri + ": " + e.getClass().getSimpleName()
           + (e.getMessage() == null ? "" : " " + e.getMessage()), e);

@@ -58,6 +58,9 @@ public final class NimbusIdTokenVerifier {
    * Verifies {@code idToken} and returns its claims as JDK types (String, Boolean, Long, Double,
    * List, Map).
    *
+   * <p>Only for ID tokens the provider's token endpoint returned (code exchange, refresh): an
+   * unknown key is then taken as a key rotation ({@link JwksCache.Source#TOKEN_ENDPOINT}).
+   *
    * @param expectedNonce the nonce of the authorization request, or null to skip the check (only
    *     for ID tokens returned by a refresh, OIDC Core §12.2)
    */
@@ -95,7 +98,7 @@ public final class NimbusIdTokenVerifier {
       throw new IdTokenException("id_token.alg", "ID token algorithm " + alg.getName()
           + " is not one the provider advertises " + metadata.idTokenSigningAlgs());
     }
-    verifySignature(signed, header, alg, metadata);
+    verifySignature(signed, header, alg, metadata, JwksCache.Source.TOKEN_ENDPOINT);
     JWTClaimsSet claims;
     try {
       claims = signed.getJWTClaimsSet();
@@ -106,8 +109,9 @@ public final class NimbusIdTokenVerifier {
     return JdkValues.copyObject(claims.toJSONObject());
   }
 
-  private void verifySignature(SignedJWT signed, JWSHeader header, JWSAlgorithm alg, ProviderMetadata metadata)
-      throws IdTokenException {
+  /** {@code source}: where the token came from, which decides how soon an unknown key may cause a JWK Set re-fetch. */
+  private void verifySignature(SignedJWT signed, JWSHeader header, JWSAlgorithm alg, ProviderMetadata metadata,
+      JwksCache.Source source) throws IdTokenException {
     try {
       if (JWSAlgorithm.Family.HMAC_SHA.contains(alg)) {
         if (clientSecret == null) {
@@ -128,9 +132,13 @@ public final class NimbusIdTokenVerifier {
       if (jwksUri == null) {
         throw new IdTokenException("id_token.unknown_key", "provider has no jwks_uri to verify the ID token");
       }
-      List<JWK> candidates = select(jwks.get(jwksUri), header);
-      if (candidates.isEmpty() && jwks.refreshForUnknownKey(jwksUri)) {
-        candidates = select(jwks.get(jwksUri), header);
+      JWKSet seen = jwks.get(jwksUri);
+      List<JWK> candidates = select(seen, header);
+      if (candidates.isEmpty()) {
+        JWKSet newer = jwks.refreshForUnknownKey(jwksUri, seen, source);
+        if (newer != null) {
+          candidates = select(newer, header);
+        }
       }
       if (candidates.isEmpty()) {
         throw new IdTokenException("id_token.unknown_key", "ID token is signed with a key not in the provider's JWK Set");
@@ -244,7 +252,7 @@ public final class NimbusIdTokenVerifier {
       throw new IdTokenException("bearer.alg", "bearer token algorithm is not accepted");
     }
     try {
-      verifySignature(signed, header, alg, metadata);
+      verifySignature(signed, header, alg, metadata, JwksCache.Source.PRESENTED);
     } catch (IdTokenException e) {
       throw new IdTokenException(e.reason().replace("id_token.", "bearer."), e.getMessage());
     }

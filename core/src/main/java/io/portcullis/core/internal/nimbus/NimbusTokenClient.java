@@ -38,11 +38,13 @@ import org.jspecify.annotations.Nullable;
 public final class NimbusTokenClient {
   private final PortcullisConfig config;
   private final ClientID clientId;
+  private final Http http;
 
-  /** Creates a client for {@code config}'s client registration. */
-  public NimbusTokenClient(PortcullisConfig config) {
+  /** Creates a client for {@code config}'s client registration that sends with {@code http}. */
+  public NimbusTokenClient(PortcullisConfig config, Http http) {
     this.config = config;
     this.clientId = new ClientID(config.clientId());
+    this.http = http;
   }
 
   /** Exchanges an authorization code; {@code redirectUri} must equal the authorization request's. */
@@ -87,11 +89,11 @@ public final class NimbusTokenClient {
   }
 
   private TokenResult send(TokenRequest request) {
-    HTTPRequest http = request.toHTTPRequest();
-    http.setAccept("application/json");
+    HTTPRequest httpRequest = request.toHTTPRequest();
+    httpRequest.setAccept("application/json");
     HTTPResponse response;
     try {
-      response = Http.send(http, config.httpTimeout());
+      response = http.send(httpRequest);
     } catch (IOException e) {
       return new TokenResult.Unreachable(
           "token endpoint unreachable: " + e.getClass().getSimpleName());

@@ -15,7 +15,11 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** JWKS re-fetch on unknown keys is rate-limited to one per minute (OIDC Core §10.1.1). */
+/**
+ * JWKS re-fetch on unknown keys (OIDC Core §10.1.1): one per minute for presented (bearer) tokens,
+ * one per {@link JwksCache#MIN_TRUSTED_REFETCH_INTERVAL} for tokens from the token endpoint, on
+ * separate budgets.
+ */
 class JwksCacheTest {
 
   @Test
@@ -51,24 +55,43 @@ class JwksCacheTest {
         }
       };
       URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks");
-      JwksCache cache = new JwksCache(clock, Duration.ofSeconds(2), Runnable::run);
-      assertThat(cache.get(uri).getKeyByKeyId("k1")).isNotNull();
-      assertThat(hits.get()).isEqualTo(1);
-      int refetched = 0;
-      for (int i = 0; i < 1000; i++) {
-        if (cache.refreshForUnknownKey(uri)) {
-          refetched++;
+      try (Http http = new Http(Duration.ofSeconds(2))) {
+        JwksCache cache = new JwksCache(clock, http, Runnable::run);
+        assertThat(cache.get(uri).getKeyByKeyId("k1")).isNotNull();
+        assertThat(hits.get()).isEqualTo(1);
+        for (int i = 0; i < 1000; i++) {
+          cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.PRESENTED);
         }
+        assertThat(hits.get()).as("1000 unknown kids in presented tokens: one re-fetch").isEqualTo(2);
+        now[0] = now[0].plusSeconds(30);
+        assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.PRESENTED)).isNull();
+        assertThat(hits.get()).isEqualTo(2);
+
+        // The token endpoint's budget is its own: the presented flood did not use it up, and it
+        // does not give the bearer path more.
+        assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.TOKEN_ENDPOINT)).isNotNull();
+        assertThat(hits.get()).isEqualTo(3);
+        assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.PRESENTED)).isNull();
+        assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.TOKEN_ENDPOINT))
+            .as("within the trusted floor").isNull();
+        assertThat(hits.get()).isEqualTo(3);
+        now[0] = now[0].plus(JwksCache.MIN_TRUSTED_REFETCH_INTERVAL);
+        assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.TOKEN_ENDPOINT)).isNotNull();
+        assertThat(hits.get()).isEqualTo(4);
+
+        now[0] = now[0].plusSeconds(31);
+        assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.PRESENTED)).isNotNull();
+        assertThat(hits.get()).isEqualTo(5);
+
+        // A caller that looked in an older set gets the newer one without a fetch.
+        JWKSet old = cache.get(uri);
+        now[0] = now[0].plus(JwksCache.MIN_TRUSTED_REFETCH_INTERVAL);
+        cache.refreshForUnknownKey(uri, old, JwksCache.Source.TOKEN_ENDPOINT);
+        assertThat(hits.get()).isEqualTo(6);
+        assertThat(cache.refreshForUnknownKey(uri, old, JwksCache.Source.PRESENTED)).isNotNull().isNotSameAs(old);
+        cache.get(uri);
+        assertThat(hits.get()).as("cached").isEqualTo(6);
       }
-      assertThat(refetched).isEqualTo(1);
-      assertThat(hits.get()).isEqualTo(2);
-      now[0] = now[0].plusSeconds(30);
-      assertThat(cache.refreshForUnknownKey(uri)).isFalse();
-      now[0] = now[0].plusSeconds(31);
-      assertThat(cache.refreshForUnknownKey(uri)).isTrue();
-      assertThat(hits.get()).isEqualTo(3);
-      cache.get(uri);
-      assertThat(hits.get()).as("cached").isEqualTo(3);
     } finally {
       server.stop(0);
     }
