@@ -250,6 +250,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
       return CompletableFuture.failedFuture(new ClientCredentialsException(ClientCredentialsException.UNAVAILABLE,
           "too much provider work queued; try again later"));
     }
+    CompletableFuture<Entry> current = entry;
     return entry.thenCompose(loaded -> {
       if (loaded instanceof Failure f) {
         if (ClientCredentialsException.UNAVAILABLE.equals(f.exception().error())) {
@@ -268,7 +269,9 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
         return CompletableFuture.failedFuture(new ClientCredentialsException(
             ClientCredentialsException.UNAVAILABLE, "client credentials token expired on arrival"));
       }
-      if (now >= token.refreshAt()) {
+      // Only while this token is still the cached one: a caller that read it just before a
+      // refresh finished would otherwise start a second refresh for a token already replaced.
+      if (now >= token.refreshAt() && cache.asMap().get(key) == current) {
         try {
           cache.synchronous().refresh(key);
         } catch (RejectedExecutionException e) {
