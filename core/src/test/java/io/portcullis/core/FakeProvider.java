@@ -402,6 +402,7 @@ public final class FakeProvider implements AutoCloseable {
         .issuer(issuer)
         .subject(grant.subject())
         .audience(grant.clientId())
+        .claim("azp", grant.clientId())
         .issueTime(Date.from(now))
         .expirationTime(Date.from(now.plusSeconds(3600)))
         .claim("preferred_username", grant.subject());
@@ -433,13 +434,17 @@ public final class FakeProvider implements AutoCloseable {
     return sign(b.build(), "at+jwt");
   }
 
-  /** An ID token as this provider would issue it to {@code client} for {@code sub}. */
+  /**
+   * An ID token as this provider would issue it to {@code client} for {@code sub}: like Keycloak's,
+   * it names the client in {@code azp}, so only its being an ID token tells it from an access token.
+   */
   public String idToken(String sub, String client, Map<String, Object> claims) {
     Instant now = clock.instant();
     JWTClaimsSet.Builder b = new JWTClaimsSet.Builder()
         .issuer(issuer)
         .subject(sub)
         .audience(client)
+        .claim("azp", client)
         .issueTime(Date.from(now))
         .expirationTime(Date.from(now.plusSeconds(3600)));
     claims.forEach(b::claim);
