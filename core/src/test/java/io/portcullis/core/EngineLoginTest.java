@@ -158,9 +158,9 @@ class EngineLoginTest {
     assertThat(reason(f.get("/oauth2/callback?code=abc&state="))).isEqualTo("state.missing");
     assertThat(reason(f.get("/oauth2/callback?code=abc&state=xyz"))).isEqualTo("state.unknown");
 
-    // a login started in another browser: this one holds no pending cookie for its state
-    EngineFixture other = f;
-    String foreign = ((Outcome.Redirect) other.get("/x")).location();
+    // a login started in another browser (its pending cookie then dropped from this jar): this
+    // browser holds no pending cookie for the response's state
+    String foreign = ((Outcome.Redirect) f.get("/x")).location();
     FakeProvider.Callback cb = f.provider.authorize(foreign);
     f.cookies.clear();
     Outcome outcome = f.get("/oauth2/callback?" + cb.query());
