@@ -12,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -536,34 +534,6 @@ class ClientCredentialsTokenSourceTest {
     PortcullisConfig config = config("issuer", "http://127.0.0.1:1/realm", "http-timeout", "1");
     try (ClientCredentialsTokenSource source = ClientCredentialsTokenSource.create(config, Clock.systemUTC())) {
       assertThat(failure(source, Set.of("x")).error()).isEqualTo("unavailable");
-    }
-  }
-
-  /** A clock tests move by hand. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant instant) {
-      now = instant;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }

@@ -1,0 +1,523 @@
+package io.portcullis.core;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+import net.minidev.json.JSONObject;
+
+/**
+ * An OpenID provider in-process, on the JDK's own HTTP server and a loopback port, for core's
+ * tests: discovery, a JWK Set (with key rotation), the token endpoint's authorization code (with
+ * PKCE S256), refresh token (rotating by default) and client credentials grants, and an
+ * end-session endpoint in its metadata. Tokens are RS256 JWTs dated by the test's clock, so tests
+ * move time instead of sleeping.
+ *
+ * <p>The authorization endpoint is played without HTTP: {@link #authorize} reads an authorization
+ * request URL (what the engine redirected to), checks it, and returns the redirect back with a
+ * fresh code. Failure modes: {@link #answer} (every token request gets a fixed status and body),
+ * {@link #tamper} and {@link #tamperNext} (rewrite successful token responses), {@link #delay},
+ * {@link #revokeRefreshTokens}, {@link #withhold} (grant fewer scopes), {@link #rotateSigningKey}.
+ * It records every token request (count, form body, {@code Authorization} header) and every code
+ * and token it issued.
+ */
+public final class FakeProvider implements AutoCloseable {
+  /** One key for every instance: RSA key generation costs a test suite seconds. */
+  private static final RSAKey DEFAULT_KEY = generateKey("k1");
+
+  private final Clock clock;
+  private final HttpServer server;
+  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "fake-provider");
+    t.setDaemon(true);
+    return t;
+  });
+  private final String issuer;
+
+  /** Token requests, counted whatever their grant and answer. */
+  public final AtomicInteger tokenRequests = new AtomicInteger();
+  /** Token requests with {@code grant_type=refresh_token}. */
+  public final AtomicInteger refreshRequests = new AtomicInteger();
+  /** Requests for the JWK Set. */
+  public final AtomicInteger jwksRequests = new AtomicInteger();
+  /** Requests for the discovery document. */
+  public final AtomicInteger discoveryRequests = new AtomicInteger();
+  /** Each token request's form body, in order. */
+  public final List<String> bodies = new CopyOnWriteArrayList<>();
+  /** Each token request's {@code Authorization} header ({@code ""} when absent), in order. */
+  public final List<String> authorizations = new CopyOnWriteArrayList<>();
+  /** Each access token issued, in order (after any tampering). */
+  public final List<String> issuedTokens = new CopyOnWriteArrayList<>();
+  /** Every code and token issued: what no response, log line or page may show. */
+  public final List<String> issuedSecrets = new CopyOnWriteArrayList<>();
+
+  private final Map<String, Grant> codes = new ConcurrentHashMap<>();
+  private final Map<String, Grant> refreshTokens = new ConcurrentHashMap<>();
+  private final AtomicInteger counter = new AtomicInteger();
+  private final AtomicReference<UnaryOperator<JSONObject>> tamper = new AtomicReference<>();
+  private final AtomicReference<UnaryOperator<JSONObject>> tamperNext = new AtomicReference<>();
+  private volatile Answer answer;
+  private volatile long delayMillis;
+  private volatile List<RSAKey> publishedKeys = List.of(DEFAULT_KEY);
+  private volatile RSAKey signingKey = DEFAULT_KEY;
+  private volatile String subject = "alice";
+  private volatile Map<String, Object> extraClaims = Map.of();
+  private volatile Set<String> withheld = Set.of();
+  private volatile long expiresIn = 300;
+  private volatile boolean rotate = true;
+  private volatile boolean issueRefreshTokens = true;
+  private volatile boolean issParameterSupported;
+
+  /** A provider on a free loopback port, dating its tokens by {@code clock}. */
+  public FakeProvider(Clock clock) {
+    this.clock = clock;
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realm";
+    server.setExecutor(threads);
+    server.createContext("/realm/.well-known/openid-configuration", ex -> serve(ex, this::discovery));
+    server.createContext("/realm/jwks", ex -> serve(ex, this::jwks));
+    server.createContext("/realm/token", ex -> serve(ex, this::token));
+    server.start();
+  }
+
+  /** A provider dating its tokens by the system clock. */
+  public FakeProvider() {
+    this(Clock.systemUTC());
+  }
+
+  /** The issuer identifier: {@code http://127.0.0.1:<port>/realm}. */
+  public String issuer() {
+    return issuer;
+  }
+
+  /** The token endpoint. */
+  public URI tokenEndpoint() {
+    return URI.create(issuer + "/token");
+  }
+
+  /** The authorization endpoint named in the metadata (never served: see {@link #authorize}). */
+  public URI authorizationEndpoint() {
+    return URI.create(issuer + "/authorize");
+  }
+
+  /** The end-session endpoint named in the metadata. */
+  public URI endSessionEndpoint() {
+    return URI.create(issuer + "/logout");
+  }
+
+  // ---- configuration ---------------------------------------------------------------------------
+
+  /** The user the next logins authenticate as (default {@code alice}). */
+  public void subject(String sub) {
+    subject = sub;
+  }
+
+  /** Claims added to the next ID tokens (e.g. roles). */
+  public void claims(Map<String, Object> claims) {
+    extraClaims = Map.copyOf(claims);
+  }
+
+  /** Scopes the provider refuses to grant from now on. */
+  public void withhold(String... scopes) {
+    withheld = Set.of(scopes);
+  }
+
+  /** The {@code expires_in} of the next login and refresh responses (default 300 s). */
+  public void expiresIn(Duration lifetime) {
+    expiresIn = lifetime.toSeconds();
+  }
+
+  /** Whether a refresh returns a new refresh token and revokes the old one (default true). */
+  public void rotateRefreshTokens(boolean on) {
+    rotate = on;
+  }
+
+  /** Whether logins return a refresh token (default true). */
+  public void issueRefreshTokens(boolean on) {
+    issueRefreshTokens = on;
+  }
+
+  /** Whether the metadata advertises RFC 9207's {@code iss} parameter (default false). */
+  public void issParameterSupported(boolean on) {
+    issParameterSupported = on;
+  }
+
+  /** Revokes every refresh token handed out so far: the next refresh gets {@code invalid_grant}. */
+  public void revokeRefreshTokens() {
+    refreshTokens.clear();
+  }
+
+  /** Answers every token request with {@code status} and {@code json} from now on (null: stop). */
+  public void answer(int status, String json) {
+    answer = json == null ? null : new Answer(status, json);
+  }
+
+  /** Rewrites every successful token response from now on (null: stop). */
+  public void tamper(UnaryOperator<JSONObject> rewrite) {
+    tamper.set(rewrite);
+  }
+
+  /** Rewrites the next successful token response only. */
+  public void tamperNext(UnaryOperator<JSONObject> rewrite) {
+    tamperNext.set(rewrite);
+  }
+
+  /** Delays every token response by {@code millis}. */
+  public void delay(long millis) {
+    delayMillis = millis;
+  }
+
+  /**
+   * Publishes a new signing key {@code kid} beside the current ones and signs every token with it
+   * from now on, as a provider does after a key rotation.
+   */
+  public RSAKey rotateSigningKey(String kid) {
+    RSAKey next = generateKey(kid);
+    List<RSAKey> keys = new ArrayList<>(publishedKeys);
+    keys.add(next);
+    publishedKeys = List.copyOf(keys);
+    signingKey = next;
+    return next;
+  }
+
+  // ---- the authorization endpoint, played in-process ---------------------------------------------
+
+  /** An authorization response: the code and state for the client's redirection endpoint. */
+  public record Callback(String code, String state, URI redirectUri) {
+    /** The callback's query string, {@code code=…&state=…}. */
+    public String query() {
+      return "code=" + Urls.encode(code) + "&state=" + Urls.encode(state);
+    }
+  }
+
+  /**
+   * Plays the authorization endpoint for an authorization request URL: checks that it is one of
+   * this provider's, asks for a code with PKCE S256, a state and a nonce, and returns the code it
+   * issues for the current {@link #subject}.
+   */
+  public Callback authorize(String authorizationRequestUrl) {
+    if (!authorizationRequestUrl.startsWith(authorizationEndpoint() + "?")) {
+      throw new IllegalArgumentException("not this provider's authorization endpoint: " + authorizationRequestUrl);
+    }
+    Map<String, String> q = query(URI.create(authorizationRequestUrl).getRawQuery());
+    require(q, "response_type", "code");
+    require(q, "code_challenge_method", "S256");
+    for (String name : List.of("client_id", "redirect_uri", "scope", "state", "nonce", "code_challenge")) {
+      if (q.get(name) == null || q.get(name).isEmpty()) {
+        throw new IllegalArgumentException("authorization request without " + name);
+      }
+    }
+    Set<String> granted = new LinkedHashSet<>(Arrays.asList(q.get("scope").split(" ")));
+    granted.removeAll(withheld);
+    String code = "code-" + counter.incrementAndGet() + "-" + Randoms.token(16);
+    issuedSecrets.add(code);
+    codes.put(code, new Grant(q.get("client_id"), subject, extraClaims, String.join(" ", granted), q.get("nonce"),
+        q.get("redirect_uri"), q.get("code_challenge")));
+    return new Callback(code, q.get("state"), URI.create(q.get("redirect_uri")));
+  }
+
+  /** The form parameter {@code name} of the {@code n}th token request, decoded, or null. */
+  public String param(int n, String name) {
+    return form(bodies.get(n)).get(name);
+  }
+
+  // ---- HTTP ------------------------------------------------------------------------------------
+
+  private record Answer(int status, String body) {}
+
+  private record Grant(String clientId, String subject, Map<String, Object> claims, String scope,
+      String nonce, String redirectUri, String challenge) {}
+
+  private interface Handler {
+    Answer handle(HttpExchange exchange, String body) throws Exception;
+  }
+
+  private void serve(HttpExchange exchange, Handler handler) throws IOException {
+    try (exchange) {
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      Answer a;
+      try {
+        a = handler.handle(exchange, body);
+      } catch (Exception e) {
+        a = new Answer(500, "{\"error\":\"server_error\"}");
+      }
+      byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      exchange.sendResponseHeaders(a.status(), bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  private Answer discovery(HttpExchange exchange, String body) {
+    discoveryRequests.incrementAndGet();
+    Map<String, Object> md = new LinkedHashMap<>();
+    md.put("issuer", issuer);
+    md.put("authorization_endpoint", authorizationEndpoint().toString());
+    md.put("token_endpoint", tokenEndpoint().toString());
+    md.put("jwks_uri", issuer + "/jwks");
+    md.put("end_session_endpoint", endSessionEndpoint().toString());
+    md.put("response_types_supported", List.of("code"));
+    md.put("subject_types_supported", List.of("public"));
+    md.put("id_token_signing_alg_values_supported", List.of("RS256"));
+    md.put("code_challenge_methods_supported", List.of("S256"));
+    md.put("authorization_response_iss_parameter_supported", issParameterSupported);
+    return new Answer(200, new JSONObject(md).toJSONString());
+  }
+
+  private Answer jwks(HttpExchange exchange, String body) {
+    jwksRequests.incrementAndGet();
+    List<JWK> keys = new ArrayList<>();
+    publishedKeys.forEach(k -> keys.add(k.toPublicJWK()));
+    return new Answer(200, new JWKSet(keys).toString());
+  }
+
+  private Answer token(HttpExchange exchange, String body) throws Exception {
+    tokenRequests.incrementAndGet();
+    bodies.add(body);
+    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    authorizations.add(authorization == null ? "" : authorization);
+    Map<String, String> form = form(body);
+    if ("refresh_token".equals(form.get("grant_type"))) {
+      refreshRequests.incrementAndGet();
+    }
+    long delay = delayMillis;
+    if (delay > 0) {
+      Thread.sleep(delay);
+    }
+    Answer fixed = answer;
+    if (fixed != null) {
+      return fixed;
+    }
+    JSONObject json;
+    String grantType = String.valueOf(form.get("grant_type"));
+    switch (grantType) {
+      case "authorization_code" -> {
+        Grant grant = form.get("code") == null ? null : codes.remove(form.get("code"));
+        if (grant == null || !grant.redirectUri().equals(form.get("redirect_uri"))
+            || form.get("code_verifier") == null || !grant.challenge().equals(s256(form.get("code_verifier")))) {
+          return error("invalid_grant");
+        }
+        json = tokens(grant, true, true);
+      }
+      case "refresh_token" -> {
+        String presented = form.get("refresh_token");
+        Grant grant = presented == null ? null : rotate ? refreshTokens.remove(presented) : refreshTokens.get(presented);
+        if (grant == null) {
+          return error("invalid_grant");
+        }
+        json = tokens(grant, false, rotate);
+      }
+      case "client_credentials" -> {
+        String client = clientId(authorization, form);
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("client_id", client);
+        if (form.get("scope") != null) {
+          claims.put("scope", form.get("scope"));
+        }
+        json = new JSONObject();
+        json.put("access_token", accessToken(client, client, claims, 3600));
+        json.put("token_type", "Bearer");
+        json.put("expires_in", 3600);
+      }
+      default -> {
+        return error("unsupported_grant_type");
+      }
+    }
+    UnaryOperator<JSONObject> once = tamperNext.getAndSet(null);
+    if (once != null) {
+      json = once.apply(json);
+    }
+    UnaryOperator<JSONObject> always = tamper.get();
+    if (always != null) {
+      json = always.apply(json);
+    }
+    if (json.get("access_token") instanceof String at) {
+      issuedTokens.add(at);
+    }
+    for (String member : List.of("access_token", "refresh_token", "id_token")) {
+      if (json.get(member) instanceof String s) {
+        issuedSecrets.add(s);
+      }
+    }
+    return new Answer(200, json.toJSONString());
+  }
+
+  /** A login's or a refresh's token response for {@code grant}. */
+  private JSONObject tokens(Grant grant, boolean login, boolean newRefreshToken) throws Exception {
+    long lifetime = expiresIn;
+    Instant now = clock.instant();
+    Map<String, Object> atClaims = new LinkedHashMap<>();
+    atClaims.put("client_id", grant.clientId());
+    atClaims.put("scope", grant.scope());
+    JSONObject json = new JSONObject();
+    json.put("access_token", accessToken(grant.subject(), grant.clientId(), atClaims, lifetime));
+    json.put("token_type", "Bearer");
+    json.put("expires_in", lifetime);
+    json.put("scope", grant.scope());
+    JWTClaimsSet.Builder id = new JWTClaimsSet.Builder()
+        .issuer(issuer)
+        .subject(grant.subject())
+        .audience(grant.clientId())
+        .claim("azp", grant.clientId())
+        .issueTime(Date.from(now))
+        .expirationTime(Date.from(now.plusSeconds(3600)))
+        .claim("preferred_username", grant.subject());
+    grant.claims().forEach(id::claim);
+    if (login) {
+      id.claim("nonce", grant.nonce());
+    }
+    json.put("id_token", sign(id.build(), "JWT"));
+    if (issueRefreshTokens && (newRefreshToken || login)) {
+      String refresh = "rt-" + counter.incrementAndGet() + "-" + Randoms.token(16);
+      refreshTokens.put(refresh, grant);
+      json.put("refresh_token", refresh);
+    }
+    return json;
+  }
+
+  /** An RFC 9068 access token ({@code typ at+jwt}) for {@code subject}, issued to {@code client}. */
+  public String accessToken(String sub, String client, Map<String, Object> claims, long lifetimeSeconds) {
+    Instant now = clock.instant();
+    JWTClaimsSet.Builder b = new JWTClaimsSet.Builder()
+        .issuer(issuer)
+        .subject(sub)
+        .audience("api")
+        .issueTime(Date.from(now))
+        .expirationTime(Date.from(now.plusSeconds(lifetimeSeconds)))
+        .jwtID(Randoms.token(12))
+        .claim("client_id", client);
+    claims.forEach(b::claim);
+    return sign(b.build(), "at+jwt");
+  }
+
+  /**
+   * An ID token as this provider would issue it to {@code client} for {@code sub}: like Keycloak's,
+   * it names the client in {@code azp}, so only its being an ID token tells it from an access token.
+   */
+  public String idToken(String sub, String client, Map<String, Object> claims) {
+    Instant now = clock.instant();
+    JWTClaimsSet.Builder b = new JWTClaimsSet.Builder()
+        .issuer(issuer)
+        .subject(sub)
+        .audience(client)
+        .claim("azp", client)
+        .issueTime(Date.from(now))
+        .expirationTime(Date.from(now.plusSeconds(3600)));
+    claims.forEach(b::claim);
+    return sign(b.build(), "JWT");
+  }
+
+  /** Signs {@code claims} with the current signing key, header {@code typ} {@code type}. */
+  public String sign(JWTClaimsSet claims, String type) {
+    RSAKey key = signingKey;
+    try {
+      SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
+          .type(new JOSEObjectType(type)).build(), claims);
+      jwt.sign(new RSASSASigner(key));
+      return jwt.serialize();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Answer error(String code) {
+    return new Answer(400, "{\"error\":\"" + code + "\"}");
+  }
+
+  private static String clientId(String authorization, Map<String, String> form) {
+    if (authorization != null && authorization.startsWith("Basic ")) {
+      String decoded = new String(Base64.getDecoder().decode(authorization.substring(6)), StandardCharsets.UTF_8);
+      int colon = decoded.indexOf(':');
+      return URLDecoder.decode(colon < 0 ? decoded : decoded.substring(0, colon), StandardCharsets.UTF_8);
+    }
+    return String.valueOf(form.get("client_id"));
+  }
+
+  private static String s256(String verifier) throws Exception {
+    byte[] hash = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+  }
+
+  private static void require(Map<String, String> q, String name, String value) {
+    if (!value.equals(q.get(name))) {
+      throw new IllegalArgumentException("authorization request " + name + " is not " + value + ": " + q.get(name));
+    }
+  }
+
+  /** A decoded query string or form body (the first value of each name). */
+  static Map<String, String> form(String body) {
+    return query(body);
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      out.putIfAbsent(name, value);
+    }
+    return out;
+  }
+
+  private static RSAKey generateKey(String kid) {
+    try {
+      return new RSAKeyGenerator(2048).keyID(kid).generate();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    threads.shutdownNow();
+  }
+}
