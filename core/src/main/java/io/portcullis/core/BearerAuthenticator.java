@@ -6,7 +6,6 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import io.portcullis.core.internal.nimbus.IdTokenException;
 import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
 import io.portcullis.core.internal.nimbus.ProviderMetadata;
-import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -40,7 +39,7 @@ final class BearerAuthenticator {
     record Valid(Identity identity) implements Result {}
 
     /** An invalid token: answer 401 {@code invalid_token}. */
-    record Invalid(String reason) implements Result {}
+    record Invalid(Reason reason) implements Result {}
 
     /** The provider's metadata or keys are not available. */
     record Unavailable() implements Result {}
@@ -105,30 +104,28 @@ final class BearerAuthenticator {
     try {
       verified = verifier.verifyAccessToken(token, md.get());
     } catch (IdTokenException e) {
-      if (e.reason().equals("bearer.keys_unavailable")) {
+      Reason reason = Reason.ofBearer(e.check());
+      if (reason == Reason.BEARER_KEYS_UNAVAILABLE) {
         return new Result.Unavailable();
       }
-      LOG.log(Level.INFO, "oidc.bearer.rejected reason=" + e.reason());
-      return new Result.Invalid(e.reason());
+      return invalid(reason);
     }
     Map<String, Object> claims = verified.claims();
     if (claims.containsKey("nonce") || !isAccessToken(verified.type(), claims.get("aud"))) {
-      LOG.log(Level.INFO, "oidc.bearer.rejected reason=bearer.not_access_token");
-      return new Result.Invalid("bearer.not_access_token");
+      return invalid(Reason.BEARER_NOT_ACCESS_TOKEN);
     }
     // RFC 9068 §2.2: client_id (azp, cid at some providers) names the client. Never sub: it
     // names the subject, and an ID token's subject is a user.
     String client = firstString(claims, "client_id", "azp", "cid");
     if (client == null || !clients.contains(client)) {
-      LOG.log(Level.INFO, "oidc.bearer.rejected reason=bearer.client");
-      return new Result.Invalid("bearer.client");
+      return invalid(Reason.BEARER_CLIENT);
     }
     Set<String> scopes = new LinkedHashSet<>();
     CallbackHandler.collect(claims.get("scope"), scopes, "\\s+");
     CallbackHandler.collect(claims.get("scp"), scopes, "\\s+");
     String subject = claims.get("sub") instanceof String s && !s.isEmpty() ? s : client;
     if (!(claims.get("exp") instanceof Number exp)) {
-      return new Result.Invalid("bearer.expired"); // verified present; kept total for any shape
+      return new Result.Invalid(Reason.BEARER_EXPIRED); // verified present; kept total for any shape
     }
     TokenSet tokens = new TokenSet(token, null, null, Instant.ofEpochSecond(exp.longValue()), scopes);
     Set<String> roles = new LinkedHashSet<>();
@@ -154,6 +151,11 @@ final class BearerAuthenticator {
     }
     return !java.util.Collections.disjoint(audiences, config.bearerAudience())
         && java.util.Collections.disjoint(audiences, clients);
+  }
+
+  private static Result invalid(Reason reason) {
+    LOG.log(reason.level(), "oidc.bearer.rejected reason=" + reason.code());
+    return new Result.Invalid(reason);
   }
 
   private static @Nullable String firstString(Map<String, Object> claims, String... names) {

@@ -77,7 +77,7 @@ final class CallbackHandler {
     for (String name : names) {
       Integer max = MAX_PARAM_LENGTH.get(name);
       if (max != null && exchange.parameterValues(name).stream().anyMatch(v -> v.length() > max)) {
-        return reject(exchange, null, 400, "param.too_long", "The sign-in response has a parameter that is too long.", api);
+        return reject(exchange, null, Reason.PARAM_TOO_LONG, api);
       }
     }
     boolean isResponse = names.stream().anyMatch(RESPONSE_PARAMS::contains);
@@ -87,93 +87,90 @@ final class CallbackHandler {
     boolean formPost = config.responseMode() == ResponseMode.FORM_POST;
     String method = exchange.method();
     if (!(method.equals("GET") || (formPost && method.equals("POST")))) {
-      return reject(exchange, null, 405, "method", "This address accepts only the provider's redirect.", api);
+      return reject(exchange, null, Reason.METHOD, api);
     }
     for (String name : names) {
       if (exchange.parameterValues(name).size() > 1) {
-        return reject(exchange, null, 400, "duplicate_param",
-            "The sign-in response repeats a parameter (RFC 6749 §3.1).", api);
+        return reject(exchange, null, Reason.DUPLICATE_PARAM, api);
       }
     }
     String state = single(exchange, "state");
     if (state == null || state.isEmpty()) {
-      return reject(exchange, null, 400, "state.missing", "The sign-in response has no state.", api);
+      return reject(exchange, null, Reason.STATE_MISSING, api);
     }
     String cookieName = LoginStarter.cookieName(state);
     String sealed = exchange.cookies().get(cookieName);
     String consumedKey = Randoms.hashKey(state, 43);
     if (sealed == null) {
       boolean used = consumed.getIfPresent(consumedKey) != null;
-      return reject(exchange, state, 400, used ? "state.used" : "state.unknown",
-          used ? "This sign-in response was already used."
-              : "No sign-in was started in this browser for this response, or it was lost.", api);
+      return reject(exchange, state, used ? Reason.STATE_USED : Reason.STATE_UNKNOWN, api);
     }
     Optional<PendingLogin> found = codec.open(cookieName, sealed).flatMap(PendingLogin::parse);
     exchange.addSetCookie(starter.cookie(cookieName, "", 0, exchange));
     if (found.isEmpty()) {
-      return reject(exchange, state, 400, "state.unknown", "The sign-in state cannot be read.", api);
+      return reject(exchange, state, Reason.STATE_UNKNOWN, api);
     }
     PendingLogin pending = found.get();
     if (!Randoms.constantTimeEquals(pending.state(), state)) {
-      return reject(exchange, state, 400, "state.mismatch", "The sign-in state does not match.", api);
+      return reject(exchange, state, Reason.STATE_MISMATCH, api);
     }
     if (consumed.asMap().putIfAbsent(consumedKey, Boolean.TRUE) != null) {
       LoginSession current = SessionStore.get(exchange);
       if (current != null) {
         return new Outcome.Redirect(exchange.contextPath() + pending.target(), true);
       }
-      return reject(exchange, state, 400, "state.used", "This sign-in response was already used.", api);
+      return reject(exchange, state, Reason.STATE_USED, api);
     }
     if (clock.millis() - pending.createdAtMillis() > LoginStarter.LIFETIME_MILLIS
         || clock.millis() < pending.createdAtMillis() - 60_000) {
-      return reject(exchange, state, 400, "state.expired", "The sign-in took too long; please start again.", api);
+      return reject(exchange, state, Reason.STATE_EXPIRED, api);
     }
     Optional<ProviderMetadata> md = metadata.current();
     if (md.isEmpty() || !md.get().issuer().equals(pending.issuer())) {
-      return reject(exchange, state, 502, "provider.unavailable", "The identity provider cannot be reached.", api);
+      return reject(exchange, state, Reason.PROVIDER_UNAVAILABLE, api);
     }
     // RFC 9207 §2.4: compare iss when present; required when the provider advertises it.
     String iss = single(exchange, "iss");
     if (iss != null && !iss.equals(pending.issuer())) {
-      return reject(exchange, state, 400, "iss.mismatch", "The sign-in response comes from another issuer.", api);
+      return reject(exchange, state, Reason.ISS_MISMATCH, api);
     }
     if (iss == null && md.get().issParameterSupported()) {
-      return reject(exchange, state, 400, "iss.missing", "The sign-in response lacks its issuer.", api);
+      return reject(exchange, state, Reason.ISS_MISSING, api);
     }
     String error = single(exchange, "error");
     String code = single(exchange, "code");
     if (error != null && code != null) {
-      return reject(exchange, state, 400, "ambiguous_response", "The sign-in response is ambiguous.", api);
+      return reject(exchange, state, Reason.AMBIGUOUS_RESPONSE, api);
     }
     if (error != null) {
-      boolean denied = error.equals("access_denied");
-      boolean server = error.equals("server_error") || error.equals("temporarily_unavailable");
-      return reject(exchange, state, denied ? 403 : server ? 502 : 401, "provider." + safeCode(error),
-          denied ? "Sign-in was cancelled or refused." : "The identity provider refused the sign-in.", api);
+      Reason reason = switch (error) {
+        case "access_denied" -> Reason.PROVIDER_ACCESS_DENIED;
+        case "server_error" -> Reason.PROVIDER_SERVER_ERROR;
+        case "temporarily_unavailable" -> Reason.PROVIDER_TEMPORARILY_UNAVAILABLE;
+        default -> Reason.PROVIDER_ERROR;
+      };
+      return reject(exchange, state, reason, reason.code(error), api);
     }
     if (code == null || code.isEmpty()) {
-      return reject(exchange, state, 400, "code.missing", "The sign-in response has no code.", api);
+      return reject(exchange, state, Reason.CODE_MISSING, api);
     }
     TokenResult result = tokens.exchangeCode(md.get().tokenEndpoint(), code, pending.redirectUri(), pending.codeVerifier());
     if (result instanceof TokenResult.Unreachable u) {
       LOG.log(Level.WARNING, "portcullis: " + u.description());
-      return reject(exchange, state, 502, "token.unavailable", "The identity provider cannot be reached.", api);
+      return reject(exchange, state, Reason.TOKEN_UNAVAILABLE, api);
     }
     if (result instanceof TokenResult.Failed f) {
-      return reject(exchange, state, 400, "token." + safeCode(f.error()), "The identity provider refused the code.", api);
+      return reject(exchange, state, Reason.TOKEN_ERROR, Reason.TOKEN_ERROR.code(f.error()), api);
     }
     TokenResult.Tokens t = (TokenResult.Tokens) result;
     if (t.idToken() == null) {
-      return reject(exchange, state, 400, "id_token.missing", "The identity provider returned no ID token.", api);
+      return reject(exchange, state, Reason.ID_TOKEN_MISSING, api);
     }
     Map<String, Object> claims;
     try {
       claims = idTokens.verify(t.idToken(), md.get(), pending.nonce());
     } catch (IdTokenException e) {
-      if (e.reason().equals("id_token.keys_unavailable")) {
-        return reject(exchange, state, 502, e.reason(), "The identity provider cannot be reached.", api);
-      }
-      return reject(exchange, state, 400, e.reason(), "The identity provider's ID token is not valid.", api);
+      return reject(exchange, state, Reason.ofIdToken(e.check()), api);
     }
     Identity identity = identity(claims, t, pending.scopes(), md.get());
     LoginSession previous = SessionStore.get(exchange);
@@ -201,7 +198,7 @@ final class CallbackHandler {
 
   private Outcome startLogin(HttpExchange exchange, boolean api) {
     if (api) {
-      return new Outcome.Rejected(400, "login.api", "A login starts with a browser navigation.", null, true);
+      return new Outcome.Rejected(Reason.LOGIN_API, null, true);
     }
     String target = Urls.safeTarget(single(exchange, "return_to"));
     return starter.start(exchange, target, config.scopes());
@@ -287,26 +284,20 @@ final class CallbackHandler {
     }
   }
 
-  private Outcome reject(HttpExchange exchange, @Nullable String state, int status, String reason, String message, boolean api) {
-    LOG.log(Level.WARNING, "oidc.login.rejected reason=" + reason + " tx=" + (state == null ? "-" : Randoms.fingerprint(state)));
+  private Outcome reject(HttpExchange exchange, @Nullable String state, Reason reason, boolean api) {
+    return reject(exchange, state, reason, reason.code(), api);
+  }
+
+  /** {@code code}: the reason's code, or for a family the code of one member. */
+  private Outcome reject(HttpExchange exchange, @Nullable String state, Reason reason, String code, boolean api) {
+    LOG.log(reason.level(), "oidc.login.rejected reason=" + code + " tx=" + (state == null ? "-" : Randoms.fingerprint(state)));
     String retry = exchange.contextPath() + config.redirectPath() + "?return_to=%2F";
-    return new Outcome.Rejected(status, reason, message, retry, api);
+    return new Outcome.Rejected(reason, code, retry, api);
   }
 
   private static @Nullable String single(HttpExchange exchange, String name) {
     List<String> values = exchange.parameterValues(name);
     return values.isEmpty() ? null : values.get(0);
-  }
-
-  private static String safeCode(String error) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < error.length() && out.length() < 40; i++) {
-      char c = error.charAt(i);
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') {
-        out.append(c);
-      }
-    }
-    return out.length() == 0 ? "error" : out.toString();
   }
 
   static List<String> scopesUnion(Collection<String> a, Collection<String> b) {

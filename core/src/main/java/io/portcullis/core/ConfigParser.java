@@ -1,5 +1,6 @@
 package io.portcullis.core;
 
+import io.portcullis.core.ConfigProblem.Text;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -16,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns layered {@link ConfigSource}s into the typed values of a {@link PortcullisConfig},
@@ -63,7 +65,7 @@ final class ConfigParser {
     APPLICATION_REDIRECT
   }
 
-  private final List<String> problems = new ArrayList<>();
+  private final List<ConfigProblem> problems = new ArrayList<>();
   private final Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
 
   Optional<URI> issuer = Optional.empty();
@@ -123,7 +125,7 @@ final class ConfigParser {
     configFile = text(ConfigKey.CONFIG_FILE);
   }
 
-  List<String> problems() {
+  List<ConfigProblem> problems() {
     return problems;
   }
 
@@ -137,13 +139,7 @@ final class ConfigParser {
                 settings.put(key.get(), new Setting(key.get(), value.strip(), source, rawName));
               } else {
                 problems.add(
-                    "unknown key "
-                        + quote(rawName)
-                        + " in "
-                        + source.name()
-                        + suggestion(source, rawName)
-                            .map(s -> "; did you mean " + quote(s) + "?")
-                            .orElse(""));
+                    ConfigProblem.unknown(source, rawName, suggestion(source, rawName).orElse(null)));
               }
             });
   }
@@ -198,8 +194,9 @@ final class ConfigParser {
       // step 2), so the issuer is needed even when every endpoint is given explicitly.
       missing(
           ConfigKey.ISSUER,
-          "is required: ID tokens are checked against it (with authorization-endpoint,"
-              + " token-endpoint and jwks-uri all given, no discovery request is made)");
+          Text.of("is required: ID tokens are checked against it (with ",
+              ConfigKey.AUTHORIZATION_ENDPOINT, ", ", ConfigKey.TOKEN_ENDPOINT, " and ",
+              ConfigKey.JWKS_URI, " all given, no discovery request is made)"));
     }
   }
 
@@ -217,12 +214,8 @@ final class ConfigParser {
       return Optional.empty();
     }
     if (uri.getRawUserInfo() != null) {
-      problems.add(
-          key.key()
-              + " ("
-              + s.origin()
-              + "): must not carry user info (value hidden); expected "
-              + expectedUrl(kind));
+      problems.add(problem(s, null, Text.of("must not carry user info (value hidden)"),
+          Text.of(expectedUrl(kind))));
       return Optional.empty();
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -271,7 +264,7 @@ final class ConfigParser {
     if (id.isPresent()) {
       clientId = id.get();
     } else {
-      missing(ConfigKey.CLIENT_ID, "is required");
+      missing(ConfigKey.CLIENT_ID, Text.of("is required"));
     }
     clientSecret = text(ConfigKey.CLIENT_SECRET);
     Optional<Setting> auth = setting(ConfigKey.CLIENT_AUTH);
@@ -291,31 +284,28 @@ final class ConfigParser {
     clientAuth = parsed.get();
     switch (clientAuth) {
       case PRIVATE_KEY_JWT:
-        problems.add(
-            prefix(s)
-                + "private_key_jwt is not supported yet; use client_secret_basic,"
-                + " client_secret_post or none");
+        problems.add(problem(s, s.value(),
+            Text.of("private_key_jwt is not supported yet; use client_secret_basic,"
+                + " client_secret_post or none"), null));
         break;
       case CLIENT_SECRET_BASIC:
       case CLIENT_SECRET_POST:
         if (clientSecret.isEmpty()) {
           invalid(
               s,
-              clientAuth.value() + " needs client-secret, which is not set",
-              "client-secret to be set ("
-                  + ConfigKey.CLIENT_SECRET.howToSet()
-                  + "), or client-auth none for a public client");
+              Text.of(clientAuth.value() + " needs ", ConfigKey.CLIENT_SECRET, ", which is not set"),
+              Text.of(ConfigKey.CLIENT_SECRET, " to be set (", Text.howToSet(ConfigKey.CLIENT_SECRET),
+                  "), or ", ConfigKey.CLIENT_AUTH, " none for a public client"));
         }
         break;
       case NONE:
         if (clientSecret.isPresent()) {
           invalid(
               s,
-              "client-secret is set but client-auth is none (client-secret "
-                  + settings.get(ConfigKey.CLIENT_SECRET).origin()
-                  + ")",
-              "client_secret_basic or client_secret_post with a secret, or no client-secret for"
-                  + " a public client");
+              Text.of(ConfigKey.CLIENT_SECRET, " is set but ", ConfigKey.CLIENT_AUTH, " is none (",
+                  ConfigKey.CLIENT_SECRET, " " + settings.get(ConfigKey.CLIENT_SECRET).origin() + ")"),
+              Text.of("client_secret_basic or client_secret_post with a secret, or no ",
+                  ConfigKey.CLIENT_SECRET, " for a public client"));
         }
         break;
     }
@@ -339,10 +329,10 @@ final class ConfigParser {
       if (secret.isEmpty()) {
         missing(
             ConfigKey.M2M_CLIENT_SECRET,
-            "is required when m2m-client-id is set ("
+            Text.of("is required when ", ConfigKey.M2M_CLIENT_ID, " is set ("
                 + settings.get(ConfigKey.M2M_CLIENT_ID).origin()
                 + "): the client credentials grant is for confidential clients only (OAuth 2.1"
-                + " §4.2)");
+                + " §4.2)"));
       }
       return;
     }
@@ -350,10 +340,10 @@ final class ConfigParser {
       Setting s = setting(ConfigKey.M2M_CLIENT_SECRET).orElseThrow();
       invalid(
           s,
-          "is set but m2m-client-id is not",
-          "m2m-client-id with it ("
-              + ConfigKey.M2M_CLIENT_ID.howToSet()
-              + "), or no m2m-client-secret to use client-id and client-secret");
+          Text.of("is set but ", ConfigKey.M2M_CLIENT_ID, " is not"),
+          Text.of(ConfigKey.M2M_CLIENT_ID, " with it (", Text.howToSet(ConfigKey.M2M_CLIENT_ID),
+              "), or no ", ConfigKey.M2M_CLIENT_SECRET, " to use ", ConfigKey.CLIENT_ID, " and ",
+              ConfigKey.CLIENT_SECRET));
       return;
     }
     m2mClientId = clientId.isEmpty() ? Optional.empty() : Optional.of(clientId);
@@ -404,9 +394,9 @@ final class ConfigParser {
               .orElseGet(() -> setting(ConfigKey.REDIRECT_PATH).orElseThrow());
       invalid(
           s,
-          "is the same path as "
-              + (s.key() == ConfigKey.LOGOUT_PATH ? "redirect-path" : "logout-path"),
-          "redirect-path and logout-path to differ");
+          Text.of("is the same path as ",
+              s.key() == ConfigKey.LOGOUT_PATH ? ConfigKey.REDIRECT_PATH : ConfigKey.LOGOUT_PATH),
+          Text.of(ConfigKey.REDIRECT_PATH, " and ", ConfigKey.LOGOUT_PATH, " to differ"));
     }
     Optional<Setting> found = setting(ConfigKey.POST_LOGOUT_REDIRECT_URI);
     if (found.isPresent()) {
@@ -466,12 +456,8 @@ final class ConfigParser {
     try {
       rules = AccessRules.parse(found.get().value());
     } catch (IllegalArgumentException e) {
-      problems.add(
-          "rules ("
-              + found.get().origin()
-              + "): "
-              + e.getMessage()
-              + "; expected one rule per line, [METHODS] PATTERN ACCESS, e.g. \"/admin/** admin\"");
+      problems.add(problem(found.get(), null, Text.of(String.valueOf(e.getMessage())),
+          Text.of("one rule per line, [METHODS] PATTERN ACCESS, e.g. \"/admin/** admin\"")));
     }
   }
 
@@ -536,11 +522,10 @@ final class ConfigParser {
       if (PROTECTED_AUTHORIZATION_PARAMS.contains(name.toLowerCase(Locale.ROOT))) {
         invalid(
             s,
-            "parameter "
+            Text.of("parameter "
                 + quote(name)
-                + " is set by Portcullis and cannot be overridden"
-                + hintFor(name.toLowerCase(Locale.ROOT)),
-            "parameters other than " + String.join(", ", PROTECTED_AUTHORIZATION_PARAMS));
+                + " is set by Portcullis and cannot be overridden", hintFor(name.toLowerCase(Locale.ROOT))),
+            Text.of("parameters other than " + String.join(", ", PROTECTED_AUTHORIZATION_PARAMS)));
         return;
       }
       if (params.put(name, value) != null) {
@@ -551,18 +536,18 @@ final class ConfigParser {
     authorizationParams = Collections.unmodifiableMap(params);
   }
 
-  private static String hintFor(String param) {
+  private static Text hintFor(String param) {
     switch (param) {
       case "scope":
-        return " (use scopes)";
+        return Text.of(" (use ", ConfigKey.SCOPES, ")");
       case "response_mode":
-        return " (use response-mode)";
+        return Text.of(" (use ", ConfigKey.RESPONSE_MODE, ")");
       case "redirect_uri":
-        return " (use redirect-path and base-url)";
+        return Text.of(" (use ", ConfigKey.REDIRECT_PATH, " and ", ConfigKey.BASE_URL, ")");
       case "client_id":
-        return " (use client-id)";
+        return Text.of(" (use ", ConfigKey.CLIENT_ID, ")");
       default:
-        return "";
+        return Text.of();
     }
   }
 
@@ -622,13 +607,13 @@ final class ConfigParser {
       return;
     }
     Setting s = found.get();
-    String expected = "space-separated audience values of this application's API (its aud), e.g."
-        + " \"https://api.example.com\"; not client-id or m2m-client-id";
+    Text expected = Text.of("space-separated audience values of this application's API (its aud), e.g."
+        + " \"https://api.example.com\"; not ", ConfigKey.CLIENT_ID, " or ", ConfigKey.M2M_CLIENT_ID);
     Set<String> values = new LinkedHashSet<>(List.of(s.value().trim().split("\\s+")));
     values.remove("");
     for (String own : new String[] {clientId, m2mClientId.orElse(clientId)}) {
       if (!own.isEmpty() && values.contains(own)) {
-        invalid(s, "contains the client id " + quote(own) + ", the audience of the client's ID tokens", expected);
+        invalid(s, Text.of("contains the client id " + quote(own) + ", the audience of the client's ID tokens"), expected);
         return;
       }
     }
@@ -754,17 +739,24 @@ final class ConfigParser {
   }
 
   private void invalid(Setting s, String problem, String expected) {
-    problems.add(prefix(s) + problem + "; expected " + expected);
+    invalid(s, Text.of(problem), Text.of(expected));
   }
 
-  private static String prefix(Setting s) {
-    return s + ": ";
+  private void invalid(Setting s, Text problem, Text expected) {
+    problems.add(problem(s, s.value(), problem, expected));
   }
 
-  private void missing(ConfigKey key, String why) {
+  /** {@code shown}: the value to show, or null to show none (a secret's is never shown). */
+  private static ConfigProblem problem(Setting s, @Nullable String shown, Text problem, @Nullable Text expected) {
+    return new ConfigProblem(ConfigProblem.Kind.INVALID, s.key(), s.source().name(), s.rawName(), shown,
+        problem, expected);
+  }
+
+  private void missing(ConfigKey key, Text why) {
     Setting empty = settings.get(key);
-    String state = empty == null ? "is not set" : "is empty (" + empty.origin() + ")";
-    problems.add(key.key() + " " + state + ", but it " + why + "; " + key.howToSet());
+    problems.add(new ConfigProblem(ConfigProblem.Kind.MISSING, key,
+        empty == null ? null : empty.source().name(), empty == null ? null : empty.rawName(), null,
+        why, Text.howToSet(key)));
   }
 
   /** Quotes a non-secret value for a message, escaping control characters. */

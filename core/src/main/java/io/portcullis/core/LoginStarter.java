@@ -73,7 +73,7 @@ final class LoginStarter {
     }
     Optional<String> appUrl = urls.applicationUrl(exchange);
     if (appUrl.isEmpty()) {
-      return new Outcome.Rejected(400, "host.invalid", "The request names an invalid host.", null, false);
+      return new Outcome.Rejected(Reason.HOST_INVALID, null, false);
     }
     URI redirectUri = URI.create(appUrl.get() + config.redirectPath());
     String scope = String.join(" ", scopes);

@@ -38,15 +38,14 @@ final class LogoutHandler {
               + "<button type=\"submit\">Sign out</button></form>");
     }
     if (!method.equals("POST")) {
-      return new Outcome.Rejected(405, "method", "Sign out with the form of this page.", null, api);
+      return new Outcome.Rejected(Reason.METHOD, null, api);
     }
     if (session == null) {
       return new Outcome.Redirect(localTarget(exchange), false);
     }
     List<String> csrf = exchange.parameterValues("csrf");
     if (csrf.size() != 1 || !Randoms.constantTimeEquals(csrf.get(0), session.logoutToken())) {
-      return new Outcome.Rejected(403, "logout.csrf", "The sign-out form is not valid; open the sign-out page again.",
-          exchange.contextPath() + config.logoutPath(), api);
+      return new Outcome.Rejected(Reason.LOGOUT_CSRF, exchange.contextPath() + config.logoutPath(), api);
     }
     String idToken = session.identity().tokens().idToken();
     exchange.invalidateSession();

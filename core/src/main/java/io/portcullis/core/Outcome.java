@@ -67,14 +67,35 @@ public sealed interface Outcome {
    * A request refused with an error: a bad path ({@code 400}), a bad callback ({@code 400} /
    * {@code 401} / {@code 403} / {@code 502}), a bad logout form.
    *
-   * @param status the HTTP status
-   * @param error a short machine-readable reason such as {@code state.mismatch}
-   * @param message a sentence for people, never holding request data, a token or a secret
+   * @param reason why, which gives the status, the JSON {@code error} and the sentence
+   * @param error the reason's code as clients see it, such as {@code state.mismatch}: {@link
+   *     Reason#code(String)} of the provider's value for a family ({@code token.invalid_grant})
    * @param retryUrl where a person may start over (a path of this application), or null
    * @param api whether to answer JSON instead of HTML
    */
-  record Rejected(int status, String error, String message, @Nullable String retryUrl, boolean api)
-      implements Outcome {}
+  record Rejected(Reason reason, String error, @Nullable String retryUrl, boolean api)
+      implements Outcome {
+    /** Validates. */
+    public Rejected {
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(error, "error");
+    }
+
+    /** A rejection for {@code reason}, which is not a family. */
+    public Rejected(Reason reason, @Nullable String retryUrl, boolean api) {
+      this(reason, reason.code(), retryUrl, api);
+    }
+
+    /** The HTTP status. */
+    public int status() {
+      return reason.status();
+    }
+
+    /** A sentence for people, never holding request data, a token or a secret. */
+    public String message() {
+      return reason.sentence();
+    }
+  }
 
   /** A small HTML page of Portcullis's own (logout confirmation), answered with {@code status}. */
   record Page(int status, String title, String htmlBody) implements Outcome {}

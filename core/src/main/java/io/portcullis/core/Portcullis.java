@@ -114,8 +114,7 @@ public final class Portcullis implements AutoCloseable {
     Objects.requireNonNull(exchange, "exchange");
     RequestPath path = requestPath(exchange);
     if (path == null) {
-      return new Outcome.Rejected(400, "path.invalid", "The request path cannot be accepted.", null,
-          RequestKind.isApiByHeaders(exchange));
+      return new Outcome.Rejected(Reason.PATH_INVALID, null, RequestKind.isApiByHeaders(exchange));
     }
     String value = path.value();
     if (isEndpoint(value, redirectPath)) {
@@ -193,21 +192,25 @@ public final class Portcullis implements AutoCloseable {
   private static @Nullable RequestPath requestPath(HttpExchange exchange) {
     String raw = exchange.rawPath();
     if (raw == null) {
-      LOG.log(Level.INFO, "http.request.rejected reason=path.context");
+      logRejected(Reason.PATH_CONTEXT);
       return null;
     }
     RequestPath path = RequestPath.parseOrNull(raw);
     if (path == null) {
-      LOG.log(Level.INFO, "http.request.rejected reason=path.invalid");
+      logRejected(Reason.PATH_INVALID);
       return null;
     }
     String dispatched = exchange.dispatchedPath();
     // The usual case compares two strings and allocates nothing.
     if (dispatched != null && !dispatched.equals(path.value()) && !path.equals(RequestPath.fromDecodedOrNull(dispatched))) {
-      LOG.log(Level.INFO, "http.request.rejected reason=path.ambiguous");
+      logRejected(Reason.PATH_AMBIGUOUS);
       return null;
     }
     return path;
+  }
+
+  private static void logRejected(Reason reason) {
+    LOG.log(reason.level(), "http.request.rejected reason=" + reason.code());
   }
 
   /**

@@ -97,7 +97,7 @@ public final class PortcullisConfig {
     }
     ConfigParser parser = new ConfigParser(List.of(lowestToHighestPrecedence));
     if (!parser.problems().isEmpty()) {
-      throw new InvalidConfigurationException(parser.problems());
+      throw new InvalidConfigurationException(parser.problems(), ConfigProblem.Spelling.KEYS);
     }
     return new PortcullisConfig(parser);
   }

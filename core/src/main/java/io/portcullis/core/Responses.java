@@ -65,8 +65,7 @@ public final class Responses {
     if (outcome instanceof Outcome.Rejected r) {
       h.put("Referrer-Policy", "no-referrer");
       if (r.api()) {
-        String error = r.error().startsWith("path") ? "bad_request" : "login_failed";
-        return json(r.status(), h, "{\"error\":" + quote(error) + ",\"reason\":" + quote(r.error())
+        return json(r.status(), h, "{\"error\":" + quote(r.reason().error()) + ",\"reason\":" + quote(r.error())
             + ",\"message\":" + quote(r.message()) + "}");
       }
       String link = r.retryUrl() == null ? "" : "<p><a href=\"" + escape(r.retryUrl()) + "\">Start again</a></p>";

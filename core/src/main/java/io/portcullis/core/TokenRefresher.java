@@ -47,6 +47,8 @@ final class TokenRefresher {
   private static final System.Logger LOG = System.getLogger("io.portcullis");
   private static final long DEFAULT_EXPIRES_IN = 300;
   private static final long MAX_EXPIRES_IN = 24 * 3600;
+  /** The claims a refreshed ID token must share with the original (OIDC Core §12.2), in check order. */
+  private static final Map<String, IdTokenException.Check> SAME_AS_ORIGINAL = orderedChecks();
   static final Duration FAILURE_BACKOFF = Duration.ofSeconds(30);
   /** How long a node that lost a refresh race waits for the winner's tokens in the store. */
   static final Duration RACE_WINDOW = Duration.ofSeconds(3);
@@ -143,7 +145,7 @@ final class TokenRefresher {
     if (current == null) {
       // Logged out (or the session ended) while the refresh was in flight: the new tokens are
       // discarded, never written into a new session (THREATS F-09).
-      return new Result.Ended("session.ended");
+      return new Result.Ended(Reason.SESSION_ENDED.code());
     }
     if (Objects.equals(current.identity().tokens().refreshToken(), refreshToken)
         && current.identity().tokens().expiresAt().isBefore(refreshed.identity().tokens().expiresAt())) {
@@ -192,8 +194,8 @@ final class TokenRefresher {
       return new Result.Unavailable(FAILURE_BACKOFF);
     }
     if (result instanceof TokenResult.Failed f) {
-      LOG.log(Level.INFO, "oidc.refresh.rejected reason=" + f.error());
-      return new Result.Ended("refresh." + f.error());
+      LOG.log(Reason.REFRESH_ERROR.level(), "oidc.refresh.rejected reason=" + f.error());
+      return new Result.Ended(Reason.REFRESH_ERROR.code(f.error()));
     }
     TokenResult.Tokens t = (TokenResult.Tokens) result;
     Identity identity = session.identity();
@@ -203,13 +205,14 @@ final class TokenRefresher {
         checkRefreshedIdToken(idTokens.verify(t.idToken(), md.get(), null), identity.claims());
         idToken = t.idToken();
       } catch (IdTokenException e) {
-        if (e.reason().equals("id_token.keys_unavailable")) {
+        Reason reason = Reason.ofIdToken(e.check());
+        if (reason == Reason.ID_TOKEN_KEYS_UNAVAILABLE) {
           // The provider's keys cannot be fetched now: an outage, not a reason to end the login.
           LOG.log(Level.WARNING, "portcullis: refresh failed, will retry: " + e.getMessage());
           return new Result.Unavailable(FAILURE_BACKOFF);
         }
-        LOG.log(Level.WARNING, "oidc.refresh.rejected reason=" + e.reason());
-        return new Result.Ended(e.reason());
+        LOG.log(reason.level(), "oidc.refresh.rejected reason=" + reason.code());
+        return new Result.Ended(reason.code());
       }
     }
     long expiresIn = t.expiresInSeconds() == null ? DEFAULT_EXPIRES_IN
@@ -234,19 +237,27 @@ final class TokenRefresher {
    */
   private static void checkRefreshedIdToken(Map<String, Object> fresh, Map<String, Object> original)
       throws IdTokenException {
-    for (String claim : new String[] {"iss", "sub", "aud"}) {
+    for (String claim : SAME_AS_ORIGINAL.keySet()) {
       if (!Objects.equals(normalisedAudience(fresh.get(claim)), normalisedAudience(original.get(claim)))) {
-        throw new IdTokenException("id_token." + claim, "refreshed ID token " + claim + " differs from the original");
+        throw new IdTokenException(SAME_AS_ORIGINAL.get(claim), "refreshed ID token " + claim + " differs from the original");
       }
     }
     Object authTime = fresh.get("auth_time");
     if (authTime != null && original.get("auth_time") != null && !authTime.equals(original.get("auth_time"))) {
-      throw new IdTokenException("id_token.auth_time", "refreshed ID token auth_time differs from the original");
+      throw new IdTokenException(IdTokenException.Check.AUTH_TIME, "refreshed ID token auth_time differs from the original");
     }
     Object nonce = fresh.get("nonce");
     if (nonce != null && !nonce.equals(original.get("nonce"))) {
-      throw new IdTokenException("id_token.nonce", "refreshed ID token nonce differs from the original");
+      throw new IdTokenException(IdTokenException.Check.NONCE, "refreshed ID token nonce differs from the original");
     }
+  }
+
+  private static Map<String, IdTokenException.Check> orderedChecks() {
+    Map<String, IdTokenException.Check> checks = new java.util.LinkedHashMap<>();
+    checks.put("iss", IdTokenException.Check.ISS);
+    checks.put("sub", IdTokenException.Check.SUB);
+    checks.put("aud", IdTokenException.Check.AUD);
+    return java.util.Collections.unmodifiableMap(checks);
   }
 
   private static @Nullable Object normalisedAudience(@Nullable Object aud) {

@@ -1,55 +1,75 @@
 package io.portcullis.spring;
 
 import io.portcullis.core.ConfigKey;
+import io.portcullis.core.ConfigProblem;
 import io.portcullis.core.ConfigSource;
 import io.portcullis.core.InvalidConfigurationException;
 import io.portcullis.core.PortcullisConfig;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * Turns bound {@link PortcullisProperties} into a {@link PortcullisConfig} through the one parser
- * every source uses, and rewrites the problems it reports so that they name the Spring property
- * ({@code portcullis.client-auth}) a user has to fix.
+ * The bound {@link PortcullisProperties} as a {@link ConfigSource} whose names are the Spring
+ * properties ({@code portcullis.client-auth}), parsed by the one parser every source uses; its
+ * problems are rendered in Spring's spelling, so that each names the property a user has to fix.
  */
-final class SpringConfigSource {
+final class SpringConfigSource implements ConfigSource {
   /** The source name in messages. */
   static final String NAME = "Spring property";
+  private static final String PREFIX = "portcullis.";
 
-  private static final Pattern HOW_TO_SET =
-      Pattern.compile("set init-param \"([a-z0-9-]+)\", .*? or environment variable (PORTCULLIS_[A-Z0-9_]+)");
-  /** Each key as a whole word not already part of a name, path or URL; longest first. */
-  private static final List<Pattern> KEYS = Stream.of(ConfigKey.values())
-      .map(ConfigKey::key)
-      .sorted(Comparator.comparingInt(String::length).reversed())
-      .map(k -> Pattern.compile("(?<![\\w./-])" + Pattern.quote(k) + "(?![\\w-])"))
-      .toList();
+  /** Keys as Spring properties; how to set one in a Boot application. */
+  static final ConfigProblem.Spelling SPELLING = new ConfigProblem.Spelling() {
+    @Override
+    public String key(ConfigKey key) {
+      return PREFIX + key.key();
+    }
 
-  private SpringConfigSource() {}
+    @Override
+    public String howToSet(ConfigKey key) {
+      return "set " + key(key) + " (application.properties or application.yml) or environment variable "
+          + key.envName();
+    }
+  };
+
+  private final Map<String, String> entries;
+
+  private SpringConfigSource(Map<String, String> keyValues) {
+    Map<String, String> named = new LinkedHashMap<>();
+    keyValues.forEach((key, value) -> named.put(PREFIX + key, value));
+    this.entries = Collections.unmodifiableMap(named);
+  }
 
   static PortcullisConfig config(PortcullisProperties properties) {
     try {
-      return PortcullisConfig.from(ConfigSource.of(NAME, properties.toKeyValues()));
+      return PortcullisConfig.from(new SpringConfigSource(properties.toKeyValues()));
     } catch (InvalidConfigurationException e) {
-      List<String> problems = new ArrayList<>();
-      for (String problem : e.problems()) {
-        problems.add(rewrite(problem));
+      if (e.configProblems().isEmpty()) {
+        throw e;
       }
-      throw new InvalidConfigurationException(problems);
+      throw new InvalidConfigurationException(e.configProblems(), SPELLING);
     }
   }
 
-  /** Names {@code portcullis.KEY} wherever a problem names a key. */
-  static String rewrite(String problem) {
-    String text = HOW_TO_SET.matcher(problem)
-        .replaceAll("set portcullis.$1 (application.properties or application.yml) or environment variable $2");
-    for (Pattern key : KEYS) {
-      text = key.matcher(text).replaceAll(m -> Matcher.quoteReplacement("portcullis." + m.group()));
-    }
-    return text;
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Map<String, String> entries() {
+    return entries;
+  }
+
+  @Override
+  public Optional<ConfigKey> keyOf(String rawName) {
+    return rawName.startsWith(PREFIX) ? ConfigKey.byKey(rawName.substring(PREFIX.length())) : Optional.empty();
+  }
+
+  @Override
+  public String rawNameOf(ConfigKey key) {
+    return SPELLING.key(key);
   }
 }

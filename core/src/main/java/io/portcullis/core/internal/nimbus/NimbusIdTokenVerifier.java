@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import io.portcullis.core.internal.nimbus.IdTokenException.Check;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -71,7 +72,7 @@ public final class NimbusIdTokenVerifier {
     } catch (RuntimeException e) {
       // Any shape of token: the parser throws more than ParseException (a JSON null header gives
       // a NullPointerException). The one place an ID token's failure becomes a refusal.
-      throw new IdTokenException("id_token.malformed", "ID token cannot be read (" + e.getClass().getSimpleName() + ")");
+      throw new IdTokenException(Check.MALFORMED, "ID token cannot be read (" + e.getClass().getSimpleName() + ")");
     }
   }
 
@@ -81,21 +82,21 @@ public final class NimbusIdTokenVerifier {
     try {
       jwt = JWTParser.parse(idToken);
     } catch (java.text.ParseException e) {
-      throw new IdTokenException("id_token.malformed", "ID token is not a JWT");
+      throw new IdTokenException(Check.MALFORMED, "ID token is not a JWT");
     }
     if (jwt instanceof PlainJWT) {
-      throw new IdTokenException("id_token.alg_none", "ID token is unsigned (alg=none), refused");
+      throw new IdTokenException(Check.ALG_NONE, "ID token is unsigned (alg=none), refused");
     }
     if (!(jwt instanceof SignedJWT signed)) {
-      throw new IdTokenException("id_token.unsupported", "ID token is encrypted; encrypted ID tokens are not supported");
+      throw new IdTokenException(Check.UNSUPPORTED, "ID token is encrypted; encrypted ID tokens are not supported");
     }
     JWSHeader header = signed.getHeader();
     JWSAlgorithm alg = header.getAlgorithm();
     if (alg == null || "none".equalsIgnoreCase(alg.getName())) {
-      throw new IdTokenException("id_token.alg_none", "ID token has alg=none, refused");
+      throw new IdTokenException(Check.ALG_NONE, "ID token has alg=none, refused");
     }
     if (!metadata.idTokenSigningAlgs().contains(alg.getName())) {
-      throw new IdTokenException("id_token.alg", "ID token algorithm " + alg.getName()
+      throw new IdTokenException(Check.ALG, "ID token algorithm " + alg.getName()
           + " is not one the provider advertises " + metadata.idTokenSigningAlgs());
     }
     verifySignature(signed, header, alg, metadata, JwksCache.Source.TOKEN_ENDPOINT);
@@ -103,7 +104,7 @@ public final class NimbusIdTokenVerifier {
     try {
       claims = signed.getJWTClaimsSet();
     } catch (java.text.ParseException e) {
-      throw new IdTokenException("id_token.malformed", "ID token claims are not a JSON object");
+      throw new IdTokenException(Check.MALFORMED, "ID token claims are not a JSON object");
     }
     verifyClaims(claims, metadata.issuer(), expectedNonce);
     return JdkValues.copyObject(claims.toJSONObject());
@@ -115,22 +116,22 @@ public final class NimbusIdTokenVerifier {
     try {
       if (JWSAlgorithm.Family.HMAC_SHA.contains(alg)) {
         if (clientSecret == null) {
-          throw new IdTokenException("id_token.alg", "ID token is HMAC-signed but this client has no secret");
+          throw new IdTokenException(Check.ALG, "ID token is HMAC-signed but this client has no secret");
         }
         MACVerifier verifier;
         try {
           verifier = new MACVerifier(clientSecret.getBytes(StandardCharsets.UTF_8));
         } catch (JOSEException e) {
-          throw new IdTokenException("id_token.signature", "client secret too short for " + alg.getName());
+          throw new IdTokenException(Check.SIGNATURE, "client secret too short for " + alg.getName());
         }
         if (!signed.verify(verifier)) {
-          throw new IdTokenException("id_token.signature", "ID token signature is invalid");
+          throw new IdTokenException(Check.SIGNATURE, "ID token signature is invalid");
         }
         return;
       }
       URI jwksUri = metadata.jwksUri();
       if (jwksUri == null) {
-        throw new IdTokenException("id_token.unknown_key", "provider has no jwks_uri to verify the ID token");
+        throw new IdTokenException(Check.UNKNOWN_KEY, "provider has no jwks_uri to verify the ID token");
       }
       JWKSet seen = jwks.get(jwksUri);
       List<JWK> candidates = select(seen, header);
@@ -141,7 +142,7 @@ public final class NimbusIdTokenVerifier {
         }
       }
       if (candidates.isEmpty()) {
-        throw new IdTokenException("id_token.unknown_key", "ID token is signed with a key not in the provider's JWK Set");
+        throw new IdTokenException(Check.UNKNOWN_KEY, "ID token is signed with a key not in the provider's JWK Set");
       }
       for (JWK key : candidates) {
         JWSVerifier verifier = verifierFor(key);
@@ -149,11 +150,11 @@ public final class NimbusIdTokenVerifier {
           return;
         }
       }
-      throw new IdTokenException("id_token.signature", "ID token signature is invalid");
+      throw new IdTokenException(Check.SIGNATURE, "ID token signature is invalid");
     } catch (JOSEException e) {
-      throw new IdTokenException("id_token.signature", "ID token signature cannot be verified");
+      throw new IdTokenException(Check.SIGNATURE, "ID token signature cannot be verified");
     } catch (ProviderException e) {
-      throw new IdTokenException("id_token.keys_unavailable", e.getMessage());
+      throw new IdTokenException(Check.KEYS_UNAVAILABLE, e.getMessage());
     }
   }
 
@@ -174,40 +175,40 @@ public final class NimbusIdTokenVerifier {
   private void verifyClaims(JWTClaimsSet claims, String issuer, @Nullable String expectedNonce)
       throws IdTokenException {
     if (!issuer.equals(claims.getIssuer())) {
-      throw new IdTokenException("id_token.iss", "ID token iss does not match the issuer");
+      throw new IdTokenException(Check.ISS, "ID token iss does not match the issuer");
     }
     List<String> audience = claims.getAudience();
     if (audience == null || !audience.contains(clientId)) {
-      throw new IdTokenException("id_token.aud", "ID token aud does not contain this client");
+      throw new IdTokenException(Check.AUD, "ID token aud does not contain this client");
     }
     List<String> others = new ArrayList<>(audience);
     others.removeIf(clientId::equals);
     if (!others.isEmpty()) {
-      throw new IdTokenException("id_token.aud", "ID token aud holds audiences this client does not trust");
+      throw new IdTokenException(Check.AUD, "ID token aud holds audiences this client does not trust");
     }
     Object azp = claims.getClaim("azp");
     if (azp != null && !clientId.equals(azp)) {
-      throw new IdTokenException("id_token.azp", "ID token azp is not this client");
+      throw new IdTokenException(Check.AZP, "ID token azp is not this client");
     }
     long now = clock.millis();
     long skew = CLOCK_SKEW.toMillis();
     Date exp = claims.getExpirationTime();
     if (exp == null || now >= exp.getTime() + skew) {
-      throw new IdTokenException("id_token.expired", "ID token has expired or has no exp");
+      throw new IdTokenException(Check.EXPIRED, "ID token has expired or has no exp");
     }
     Date iat = claims.getIssueTime();
     if (iat == null || iat.getTime() > now + skew) {
-      throw new IdTokenException("id_token.iat", "ID token iat is missing or in the future");
+      throw new IdTokenException(Check.NOT_YET_VALID, "ID token iat is missing or in the future");
     }
     String sub = claims.getSubject();
     if (sub == null || sub.isEmpty() || sub.length() > 255) {
-      throw new IdTokenException("id_token.sub", "ID token sub is missing or too long");
+      throw new IdTokenException(Check.SUB, "ID token sub is missing or too long");
     }
     if (expectedNonce != null) {
       Object nonce = claims.getClaim("nonce");
       if (!(nonce instanceof String s)
           || !MessageDigest.isEqual(s.getBytes(StandardCharsets.UTF_8), expectedNonce.getBytes(StandardCharsets.UTF_8))) {
-        throw new IdTokenException("id_token.nonce", "ID token nonce does not match the authorization request");
+        throw new IdTokenException(Check.NONCE, "ID token nonce does not match the authorization request");
       }
     }
   }
@@ -225,14 +226,14 @@ public final class NimbusIdTokenVerifier {
    * provider's JWK Set (never HMAC, never {@code alg=none}), {@code iss} identical to the issuer,
    * {@code exp} in the future and {@code nbf}/{@code iat} not in the future (with {@link
    * #CLOCK_SKEW}). Whether it is an access token and whom it was issued to are the caller's
-   * checks. Any failure, of any shape of token, is an {@link IdTokenException} with a {@code
-   * bearer.} reason.
+   * checks. Any failure, of any shape of token, is an {@link IdTokenException} naming the check
+   * (an unsigned or encrypted token fails {@link IdTokenException.Check#ALG}).
    */
   public AccessToken verifyAccessToken(String token, ProviderMetadata metadata) throws IdTokenException {
     try {
       return verifyJwtAccessToken(token, metadata);
     } catch (RuntimeException e) {
-      throw new IdTokenException("bearer.malformed", "bearer token cannot be read (" + e.getClass().getSimpleName() + ")");
+      throw new IdTokenException(Check.MALFORMED, "bearer token cannot be read (" + e.getClass().getSimpleName() + ")");
     }
   }
 
@@ -241,40 +242,36 @@ public final class NimbusIdTokenVerifier {
     try {
       jwt = JWTParser.parse(token);
     } catch (java.text.ParseException e) {
-      throw new IdTokenException("bearer.malformed", "bearer token is not a JWT");
+      throw new IdTokenException(Check.MALFORMED, "bearer token is not a JWT");
     }
     if (!(jwt instanceof SignedJWT signed)) {
-      throw new IdTokenException("bearer.alg", "bearer token is not signed");
+      throw new IdTokenException(Check.ALG, "bearer token is not signed");
     }
     JWSHeader header = signed.getHeader();
     JWSAlgorithm alg = header.getAlgorithm();
     if (alg == null || !(JWSAlgorithm.Family.RSA.contains(alg) || JWSAlgorithm.Family.EC.contains(alg))) {
-      throw new IdTokenException("bearer.alg", "bearer token algorithm is not accepted");
+      throw new IdTokenException(Check.ALG, "bearer token algorithm is not accepted");
     }
-    try {
-      verifySignature(signed, header, alg, metadata, JwksCache.Source.PRESENTED);
-    } catch (IdTokenException e) {
-      throw new IdTokenException(e.reason().replace("id_token.", "bearer."), e.getMessage());
-    }
+    verifySignature(signed, header, alg, metadata, JwksCache.Source.PRESENTED);
     JWTClaimsSet claims;
     try {
       claims = signed.getJWTClaimsSet();
     } catch (java.text.ParseException e) {
-      throw new IdTokenException("bearer.malformed", "bearer token claims are not a JSON object");
+      throw new IdTokenException(Check.MALFORMED, "bearer token claims are not a JSON object");
     }
     if (!metadata.issuer().equals(claims.getIssuer())) {
-      throw new IdTokenException("bearer.iss", "bearer token iss does not match the issuer");
+      throw new IdTokenException(Check.ISS, "bearer token iss does not match the issuer");
     }
     long now = clock.millis();
     long skew = CLOCK_SKEW.toMillis();
     Date exp = claims.getExpirationTime();
     if (exp == null || now >= exp.getTime() + skew) {
-      throw new IdTokenException("bearer.expired", "bearer token has expired or has no exp");
+      throw new IdTokenException(Check.EXPIRED, "bearer token has expired or has no exp");
     }
     Date nbf = claims.getNotBeforeTime();
     Date iat = claims.getIssueTime();
     if ((nbf != null && nbf.getTime() > now + skew) || (iat != null && iat.getTime() > now + skew)) {
-      throw new IdTokenException("bearer.nbf", "bearer token is not valid yet");
+      throw new IdTokenException(Check.NOT_YET_VALID, "bearer token is not valid yet");
     }
     return new AccessToken(header.getType() == null ? null : header.getType().getType(),
         JdkValues.copyObject(claims.toJSONObject()));

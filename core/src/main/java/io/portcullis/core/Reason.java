@@ -1,0 +1,298 @@
+package io.portcullis.core;
+
+import io.portcullis.core.internal.nimbus.IdTokenException;
+import java.lang.System.Logger.Level;
+import java.util.Objects;
+
+/**
+ * Why a request, a login, a refresh or a bearer token was refused: the one list of rejections.
+ * Each carries its stable {@link #code() code} — the JSON {@code reason} and the {@code reason=}
+ * of the log lines, which are API and never change —, the HTTP status it is answered with, the
+ * level its log line is written at, the JSON {@code error} family and a sentence for people. The
+ * README lists every code ("Reason codes"); a test keeps the two in step.
+ *
+ * <p>A few reasons are families whose code ends with a value the provider sent ({@code
+ * provider.{error}}, {@code token.{error}}, {@code refresh.{error}}): {@link #code(String)} makes
+ * the code of one member, keeping only {@code [A-Za-z0-9_]} of the value (at most 40 characters).
+ */
+public enum Reason {
+  // ---- request paths (SPEC.md "Security baseline") ----
+  /** The raw path does not normalise; answered for every path refusal. */
+  PATH_INVALID("path.invalid", 400, Level.INFO, Family.BAD_REQUEST,
+      "The request path cannot be accepted."),
+  /** The context part of the raw path is not the canonical context path (logged only). */
+  PATH_CONTEXT("path.context", 400, Level.INFO, Family.BAD_REQUEST,
+      "The request path cannot be accepted."),
+  /** The raw path and the path the container dispatches to differ (logged only). */
+  PATH_AMBIGUOUS("path.ambiguous", 400, Level.INFO, Family.BAD_REQUEST,
+      "The request path cannot be accepted."),
+
+  // ---- login start ----
+  /** The request names an invalid host. */
+  HOST_INVALID("host.invalid", 400, Level.INFO, Family.LOGIN, "The request names an invalid host."),
+  /** An API request asked the callback path to start a login. */
+  LOGIN_API("login.api", 400, Level.INFO, Family.LOGIN, "A login starts with a browser navigation."),
+
+  // ---- the callback (redirection endpoint) ----
+  /** A response parameter is longer than its limit. */
+  PARAM_TOO_LONG("param.too_long", 400, Level.WARNING, Family.LOGIN,
+      "The sign-in response has a parameter that is too long."),
+  /** A method other than the provider's redirect ({@code GET}, or {@code POST} for form_post) or the logout form's. */
+  METHOD("method", 405, Level.WARNING, Family.LOGIN, "This address does not accept this request method."),
+  /** A response parameter is repeated (RFC 6749 §3.1). */
+  DUPLICATE_PARAM("duplicate_param", 400, Level.WARNING, Family.LOGIN,
+      "The sign-in response repeats a parameter (RFC 6749 §3.1)."),
+  /** No {@code state}. */
+  STATE_MISSING("state.missing", 400, Level.WARNING, Family.LOGIN, "The sign-in response has no state."),
+  /** The {@code state} was already used on this node. */
+  STATE_USED("state.used", 400, Level.WARNING, Family.LOGIN, "This sign-in response was already used."),
+  /** No readable pending login of this browser for the {@code state}. */
+  STATE_UNKNOWN("state.unknown", 400, Level.WARNING, Family.LOGIN,
+      "No sign-in was started in this browser for this response, or it was lost."),
+  /** The pending login's state differs from the response's. */
+  STATE_MISMATCH("state.mismatch", 400, Level.WARNING, Family.LOGIN, "The sign-in state does not match."),
+  /** The login took longer than its lifetime. */
+  STATE_EXPIRED("state.expired", 400, Level.WARNING, Family.LOGIN,
+      "The sign-in took too long; please start again."),
+  /** The provider's metadata is not loaded, or names another issuer than the pending login. */
+  PROVIDER_UNAVAILABLE("provider.unavailable", 502, Level.WARNING, Family.LOGIN,
+      "The identity provider cannot be reached."),
+  /** The response's {@code iss} is another issuer (RFC 9207). */
+  ISS_MISMATCH("iss.mismatch", 400, Level.WARNING, Family.LOGIN,
+      "The sign-in response comes from another issuer."),
+  /** The response lacks the {@code iss} the provider advertises (RFC 9207). */
+  ISS_MISSING("iss.missing", 400, Level.WARNING, Family.LOGIN, "The sign-in response lacks its issuer."),
+  /** The response has both {@code error} and {@code code}. */
+  AMBIGUOUS_RESPONSE("ambiguous_response", 400, Level.WARNING, Family.LOGIN,
+      "The sign-in response is ambiguous."),
+  /** The user cancelled or the provider refused access ({@code error=access_denied}). */
+  PROVIDER_ACCESS_DENIED("provider.access_denied", 403, Level.WARNING, Family.LOGIN,
+      "Sign-in was cancelled or refused."),
+  /** The provider failed ({@code error=server_error}). */
+  PROVIDER_SERVER_ERROR("provider.server_error", 502, Level.WARNING, Family.LOGIN,
+      "The identity provider refused the sign-in."),
+  /** The provider is unavailable ({@code error=temporarily_unavailable}). */
+  PROVIDER_TEMPORARILY_UNAVAILABLE("provider.temporarily_unavailable", 502, Level.WARNING,
+      Family.LOGIN, "The identity provider refused the sign-in."),
+  /** Any other {@code error} of the authorization response. */
+  PROVIDER_ERROR("provider.", 401, Level.WARNING, Family.LOGIN, "The identity provider refused the sign-in."),
+  /** No {@code code}. */
+  CODE_MISSING("code.missing", 400, Level.WARNING, Family.LOGIN, "The sign-in response has no code."),
+  /** The token endpoint cannot be reached. */
+  TOKEN_UNAVAILABLE("token.unavailable", 502, Level.WARNING, Family.LOGIN,
+      "The identity provider cannot be reached."),
+  /** The token endpoint refused the code, with its {@code error}. */
+  TOKEN_ERROR("token.", 400, Level.WARNING, Family.LOGIN, "The identity provider refused the code."),
+  /** The token response holds no ID token. */
+  ID_TOKEN_MISSING("id_token.missing", 400, Level.WARNING, Family.LOGIN,
+      "The identity provider returned no ID token."),
+
+  // ---- ID token validation (OIDC Core §3.1.3.7, §12.2) at login and refresh ----
+  /** The ID token cannot be read. */
+  ID_TOKEN_MALFORMED("id_token.malformed", Family.LOGIN),
+  /** The ID token is unsigned. */
+  ID_TOKEN_ALG_NONE("id_token.alg_none", Family.LOGIN),
+  /** The ID token is encrypted. */
+  ID_TOKEN_UNSUPPORTED("id_token.unsupported", Family.LOGIN),
+  /** The ID token's algorithm is not one the provider advertises, or needs a secret there is not. */
+  ID_TOKEN_ALG("id_token.alg", Family.LOGIN),
+  /** The ID token's signature is invalid. */
+  ID_TOKEN_SIGNATURE("id_token.signature", Family.LOGIN),
+  /** The ID token is signed with a key not in the provider's JWK Set. */
+  ID_TOKEN_UNKNOWN_KEY("id_token.unknown_key", Family.LOGIN),
+  /** The provider's JWK Set cannot be fetched: an outage, answered {@code 502}. */
+  ID_TOKEN_KEYS_UNAVAILABLE("id_token.keys_unavailable", 502, Level.WARNING, Family.LOGIN,
+      "The identity provider cannot be reached."),
+  /** {@code iss} is not the issuer (or, refreshed, differs from the original). */
+  ID_TOKEN_ISS("id_token.iss", Family.LOGIN),
+  /** {@code aud} lacks this client or holds others (or, refreshed, differs from the original). */
+  ID_TOKEN_AUD("id_token.aud", Family.LOGIN),
+  /** {@code azp} is not this client. */
+  ID_TOKEN_AZP("id_token.azp", Family.LOGIN),
+  /** The ID token has expired or has no {@code exp}. */
+  ID_TOKEN_EXPIRED("id_token.expired", Family.LOGIN),
+  /** {@code iat} is missing or in the future. */
+  ID_TOKEN_IAT("id_token.iat", Family.LOGIN),
+  /** {@code sub} is missing or too long (or, refreshed, differs from the original). */
+  ID_TOKEN_SUB("id_token.sub", Family.LOGIN),
+  /** {@code nonce} differs from the authorization request's (or, refreshed, from the original). */
+  ID_TOKEN_NONCE("id_token.nonce", Family.LOGIN),
+  /** A refreshed ID token's {@code auth_time} differs from the original. */
+  ID_TOKEN_AUTH_TIME("id_token.auth_time", Family.LOGIN),
+
+  // ---- refresh (the login ends; logged only) ----
+  /** The token endpoint refused the refresh token, with its {@code error}. */
+  REFRESH_ERROR("refresh.", 401, Level.INFO, Family.LOGIN, "The login has ended."),
+  /** Another node's refresh ended the login. */
+  SESSION_ENDED("session.ended", 401, Level.INFO, Family.LOGIN, "The login has ended."),
+
+  // ---- logout ----
+  /** The sign-out form's token is missing or wrong (THREATS G-12). */
+  LOGOUT_CSRF("logout.csrf", 403, Level.INFO, Family.LOGIN,
+      "The sign-out form is not valid; open the sign-out page again."),
+
+  // ---- bearer tokens (RFC 6750 §3.1: answered 401 invalid_token; logged) ----
+  /** The bearer token cannot be read, or is not a JWT. */
+  BEARER_MALFORMED("bearer.malformed", Family.BEARER),
+  /** The bearer token is unsigned or its algorithm is not RSA or EC. */
+  BEARER_ALG("bearer.alg", Family.BEARER),
+  /** The bearer token's signature is invalid. */
+  BEARER_SIGNATURE("bearer.signature", Family.BEARER),
+  /** The bearer token is signed with a key not in the provider's JWK Set. */
+  BEARER_UNKNOWN_KEY("bearer.unknown_key", Family.BEARER),
+  /** The provider's JWK Set cannot be fetched: an outage, answered {@code 503}. */
+  BEARER_KEYS_UNAVAILABLE("bearer.keys_unavailable", 503, Level.INFO, Family.UNAVAILABLE,
+      "The identity provider cannot be reached."),
+  /** {@code iss} is not the issuer. */
+  BEARER_ISS("bearer.iss", Family.BEARER),
+  /** The bearer token has expired or has no {@code exp}. */
+  BEARER_EXPIRED("bearer.expired", Family.BEARER),
+  /** {@code nbf} or {@code iat} is in the future. */
+  BEARER_NBF("bearer.nbf", Family.BEARER),
+  /** The token is not known positively as an access token (or carries a {@code nonce}). */
+  BEARER_NOT_ACCESS_TOKEN("bearer.not_access_token", Family.BEARER),
+  /** The token was not issued to {@code client-id} or {@code m2m-client-id}. */
+  BEARER_CLIENT("bearer.client", Family.BEARER);
+
+  /** The JSON {@code error} a reason is answered with. */
+  enum Family {
+    /** {@code bad_request}: the request itself cannot be accepted. */
+    BAD_REQUEST("bad_request"),
+    /** {@code login_failed}: a login, refresh or logout step was refused. */
+    LOGIN("login_failed"),
+    /** {@code invalid_token}: a bearer token (RFC 6750 §3.1). */
+    BEARER("invalid_token"),
+    /** {@code temporarily_unavailable}: the provider cannot be reached now ({@code 503}). */
+    UNAVAILABLE("temporarily_unavailable");
+
+    private final String error;
+
+    Family(String error) {
+      this.error = error;
+    }
+  }
+
+  private static final int MAX_DETAIL = 40;
+
+  private final String code;
+  private final int status;
+  private final Level level;
+  private final Family family;
+  private final String sentence;
+
+  Reason(String code, int status, Level level, Family family, String sentence) {
+    this.code = code;
+    this.status = status;
+    this.level = level;
+    this.family = family;
+    this.sentence = sentence;
+  }
+
+  /**
+   * A token check: an ID token's ({@link Family#LOGIN}, {@code 400}, logged at {@code WARNING})
+   * or a bearer token's ({@link Family#BEARER}, {@code 401}, logged at {@code INFO}).
+   */
+  Reason(String code, Family family) {
+    this(code, family == Family.BEARER ? 401 : 400,
+        family == Family.BEARER ? Level.INFO : Level.WARNING, family,
+        family == Family.BEARER ? "The bearer token is not valid."
+            : "The identity provider's ID token is not valid.");
+  }
+
+  /**
+   * The stable code, e.g. {@code state.mismatch}; for a family, the code with {@code {error}} in
+   * place of the provider's value, e.g. {@code token.{error}}.
+   */
+  public String code() {
+    return isFamily() ? code + "{error}" : code;
+  }
+
+  /**
+   * The code of one member of a family: the family's prefix and {@code value} reduced to {@code
+   * [A-Za-z0-9_]}, at most 40 characters ({@code error} when nothing is left); for any other
+   * reason, {@link #code()}.
+   */
+  public String code(String value) {
+    Objects.requireNonNull(value, "value");
+    if (!isFamily()) {
+      return code;
+    }
+    StringBuilder out = new StringBuilder(code);
+    int kept = 0;
+    for (int i = 0; i < value.length() && kept < MAX_DETAIL; i++) {
+      char c = value.charAt(i);
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') {
+        out.append(c);
+        kept++;
+      }
+    }
+    return kept == 0 ? out.append("error").toString() : out.toString();
+  }
+
+  /** Whether the code ends with a value the provider sent ({@link #code(String)}). */
+  public boolean isFamily() {
+    return code.endsWith(".");
+  }
+
+  /** The HTTP status the rejection is answered with. */
+  public int status() {
+    return status;
+  }
+
+  /** The level of the rejection's log line. */
+  public Level level() {
+    return level;
+  }
+
+  /**
+   * The JSON {@code error}: {@code bad_request}, {@code login_failed}, {@code invalid_token} or
+   * {@code temporarily_unavailable}.
+   */
+  public String error() {
+    return family.error;
+  }
+
+  /** A sentence for people: never request data, a token or a secret. */
+  public String sentence() {
+    return sentence;
+  }
+
+  /** The reason of an ID token check that failed at login or refresh. */
+  static Reason ofIdToken(IdTokenException.Check check) {
+    return switch (check) {
+      case MALFORMED -> ID_TOKEN_MALFORMED;
+      case ALG_NONE -> ID_TOKEN_ALG_NONE;
+      case UNSUPPORTED -> ID_TOKEN_UNSUPPORTED;
+      case ALG -> ID_TOKEN_ALG;
+      case SIGNATURE -> ID_TOKEN_SIGNATURE;
+      case UNKNOWN_KEY -> ID_TOKEN_UNKNOWN_KEY;
+      case KEYS_UNAVAILABLE -> ID_TOKEN_KEYS_UNAVAILABLE;
+      case ISS -> ID_TOKEN_ISS;
+      case AUD -> ID_TOKEN_AUD;
+      case AZP -> ID_TOKEN_AZP;
+      case EXPIRED -> ID_TOKEN_EXPIRED;
+      case NOT_YET_VALID -> ID_TOKEN_IAT;
+      case SUB -> ID_TOKEN_SUB;
+      case NONCE -> ID_TOKEN_NONCE;
+      case AUTH_TIME -> ID_TOKEN_AUTH_TIME;
+    };
+  }
+
+  /**
+   * The reason of a bearer token check that failed. The checks an access token never undergoes
+   * (audience, party, subject, nonce, auth_time: the authenticator's own) have none of their own
+   * and count as unreadable.
+   */
+  static Reason ofBearer(IdTokenException.Check check) {
+    return switch (check) {
+      case ALG_NONE, UNSUPPORTED, ALG -> BEARER_ALG;
+      case SIGNATURE -> BEARER_SIGNATURE;
+      case UNKNOWN_KEY -> BEARER_UNKNOWN_KEY;
+      case KEYS_UNAVAILABLE -> BEARER_KEYS_UNAVAILABLE;
+      case ISS -> BEARER_ISS;
+      case EXPIRED -> BEARER_EXPIRED;
+      case NOT_YET_VALID -> BEARER_NBF;
+      case MALFORMED, AUD, AZP, SUB, NONCE, AUTH_TIME -> BEARER_MALFORMED;
+    };
+  }
+}
