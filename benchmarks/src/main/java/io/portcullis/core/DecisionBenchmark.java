@@ -69,8 +69,8 @@ public class DecisionBenchmark {
         new InMemoryExchange("GET", "/api//data/./items;x=1").browserHeaders().loggedIn(login);
     anonymousPermit = new InMemoryExchange("GET", "/health").browserHeaders();
 
-    expectProceed(engine.handle(authenticated), identity);
-    expectProceed(engine.handle(authenticatedUnnormalised), identity);
+    expectProceed(engine.handle(authenticated), login.identity());
+    expectProceed(engine.handle(authenticatedUnnormalised), login.identity());
     expectProceed(engine.handle(anonymousPermit), null);
   }
 

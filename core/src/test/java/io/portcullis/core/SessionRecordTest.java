@@ -201,6 +201,44 @@ class SessionRecordTest {
     assertThat(SessionRecord.ofStored(stored).open(keys(KEY, null), CREATED)).isNotNull();
   }
 
+  /** AC6: nothing the application can call on its {@code Identity} yields the refresh or ID token. */
+  @Test
+  void identityWhenEveryPublicAccessorCalledThenNeitherRefreshNorIdTokenReachable() throws Exception {
+    LoginSession login = sample();
+    List<Object> seen = new ArrayList<>();
+    collect(login.identity(), seen, 0);
+    assertThat(seen).isNotEmpty().contains(login.identity().accessToken());
+    for (Object value : seen) {
+      assertThat(String.valueOf(value)).doesNotContain(login.refreshToken(), login.idToken());
+    }
+  }
+
+  private static void collect(@Nullable Object value, List<Object> seen, int depth) throws Exception {
+    if (value == null || depth > 3) {
+      return;
+    }
+    seen.add(value);
+    if (value instanceof Iterable<?> i) {
+      for (Object o : i) {
+        collect(o, seen, depth + 1);
+      }
+    }
+    if (value instanceof Map<?, ?> m) {
+      for (Object o : m.values()) {
+        collect(o, seen, depth + 1);
+      }
+    }
+    if (!value.getClass().getName().startsWith("io.portcullis")) {
+      return;
+    }
+    for (java.lang.reflect.Method method : value.getClass().getMethods()) {
+      if (method.getParameterCount() == 0 && method.getDeclaringClass().getName().startsWith("io.portcullis")
+          && java.lang.reflect.Modifier.isPublic(method.getDeclaringClass().getModifiers())) {
+        collect(method.invoke(value), seen, depth + 1);
+      }
+    }
+  }
+
   @Test
   void loginSessionWhenWrittenAsItIsThenRefused() throws Exception {
     LoginSession login = sample();
