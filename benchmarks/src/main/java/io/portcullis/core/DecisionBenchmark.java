@@ -57,19 +57,20 @@ public class DecisionBenchmark {
         "rules", SAMPLE_RULES));
     engine = Portcullis.create(config, Clock.systemUTC());
 
-    TokenSet tokens = new TokenSet("access-token-value", "refresh-token-value", "id-token-value",
+    TokenSet tokens = new TokenSet("access-token-value",
         Instant.parse("2100-01-01T00:00:00Z"), Set.of("openid", "profile", "offline_access", "read:data"));
     Identity identity = new Identity("alice", "sub-alice", "http://127.0.0.1:9/realm",
         Map.of("sub", "sub-alice", "preferred_username", "alice"), Set.of(), tokens);
-    LoginSession login = new LoginSession(identity, "logout-token-value", Set.of());
+    LoginSession login = new LoginSession(identity, "refresh-token-value", "id-token-value", "logout-token-value",
+        Set.of());
 
     authenticated = new InMemoryExchange("GET", "/api/data/items").browserHeaders().loggedIn(login);
     authenticatedUnnormalised =
         new InMemoryExchange("GET", "/api//data/./items;x=1").browserHeaders().loggedIn(login);
     anonymousPermit = new InMemoryExchange("GET", "/health").browserHeaders();
 
-    expectProceed(engine.handle(authenticated), identity);
-    expectProceed(engine.handle(authenticatedUnnormalised), identity);
+    expectProceed(engine.handle(authenticated), login.identity());
+    expectProceed(engine.handle(authenticatedUnnormalised), login.identity());
     expectProceed(engine.handle(anonymousPermit), null);
   }
 

@@ -127,7 +127,7 @@ final class BearerAuthenticator {
     if (!(claims.get("exp") instanceof Number exp)) {
       return new Result.Invalid(Reason.BEARER_EXPIRED); // verified present; kept total for any shape
     }
-    TokenSet tokens = new TokenSet(token, null, null, Instant.ofEpochSecond(exp.longValue()), scopes);
+    TokenSet tokens = new TokenSet(token, Instant.ofEpochSecond(exp.longValue()), scopes);
     Set<String> roles = new LinkedHashSet<>();
     config.rolesClaim().ifPresent(path -> CallbackHandler.collect(CallbackHandler.lookup(claims, path), roles));
     Identity identity = new Identity(subject, subject, md.get().issuer(), claims, roles, tokens);

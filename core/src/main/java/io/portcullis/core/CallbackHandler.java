@@ -55,9 +55,12 @@ final class CallbackHandler {
   private final NimbusIdTokenVerifier idTokens;
   private final Clock clock;
   private final Cache<String, Boolean> consumed;
+  private final SessionStore sessions;
 
   CallbackHandler(PortcullisConfig config, ProviderMetadataSource metadata, StateCookieCodec codec,
-      LoginStarter starter, NimbusTokenClient tokens, NimbusIdTokenVerifier idTokens, Clock clock) {
+      LoginStarter starter, NimbusTokenClient tokens, NimbusIdTokenVerifier idTokens, Clock clock,
+      SessionStore sessions) {
+    this.sessions = sessions;
     this.config = config;
     this.metadata = metadata;
     this.codec = codec;
@@ -115,7 +118,7 @@ final class CallbackHandler {
       return reject(exchange, state, Reason.STATE_MISMATCH, api);
     }
     if (consumed.asMap().putIfAbsent(consumedKey, Boolean.TRUE) != null) {
-      LoginSession current = SessionStore.get(exchange);
+      LoginSession current = sessions.get(exchange);
       if (current != null) {
         return new Outcome.Redirect(exchange.contextPath() + pending.target(), true);
       }
@@ -173,7 +176,7 @@ final class CallbackHandler {
       return reject(exchange, state, Reason.ofIdToken(e.check()), api);
     }
     Identity identity = identity(claims, t, pending.scopes(), md.get());
-    LoginSession previous = SessionStore.get(exchange);
+    LoginSession previous = sessions.get(exchange);
     Set<String> asked = Set.of();
     String logoutToken = Randoms.token(24);
     if (previous != null && !previous.identity().subject().equals(identity.subject())) {
@@ -191,7 +194,7 @@ final class CallbackHandler {
       withStepUp.add(pending.stepUpKey());
       asked = withStepUp;
     }
-    SessionStore.put(exchange, new LoginSession(identity, logoutToken, asked));
+    sessions.put(exchange, new LoginSession(identity, t.refreshToken(), t.idToken(), logoutToken, asked));
     LOG.log(Level.DEBUG, () -> "portcullis: login tx=" + Randoms.fingerprint(state) + " user=" + identity.name());
     return new Outcome.Redirect(exchange.contextPath() + pending.target(), true);
   }
@@ -243,7 +246,7 @@ final class CallbackHandler {
         }
       }
     }
-    TokenSet tokenSet = new TokenSet(t.accessToken(), t.refreshToken(), t.idToken(), now.plusSeconds(expiresIn), scopes);
+    TokenSet tokenSet = new TokenSet(t.accessToken(), now.plusSeconds(expiresIn), scopes);
     return new Identity(name, subject, (String) claims.get("iss"), claims, roles, tokenSet);
   }
 

@@ -113,9 +113,16 @@ public enum ConfigKey {
   /** {@code state-key}: the key that encrypts pre-login state cookies. */
   STATE_KEY(
       "state-key",
-      "base64 key (256 bits) that encrypts pre-login state cookies; required when several nodes"
-          + " serve one app",
+      "base64 key (256 bits) that encrypts pre-login state cookies and the tokens in the session;"
+          + " required when several nodes serve one app",
       "random per start",
+      true),
+  /** {@code previous-state-key}: a former {@code state-key}, still accepted for reading. */
+  PREVIOUS_STATE_KEY(
+      "previous-state-key",
+      "base64 key (256 bits) still accepted, besides state-key, to read session records and state"
+          + " cookies: set the former state-key here while rotating it",
+      "none",
       true),
   /** {@code scope-step-up}: whether missing scopes are asked for on demand. */
   SCOPE_STEP_UP(

@@ -92,6 +92,7 @@ final class ConfigParser {
   Duration httpTimeout = Duration.ofSeconds(5);
   ResponseMode responseMode = ResponseMode.QUERY;
   Optional<byte[]> stateKey = Optional.empty();
+  Optional<byte[]> previousStateKey = Optional.empty();
   boolean scopeStepUp = true;
   boolean bearerOwnClients = false;
   Set<String> bearerAudience = Set.of();
@@ -119,6 +120,7 @@ final class ConfigParser {
     parseBearerTokens();
     parseBearerAudience();
     parseStateKey();
+    parsePreviousStateKey();
     parseScopeStepUp();
     parseTrustedProxies();
     parseIdentityHeaders();
@@ -646,6 +648,38 @@ final class ConfigParser {
       return;
     }
     stateKey = Optional.of(key);
+  }
+
+  private void parsePreviousStateKey() {
+    Optional<Setting> found = setting(ConfigKey.PREVIOUS_STATE_KEY);
+    if (found.isEmpty()) {
+      return;
+    }
+    Setting s = found.get();
+    if (stateKey.isEmpty()) {
+      invalid(s, "is set without state-key", "set state-key to the new key and previous-state-key to the former one");
+      return;
+    }
+    String expected =
+        "base64 (standard or URL-safe) of exactly 32 random bytes, e.g. from"
+            + " \"openssl rand -base64 32\"";
+    String value = s.value();
+    byte[] key;
+    try {
+      key =
+          (value.indexOf('-') >= 0 || value.indexOf('_') >= 0
+                  ? Base64.getUrlDecoder()
+                  : Base64.getDecoder())
+              .decode(value);
+    } catch (IllegalArgumentException e) {
+      invalid(s, "is not valid base64", expected);
+      return;
+    }
+    if (key.length != 32) {
+      invalid(s, "decodes to " + key.length + " bytes, not 32", expected);
+      return;
+    }
+    previousStateKey = Optional.of(key);
   }
 
   private void parseScopeStepUp() {

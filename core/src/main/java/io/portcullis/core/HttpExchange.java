@@ -90,6 +90,17 @@ public interface HttpExchange {
   void invalidateSession();
 
   /**
+   * When the current session was created, in epoch milliseconds, creating a session when there is
+   * none. It binds the stored login to its session (a login record copied into another session
+   * does not open): session stores keep it beside the attributes, and it survives a change of
+   * session id, a restart and replication. The default, for an exchange without a container
+   * session, is 0 (no binding).
+   */
+  default long sessionCreationTime() {
+    return 0;
+  }
+
+  /**
    * Whether {@link #reloadSessionAttribute} can read the shared session store afresh (a cluster
    * adapter is installed); when false it returns what this request loaded.
    */

@@ -8,15 +8,18 @@ import java.util.Set;
 
 /**
  * The logged-in user as the application sees it: who (from the validated ID token), what they
- * may do (granted scopes and roles) and their tokens.
+ * may do (granted scopes and roles) and their access token. The refresh token and the raw ID
+ * token are not part of it: the session keeps them in its own record, out of the application's
+ * reach.
  *
  * @param name the principal name ({@code principal-claim}, else {@code preferred_username}, else
  *     {@code sub})
  * @param subject the {@code sub} claim
  * @param issuer the {@code iss} claim
- * @param claims the ID token claims, as JDK types only (String, Number, Boolean, List, Map)
+ * @param claims the claims of the latest ID token (the login's, or a refresh's), as JDK types
+ *     only (String, Number, Boolean, List, Map)
  * @param roles the values of {@code roles-claim}, if configured
- * @param tokens the token set
+ * @param tokens the access token, its expiry and the granted scopes
  */
 public record Identity(
     String name,
@@ -33,9 +36,9 @@ public record Identity(
   public Identity {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(subject, "subject");
-    Objects.requireNonNull(issuer, "issuer");
-    claims = Map.copyOf(claims);
-    roles = Set.copyOf(roles);
+    issuer = issuer.intern(); // one issuer: one copy for every session
+    claims = claims instanceof IdTokenClaims ? claims : Map.copyOf(claims);
+    roles = TokenSet.interned(roles);
     Objects.requireNonNull(tokens, "tokens");
   }
 

@@ -16,15 +16,17 @@ final class LogoutHandler {
   private final PortcullisConfig config;
   private final ProviderMetadataSource metadata;
   private final Urls urls;
+  private final SessionStore sessions;
 
-  LogoutHandler(PortcullisConfig config, ProviderMetadataSource metadata, Urls urls) {
+  LogoutHandler(PortcullisConfig config, ProviderMetadataSource metadata, Urls urls, SessionStore sessions) {
     this.config = config;
     this.metadata = metadata;
     this.urls = urls;
+    this.sessions = sessions;
   }
 
   Outcome handle(HttpExchange exchange, boolean api) {
-    LoginSession session = SessionStore.get(exchange);
+    LoginSession session = sessions.get(exchange);
     String method = exchange.method();
     if (method.equals("GET") || method.equals("HEAD")) {
       if (session == null) {
@@ -47,7 +49,7 @@ final class LogoutHandler {
     if (csrf.size() != 1 || !Randoms.constantTimeEquals(csrf.get(0), session.logoutToken())) {
       return new Outcome.Rejected(Reason.LOGOUT_CSRF, exchange.contextPath() + config.logoutPath(), api);
     }
-    String idToken = session.identity().tokens().idToken();
+    String idToken = session.idToken();
     exchange.invalidateSession();
     Optional<ProviderMetadata> md = metadata.current();
     Optional<String> appUrl = urls.applicationUrl(exchange);

@@ -42,6 +42,7 @@ public final class Portcullis implements AutoCloseable {
   private final ClientCredentialsTokenSource clientCredentials;
   private final @Nullable BearerAuthenticator bearer;
   private final AccessRules rules;
+  private final SessionStore sessions;
   private final String redirectPath;
   private final String logoutPath;
 
@@ -53,20 +54,21 @@ public final class Portcullis implements AutoCloseable {
     this.http = new Http(config.httpTimeout());
     this.metadata = new ProviderMetadataSource(new NimbusDiscovery(config, http), clock, executor);
     byte[] key = config.stateKey().orElseGet(() -> Randoms.bytes(32));
-    StateCookieCodec codec = new StateCookieCodec(key);
+    StateCookieCodec codec = new StateCookieCodec(key, config.previousStateKey().orElse(null));
+    this.sessions = new SessionStore(SessionKeys.of(config));
     Urls urls = new Urls(config);
     this.starter = new LoginStarter(config, metadata, codec, urls, clock);
     JwksCache jwks = new JwksCache(clock, http, executor);
     NimbusIdTokenVerifier verifier = new NimbusIdTokenVerifier(config.clientId(), config.clientSecret().orElse(null), jwks, clock);
     NimbusTokenClient tokenClient = new NimbusTokenClient(config, http);
-    this.callback = new CallbackHandler(config, metadata, codec, starter, tokenClient, verifier, clock);
-    this.refresher = new TokenRefresher(config, metadata, tokenClient, verifier, clock, executor);
+    this.callback = new CallbackHandler(config, metadata, codec, starter, tokenClient, verifier, clock, sessions);
+    this.refresher = new TokenRefresher(config, metadata, tokenClient, verifier, clock, executor, sessions);
     this.bearer = config.acceptsOwnClientBearerTokens()
         ? new BearerAuthenticator(config, metadata, verifier, clock) : null;
     Duration wait = config.httpTimeout();
     this.clientCredentials = new ClientCredentialsTokenSource(config,
         () -> metadata.currentOrAwait(wait).map(ProviderMetadata::tokenEndpoint), tokenClient, clock, executor);
-    this.logout = new LogoutHandler(config, metadata, urls);
+    this.logout = new LogoutHandler(config, metadata, urls, sessions);
     this.rules = config.rules();
     this.redirectPath = config.redirectPath();
     this.logoutPath = config.logoutPath();
@@ -132,10 +134,10 @@ public final class Portcullis implements AutoCloseable {
         return decideBearer(token, access, path);
       }
     }
-    LoginSession session = SessionStore.get(exchange);
+    LoginSession session = sessions.get(exchange);
     if (session != null && access.kind() != Access.Kind.DENY && refresher.isDue(session, clock.millis())) {
       boolean expired = session.identity().tokens().isExpired(clock.instant());
-      if (session.identity().tokens().refreshToken() == null) {
+      if (session.refreshToken() == null) {
         // No refresh token (no offline_access): once expired, a browser goes through the
         // authorization endpoint again (it returns at once while the provider session lives).
         if (expired) {
@@ -267,7 +269,7 @@ public final class Portcullis implements AutoCloseable {
         return bearer.authenticate(token) instanceof BearerAuthenticator.Result.Valid valid ? valid.identity() : null;
       }
     }
-    LoginSession session = SessionStore.get(exchange);
+    LoginSession session = sessions.get(exchange);
     return session == null || session.identity().tokens().isExpired(clock.instant()) ? null : session.identity();
   }
 
@@ -312,7 +314,7 @@ public final class Portcullis implements AutoCloseable {
     }
     Outcome outcome = starter.start(exchange, Urls.targetOf(path, exchange.rawQuery()), new ArrayList<>(wanted), key);
     if (outcome instanceof Outcome.Redirect) {
-      SessionStore.put(exchange, session.withStepUpAsked(key));
+      sessions.put(exchange, session.withStepUpAsked(key));
     }
     return outcome;
   }

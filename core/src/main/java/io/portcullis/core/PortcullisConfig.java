@@ -40,6 +40,7 @@ public final class PortcullisConfig {
   private final Duration httpTimeout;
   private final ResponseMode responseMode;
   private final Optional<byte[]> stateKey;
+  private final Optional<byte[]> previousStateKey;
   private final boolean scopeStepUp;
   private final boolean bearerOwnClients;
   private final Set<String> bearerAudience;
@@ -73,6 +74,7 @@ public final class PortcullisConfig {
     httpTimeout = p.httpTimeout;
     responseMode = p.responseMode;
     stateKey = p.stateKey;
+    previousStateKey = p.previousStateKey;
     scopeStepUp = p.scopeStepUp;
     bearerOwnClients = p.bearerOwnClients;
     bearerAudience = p.bearerAudience;
@@ -255,6 +257,14 @@ public final class PortcullisConfig {
     return stateKey.map(byte[]::clone);
   }
 
+  /**
+   * Returns a copy of the former {@code state-key}, still accepted for reading session records and
+   * state cookies while a key is rotated; empty when none. Never log it.
+   */
+  public Optional<byte[]> previousStateKey() {
+    return previousStateKey.map(byte[]::clone);
+  }
+
   /** Returns whether missing scopes are asked for when a browser reaches a rule needing them. */
   public boolean scopeStepUp() {
     return scopeStepUp;
@@ -338,6 +348,7 @@ public final class PortcullisConfig {
     out.add("http-timeout=" + httpTimeout.toSeconds());
     out.add("response-mode=" + responseMode.value());
     stateKey.ifPresent(v -> out.add("state-key=****"));
+    previousStateKey.ifPresent(v -> out.add("previous-state-key=****"));
     out.add("scope-step-up=" + scopeStepUp);
     out.add("bearer-tokens=" + (bearerOwnClients ? "own-clients" : "none"));
     if (!bearerAudience.isEmpty()) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Encrypts and authenticates pre-login state cookies with AES-256-GCM (THREATS E-09): a fresh
@@ -17,12 +18,19 @@ final class StateCookieCodec {
   private static final int IV_BYTES = 12;
   private static final int TAG_BITS = 128;
   private final SecretKeySpec key;
+  private final @Nullable SecretKeySpec previous;
 
   StateCookieCodec(byte[] key) {
-    if (key.length != 32) {
+    this(key, null);
+  }
+
+  /** {@code previous}: a former key, still accepted for opening ({@code previous-state-key}). */
+  StateCookieCodec(byte[] key, byte @Nullable [] previous) {
+    if (key.length != 32 || (previous != null && previous.length != 32)) {
       throw new IllegalArgumentException("state key must be 32 bytes");
     }
     this.key = new SecretKeySpec(key.clone(), "AES");
+    this.previous = previous == null ? null : new SecretKeySpec(previous.clone(), "AES");
   }
 
   String seal(String cookieName, String plaintext) {
@@ -42,6 +50,11 @@ final class StateCookieCodec {
   }
 
   Optional<String> open(String cookieName, String value) {
+    Optional<String> opened = open(key, cookieName, value);
+    return opened.isPresent() || previous == null ? opened : open(previous, cookieName, value);
+  }
+
+  private static Optional<String> open(SecretKeySpec key, String cookieName, String value) {
     try {
       byte[] in = Base64.getUrlDecoder().decode(value);
       if (in.length <= IV_BYTES + TAG_BITS / 8) {

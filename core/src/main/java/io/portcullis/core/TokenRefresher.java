@@ -72,9 +72,11 @@ final class TokenRefresher {
   private final Clock clock;
   private final AsyncCache<String, Result> inFlight;
   private final Cache<String, Long> failedUntil;
+  private final SessionStore sessions;
 
   TokenRefresher(PortcullisConfig config, ProviderMetadataSource metadata, NimbusTokenClient tokens,
-      NimbusIdTokenVerifier idTokens, Clock clock, Executor executor) {
+      NimbusIdTokenVerifier idTokens, Clock clock, Executor executor, SessionStore sessions) {
+    this.sessions = sessions;
     this.config = config;
     this.metadata = metadata;
     this.tokens = tokens;
@@ -103,7 +105,7 @@ final class TokenRefresher {
    * holding the same refresh token, and writes the result into the exchange's session.
    */
   Result refresh(HttpExchange exchange, LoginSession session) {
-    String refreshToken = Objects.requireNonNull(session.identity().tokens().refreshToken(), "refreshToken");
+    String refreshToken = Objects.requireNonNull(session.refreshToken(), "refreshToken");
     String key = Randoms.hashKey(refreshToken, 43);
     Long until = failedUntil.getIfPresent(key);
     if (until != null && clock.millis() < until) {
@@ -135,23 +137,24 @@ final class TokenRefresher {
       // token away: re-read the session before treating invalid_grant as final.
       LoginSession newer = awaitNewerSession(exchange, refreshToken);
       if (newer != null) {
-        SessionStore.put(exchange, newer); // this node's copy now holds the winner's tokens too
+        sessions.put(exchange, newer); // this node's copy now holds the winner's tokens too
         return new Result.Refreshed(newer);
       }
       return result;
     }
     LoginSession refreshed = ((Result.Refreshed) result).session();
-    LoginSession current = SessionStore.get(exchange);
+    LoginSession current = sessions.get(exchange);
     if (current == null) {
       // Logged out (or the session ended) while the refresh was in flight: the new tokens are
       // discarded, never written into a new session (THREATS F-09).
       return new Result.Ended(Reason.SESSION_ENDED.code());
     }
-    if (Objects.equals(current.identity().tokens().refreshToken(), refreshToken)
+    if (Objects.equals(current.refreshToken(), refreshToken)
         && current.identity().tokens().expiresAt().isBefore(refreshed.identity().tokens().expiresAt())) {
       // Keep what this session holds besides the tokens (logout token, step-up history).
-      LoginSession merged = new LoginSession(refreshed.identity(), current.logoutToken(), current.stepUpAsked());
-      SessionStore.put(exchange, merged);
+      LoginSession merged = new LoginSession(refreshed.identity(), refreshed.refreshToken(), refreshed.idToken(),
+          current.logoutToken(), current.stepUpAsked());
+      sessions.put(exchange, merged);
       return new Result.Refreshed(merged);
     }
     return new Result.Refreshed(current);
@@ -165,10 +168,8 @@ final class TokenRefresher {
   private @Nullable LoginSession awaitNewerSession(HttpExchange exchange, String used) {
     long deadline = System.nanoTime() + Math.min(RACE_WINDOW.toNanos(), config.httpTimeout().toNanos());
     while (true) {
-      Object value = exchange.canReloadSession()
-          ? exchange.reloadSessionAttribute(SessionStore.ATTRIBUTE) : SessionStore.get(exchange);
-      if (value instanceof LoginSession s && s.identity().tokens().refreshToken() != null
-          && !Objects.equals(s.identity().tokens().refreshToken(), used)) {
+      LoginSession s = exchange.canReloadSession() ? sessions.reload(exchange) : sessions.get(exchange);
+      if (s != null && s.refreshToken() != null && !Objects.equals(s.refreshToken(), used)) {
         return s;
       }
       if (!exchange.canReloadSession() || System.nanoTime() > deadline) {
@@ -199,11 +200,15 @@ final class TokenRefresher {
     }
     TokenResult.Tokens t = (TokenResult.Tokens) result;
     Identity identity = session.identity();
-    String idToken = identity.tokens().idToken();
+    String idToken = session.idToken();
+    Map<String, Object> claims = identity.claims();
     if (t.idToken() != null) {
       try {
-        checkRefreshedIdToken(idTokens.verify(t.idToken(), md.get(), null), identity.claims());
+        Map<String, Object> fresh = idTokens.verify(t.idToken(), md.get(), null);
+        checkRefreshedIdToken(fresh, identity.claims());
         idToken = t.idToken();
+        // The claims are those of the latest ID token: the ones a stored record reads again.
+        claims = fresh;
       } catch (IdTokenException e) {
         Reason reason = Reason.ofIdToken(e.check());
         if (reason == Reason.ID_TOKEN_KEYS_UNAVAILABLE) {
@@ -224,11 +229,12 @@ final class TokenRefresher {
       scopes = new LinkedHashSet<>(Arrays.asList(t.scope().trim().split("\\s+")));
       scopes.retainAll(identity.scopes());
     }
-    TokenSet tokenSet = new TokenSet(t.accessToken(),
+    TokenSet tokenSet = new TokenSet(t.accessToken(), clock.instant().plusSeconds(expiresIn), scopes);
+    Identity refreshed = new Identity(identity.name(), identity.subject(), identity.issuer(), claims, identity.roles(),
+        tokenSet);
+    return new Result.Refreshed(new LoginSession(refreshed,
         t.refreshToken() != null ? t.refreshToken() : refreshToken, // keep the old one when none is returned
-        idToken, clock.instant().plusSeconds(expiresIn), scopes);
-    return new Result.Refreshed(new LoginSession(identity.withTokens(tokenSet), session.logoutToken(),
-        session.stepUpAsked()));
+        idToken, session.logoutToken(), session.stepUpAsked()));
   }
 
   /**

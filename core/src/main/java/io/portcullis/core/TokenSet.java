@@ -5,23 +5,19 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
 /**
- * The tokens of one login: immutable, {@link Serializable} with JDK types only, so container
- * session replication and Spring Session can carry it. {@link #toString()} never shows a token.
+ * The access token of one login as the application sees it: immutable, {@link Serializable} with
+ * JDK types only. The refresh token and the raw ID token are not part of it: they stay in the
+ * session's own record, out of the application's reach. {@link #toString()} never shows a token.
  *
  * @param accessToken the access token (RFC 6749 §5.1)
- * @param refreshToken the refresh token, or null when the provider issued none
- * @param idToken the raw ID token (OIDC Core §2), kept for {@code id_token_hint} at logout
- * @param expiresAt when the access token expires
+ * @param expiresAt when the access token expires (kept to the millisecond)
  * @param scopes the scopes granted (when a login's response omits {@code scope}: the configured
  *     {@code scopes} only; a refresh's: the previous grant)
  */
 public record TokenSet(
     String accessToken,
-    @Nullable String refreshToken,
-    @Nullable String idToken,
     Instant expiresAt,
     Set<String> scopes)
     implements Serializable {
@@ -31,8 +27,24 @@ public record TokenSet(
   /** Validates and copies. */
   public TokenSet {
     Objects.requireNonNull(accessToken, "accessToken");
-    Objects.requireNonNull(expiresAt, "expiresAt");
-    scopes = Set.copyOf(scopes);
+    expiresAt = Instant.ofEpochMilli(expiresAt.toEpochMilli());
+    scopes = interned(scopes);
+  }
+
+  /**
+   * An immutable copy whose strings are the JVM's canonical instances: scope and role names are
+   * few, so every logged-in session shares them instead of holding copies of its own.
+   */
+  static Set<String> interned(Set<String> values) {
+    if (values.isEmpty()) {
+      return Set.of();
+    }
+    String[] out = new String[values.size()];
+    int i = 0;
+    for (String v : values) {
+      out[i++] = v.intern();
+    }
+    return Set.of(out);
   }
 
   /** Whether the access token has expired at {@code now}. */
@@ -42,11 +54,7 @@ public record TokenSet(
 
   @Override
   public String toString() {
-    return "TokenSet[accessToken=****, refreshToken="
-        + (refreshToken == null ? "none" : "****")
-        + ", idToken="
-        + (idToken == null ? "none" : "****")
-        + ", expiresAt="
+    return "TokenSet[accessToken=****, expiresAt="
         + expiresAt
         + ", scopes="
         + scopes

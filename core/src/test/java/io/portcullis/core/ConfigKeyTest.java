@@ -42,7 +42,8 @@ class ConfigKeyTest {
   void secretWhenClientSecretOrStateKeyThenTrueElseFalse() {
     assertThat(Arrays.stream(ConfigKey.values()).filter(ConfigKey::secret))
         .containsExactlyInAnyOrder(
-            ConfigKey.CLIENT_SECRET, ConfigKey.M2M_CLIENT_SECRET, ConfigKey.STATE_KEY);
+            ConfigKey.CLIENT_SECRET, ConfigKey.M2M_CLIENT_SECRET, ConfigKey.STATE_KEY,
+            ConfigKey.PREVIOUS_STATE_KEY);
   }
 
   @Test
@@ -73,6 +74,7 @@ class ConfigKeyTest {
             "http-timeout",
             "response-mode",
             "state-key",
+            "previous-state-key",
             "scope-step-up",
             "bearer-tokens",
             "bearer-audience",

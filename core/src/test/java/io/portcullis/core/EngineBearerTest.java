@@ -50,7 +50,6 @@ class EngineBearerTest {
       assertThat(identity.subject()).isEqualTo(client);
       assertThat(identity.scopes()).containsExactlyInAnyOrder("read:data", "write:data");
       assertThat(identity.accessToken()).isEqualTo(token);
-      assertThat(identity.tokens().refreshToken()).isNull();
     }
     assertThat(f.session.id()).as("a bearer request creates no session").isNull();
   }
@@ -69,7 +68,7 @@ class EngineBearerTest {
   void handleWhenIdTokenPresentedThenInvalidToken() {
     start();
     f.login("/page");
-    String loginIdToken = f.login().identity().tokens().idToken();
+    String loginIdToken = f.login().idToken();
     f.session = new InMemoryExchange.Session();
     String withoutNonce = f.provider.idToken("alice", EngineFixture.CLIENT_ID, Map.of("scope", "read:data"));
     String withNonce = f.provider.idToken("alice", EngineFixture.CLIENT_ID, Map.of("nonce", "n", "scope", "read:data"));

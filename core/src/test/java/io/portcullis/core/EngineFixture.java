@@ -105,7 +105,8 @@ final class EngineFixture implements AutoCloseable {
 
   /** The login in the browser's session, or null. */
   LoginSession login() {
-    return session.attribute(SessionStore.ATTRIBUTE) instanceof LoginSession s ? s : null;
+    // In memory the container keeps the record as it was written: opened, no decryption needed.
+    return session.attribute(SessionStore.ATTRIBUTE) instanceof SessionRecord r ? r.opened() : null;
   }
 
   /** The decoded query parameter {@code name} of {@code url}, or null. */

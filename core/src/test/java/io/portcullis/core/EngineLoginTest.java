@@ -128,7 +128,7 @@ class EngineLoginTest {
     assertThat(identity.issuer()).isEqualTo(f.provider.issuer());
     assertThat(identity.scopes()).containsExactlyInAnyOrder("openid", "profile", "offline_access");
     assertThat(identity.tokens().accessToken()).isEqualTo(f.provider.issuedTokens.get(0));
-    assertThat(identity.tokens().refreshToken()).isNotNull();
+    assertThat(login.refreshToken()).isNotNull();
     assertThat(identity.tokens().expiresAt()).isEqualTo(f.clock.instant().plusSeconds(300));
     assertThat(login.logoutToken()).isNotEmpty();
 

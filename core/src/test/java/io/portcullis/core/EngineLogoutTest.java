@@ -47,7 +47,7 @@ class EngineLogoutTest {
     assertThat(outcome).isInstanceOf(Outcome.Redirect.class);
     String url = ((Outcome.Redirect) outcome).location();
     assertThat(url).startsWith(f.provider.endSessionEndpoint() + "?");
-    assertThat(queryParam(url, "id_token_hint")).isEqualTo(login.identity().tokens().idToken());
+    assertThat(queryParam(url, "id_token_hint")).isEqualTo(login.idToken());
     assertThat(queryParam(url, "client_id")).isEqualTo(EngineFixture.CLIENT_ID);
     assertThat(queryParam(url, "post_logout_redirect_uri")).isEqualTo("https://app.example.com/");
     assertThat(queryParam(url, "state")).isNotEmpty();

@@ -704,6 +704,32 @@ class PortcullisConfigTest {
         .doesNotContain(SECRET);
   }
 
+  @Test
+  void fromWhenPreviousStateKeyBesideStateKeyThenDecodedAndHidden() {
+    String previous = Base64.getEncoder().encodeToString(KEY_BYTES);
+    PortcullisConfig config = config("state-key", Base64.getEncoder().encodeToString(new byte[32]),
+        "previous-state-key", previous);
+    assertThat(config.previousStateKey()).hasValueSatisfying(k -> assertThat(k).isEqualTo(KEY_BYTES));
+    assertThat(config.toString()).contains("previous-state-key=****").doesNotContain(previous);
+    assertThat(config().previousStateKey()).isEmpty();
+  }
+
+  @Test
+  void fromWhenPreviousStateKeyWithoutStateKeyOrWrongThenErrorNamingItWithValueHidden() {
+    String previous = Base64.getEncoder().encodeToString(KEY_BYTES);
+    assertThat(problems("previous-state-key", previous))
+        .singleElement(STRING)
+        .startsWith("previous-state-key = (value hidden)")
+        .contains("without state-key")
+        .doesNotContain(previous);
+    String shortKey = Base64.getEncoder().encodeToString(new byte[16]);
+    assertThat(problems("state-key", previous, "previous-state-key", shortKey))
+        .singleElement(STRING)
+        .startsWith("previous-state-key = (value hidden)")
+        .contains("decodes to 16 bytes")
+        .doesNotContain(shortKey);
+  }
+
   // ---- trusted proxies ------------------------------------------------------------------------
 
   @Test

@@ -30,7 +30,7 @@ public final class PortcullisPrincipal implements Principal, Serializable {
     return identity.claims();
   }
 
-  /** The whole identity: subject, issuer, scopes, roles and tokens. */
+  /** The whole identity: subject, issuer, scopes, roles and the access token (never the refresh token). */
   public Identity identity() {
     return identity;
   }

@@ -208,6 +208,11 @@ final class ServletHttpExchange implements HttpExchange {
   }
 
   @Override
+  public long sessionCreationTime() {
+    return request.getSession(true).getCreationTime();
+  }
+
+  @Override
   public void renewSessionId() {
     if (request.getSession(false) == null) {
       request.getSession(true);

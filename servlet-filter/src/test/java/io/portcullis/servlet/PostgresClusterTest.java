@@ -8,7 +8,9 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.session.DatabaseAdaptor;
@@ -55,7 +57,11 @@ class PostgresClusterTest {
   }
 
   private static TestApp node(String stateKey, boolean keepStore) throws Exception {
-    return new TestApp(provider, Map.of("state-key", stateKey), (context, filter) -> {
+    return node(Map.of("state-key", stateKey), keepStore);
+  }
+
+  private static TestApp node(Map<String, String> keys, boolean keepStore) throws Exception {
+    return new TestApp(provider, keys, (context, filter) -> {
       var handler = context.getSessionHandler();
       NullSessionCache cache = new NullSessionCache(handler);
       DatabaseAdaptor db = new DatabaseAdaptor();
@@ -163,7 +169,7 @@ class PostgresClusterTest {
     assertThat(data).isNotNull();
     Object login = data.getAttribute("io.portcullis.login");
     assertThat(login).isNotNull();
-    assertThat(login.getClass().getName()).isEqualTo("io.portcullis.core.LoginSession");
+    assertThat(login.getClass().getName()).isEqualTo("io.portcullis.core.SessionRecord");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(login);
@@ -171,5 +177,95 @@ class PostgresClusterTest {
     System.out.println("portcullis: serialized session attribute io.portcullis.login after login: "
         + bytes.size() + " bytes");
     assertThat(bytes.size()).isLessThan(8192);
+  }
+
+  private static String plainId(Browser browser) {
+    String id = browser.cookies.get("JSESSIONID");
+    return id.contains(".") ? id.substring(0, id.indexOf('.')) : id;
+  }
+
+  /** The bytes Jetty's JDBC store keeps for a session's attributes, read with SQL. */
+  private static byte[] rawRow(String sessionId) throws Exception {
+    try (Connection c = DriverManager.getConnection(URL, "portcullis", "portcullis");
+        var q = c.prepareStatement("SELECT map FROM jettysessions WHERE sessionid = ?")) {
+      q.setString(1, sessionId);
+      try (var rs = q.executeQuery()) {
+        assertThat(rs.next()).as("row of session " + sessionId).isTrue();
+        return rs.getBytes(1);
+      }
+    }
+  }
+
+  private static void writeRow(String sessionId, byte[] map) throws Exception {
+    try (Connection c = DriverManager.getConnection(URL, "portcullis", "portcullis");
+        var u = c.prepareStatement("UPDATE jettysessions SET map = ? WHERE sessionid = ?")) {
+      u.setBytes(1, map);
+      u.setString(2, sessionId);
+      assertThat(u.executeUpdate()).isEqualTo(1);
+    }
+  }
+
+  private static int apiStatus(Browser browser, TestApp node) {
+    return browser.get(node.url("/api/data"), Map.of("Accept", "application/json")).statusCode();
+  }
+
+  /** Issue 11 AC11: what PostgreSQL holds after a login and a refresh has no token in any form. */
+  @Test
+  void sessionRowWhenReadWithSqlAfterLoginAndRefreshThenHoldsNoToken() throws Exception {
+    Browser browser = loginAcrossNodes();
+    provider.clock.advance(Duration.ofSeconds(3600 - 30));
+    try {
+      tokenHash(browser, b); // a refresh on B, written back to PostgreSQL
+    } finally {
+      provider.clock.advance(Duration.ofSeconds(-(3600 - 30)));
+    }
+    byte[] raw = rawRow(plainId(browser));
+    assertThat(raw.length).as("the login is stored").isGreaterThan(1000);
+    List<String> tokens = provider.secretsIssued();
+    assertThat(tokens).hasSizeGreaterThan(4);
+    String text = new String(raw, StandardCharsets.ISO_8859_1);
+    for (String token : tokens) {
+      byte[] bytes = token.getBytes(StandardCharsets.UTF_8);
+      for (String form : List.of(token, Base64.getEncoder().encodeToString(bytes),
+          Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), token.substring(0, Math.min(24, token.length())),
+          token.substring(Math.max(0, token.length() - 24)))) {
+        assertThat(text).as("a token (or its base64, or a piece of it) in PostgreSQL").doesNotContain(form);
+      }
+    }
+  }
+
+  /** Issue 11 AC11: a login record copied into another session does not log that session in. */
+  @Test
+  void sessionRowWhenCopiedIntoAnotherSessionThenThatSessionIsLoggedOutAndNo5xx() throws Exception {
+    Browser victim = loginAcrossNodes();
+    Thread.sleep(5); // another creation time, as any two sessions have
+    Browser attacker = loginAcrossNodes(); // a session of the attacker's own
+    writeRow(plainId(attacker), rawRow(plainId(victim)));
+
+    for (TestApp node : new TestApp[] {a, b}) {
+      assertThat(apiStatus(attacker, node)).as("copied record on " + node.url("")).isEqualTo(401);
+    }
+    assertThat(apiStatus(victim, a)).isEqualTo(200);
+  }
+
+  /**
+   * Issue 11 AC11: a node with a new state-key and the old one as previous-state-key keeps the
+   * sessions written under the old key; a node without the old key reads them as logged out.
+   */
+  @Test
+  void stateKeyWhenRotatedWithPreviousStateKeyThenSessionsKeptElseLoggedOutWithout5xx() throws Exception {
+    Browser browser = loginAcrossNodes();
+    String oldKey = Base64.getEncoder().encodeToString(new byte[32]);
+    byte[] fresh = new byte[32];
+    java.util.Arrays.fill(fresh, (byte) 9);
+    String newKey = Base64.getEncoder().encodeToString(fresh);
+    try (TestApp rotated = node(Map.of("state-key", newKey, "previous-state-key", oldKey), false)) {
+      String before = tokenHash(browser, a);
+      assertThat(tokenHash(browser, rotated)).isEqualTo(before);
+    }
+    Browser other = loginAcrossNodes();
+    try (TestApp newOnly = node(Map.of("state-key", newKey), false)) {
+      assertThat(apiStatus(other, newOnly)).isEqualTo(401);
+    }
   }
 }

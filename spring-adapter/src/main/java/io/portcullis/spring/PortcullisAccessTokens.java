@@ -23,7 +23,7 @@ public class PortcullisAccessTokens {
     return currentRequest().flatMap(PortcullisRequests::accessToken);
   }
 
-  /** The current user's identity: subject, claims, granted scopes and tokens. */
+  /** The current user's identity: subject, claims, granted scopes and the access token. */
   public Optional<Identity> currentIdentity() {
     return currentRequest().flatMap(PortcullisRequests::identity);
   }

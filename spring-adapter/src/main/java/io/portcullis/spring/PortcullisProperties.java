@@ -100,8 +100,11 @@ public class PortcullisProperties {
   /** How the provider returns the authorization response: query or form_post. Default: query. */
   private @Nullable String responseMode;
 
-  /** Base64 key (256 bits) that encrypts pre-login state cookies; required when several nodes serve one app. Default: random per start. Secret: never logged. */
+  /** Base64 key (256 bits) that encrypts pre-login state cookies and the tokens in the session; required when several nodes serve one app. Default: random per start. Secret: never logged. */
   private @Nullable String stateKey;
+
+  /** Base64 key (256 bits) still accepted, besides state-key, to read session records and state cookies: set the former state-key here while rotating it. Default: none. Secret: never logged. */
+  private @Nullable String previousStateKey;
 
   /** Ask the provider for missing scopes when a browser reaches a rule that needs them. Default: true. */
   private @Nullable String scopeStepUp;
@@ -374,6 +377,16 @@ public class PortcullisProperties {
     this.stateKey = stateKey;
   }
 
+  /** Returns {@code portcullis.previous-state-key} as bound, or null when not set. */
+  public @Nullable String getPreviousStateKey() {
+    return previousStateKey;
+  }
+
+  /** Sets {@code portcullis.previous-state-key}. */
+  public void setPreviousStateKey(@Nullable String previousStateKey) {
+    this.previousStateKey = previousStateKey;
+  }
+
   /** Returns {@code portcullis.scope-step-up} as bound, or null when not set. */
   public @Nullable String getScopeStepUp() {
     return scopeStepUp;
@@ -471,6 +484,7 @@ public class PortcullisProperties {
     put(map, "http-timeout", httpTimeout);
     put(map, "response-mode", responseMode);
     put(map, "state-key", stateKey);
+    put(map, "previous-state-key", previousStateKey);
     put(map, "scope-step-up", scopeStepUp);
     put(map, "bearer-tokens", bearerTokens);
     put(map, "bearer-audience", bearerAudience);

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
@@ -227,7 +228,7 @@ class RedisClusterTest {
     assertThat(session).isNotNull();
     Object login = session.getAttribute("io.portcullis.login");
     assertThat(login).isNotNull();
-    assertThat(login.getClass().getName()).isEqualTo("io.portcullis.core.LoginSession");
+    assertThat(login.getClass().getName()).isEqualTo("io.portcullis.core.SessionRecord");
     for (String name : session.getAttributeNames()) {
       assertThat(session.<Object>getAttribute(name)).as(name).isNotNull();
     }
@@ -240,5 +241,73 @@ class RedisClusterTest {
     assertThat(bytes.size()).isLessThan(8192);
     // The session as read back serves the next request on B.
     assertThat(tokenHash(browser, b)).isEqualTo(tokenHash(browser, a));
+  }
+
+  private static String sessionId(Browser browser) {
+    return new String(Base64.getDecoder().decode(browser.cookies("localhost").get("SESSION")), StandardCharsets.UTF_8);
+  }
+
+  /** Every field and value of the Redis hash Spring Session keeps for {@code id}, as Redis returns them. */
+  private static Map<byte[], byte[]> rawHash(String id) {
+    try (var connection = a.getBean(RedisConnectionFactory.class).getConnection()) {
+      Map<byte[], byte[]> hash = connection.hashCommands().hGetAll(
+          (NAMESPACE + ":sessions:" + id).getBytes(StandardCharsets.UTF_8));
+      assertThat(hash).as("Redis hash of session " + id).isNotNull().isNotEmpty();
+      return hash;
+    }
+  }
+
+  private static byte[] loginField() {
+    return "sessionAttr:io.portcullis.login".getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte @org.jspecify.annotations.Nullable [] field(Map<byte[], byte[]> hash, byte[] name) {
+    return hash.entrySet().stream().filter(e -> java.util.Arrays.equals(e.getKey(), name)).map(Map.Entry::getValue)
+        .findFirst().orElse(null);
+  }
+
+  /** Issue 11 AC11: what Redis holds after a login and a refresh has no token in any form. */
+  @Test
+  void sessionHashWhenReadFromRedisAfterLoginAndRefreshThenHoldsNoToken() throws Exception {
+    Browser browser = loginAcrossNodes();
+    PROVIDER.clock.advance(Duration.ofSeconds(3600 - 30));
+    try {
+      tokenHash(browser, b); // a refresh on B, written back to Redis
+    } finally {
+      PROVIDER.clock.advance(Duration.ofSeconds(-(3600 - 30)));
+    }
+    Map<byte[], byte[]> hash = rawHash(sessionId(browser));
+    assertThat(field(hash, loginField())).as("the login is stored").isNotNull().hasSizeGreaterThan(1000);
+    assertThat(PROVIDER.tokensIssued).hasSizeGreaterThan(4);
+    for (Map.Entry<byte[], byte[]> e : hash.entrySet()) {
+      String text = new String(e.getValue(), StandardCharsets.ISO_8859_1);
+      for (String token : PROVIDER.tokensIssued) {
+        byte[] bytes = token.getBytes(StandardCharsets.UTF_8);
+        for (String form : java.util.List.of(token, Base64.getEncoder().encodeToString(bytes),
+            Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), token.substring(0, Math.min(24, token.length())),
+            token.substring(Math.max(0, token.length() - 24)))) {
+          assertThat(text).as("a token (or its base64, or a piece of it) in Redis field "
+              + new String(e.getKey(), StandardCharsets.UTF_8)).doesNotContain(form);
+        }
+      }
+    }
+  }
+
+  /** Issue 11 AC11: a login record copied into another session does not log that session in. */
+  @Test
+  void sessionHashWhenLoginCopiedIntoAnotherSessionThenThatSessionIsLoggedOutAndNo5xx() throws Exception {
+    Browser victim = loginAcrossNodes();
+    Thread.sleep(5); // another creation time, as any two sessions have
+    Browser attacker = loginAcrossNodes();
+    byte[] record = field(rawHash(sessionId(victim)), loginField());
+    try (var connection = a.getBean(RedisConnectionFactory.class).getConnection()) {
+      connection.hashCommands().hSet((NAMESPACE + ":sessions:" + sessionId(attacker)).getBytes(StandardCharsets.UTF_8),
+          loginField(), record);
+    }
+    for (ConfigurableApplicationContext node : new ConfigurableApplicationContext[] {a, b}) {
+      HttpResponse<String> r = attacker.get(at(node, "/token-hash"), "Accept", "application/json");
+      assertThat(r.statusCode()).as("copied record on " + at(node, "")).isEqualTo(401);
+    }
+    assertThat(tokenHash(victim, a)).startsWith("alice ");
   }
 }

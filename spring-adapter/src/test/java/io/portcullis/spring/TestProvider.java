@@ -27,6 +27,8 @@ final class TestProvider implements AutoCloseable {
   /** Refresh tokens this provider accepts, as handed out (ours) → the mock's own; one use each (rotation). */
   private final Map<String, String> liveRefreshTokens = new ConcurrentHashMap<>();
   private volatile long refreshDelayMillis;
+  /** Every access, refresh and ID token this provider handed out, for tests that look for them at rest. */
+  final java.util.List<String> tokensIssued = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final DemoProvider provider;
 
   /** Starts the provider on the loopback interface; {@code port} 0 picks a free port. */
@@ -87,6 +89,11 @@ final class TestProvider implements AutoCloseable {
         String ours = "rt-" + java.util.UUID.randomUUID();
         liveRefreshTokens.put(ours, mockRefresh);
         json.put("refresh_token", ours);
+      }
+      for (String member : java.util.List.of("access_token", "refresh_token", "id_token")) {
+        if (json.get(member) instanceof String issued) {
+          tokensIssued.add(issued);
+        }
       }
       return new OAuth2HttpResponse(response.getHeaders(), 200, JSONObjectUtils.toJSONString(json), null);
     } catch (ParseException e) {

@@ -76,6 +76,20 @@ public final class NimbusIdTokenVerifier {
     }
   }
 
+  /**
+   * The claims of an ID token this client verified before (it comes back from the session's
+   * encrypted, authenticated record), as {@link #verify} returned them; not verified again.
+   *
+   * @throws IdTokenException when it cannot be read
+   */
+  public static Map<String, Object> claimsOf(String verifiedIdToken) throws IdTokenException {
+    try {
+      return JdkValues.copyObject(JWTParser.parse(verifiedIdToken).getJWTClaimsSet().toJSONObject());
+    } catch (java.text.ParseException | RuntimeException e) {
+      throw new IdTokenException(Check.MALFORMED, "ID token cannot be read (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
   private Map<String, Object> verifyIdToken(String idToken, ProviderMetadata metadata, @Nullable String expectedNonce)
       throws IdTokenException {
     JWT jwt;
