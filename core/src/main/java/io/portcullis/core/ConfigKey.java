@@ -15,6 +15,13 @@ import java.util.stream.Stream;
  * The one table of Portcullis configuration keys (SPEC.md, "Configuration keys"): every source
  * (init-params, {@code portcullis.properties}, system properties, environment, Spring) is read
  * through these keys, and documentation is generated from them.
+ *
+ * <p>Each constant is the key's whole declaration: name, {@link Type type}, typed default, the
+ * rule that parses it ({@code ConfigParser}), description and documented default. {@code
+ * PortcullisConfig} stores and shows ({@code toString()}) the values by key, the Spring starter
+ * binds one property per key of the declared type, and tests check the README table and the
+ * Spring metadata against these declarations. A new key also needs its getter in {@code
+ * PortcullisConfig}, its property in the starter and its README row.
  */
 public enum ConfigKey {
   /** {@code issuer}: the OpenID provider issuer. */

@@ -58,7 +58,7 @@ final class ConfigParser {
     }
   }
 
-  enum UriKind {
+  private enum UriKind {
     ISSUER,
     PROVIDER_ENDPOINT,
     APPLICATION_BASE,
