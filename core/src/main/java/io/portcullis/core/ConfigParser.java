@@ -65,66 +65,50 @@ final class ConfigParser {
     APPLICATION_REDIRECT
   }
 
+  /**
+   * How a key's typed value is made (its part of the {@link ConfigKey} declaration): from its
+   * setting, null when the key is not set, and the values of the keys above it in the table. It
+   * reports problems to the parser and then returns null, as it does when the key's {@linkplain
+   * ConfigKey#defaultValue() default} applies.
+   */
+  @FunctionalInterface
+  interface Rule {
+    @Nullable Object value(ConfigParser parser, @Nullable Setting setting);
+  }
+
+  /** The trusted proxy entries as configured and the ranges they stand for. */
+  record Proxies(List<String> entries, List<IpRange> ranges) {
+    static final Proxies NONE = new Proxies(List.of(), List.of());
+  }
+
   private final List<ConfigProblem> problems = new ArrayList<>();
   private final Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
-
-  Optional<URI> issuer = Optional.empty();
-  Optional<URI> authorizationEndpoint = Optional.empty();
-  Optional<URI> tokenEndpoint = Optional.empty();
-  Optional<URI> jwksUri = Optional.empty();
-  Optional<URI> userinfoEndpoint = Optional.empty();
-  Optional<URI> endSessionEndpoint = Optional.empty();
-  String clientId = "";
-  Optional<String> clientSecret = Optional.empty();
-  ClientAuth clientAuth = ClientAuth.NONE;
-  Optional<String> m2mClientId = Optional.empty();
-  Optional<String> m2mClientSecret = Optional.empty();
-  List<String> scopes = List.of("openid", "profile");
-  String redirectPath = "/oauth2/callback";
-  String logoutPath = "/logout";
-  Optional<String> postLogoutRedirectUri = Optional.empty();
-  AccessRules rules = AccessRules.defaults();
-  Duration refreshBefore = Duration.ofSeconds(60);
-  Optional<URI> baseUrl = Optional.empty();
-  Map<String, String> authorizationParams = Map.of();
-  Optional<String> principalClaim = Optional.empty();
-  Optional<String> rolesClaim = Optional.empty();
-  Duration httpTimeout = Duration.ofSeconds(5);
-  ResponseMode responseMode = ResponseMode.QUERY;
-  Optional<byte[]> stateKey = Optional.empty();
-  Optional<byte[]> previousStateKey = Optional.empty();
-  boolean scopeStepUp = true;
-  boolean bearerOwnClients = false;
-  Set<String> bearerAudience = Set.of();
-  List<String> trustedProxies = List.of();
-  List<IpRange> trustedProxyRanges = List.of();
-  List<String> identityHeaders = List.of();
-  Optional<String> configFile = Optional.empty();
+  private final Map<ConfigKey, Object> values = new EnumMap<>(ConfigKey.class);
 
   ConfigParser(List<ConfigSource> lowestToHighest) {
     for (ConfigSource source : lowestToHighest) {
       collect(source);
     }
-    parseProvider();
-    parseClient();
-    parseM2mClient();
-    parseScopes();
-    parsePaths();
-    parseRules();
-    refreshBefore = seconds(ConfigKey.REFRESH_BEFORE, 0, Integer.MAX_VALUE).orElse(refreshBefore);
-    httpTimeout = seconds(ConfigKey.HTTP_TIMEOUT, 1, 300).orElse(httpTimeout);
-    baseUrl = uri(ConfigKey.BASE_URL, UriKind.APPLICATION_BASE);
-    parseAuthorizationParams();
-    parseClaims();
-    parseResponseMode();
-    parseBearerTokens();
-    parseBearerAudience();
-    parseStateKey();
-    parsePreviousStateKey();
-    parseScopeStepUp();
-    parseTrustedProxies();
-    parseIdentityHeaders();
-    configFile = text(ConfigKey.CONFIG_FILE);
+    for (ConfigKey key : ConfigKey.values()) {
+      Object value = key.rule().value(this, setting(key).orElse(null));
+      values.put(key, value == null ? key.defaultValue() : value);
+    }
+  }
+
+  /** The typed values, every key present; read once the problems are known to be none. */
+  Map<ConfigKey, Object> values() {
+    return values;
+  }
+
+  /** A rule that applies only when the key is set; otherwise the default stands. */
+  static Rule whenSet(Rule parse) {
+    return (parser, setting) -> setting == null ? null : parse.value(parser, setting);
+  }
+
+  /** The value of a key above the one being parsed. */
+  @SuppressWarnings("unchecked")
+  private <T> T value(ConfigKey key) {
+    return (T) java.util.Objects.requireNonNull(values.get(key), key.key());
   }
 
   List<ConfigProblem> problems() {
@@ -184,30 +168,29 @@ final class ConfigParser {
 
   // ---- provider -------------------------------------------------------------------------------
 
-  private void parseProvider() {
-    issuer = uri(ConfigKey.ISSUER, UriKind.ISSUER);
-    authorizationEndpoint = uri(ConfigKey.AUTHORIZATION_ENDPOINT, UriKind.PROVIDER_ENDPOINT);
-    tokenEndpoint = uri(ConfigKey.TOKEN_ENDPOINT, UriKind.PROVIDER_ENDPOINT);
-    jwksUri = uri(ConfigKey.JWKS_URI, UriKind.PROVIDER_ENDPOINT);
-    userinfoEndpoint = uri(ConfigKey.USERINFO_ENDPOINT, UriKind.PROVIDER_ENDPOINT);
-    endSessionEndpoint = uri(ConfigKey.END_SESSION_ENDPOINT, UriKind.PROVIDER_ENDPOINT);
-    if (!isSet(ConfigKey.ISSUER)) {
-      // Every login returns an ID token whose iss must equal the issuer (OIDC Core §3.1.3.7
-      // step 2), so the issuer is needed even when every endpoint is given explicitly.
-      missing(
-          ConfigKey.ISSUER,
-          Text.of("is required: ID tokens are checked against it (with ",
-              ConfigKey.AUTHORIZATION_ENDPOINT, ", ", ConfigKey.TOKEN_ENDPOINT, " and ",
-              ConfigKey.JWKS_URI, " all given, no discovery request is made)"));
-    }
+  static Rule endpoint() {
+    return whenSet((p, s) -> p.uri(s, UriKind.PROVIDER_ENDPOINT));
   }
 
-  private Optional<URI> uri(ConfigKey key, UriKind kind) {
-    Optional<Setting> found = setting(key);
-    if (found.isEmpty()) {
-      return Optional.empty();
+  @Nullable Object issuer(@Nullable Setting s) {
+    if (s != null) {
+      return uri(s, UriKind.ISSUER);
     }
-    Setting s = found.get();
+    // Every login returns an ID token whose iss must equal the issuer (OIDC Core §3.1.3.7
+    // step 2), so the issuer is needed even when every endpoint is given explicitly.
+    missing(
+        ConfigKey.ISSUER,
+        Text.of("is required: ID tokens are checked against it (with ",
+            ConfigKey.AUTHORIZATION_ENDPOINT, ", ", ConfigKey.TOKEN_ENDPOINT, " and ",
+            ConfigKey.JWKS_URI, " all given, no discovery request is made)"));
+    return null;
+  }
+
+  @Nullable Object baseUrl(Setting s) {
+    return uri(s, UriKind.APPLICATION_BASE);
+  }
+
+  private Optional<URI> uri(Setting s, UriKind kind) {
     URI uri;
     try {
       uri = new URI(s.value());
@@ -261,29 +244,28 @@ final class ConfigParser {
 
   // ---- client ---------------------------------------------------------------------------------
 
-  private void parseClient() {
-    Optional<String> id = text(ConfigKey.CLIENT_ID);
-    if (id.isPresent()) {
-      clientId = id.get();
-    } else {
+  @Nullable Object clientId(@Nullable Setting s) {
+    if (s == null) {
       missing(ConfigKey.CLIENT_ID, Text.of("is required"));
+      return null;
     }
-    clientSecret = text(ConfigKey.CLIENT_SECRET);
-    Optional<Setting> auth = setting(ConfigKey.CLIENT_AUTH);
-    if (auth.isEmpty()) {
-      clientAuth = clientSecret.isPresent() ? ClientAuth.CLIENT_SECRET_BASIC : ClientAuth.NONE;
-      return;
+    return s.value();
+  }
+
+  @Nullable Object clientAuth(@Nullable Setting s) {
+    Optional<String> clientSecret = value(ConfigKey.CLIENT_SECRET);
+    if (s == null) {
+      return clientSecret.isPresent() ? ClientAuth.CLIENT_SECRET_BASIC : ClientAuth.NONE;
     }
-    Setting s = auth.get();
     String expected =
         "one of client_secret_basic, client_secret_post, none (private_key_jwt is not supported"
             + " yet)";
     Optional<ClientAuth> parsed = ClientAuth.fromValue(s.value());
     if (parsed.isEmpty()) {
       invalid(s, "is not a client authentication method", expected);
-      return;
+      return null;
     }
-    clientAuth = parsed.get();
+    ClientAuth clientAuth = parsed.get();
     switch (clientAuth) {
       case PRIVATE_KEY_JWT:
         problems.add(problem(s, s.value(),
@@ -311,6 +293,7 @@ final class ConfigParser {
         }
         break;
     }
+    return clientAuth;
   }
 
   // ---- client credentials (machine-to-machine) -----------------------------------------------
@@ -322,44 +305,44 @@ final class ConfigParser {
    * m2m-client-secret} without {@code m2m-client-id} is refused as ambiguous: one client has one
    * secret, so a second secret for the filter's own client is a mistake.
    */
-  private void parseM2mClient() {
-    Optional<String> id = text(ConfigKey.M2M_CLIENT_ID);
-    Optional<String> secret = text(ConfigKey.M2M_CLIENT_SECRET);
-    if (id.isPresent()) {
-      m2mClientId = id;
-      m2mClientSecret = secret;
-      if (secret.isEmpty()) {
+  @Nullable Object m2mClientId(@Nullable Setting s) {
+    if (s != null) {
+      return Optional.of(s.value());
+    }
+    String clientId = value(ConfigKey.CLIENT_ID);
+    return isSet(ConfigKey.M2M_CLIENT_SECRET) || clientId.isEmpty()
+        ? Optional.empty()
+        : Optional.of(clientId);
+  }
+
+  @Nullable Object m2mClientSecret(@Nullable Setting s) {
+    if (isSet(ConfigKey.M2M_CLIENT_ID)) {
+      if (s == null) {
         missing(
             ConfigKey.M2M_CLIENT_SECRET,
             Text.of("is required when ", ConfigKey.M2M_CLIENT_ID, " is set ("
                 + settings.get(ConfigKey.M2M_CLIENT_ID).origin()
                 + "): the client credentials grant is for confidential clients only (OAuth 2.1"
                 + " §4.2)"));
+        return null;
       }
-      return;
+      return Optional.of(s.value());
     }
-    if (secret.isPresent()) {
-      Setting s = setting(ConfigKey.M2M_CLIENT_SECRET).orElseThrow();
+    if (s != null) {
       invalid(
           s,
           Text.of("is set but ", ConfigKey.M2M_CLIENT_ID, " is not"),
           Text.of(ConfigKey.M2M_CLIENT_ID, " with it (", Text.howToSet(ConfigKey.M2M_CLIENT_ID),
               "), or no ", ConfigKey.M2M_CLIENT_SECRET, " to use ", ConfigKey.CLIENT_ID, " and ",
               ConfigKey.CLIENT_SECRET));
-      return;
+      return null;
     }
-    m2mClientId = clientId.isEmpty() ? Optional.empty() : Optional.of(clientId);
-    m2mClientSecret = clientSecret;
+    return value(ConfigKey.CLIENT_SECRET);
   }
 
   // ---- scopes ---------------------------------------------------------------------------------
 
-  private void parseScopes() {
-    Optional<Setting> found = setting(ConfigKey.SCOPES);
-    if (found.isEmpty()) {
-      return;
-    }
-    Setting s = found.get();
+  @Nullable Object scopes(Setting s) {
     String expected =
         "space-separated scope tokens (RFC 6749 §3.3) that include openid (OpenID Connect Core"
             + " §3.1.2.1), e.g. \"openid profile email\"";
@@ -368,14 +351,14 @@ final class ConfigParser {
       if (!token.chars().allMatch(ConfigParser::isScopeChar)) {
         invalid(
             s, "scope " + quote(token) + " has characters RFC 6749 §3.3 does not allow", expected);
-        return;
+        return null;
       }
     }
     if (!tokens.contains("openid")) {
       invalid(s, "does not contain openid", expected);
-      return;
+      return null;
     }
-    scopes = List.copyOf(tokens);
+    return List.copyOf(tokens);
   }
 
   /** RFC 6749 §3.3: {@code scope-token = 1*( %x21 / %x23-5B / %x5D-7E )}. */
@@ -385,52 +368,41 @@ final class ConfigParser {
 
   // ---- paths ----------------------------------------------------------------------------------
 
-  private void parsePaths() {
-    Optional<String> redirect = path(ConfigKey.REDIRECT_PATH);
-    Optional<String> logout = path(ConfigKey.LOGOUT_PATH);
-    redirectPath = redirect.orElse(redirectPath);
-    logoutPath = logout.orElse(logoutPath);
-    if ((redirect.isPresent() || logout.isPresent()) && redirectPath.equals(logoutPath)) {
-      Setting s =
-          setting(ConfigKey.LOGOUT_PATH)
-              .orElseGet(() -> setting(ConfigKey.REDIRECT_PATH).orElseThrow());
+  @Nullable Object logoutPath(@Nullable Setting logout) {
+    String logoutPath = logout == null ? null : path(logout);
+    String redirectPath = value(ConfigKey.REDIRECT_PATH);
+    if (redirectPath.equals(logoutPath != null ? logoutPath : ConfigKey.LOGOUT_PATH.defaultValue())) {
+      Setting s = logout != null ? logout : setting(ConfigKey.REDIRECT_PATH).orElseThrow();
       invalid(
           s,
           Text.of("is the same path as ",
               s.key() == ConfigKey.LOGOUT_PATH ? ConfigKey.REDIRECT_PATH : ConfigKey.LOGOUT_PATH),
           Text.of(ConfigKey.REDIRECT_PATH, " and ", ConfigKey.LOGOUT_PATH, " to differ"));
     }
-    Optional<Setting> found = setting(ConfigKey.POST_LOGOUT_REDIRECT_URI);
-    if (found.isPresent()) {
-      String value = found.get().value();
-      if (value.startsWith("/") && !value.startsWith("//")) {
-        if (isCleanPath(value, false)) {
-          postLogoutRedirectUri = Optional.of(value);
-        } else {
-          invalid(found.get(), "is not a valid path", expectedUrl(UriKind.APPLICATION_REDIRECT));
-        }
-      } else {
-        postLogoutRedirectUri =
-            uri(ConfigKey.POST_LOGOUT_REDIRECT_URI, UriKind.APPLICATION_REDIRECT)
-                .map(URI::toString);
-      }
-    }
+    return logoutPath;
   }
 
-  private Optional<String> path(ConfigKey key) {
-    Optional<Setting> found = setting(key);
-    if (found.isEmpty()) {
-      return Optional.empty();
+  @Nullable Object postLogoutRedirectUri(Setting s) {
+    String value = s.value();
+    if (value.startsWith("/") && !value.startsWith("//")) {
+      if (isCleanPath(value, false)) {
+        return Optional.of(value);
+      }
+      invalid(s, "is not a valid path", expectedUrl(UriKind.APPLICATION_REDIRECT));
+      return null;
     }
-    Setting s = found.get();
+    return uri(s, UriKind.APPLICATION_REDIRECT).map(URI::toString);
+  }
+
+  @Nullable String path(Setting s) {
     if (!s.value().startsWith("/") || s.value().startsWith("//") || !isCleanPath(s.value(), true)) {
       invalid(
           s,
           "is not a plain path inside the application",
-          "a path starting with a single /, without ?, # or whitespace, e.g. " + key.defaultText());
-      return Optional.empty();
+          "a path starting with a single /, without ?, # or whitespace, e.g. " + s.key().defaultText());
+      return null;
     }
-    return Optional.of(s.value());
+    return s.value();
   }
 
   private static boolean isCleanPath(String path, boolean refuseQueryAndFragment) {
@@ -450,27 +422,24 @@ final class ConfigParser {
 
   // ---- rules ----------------------------------------------------------------------------------
 
-  private void parseRules() {
-    Optional<Setting> found = setting(ConfigKey.RULES);
-    if (found.isEmpty()) {
-      return;
-    }
+  @Nullable Object rules(Setting s) {
     try {
-      rules = AccessRules.parse(found.get().value());
+      return AccessRules.parse(s.value());
     } catch (IllegalArgumentException e) {
-      problems.add(problem(found.get(), null, Text.of(String.valueOf(e.getMessage())),
+      problems.add(problem(s, null, Text.of(String.valueOf(e.getMessage())),
           Text.of("one rule per line, [METHODS] PATTERN ACCESS, e.g. \"/admin/** admin\"")));
+      return null;
     }
   }
 
   // ---- numbers --------------------------------------------------------------------------------
 
-  private Optional<Duration> seconds(ConfigKey key, long min, long max) {
-    Optional<Setting> found = setting(key);
-    if (found.isEmpty()) {
-      return Optional.empty();
-    }
-    Setting s = found.get();
+  static Rule seconds(long min, long max) {
+    return whenSet((p, s) -> p.seconds(s, min, max));
+  }
+
+  private @Nullable Duration seconds(Setting s, long min, long max) {
+    ConfigKey key = s.key();
     String expected =
         "a whole number of seconds "
             + (max == Integer.MAX_VALUE ? "of at least " + min : "from " + min + " to " + max)
@@ -481,24 +450,19 @@ final class ConfigParser {
         || value.length() > 10
         || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
       invalid(s, "is not a whole number of seconds", expected);
-      return Optional.empty();
+      return null;
     }
     long seconds = Long.parseLong(value);
     if (seconds < min || seconds > max) {
       invalid(s, "is out of range", expected);
-      return Optional.empty();
+      return null;
     }
-    return Optional.of(Duration.ofSeconds(seconds));
+    return Duration.ofSeconds(seconds);
   }
 
   // ---- authorization params -------------------------------------------------------------------
 
-  private void parseAuthorizationParams() {
-    Optional<Setting> found = setting(ConfigKey.AUTHORIZATION_PARAMS);
-    if (found.isEmpty()) {
-      return;
-    }
-    Setting s = found.get();
+  @Nullable Object authorizationParams(Setting s) {
     String expected =
         "name=value pairs separated by &, URL-encoded, e.g. \"prompt=consent&audience=api\"";
     Map<String, String> params = new LinkedHashMap<>();
@@ -506,7 +470,7 @@ final class ConfigParser {
       int eq = pair.indexOf('=');
       if (eq <= 0) {
         invalid(s, "pair " + quote(pair) + " has no name=value form", expected);
-        return;
+        return null;
       }
       String name;
       String value;
@@ -515,11 +479,11 @@ final class ConfigParser {
         value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
         invalid(s, "pair " + quote(pair) + " is not URL-encoded correctly", expected);
-        return;
+        return null;
       }
       if (name.isEmpty()) {
         invalid(s, "pair " + quote(pair) + " has an empty name", expected);
-        return;
+        return null;
       }
       if (PROTECTED_AUTHORIZATION_PARAMS.contains(name.toLowerCase(Locale.ROOT))) {
         invalid(
@@ -528,14 +492,14 @@ final class ConfigParser {
                 + quote(name)
                 + " is set by Portcullis and cannot be overridden", hintFor(name.toLowerCase(Locale.ROOT))),
             Text.of("parameters other than " + String.join(", ", PROTECTED_AUTHORIZATION_PARAMS)));
-        return;
+        return null;
       }
       if (params.put(name, value) != null) {
         invalid(s, "parameter " + quote(name) + " is given twice", expected);
-        return;
+        return null;
       }
     }
-    authorizationParams = Collections.unmodifiableMap(params);
+    return Collections.unmodifiableMap(params);
   }
 
   private static Text hintFor(String param) {
@@ -555,47 +519,37 @@ final class ConfigParser {
 
   // ---- claims, modes, keys, flags, proxies -----------------------------------------------------
 
-  private void parseClaims() {
-    principalClaim = text(ConfigKey.PRINCIPAL_CLAIM);
-    Optional<Setting> roles = setting(ConfigKey.ROLES_CLAIM);
-    if (roles.isPresent()) {
-      String value = roles.get().value();
-      if (value.startsWith(".") || value.endsWith(".") || value.contains("..")) {
-        invalid(
-            roles.get(),
-            "has an empty segment",
-            "a claim name or a dotted path to a claim, e.g. realm_access.roles");
-      } else {
-        rolesClaim = Optional.of(value);
-      }
+  @Nullable Object text(Setting s) {
+    return Optional.of(s.value());
+  }
+
+  @Nullable Object rolesClaim(Setting s) {
+    String value = s.value();
+    if (value.startsWith(".") || value.endsWith(".") || value.contains("..")) {
+      invalid(
+          s,
+          "has an empty segment",
+          "a claim name or a dotted path to a claim, e.g. realm_access.roles");
+      return null;
     }
+    return Optional.of(value);
   }
 
-  private void parseResponseMode() {
-    setting(ConfigKey.RESPONSE_MODE)
-        .ifPresent(
-            s -> {
-              Optional<ResponseMode> mode = ResponseMode.fromValue(s.value());
-              if (mode.isPresent()) {
-                responseMode = mode.get();
-              } else {
-                invalid(s, "is not a response mode", "query or form_post");
-              }
-            });
+  @Nullable Object responseMode(Setting s) {
+    Optional<ResponseMode> mode = ResponseMode.fromValue(s.value());
+    if (mode.isEmpty()) {
+      invalid(s, "is not a response mode", "query or form_post");
+      return null;
+    }
+    return mode.get();
   }
 
-  private void parseBearerTokens() {
-    setting(ConfigKey.BEARER_TOKENS)
-        .ifPresent(
-            s -> {
-              if (s.value().equals("none")) {
-                bearerOwnClients = false;
-              } else if (s.value().equals("own-clients")) {
-                bearerOwnClients = true;
-              } else {
-                invalid(s, "is not a bearer token policy", "none or own-clients");
-              }
-            });
+  @Nullable Object bearerTokens(Setting s) {
+    if (s.value().equals("none") || s.value().equals("own-clients")) {
+      return s.value();
+    }
+    invalid(s, "is not a bearer token policy", "none or own-clients");
+    return null;
   }
 
   /**
@@ -603,12 +557,9 @@ final class ConfigParser {
    * access token for this application. The client's own id is refused: every ID token of the
    * client carries it, and an ID token is never a bearer token.
    */
-  private void parseBearerAudience() {
-    Optional<Setting> found = setting(ConfigKey.BEARER_AUDIENCE);
-    if (found.isEmpty()) {
-      return;
-    }
-    Setting s = found.get();
+  @Nullable Object bearerAudience(Setting s) {
+    String clientId = value(ConfigKey.CLIENT_ID);
+    Optional<String> m2mClientId = value(ConfigKey.M2M_CLIENT_ID);
     Text expected = Text.of("space-separated audience values of this application's API (its aud), e.g."
         + " \"https://api.example.com\"; not ", ConfigKey.CLIENT_ID, " or ", ConfigKey.M2M_CLIENT_ID);
     Set<String> values = new LinkedHashSet<>(List.of(s.value().trim().split("\\s+")));
@@ -616,18 +567,13 @@ final class ConfigParser {
     for (String own : new String[] {clientId, m2mClientId.orElse(clientId)}) {
       if (!own.isEmpty() && values.contains(own)) {
         invalid(s, Text.of("contains the client id " + quote(own) + ", the audience of the client's ID tokens"), expected);
-        return;
+        return null;
       }
     }
-    bearerAudience = java.util.Collections.unmodifiableSet(values);
+    return java.util.Collections.unmodifiableSet(values);
   }
 
-  private void parseStateKey() {
-    Optional<Setting> found = setting(ConfigKey.STATE_KEY);
-    if (found.isEmpty()) {
-      return;
-    }
-    Setting s = found.get();
+  @Nullable Object stateKey(Setting s) {
     String expected =
         "base64 (standard or URL-safe) of exactly 32 random bytes, e.g. from"
             + " \"openssl rand -base64 32\"";
@@ -641,69 +587,39 @@ final class ConfigParser {
               .decode(value);
     } catch (IllegalArgumentException e) {
       invalid(s, "is not valid base64", expected);
-      return;
+      return null;
     }
     if (key.length != 32) {
       invalid(s, "decodes to " + key.length + " bytes, not 32", expected);
-      return;
+      return null;
     }
-    stateKey = Optional.of(key);
+    return Optional.of(key);
   }
 
-  private void parsePreviousStateKey() {
-    Optional<Setting> found = setting(ConfigKey.PREVIOUS_STATE_KEY);
-    if (found.isEmpty()) {
-      return;
-    }
-    Setting s = found.get();
+  /** A former {@code state-key}: only beside a {@code state-key}, which is parsed first. */
+  @Nullable Object previousStateKey(Setting s) {
+    Optional<byte[]> stateKey = value(ConfigKey.STATE_KEY);
     if (stateKey.isEmpty()) {
       invalid(s, "is set without state-key", "set state-key to the new key and previous-state-key to the former one");
-      return;
+      return null;
     }
-    String expected =
-        "base64 (standard or URL-safe) of exactly 32 random bytes, e.g. from"
-            + " \"openssl rand -base64 32\"";
-    String value = s.value();
-    byte[] key;
-    try {
-      key =
-          (value.indexOf('-') >= 0 || value.indexOf('_') >= 0
-                  ? Base64.getUrlDecoder()
-                  : Base64.getDecoder())
-              .decode(value);
-    } catch (IllegalArgumentException e) {
-      invalid(s, "is not valid base64", expected);
-      return;
-    }
-    if (key.length != 32) {
-      invalid(s, "decodes to " + key.length + " bytes, not 32", expected);
-      return;
-    }
-    previousStateKey = Optional.of(key);
+    return stateKey(s);
   }
 
-  private void parseScopeStepUp() {
-    setting(ConfigKey.SCOPE_STEP_UP)
-        .ifPresent(
-            s -> {
-              if (s.value().equalsIgnoreCase("true")) {
-                scopeStepUp = true;
-              } else if (s.value().equalsIgnoreCase("false")) {
-                scopeStepUp = false;
-              } else {
-                invalid(s, "is not a boolean", "true or false");
-              }
-            });
+  @Nullable Object flag(Setting s) {
+    if (s.value().equalsIgnoreCase("true")) {
+      return true;
+    } else if (s.value().equalsIgnoreCase("false")) {
+      return false;
+    }
+    invalid(s, "is not a boolean", "true or false");
+    return null;
   }
 
-  private void parseTrustedProxies() {
-    Optional<Setting> found = setting(ConfigKey.TRUSTED_PROXIES);
-    if (found.isEmpty()) {
-      return;
-    }
+  @Nullable Object trustedProxies(Setting found) {
     List<String> entries = new ArrayList<>();
     List<IpRange> ranges = new ArrayList<>();
-    for (String entry : found.get().value().split("[,\\s]+")) {
+    for (String entry : found.value().split("[,\\s]+")) {
       if (entry.isEmpty()) {
         continue;
       }
@@ -712,42 +628,37 @@ final class ConfigParser {
         entries.add(entry);
       } catch (IllegalArgumentException e) {
         invalid(
-            found.get(),
+            found,
             "entry " + quote(entry) + ": " + e.getMessage(),
             "IP addresses or CIDR ranges separated by commas or spaces, e.g. \"10.0.0.0/8,"
                 + " 2001:db8::/32, 192.168.1.10\" (host names are not resolved)");
       }
     }
-    trustedProxies = List.copyOf(entries);
-    trustedProxyRanges = List.copyOf(ranges);
+    return new Proxies(List.copyOf(entries), List.copyOf(ranges));
   }
 
   /**
    * Header names (RFC 9110 §5.1 tokens), each optionally ending in {@code *} for a prefix, kept
    * lower case with {@code _} as {@code -}: the spelling the servlet adapter compares with.
    */
-  private void parseIdentityHeaders() {
-    Optional<Setting> found = setting(ConfigKey.IDENTITY_HEADERS);
-    if (found.isEmpty()) {
-      return;
-    }
+  @Nullable Object identityHeaders(Setting found) {
     Set<String> names = new LinkedHashSet<>();
-    for (String entry : found.get().value().split("[,\\s]+")) {
+    for (String entry : found.value().split("[,\\s]+")) {
       String name = entry.endsWith("*") ? entry.substring(0, entry.length() - 1) : entry;
       if (entry.isEmpty()) {
         continue;
       }
       if (name.isEmpty() || name.length() > 256 || !name.chars().allMatch(ConfigParser::isHeaderNameChar)) {
         invalid(
-            found.get(),
+            found,
             "entry " + quote(entry) + " is not a header name",
             "header names (RFC 9110 token characters), each optionally ending in * for a prefix,"
                 + " separated by commas or spaces, e.g. \"X-Corp-User, X-Corp-Claim-*\"");
-        return;
+        return null;
       }
       names.add(entry.toLowerCase(Locale.ROOT).replace('_', '-'));
     }
-    identityHeaders = List.copyOf(names);
+    return List.copyOf(names);
   }
 
   /** RFC 9110 §5.6.2 {@code tchar}, without {@code *} (which marks a prefix, at the end only). */
@@ -762,10 +673,6 @@ final class ConfigParser {
   private Optional<Setting> setting(ConfigKey key) {
     Setting s = settings.get(key);
     return s == null || s.value().isEmpty() ? Optional.empty() : Optional.of(s);
-  }
-
-  private Optional<String> text(ConfigKey key) {
-    return setting(key).map(Setting::value);
   }
 
   private boolean isSet(ConfigKey key) {

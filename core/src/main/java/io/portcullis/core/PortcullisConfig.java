@@ -2,6 +2,9 @@ package io.portcullis.core;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,72 +19,16 @@ import java.util.StringJoiner;
  */
 public final class PortcullisConfig {
 
-  private final Optional<URI> issuer;
-  private final Optional<URI> authorizationEndpoint;
-  private final Optional<URI> tokenEndpoint;
-  private final Optional<URI> jwksUri;
-  private final Optional<URI> userinfoEndpoint;
-  private final Optional<URI> endSessionEndpoint;
-  private final String clientId;
-  private final Optional<String> clientSecret;
-  private final ClientAuth clientAuth;
-  private final Optional<String> m2mClientId;
-  private final Optional<String> m2mClientSecret;
-  private final List<String> scopes;
-  private final String redirectPath;
-  private final String logoutPath;
-  private final Optional<String> postLogoutRedirectUri;
-  private final AccessRules rules;
-  private final Duration refreshBefore;
-  private final Optional<URI> baseUrl;
-  private final Map<String, String> authorizationParams;
-  private final Optional<String> principalClaim;
-  private final Optional<String> rolesClaim;
-  private final Duration httpTimeout;
-  private final ResponseMode responseMode;
-  private final Optional<byte[]> stateKey;
-  private final Optional<byte[]> previousStateKey;
-  private final boolean scopeStepUp;
-  private final boolean bearerOwnClients;
-  private final Set<String> bearerAudience;
-  private final List<String> trustedProxies;
-  private final List<IpRange> trustedProxyRanges;
-  private final List<String> identityHeaders;
-  private final Optional<String> configFile;
+  /** Every key's typed value, as its {@link ConfigKey} declaration makes it; immutable. */
+  private final Map<ConfigKey, Object> values;
 
   private PortcullisConfig(ConfigParser p) {
-    issuer = p.issuer;
-    authorizationEndpoint = p.authorizationEndpoint;
-    tokenEndpoint = p.tokenEndpoint;
-    jwksUri = p.jwksUri;
-    userinfoEndpoint = p.userinfoEndpoint;
-    endSessionEndpoint = p.endSessionEndpoint;
-    clientId = p.clientId;
-    clientSecret = p.clientSecret;
-    clientAuth = p.clientAuth;
-    m2mClientId = p.m2mClientId;
-    m2mClientSecret = p.m2mClientSecret;
-    scopes = p.scopes;
-    redirectPath = p.redirectPath;
-    logoutPath = p.logoutPath;
-    postLogoutRedirectUri = p.postLogoutRedirectUri;
-    rules = p.rules;
-    refreshBefore = p.refreshBefore;
-    baseUrl = p.baseUrl;
-    authorizationParams = p.authorizationParams;
-    principalClaim = p.principalClaim;
-    rolesClaim = p.rolesClaim;
-    httpTimeout = p.httpTimeout;
-    responseMode = p.responseMode;
-    stateKey = p.stateKey;
-    previousStateKey = p.previousStateKey;
-    scopeStepUp = p.scopeStepUp;
-    bearerOwnClients = p.bearerOwnClients;
-    bearerAudience = p.bearerAudience;
-    trustedProxies = p.trustedProxies;
-    trustedProxyRanges = p.trustedProxyRanges;
-    identityHeaders = p.identityHeaders;
-    configFile = p.configFile;
+    values = Collections.unmodifiableMap(new EnumMap<>(p.values()));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T get(ConfigKey key) {
+    return (T) values.get(key);
   }
 
   /**
@@ -117,42 +64,42 @@ public final class PortcullisConfig {
 
   /** Returns the provider's issuer, from which metadata is discovered, when configured. */
   public Optional<URI> issuer() {
-    return issuer;
+    return get(ConfigKey.ISSUER);
   }
 
   /** Returns the explicit authorization endpoint (RFC 6749 §3.1), when configured. */
   public Optional<URI> authorizationEndpoint() {
-    return authorizationEndpoint;
+    return get(ConfigKey.AUTHORIZATION_ENDPOINT);
   }
 
   /** Returns the explicit token endpoint (RFC 6749 §3.2), when configured. */
   public Optional<URI> tokenEndpoint() {
-    return tokenEndpoint;
+    return get(ConfigKey.TOKEN_ENDPOINT);
   }
 
   /** Returns the explicit JWK set URI that verifies ID tokens, when configured. */
   public Optional<URI> jwksUri() {
-    return jwksUri;
+    return get(ConfigKey.JWKS_URI);
   }
 
   /** Returns the explicit UserInfo endpoint (OIDC Core §5.3), when configured. */
   public Optional<URI> userinfoEndpoint() {
-    return userinfoEndpoint;
+    return get(ConfigKey.USERINFO_ENDPOINT);
   }
 
   /** Returns the explicit end-session endpoint (OIDC RP-Initiated Logout), when configured. */
   public Optional<URI> endSessionEndpoint() {
-    return endSessionEndpoint;
+    return get(ConfigKey.END_SESSION_ENDPOINT);
   }
 
   /** Returns the client identifier (RFC 6749 §2.2); never empty. */
   public String clientId() {
-    return clientId;
+    return get(ConfigKey.CLIENT_ID);
   }
 
   /** Returns the client secret, when the client is confidential. Never log it. */
   public Optional<String> clientSecret() {
-    return clientSecret;
+    return get(ConfigKey.CLIENT_SECRET);
   }
 
   /**
@@ -160,7 +107,7 @@ public final class PortcullisConfig {
    * #clientSecret()}, and never {@link ClientAuth#PRIVATE_KEY_JWT} for now.
    */
   public ClientAuth clientAuth() {
-    return clientAuth;
+    return get(ConfigKey.CLIENT_AUTH);
   }
 
   /**
@@ -168,7 +115,7 @@ public final class PortcullisConfig {
    * m2m-client-id}, else {@code client-id}; present in every valid configuration.
    */
   public Optional<String> m2mClientId() {
-    return m2mClientId;
+    return get(ConfigKey.M2M_CLIENT_ID);
   }
 
   /**
@@ -177,22 +124,22 @@ public final class PortcullisConfig {
    * the client credentials grant does not allow (OAuth 2.1 §4.2). Never log it.
    */
   public Optional<String> m2mClientSecret() {
-    return m2mClientSecret;
+    return get(ConfigKey.M2M_CLIENT_SECRET);
   }
 
   /** Returns the scopes asked for at login, in order, without duplicates, including openid. */
   public List<String> scopes() {
-    return scopes;
+    return get(ConfigKey.SCOPES);
   }
 
   /** Returns the callback path inside the application, starting with {@code /}. */
   public String redirectPath() {
-    return redirectPath;
+    return get(ConfigKey.REDIRECT_PATH);
   }
 
   /** Returns the local logout path, starting with {@code /} and unlike the callback path. */
   public String logoutPath() {
-    return logoutPath;
+    return get(ConfigKey.LOGOUT_PATH);
   }
 
   /**
@@ -200,22 +147,22 @@ public final class PortcullisConfig {
    * application; empty means the application root.
    */
   public Optional<String> postLogoutRedirectUri() {
-    return postLogoutRedirectUri;
+    return get(ConfigKey.POST_LOGOUT_REDIRECT_URI);
   }
 
   /** Returns the parsed access rules; {@code /** authenticated} when none are configured. */
   public AccessRules rules() {
-    return rules;
+    return get(ConfigKey.RULES);
   }
 
   /** Returns how long before its expiry the access token is refreshed; zero or more. */
   public Duration refreshBefore() {
-    return refreshBefore;
+    return get(ConfigKey.REFRESH_BEFORE);
   }
 
   /** Returns the application's public URL; empty means it is derived from the request. */
   public Optional<URI> baseUrl() {
-    return baseUrl;
+    return get(ConfigKey.BASE_URL);
   }
 
   /**
@@ -223,7 +170,7 @@ public final class PortcullisConfig {
    * is a parameter Portcullis sets itself.
    */
   public Map<String, String> authorizationParams() {
-    return authorizationParams;
+    return get(ConfigKey.AUTHORIZATION_PARAMS);
   }
 
   /**
@@ -231,22 +178,22 @@ public final class PortcullisConfig {
    * sub}.
    */
   public Optional<String> principalClaim() {
-    return principalClaim;
+    return get(ConfigKey.PRINCIPAL_CLAIM);
   }
 
   /** Returns the claim, possibly a dotted path, whose values count as roles, when configured. */
   public Optional<String> rolesClaim() {
-    return rolesClaim;
+    return get(ConfigKey.ROLES_CLAIM);
   }
 
   /** Returns the deadline of each call to the provider (connect, send, whole response), 1 to 300 seconds. */
   public Duration httpTimeout() {
-    return httpTimeout;
+    return get(ConfigKey.HTTP_TIMEOUT);
   }
 
   /** Returns how the provider returns the authorization response. */
   public ResponseMode responseMode() {
-    return responseMode;
+    return get(ConfigKey.RESPONSE_MODE);
   }
 
   /**
@@ -254,7 +201,7 @@ public final class PortcullisConfig {
    * key per start. Never log it.
    */
   public Optional<byte[]> stateKey() {
-    return stateKey.map(byte[]::clone);
+    return this.<Optional<byte[]>>get(ConfigKey.STATE_KEY).map(byte[]::clone);
   }
 
   /**
@@ -262,12 +209,12 @@ public final class PortcullisConfig {
    * state cookies while a key is rotated; empty when none. Never log it.
    */
   public Optional<byte[]> previousStateKey() {
-    return previousStateKey.map(byte[]::clone);
+    return this.<Optional<byte[]>>get(ConfigKey.PREVIOUS_STATE_KEY).map(byte[]::clone);
   }
 
   /** Returns whether missing scopes are asked for when a browser reaches a rule needing them. */
   public boolean scopeStepUp() {
-    return scopeStepUp;
+    return get(ConfigKey.SCOPE_STEP_UP);
   }
 
   /**
@@ -275,7 +222,7 @@ public final class PortcullisConfig {
    * own clients are accepted in place of a login ({@code bearer-tokens=own-clients}).
    */
   public boolean acceptsOwnClientBearerTokens() {
-    return bearerOwnClients;
+    return get(ConfigKey.BEARER_TOKENS).equals("own-clients");
   }
 
   /**
@@ -284,12 +231,12 @@ public final class PortcullisConfig {
    * {@code at+jwt} does. Never holds the client ids.
    */
   public Set<String> bearerAudience() {
-    return bearerAudience;
+    return get(ConfigKey.BEARER_AUDIENCE);
   }
 
   /** Returns the trusted proxy entries (addresses or CIDR ranges) as configured, in order. */
   public List<String> trustedProxies() {
-    return trustedProxies;
+    return this.<ConfigParser.Proxies>get(ConfigKey.TRUSTED_PROXIES).entries();
   }
 
   /**
@@ -299,7 +246,7 @@ public final class PortcullisConfig {
    */
   public boolean isTrustedProxy(String ipAddress) {
     Objects.requireNonNull(ipAddress, "ipAddress");
-    for (IpRange range : trustedProxyRanges) {
+    for (IpRange range : this.<ConfigParser.Proxies>get(ConfigKey.TRUSTED_PROXIES).ranges()) {
       if (range.contains(ipAddress)) {
         return true;
       }
@@ -313,54 +260,54 @@ public final class PortcullisConfig {
    * *} meaning every name with that prefix.
    */
   public List<String> identityHeaders() {
-    return identityHeaders;
+    return get(ConfigKey.IDENTITY_HEADERS);
   }
 
   /** Lists every set or defaulted key with its value, secrets shown as {@code ****}. */
   @Override
   public String toString() {
     StringJoiner out = new StringJoiner(", ", "PortcullisConfig{", "}");
-    issuer.ifPresent(v -> out.add("issuer=" + v));
-    authorizationEndpoint.ifPresent(v -> out.add("authorization-endpoint=" + v));
-    tokenEndpoint.ifPresent(v -> out.add("token-endpoint=" + v));
-    jwksUri.ifPresent(v -> out.add("jwks-uri=" + v));
-    userinfoEndpoint.ifPresent(v -> out.add("userinfo-endpoint=" + v));
-    endSessionEndpoint.ifPresent(v -> out.add("end-session-endpoint=" + v));
-    out.add("client-id=" + clientId);
-    clientSecret.ifPresent(v -> out.add("client-secret=****"));
-    out.add("client-auth=" + clientAuth.value());
-    m2mClientId.ifPresent(v -> out.add("m2m-client-id=" + v));
-    m2mClientSecret.ifPresent(v -> out.add("m2m-client-secret=****"));
-    out.add("scopes=" + String.join(" ", scopes));
-    out.add("redirect-path=" + redirectPath);
-    out.add("logout-path=" + logoutPath);
-    postLogoutRedirectUri.ifPresent(v -> out.add("post-logout-redirect-uri=" + v));
-    out.add("rules=" + rules.toString().replace("\r", "").replace("\n", "\\n"));
-    out.add("refresh-before=" + refreshBefore.toSeconds());
-    baseUrl.ifPresent(v -> out.add("base-url=" + v));
-    if (!authorizationParams.isEmpty()) {
-      StringJoiner params = new StringJoiner("&");
-      authorizationParams.forEach((k, v) -> params.add(k + "=" + v));
-      out.add("authorization-params=" + params);
+    for (ConfigKey key : ConfigKey.values()) {
+      shown(key, values.get(key)).ifPresent(v -> out.add(key.key() + "=" + v));
     }
-    principalClaim.ifPresent(v -> out.add("principal-claim=" + v));
-    rolesClaim.ifPresent(v -> out.add("roles-claim=" + v));
-    out.add("http-timeout=" + httpTimeout.toSeconds());
-    out.add("response-mode=" + responseMode.value());
-    stateKey.ifPresent(v -> out.add("state-key=****"));
-    previousStateKey.ifPresent(v -> out.add("previous-state-key=****"));
-    out.add("scope-step-up=" + scopeStepUp);
-    out.add("bearer-tokens=" + (bearerOwnClients ? "own-clients" : "none"));
-    if (!bearerAudience.isEmpty()) {
-      out.add("bearer-audience=" + String.join(" ", bearerAudience));
-    }
-    if (!trustedProxies.isEmpty()) {
-      out.add("trusted-proxies=" + String.join(",", trustedProxies));
-    }
-    if (!identityHeaders.isEmpty()) {
-      out.add("identity-headers=" + String.join(",", identityHeaders));
-    }
-    configFile.ifPresent(v -> out.add("config-file=" + v));
     return out.toString();
+  }
+
+  /**
+   * How {@code toString()} shows a key's typed value, as the text that sets it (one line); empty
+   * when there is nothing to show (not set, or an empty collection).
+   */
+  static Optional<String> shown(ConfigKey key, Object value) {
+    if (value instanceof Optional<?> optional) {
+      return optional.flatMap(v -> shown(key, v));
+    }
+    if (value instanceof ConfigParser.Proxies proxies) {
+      return shown(key, proxies.entries());
+    }
+    String text;
+    if (key.secret()) {
+      text = "****";
+    } else if (value instanceof Duration duration) {
+      text = Long.toString(duration.toSeconds());
+    } else if (value instanceof Collection<?> items) {
+      if (items.isEmpty()) {
+        return Optional.empty();
+      }
+      text = key.textOf(List.copyOf(items));
+    } else if (value instanceof Map<?, ?> map) {
+      if (map.isEmpty()) {
+        return Optional.empty();
+      }
+      StringJoiner pairs = new StringJoiner("&");
+      map.forEach((k, v) -> pairs.add(k + "=" + v));
+      text = pairs.toString();
+    } else if (value instanceof ClientAuth clientAuth) {
+      text = clientAuth.value();
+    } else if (value instanceof ResponseMode responseMode) {
+      text = responseMode.value();
+    } else {
+      text = String.valueOf(value);
+    }
+    return Optional.of(text.replace("\r", "").replace("\n", "\\n"));
   }
 }

@@ -2,7 +2,12 @@ package io.portcullis.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ConfigKeyTest {
@@ -81,5 +86,33 @@ class ConfigKeyTest {
             "trusted-proxies",
             "identity-headers",
             "config-file");
+  }
+
+  @Test
+  void declarationWhenDefaultIsAValueThenDocumentedDefaultIsItAndAnUnsetKeyHasIt() {
+    PortcullisConfig unset =
+        PortcullisConfig.of(Map.of("issuer", "https://idp.example.com", "client-id", "app"));
+    String shown = unset.toString();
+    // Defaults derived from other keys: documented in words, not by the declared value.
+    Set<ConfigKey> derived = Set.of(ConfigKey.CLIENT_ID, ConfigKey.CLIENT_AUTH);
+    for (ConfigKey key : ConfigKey.values()) {
+      Optional<String> text = PortcullisConfig.shown(key, key.defaultValue());
+      if (text.isPresent() && !derived.contains(key)) {
+        assertThat(key.defaultText()).as(key.key()).isEqualTo(text.get());
+        assertThat(shown).as(key.key()).contains(key.key() + "=" + text.get());
+      }
+    }
+  }
+
+  @Test
+  void textOfWhenTypedValueThenTheTextEverySourceGives() {
+    assertThat(ConfigKey.REFRESH_BEFORE.textOf(Duration.ofMinutes(2))).isEqualTo("120");
+    assertThat(ConfigKey.HTTP_TIMEOUT.textOf(Duration.ofMillis(1500))).isEqualTo("PT1.5S");
+    assertThat(ConfigKey.SCOPE_STEP_UP.textOf(false)).isEqualTo("false");
+    assertThat(ConfigKey.SCOPES.textOf(List.of("openid", "email"))).isEqualTo("openid email");
+    assertThat(ConfigKey.TRUSTED_PROXIES.textOf(List.of("10.0.0.0/8", "::1"))).isEqualTo("10.0.0.0/8,::1");
+    assertThat(ConfigKey.RULES.textOf(List.of("/ permit", "/** authenticated")))
+        .isEqualTo("/ permit\n/** authenticated");
+    assertThat(ConfigKey.CLIENT_ID.textOf("app")).isEqualTo("app");
   }
 }

@@ -14,12 +14,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.core.env.Environment;
 import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
 
@@ -76,13 +78,22 @@ public class PortcullisAutoConfiguration {
   public PortcullisAutoConfiguration() {}
 
   /**
+   * Lets a {@code portcullis.} duration or boolean that Boot cannot convert fail with the same
+   * message as from any other source ({@link SpringConfigSource#bindHandler}).
+   */
+  @Bean
+  static ConfigurationPropertiesBindHandlerAdvisor portcullisBindHandlerAdvisor() {
+    return SpringConfigSource::bindHandler;
+  }
+
+  /**
    * The validated configuration; a bad value fails start-up with an {@code
    * InvalidConfigurationException} naming each bad {@code portcullis.} property.
    */
   @Bean
   @ConditionalOnMissingBean
-  public PortcullisConfig portcullisConfig(PortcullisProperties properties) {
-    return SpringConfigSource.config(properties);
+  public PortcullisConfig portcullisConfig(PortcullisProperties properties, Environment environment) {
+    return SpringConfigSource.config(properties, environment);
   }
 
   /**

@@ -1,20 +1,29 @@
 package io.portcullis.spring;
 
 import io.portcullis.core.ConfigKey;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.BeanWrapper;
+import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.Delimiter;
+import org.springframework.boot.convert.DurationUnit;
 
 /**
  * The Portcullis settings under {@code portcullis.}: one property per {@link ConfigKey}, with
  * the same kebab-case name ({@code portcullis.client-id}), plus {@code portcullis.enabled} and
- * {@code portcullis.client-credentials.scopes}, which only the Spring adapter reads. Values are
- * bound as text and parsed by {@code PortcullisConfig}, so validation and messages are those of
- * every other source. Unknown names under {@code portcullis.} fail start-up.
+ * {@code portcullis.client-credentials.scopes}, which only the Spring adapter reads. Each is bound
+ * as its key's {@link ConfigKey#type() type} says, by Boot's conventions: durations ({@code 90},
+ * {@code 90s}, {@code 2m}; a plain number is seconds), booleans and lists (comma separated or YAML
+ * lists); the rest as text. The values, as text again, are parsed by {@code PortcullisConfig}, so
+ * validation and messages are those of every other source: a value Boot cannot convert is left
+ * unset here and handed as written to that parser ({@link SpringConfigSource#bindHandler}). Unknown names
+ * under {@code portcullis.} fail start-up.
  */
 @ConfigurationProperties(prefix = PortcullisProperties.PREFIX, ignoreUnknownFields = false)
 public class PortcullisProperties {
@@ -61,7 +70,7 @@ public class PortcullisProperties {
   private @Nullable String m2mClientSecret;
 
   /** Scopes requested at login, space separated. Default: openid profile. */
-  private @Nullable String scopes;
+  private @Nullable List<String> scopes;
 
   /** Callback path inside the application. Default: /oauth2/callback. */
   private @Nullable String redirectPath;
@@ -79,8 +88,9 @@ public class PortcullisProperties {
   @Delimiter(Delimiter.NONE)
   private @Nullable List<String> rules;
 
-  /** Refresh the access token when it expires within this many seconds. Default: 60. */
-  private @Nullable String refreshBefore;
+  /** Refresh the access token when it expires within this many seconds (a plain number is seconds, or e.g. 2m). Default: 60. */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private @Nullable Duration refreshBefore;
 
   /** The application's public URL, when behind a proxy. Default: derived from the request. */
   private @Nullable String baseUrl;
@@ -94,8 +104,9 @@ public class PortcullisProperties {
   /** Claim (dotted path allowed, e.g. realm_access.roles) whose values count for isUserInRole besides granted scopes. Default: none. */
   private @Nullable String rolesClaim;
 
-  /** Deadline, seconds, of every call to the provider (connect, send and the whole response). Default: 5. */
-  private @Nullable String httpTimeout;
+  /** Deadline, seconds, of every call to the provider (connect, send and the whole response); a plain number is seconds, or e.g. 10s. Default: 5. */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private @Nullable Duration httpTimeout;
 
   /** How the provider returns the authorization response: query or form_post. Default: query. */
   private @Nullable String responseMode;
@@ -107,19 +118,19 @@ public class PortcullisProperties {
   private @Nullable String previousStateKey;
 
   /** Ask the provider for missing scopes when a browser reaches a rule that needs them. Default: true. */
-  private @Nullable String scopeStepUp;
+  private @Nullable Boolean scopeStepUp;
 
   /** Incoming Authorization: Bearer access tokens accepted in place of a login: none, or own-clients (access tokens the provider issued to client-id or m2m-client-id; an access token is an RFC 9068 JWT, header typ at+jwt, or one whose aud names bearer-audience). Default: none. */
   private @Nullable String bearerTokens;
 
   /** Space-separated aud values that mark an incoming bearer JWT as an access token for this application (never client-id or m2m-client-id: ID tokens carry those). Default: none (only typ at+jwt). */
-  private @Nullable String bearerAudience;
+  private @Nullable List<String> bearerAudience;
 
   /** IP addresses or CIDR ranges whose Forwarded / X-Forwarded-* headers are believed when computing the redirect URI. Default: none. */
-  private @Nullable String trustedProxies;
+  private @Nullable List<String> trustedProxies;
 
   /** Request header names hidden from the application besides the built-in identity headers of proxies and SSO gateways, comma or space separated; a trailing * hides a prefix. Default: none (the built-in list). */
-  private @Nullable String identityHeaders;
+  private @Nullable List<String> identityHeaders;
 
   /** Path of a properties file to read instead of portcullis.properties on the classpath. Default: portcullis.properties on the classpath. */
   private @Nullable String configFile;
@@ -248,12 +259,12 @@ public class PortcullisProperties {
   }
 
   /** Returns {@code portcullis.scopes} as bound, or null when not set. */
-  public @Nullable String getScopes() {
+  public @Nullable List<String> getScopes() {
     return scopes;
   }
 
   /** Sets {@code portcullis.scopes}. */
-  public void setScopes(@Nullable String scopes) {
+  public void setScopes(@Nullable List<String> scopes) {
     this.scopes = scopes;
   }
 
@@ -298,12 +309,12 @@ public class PortcullisProperties {
   }
 
   /** Returns {@code portcullis.refresh-before} as bound, or null when not set. */
-  public @Nullable String getRefreshBefore() {
+  public @Nullable Duration getRefreshBefore() {
     return refreshBefore;
   }
 
   /** Sets {@code portcullis.refresh-before}. */
-  public void setRefreshBefore(@Nullable String refreshBefore) {
+  public void setRefreshBefore(@Nullable Duration refreshBefore) {
     this.refreshBefore = refreshBefore;
   }
 
@@ -348,12 +359,12 @@ public class PortcullisProperties {
   }
 
   /** Returns {@code portcullis.http-timeout} as bound, or null when not set. */
-  public @Nullable String getHttpTimeout() {
+  public @Nullable Duration getHttpTimeout() {
     return httpTimeout;
   }
 
   /** Sets {@code portcullis.http-timeout}. */
-  public void setHttpTimeout(@Nullable String httpTimeout) {
+  public void setHttpTimeout(@Nullable Duration httpTimeout) {
     this.httpTimeout = httpTimeout;
   }
 
@@ -388,12 +399,12 @@ public class PortcullisProperties {
   }
 
   /** Returns {@code portcullis.scope-step-up} as bound, or null when not set. */
-  public @Nullable String getScopeStepUp() {
+  public @Nullable Boolean getScopeStepUp() {
     return scopeStepUp;
   }
 
   /** Sets {@code portcullis.scope-step-up}. */
-  public void setScopeStepUp(@Nullable String scopeStepUp) {
+  public void setScopeStepUp(@Nullable Boolean scopeStepUp) {
     this.scopeStepUp = scopeStepUp;
   }
 
@@ -408,32 +419,32 @@ public class PortcullisProperties {
   }
 
   /** Returns {@code portcullis.bearer-audience} as bound, or null when not set. */
-  public @Nullable String getBearerAudience() {
+  public @Nullable List<String> getBearerAudience() {
     return bearerAudience;
   }
 
   /** Sets {@code portcullis.bearer-audience}. */
-  public void setBearerAudience(@Nullable String bearerAudience) {
+  public void setBearerAudience(@Nullable List<String> bearerAudience) {
     this.bearerAudience = bearerAudience;
   }
 
   /** Returns {@code portcullis.trusted-proxies} as bound, or null when not set. */
-  public @Nullable String getTrustedProxies() {
+  public @Nullable List<String> getTrustedProxies() {
     return trustedProxies;
   }
 
   /** Sets {@code portcullis.trusted-proxies}. */
-  public void setTrustedProxies(@Nullable String trustedProxies) {
+  public void setTrustedProxies(@Nullable List<String> trustedProxies) {
     this.trustedProxies = trustedProxies;
   }
 
   /** Returns {@code portcullis.identity-headers} as bound, or null when not set. */
-  public @Nullable String getIdentityHeaders() {
+  public @Nullable List<String> getIdentityHeaders() {
     return identityHeaders;
   }
 
   /** Sets {@code portcullis.identity-headers}. */
-  public void setIdentityHeaders(@Nullable String identityHeaders) {
+  public void setIdentityHeaders(@Nullable List<String> identityHeaders) {
     this.identityHeaders = identityHeaders;
   }
 
@@ -454,50 +465,28 @@ public class PortcullisProperties {
 
   /**
    * The bound values of the {@link ConfigKey} keys that are set, by key ({@code client-id}), in
-   * table order; {@code enabled} and {@code client-credentials.*} are not among them.
+   * table order, as the text every other source gives ({@link ConfigKey#textOf}); {@code enabled}
+   * and {@code client-credentials.*} are not among them.
    */
   Map<String, String> toKeyValues() {
+    BeanWrapper bean = new BeanWrapperImpl(this);
     Map<String, String> map = new LinkedHashMap<>();
-    put(map, "issuer", issuer);
-    put(map, "authorization-endpoint", authorizationEndpoint);
-    put(map, "token-endpoint", tokenEndpoint);
-    put(map, "jwks-uri", jwksUri);
-    put(map, "userinfo-endpoint", userinfoEndpoint);
-    put(map, "end-session-endpoint", endSessionEndpoint);
-    put(map, "client-id", clientId);
-    put(map, "client-secret", clientSecret);
-    put(map, "client-auth", clientAuth);
-    put(map, "m2m-client-id", m2mClientId);
-    put(map, "m2m-client-secret", m2mClientSecret);
-    put(map, "scopes", scopes);
-    put(map, "redirect-path", redirectPath);
-    put(map, "logout-path", logoutPath);
-    put(map, "post-logout-redirect-uri", postLogoutRedirectUri);
-    if (rules != null) {
-      map.put("rules", String.join("\n", rules));
+    for (ConfigKey key : ConfigKey.values()) {
+      Object value = bean.getPropertyValue(propertyName(key));
+      if (value != null) {
+        map.put(key.key(), key.textOf(value));
+      }
     }
-    put(map, "refresh-before", refreshBefore);
-    put(map, "base-url", baseUrl);
-    put(map, "authorization-params", authorizationParams);
-    put(map, "principal-claim", principalClaim);
-    put(map, "roles-claim", rolesClaim);
-    put(map, "http-timeout", httpTimeout);
-    put(map, "response-mode", responseMode);
-    put(map, "state-key", stateKey);
-    put(map, "previous-state-key", previousStateKey);
-    put(map, "scope-step-up", scopeStepUp);
-    put(map, "bearer-tokens", bearerTokens);
-    put(map, "bearer-audience", bearerAudience);
-    put(map, "trusted-proxies", trustedProxies);
-    put(map, "identity-headers", identityHeaders);
-    put(map, "config-file", configFile);
     return map;
   }
 
-  private static void put(Map<String, String> map, String key, @Nullable String value) {
-    if (value != null) {
-      map.put(key, value);
+  /** The bean property of {@code key}: {@code client-id} is {@code clientId}. */
+  static String propertyName(ConfigKey key) {
+    StringBuilder name = new StringBuilder();
+    for (String word : key.key().split("-")) {
+      name.append(name.length() == 0 ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1));
     }
+    return name.toString();
   }
 
   /** Settings of {@link PortcullisClientCredentialsInterceptor}. */
