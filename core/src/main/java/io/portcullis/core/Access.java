@@ -55,7 +55,7 @@ public record Access(Access.Kind kind, Set<String> scopes) {
       }
       for (String scope : scopes) {
         Objects.requireNonNull(scope, "scopes element");
-        if (!isScopeToken(scope)) {
+        if (!Scopes.isToken(scope)) {
           throw new IllegalArgumentException(
               "scopes: \""
                   + scope
@@ -132,19 +132,5 @@ public record Access(Access.Kind kind, Set<String> scopes) {
       case AUTHENTICATED -> "authenticated";
       case SCOPES -> String.join(" ", scopes);
     };
-  }
-
-  /** True for a non-empty scope token: {@code %x21 / %x23-5B / %x5D-7E} (RFC 6749 §3.3). */
-  static boolean isScopeToken(String s) {
-    if (s.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x21 || c > 0x7E || c == '"' || c == '\\') {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -258,7 +258,7 @@ public final class AccessRules {
                 + "\" is not an access keyword; expected "
                 + token.toLowerCase(Locale.ROOT)
                 + " in lower case");
-      } else if (!Access.isScopeToken(token)) {
+      } else if (!Scopes.isToken(token)) {
         problems.add(
             "\""
                 + token

@@ -1,7 +1,6 @@
 package io.portcullis.core;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.portcullis.core.internal.nimbus.IdTokenException;
 import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
@@ -58,8 +57,7 @@ final class BearerAuthenticator {
     this.verifier = verifier;
     this.clock = clock;
     this.clients = Set.copyOf(java.util.List.of(config.clientId(), config.m2mClientId().orElse(config.clientId())));
-    this.valid = Caffeine.newBuilder()
-        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+    this.valid = Caches.newBuilder(clock)
         .maximumSize(10_000)
         .expireAfter(new Expiry<String, Identity>() {
           @Override
@@ -121,15 +119,15 @@ final class BearerAuthenticator {
       return invalid(Reason.BEARER_CLIENT);
     }
     Set<String> scopes = new LinkedHashSet<>();
-    CallbackHandler.collect(claims.get("scope"), scopes, "\\s+");
-    CallbackHandler.collect(claims.get("scp"), scopes, "\\s+");
+    Scopes.collect(claims.get("scope"), scopes);
+    Scopes.collect(claims.get("scp"), scopes);
     String subject = claims.get("sub") instanceof String s && !s.isEmpty() ? s : client;
     if (!(claims.get("exp") instanceof Number exp)) {
       return new Result.Invalid(Reason.BEARER_EXPIRED); // verified present; kept total for any shape
     }
     TokenSet tokens = new TokenSet(token, Instant.ofEpochSecond(exp.longValue()), scopes);
     Set<String> roles = new LinkedHashSet<>();
-    config.rolesClaim().ifPresent(path -> CallbackHandler.collect(CallbackHandler.lookup(claims, path), roles));
+    config.rolesClaim().ifPresent(path -> Claims.collectRoles(Claims.lookup(claims, path), roles));
     Identity identity = new Identity(subject, subject, md.get().issuer(), claims, roles, tokens);
     valid.put(key, identity);
     return new Result.Valid(identity);

@@ -1,7 +1,6 @@
 package io.portcullis.core;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.portcullis.core.internal.nimbus.IdTokenException;
 import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
 import io.portcullis.core.internal.nimbus.NimbusTokenClient;
@@ -11,14 +10,11 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,8 +40,6 @@ final class CallbackHandler {
   static final Map<String, Integer> MAX_PARAM_LENGTH = Map.of(
       "state", 512, "code", 4096, "iss", 2048, "error", 1024, "error_description", 1024,
       "error_uri", 2048, "session_state", 1024);
-  private static final long DEFAULT_EXPIRES_IN = 300;
-  private static final long MAX_EXPIRES_IN = 24 * 3600;
 
   private final PortcullisConfig config;
   private final ProviderMetadataSource metadata;
@@ -68,8 +62,7 @@ final class CallbackHandler {
     this.tokens = tokens;
     this.idTokens = idTokens;
     this.clock = clock;
-    this.consumed = Caffeine.newBuilder()
-        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+    this.consumed = Caches.newBuilder(clock)
         .expireAfterWrite(Duration.ofMillis(LoginStarter.LIFETIME_MILLIS + 60_000))
         .maximumSize(200_000)
         .build();
@@ -217,12 +210,11 @@ final class CallbackHandler {
    */
   Identity identity(Map<String, Object> claims, TokenResult.Tokens t, String requestedScopes, ProviderMetadata md) {
     Instant now = clock.instant();
-    long expiresIn = t.expiresInSeconds() == null ? DEFAULT_EXPIRES_IN : Math.max(0, Math.min(MAX_EXPIRES_IN, t.expiresInSeconds()));
     Set<String> scopes = new LinkedHashSet<>();
     if (t.scope() != null) {
-      collect(t.scope(), scopes, "\\s+");
+      Scopes.collect(t.scope(), scopes);
     } else {
-      collect(requestedScopes, scopes, "\\s+");
+      Scopes.collect(requestedScopes, scopes);
       scopes.retainAll(config.scopes());
     }
     String subject = (String) claims.get("sub");
@@ -237,54 +229,18 @@ final class CallbackHandler {
     }
     Set<String> roles = new LinkedHashSet<>();
     if (config.rolesClaim().isPresent()) {
-      collect(lookup(claims, config.rolesClaim().get()), roles);
+      Claims.collectRoles(Claims.lookup(claims, config.rolesClaim().get()), roles);
       if (roles.isEmpty()) {
         try {
-          collect(lookup(idTokens.verifyAccessToken(t.accessToken(), md).claims(), config.rolesClaim().get()), roles);
+          Claims.collectRoles(
+              Claims.lookup(idTokens.verifyAccessToken(t.accessToken(), md).claims(), config.rolesClaim().get()), roles);
         } catch (IdTokenException e) {
           // an opaque or unverifiable access token: no roles from it
         }
       }
     }
-    TokenSet tokenSet = new TokenSet(t.accessToken(), now.plusSeconds(expiresIn), scopes);
+    TokenSet tokenSet = new TokenSet(t.accessToken(), TokenLifetime.expiresAt(now, t.expiresInSeconds()), scopes);
     return new Identity(name, subject, (String) claims.get("iss"), claims, roles, tokenSet);
-  }
-
-  /** The claim at a dotted path ({@code realm_access.roles}), or null. */
-  static @Nullable Object lookup(Map<String, Object> claims, String dottedPath) {
-    Object current = claims;
-    for (String part : dottedPath.split("\\.")) {
-      if (!(current instanceof Map<?, ?> m)) {
-        return null;
-      }
-      current = m.get(part);
-    }
-    return current;
-  }
-
-  /** Adds the roles of a claim (a list, or a space- or comma-separated string) to {@code into}. */
-  static void collect(@Nullable Object value, Set<String> into) {
-    collect(value, into, "[\\s,]+");
-  }
-
-  /**
-   * Adds the strings of a claim to {@code into}: a list's strings, or a string split on {@code
-   * separator} (scopes are split on white space only: a scope token may hold a comma).
-   */
-  static void collect(@Nullable Object value, Set<String> into, String separator) {
-    if (value instanceof String s) {
-      for (String r : s.trim().split(separator)) {
-        if (!r.isEmpty()) {
-          into.add(r);
-        }
-      }
-    } else if (value instanceof Collection<?> c) {
-      for (Object o : c) {
-        if (o instanceof String s && !s.isEmpty()) {
-          into.add(s);
-        }
-      }
-    }
   }
 
   private Outcome reject(HttpExchange exchange, @Nullable String state, Reason reason, boolean api) {
@@ -301,15 +257,5 @@ final class CallbackHandler {
   private static @Nullable String single(HttpExchange exchange, String name) {
     List<String> values = exchange.parameterValues(name);
     return values.isEmpty() ? null : values.get(0);
-  }
-
-  static List<String> scopesUnion(Collection<String> a, Collection<String> b) {
-    List<String> out = new ArrayList<>(new LinkedHashSet<>(a));
-    for (String s : b) {
-      if (!out.contains(s)) {
-        out.add(s);
-      }
-    }
-    return out;
   }
 }

@@ -2,7 +2,6 @@ package io.portcullis.core;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.CacheLoader;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.portcullis.core.internal.nimbus.Http;
 import io.portcullis.core.internal.nimbus.NimbusDiscovery;
@@ -73,8 +72,6 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
    *  - callers block only in token(), on the shared future, for at most http-timeout.
    */
   private static final System.Logger LOG = System.getLogger("io.portcullis");
-  private static final long DEFAULT_LIFETIME_MILLIS = 300_000;
-  private static final long MAX_LIFETIME_MILLIS = Duration.ofHours(24).toMillis();
   private static final long MAX_SKEW_MILLIS = 5_000;
   private static final long MIN_RETRY_MILLIS = 1_000;
   private static final long MAX_RETRY_MILLIS = 30_000;
@@ -149,9 +146,8 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
     this.refreshBefore = config.refreshBefore();
     this.ownedExecutor = ownedExecutor;
     this.ownedHttp = ownedHttp;
-    this.cache = Caffeine.newBuilder()
+    this.cache = Caches.newBuilder(clock)
         .executor(executor)
-        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
         .maximumSize(1_000)
         .expireAfter(new TokenExpiry())
         .buildAsync(new TokenLoader());
@@ -315,18 +311,13 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
     TreeSet<String> sorted = new TreeSet<>();
     for (String scope : scopes) {
       Objects.requireNonNull(scope, "scope");
-      if (scope.isEmpty() || !scope.chars().allMatch(ClientCredentialsTokenSource::isScopeChar)) {
+      if (!Scopes.isToken(scope)) {
         throw new IllegalArgumentException(
             "scope " + ConfigParser.quote(scope) + " is not a scope token (RFC 6749 §3.3)");
       }
       sorted.add(scope);
     }
     return List.copyOf(sorted);
-  }
-
-  /** RFC 6749 §3.3: {@code scope-token = 1*( %x21 / %x23-5B / %x5D-7E )}. */
-  private static boolean isScopeChar(int c) {
-    return c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E);
   }
 
   private static ClientCredentialsException rethrown(@Nullable Throwable cause) {
@@ -359,9 +350,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
     if (expiresIn != null && expiresIn <= 0) {
       throw failure("invalid_response", scope, "token response expires_in is not a positive number");
     }
-    long lifetime = expiresIn == null
-        ? DEFAULT_LIFETIME_MILLIS
-        : Math.min(MAX_LIFETIME_MILLIS, expiresIn * 1000);
+    long lifetime = TokenLifetime.seconds(expiresIn) * 1000;
     long expiresAt = start + lifetime - Math.min(MAX_SKEW_MILLIS, lifetime / 10);
     long refreshAt = Math.min(expiresAt,
         start + Math.max(lifetime * 8 / 10, lifetime - refreshBefore.toMillis()));

@@ -348,7 +348,7 @@ final class ConfigParser {
             + " §3.1.2.1), e.g. \"openid profile email\"";
     Set<String> tokens = new LinkedHashSet<>(List.of(s.value().split("\\s+")));
     for (String token : tokens) {
-      if (!token.chars().allMatch(ConfigParser::isScopeChar)) {
+      if (!token.chars().allMatch(Scopes::isTokenChar)) {
         invalid(
             s, "scope " + quote(token) + " has characters RFC 6749 §3.3 does not allow", expected);
         return null;
@@ -361,10 +361,6 @@ final class ConfigParser {
     return List.copyOf(tokens);
   }
 
-  /** RFC 6749 §3.3: {@code scope-token = 1*( %x21 / %x23-5B / %x5D-7E )}. */
-  private static boolean isScopeChar(int c) {
-    return c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E);
-  }
 
   // ---- paths ----------------------------------------------------------------------------------
 

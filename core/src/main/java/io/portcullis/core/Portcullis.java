@@ -306,8 +306,8 @@ public final class Portcullis implements AutoCloseable {
     if (api || !config.scopeStepUp()) {
       return forbidden(path, missing, api);
     }
-    List<String> wanted = CallbackHandler.scopesUnion(config.scopes(), session.identity().scopes());
-    wanted = CallbackHandler.scopesUnion(wanted, new TreeSet<>(required));
+    List<String> wanted = Scopes.union(config.scopes(), session.identity().scopes());
+    wanted = Scopes.union(wanted, new TreeSet<>(required));
     String key = String.join(" ", new TreeSet<>(wanted));
     if (session.stepUpAsked().contains(key)) {
       return forbidden(path, missing, false);

@@ -1,7 +1,6 @@
 package io.portcullis.core;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.portcullis.core.internal.nimbus.NimbusDiscovery;
 import io.portcullis.core.internal.nimbus.ProviderException;
 import io.portcullis.core.internal.nimbus.ProviderMetadata;
@@ -40,9 +39,8 @@ final class ProviderMetadataSource {
 
   ProviderMetadataSource(NimbusDiscovery discovery, Clock clock, Executor executor) {
     this.clock = clock;
-    this.cache = Caffeine.newBuilder()
+    this.cache = Caches.newBuilder(clock)
         .executor(executor)
-        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
         .refreshAfterWrite(Duration.ofHours(24))
         .buildAsync(key -> load(discovery));
   }

@@ -2,7 +2,6 @@ package io.portcullis.core;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.portcullis.core.internal.nimbus.IdTokenException;
 import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
 import io.portcullis.core.internal.nimbus.NimbusTokenClient;
@@ -11,8 +10,6 @@ import io.portcullis.core.internal.nimbus.TokenResult;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,8 +42,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class TokenRefresher {
   private static final System.Logger LOG = System.getLogger("io.portcullis");
-  private static final long DEFAULT_EXPIRES_IN = 300;
-  private static final long MAX_EXPIRES_IN = 24 * 3600;
   /** The claims a refreshed ID token must share with the original (OIDC Core §12.2), in check order. */
   private static final Map<String, IdTokenException.Check> SAME_AS_ORIGINAL = orderedChecks();
   static final Duration FAILURE_BACKOFF = Duration.ofSeconds(30);
@@ -82,14 +77,12 @@ final class TokenRefresher {
     this.tokens = tokens;
     this.idTokens = idTokens;
     this.clock = clock;
-    this.inFlight = Caffeine.newBuilder()
+    this.inFlight = Caches.newBuilder(clock)
         .executor(executor)
-        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
         .expireAfterWrite(Duration.ofMinutes(2))
         .maximumSize(100_000)
         .buildAsync();
-    this.failedUntil = Caffeine.newBuilder()
-        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+    this.failedUntil = Caches.newBuilder(clock)
         .expireAfterWrite(FAILURE_BACKOFF)
         .maximumSize(100_000)
         .build();
@@ -220,16 +213,14 @@ final class TokenRefresher {
         return new Result.Ended(reason.code());
       }
     }
-    long expiresIn = t.expiresInSeconds() == null ? DEFAULT_EXPIRES_IN
-        : Math.max(0, Math.min(MAX_EXPIRES_IN, t.expiresInSeconds()));
     // RFC 6749 §6: a refresh asks for the scope granted before, so a response without scope
     // keeps it; one that names more is held to it (a refresh never widens a grant).
     Set<String> scopes = identity.scopes();
     if (t.scope() != null) {
-      scopes = new LinkedHashSet<>(Arrays.asList(t.scope().trim().split("\\s+")));
+      scopes = Scopes.split(t.scope());
       scopes.retainAll(identity.scopes());
     }
-    TokenSet tokenSet = new TokenSet(t.accessToken(), clock.instant().plusSeconds(expiresIn), scopes);
+    TokenSet tokenSet = new TokenSet(t.accessToken(), TokenLifetime.expiresAt(clock.instant(), t.expiresInSeconds()), scopes);
     Identity refreshed = new Identity(identity.name(), identity.subject(), identity.issuer(), claims, identity.roles(),
         tokenSet);
     return new Result.Refreshed(new LoginSession(refreshed,
