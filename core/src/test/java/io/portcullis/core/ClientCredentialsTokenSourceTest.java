@@ -277,6 +277,22 @@ class ClientCredentialsTokenSourceTest {
     assertThat(source.token(Set.of("x"))).isNotEqualTo(first);
   }
 
+  /** Issue 11 AC5: the lifetime is capped before it is turned into milliseconds (no overflow). */
+  @Test
+  void tokenWhenExpiresInOverflowsMillisecondsThenStillCappedAtOneDay() {
+    provider.tamper(json -> {
+      json.put("expires_in", 9_999_999_999_999_999L);
+      return json;
+    });
+    ClientCredentialsTokenSource source = source(config());
+    Instant start = clock.instant();
+    String first = source.token(Set.of("x"));
+    clock.set(start.plus(Duration.ofHours(12)));
+    assertThat(source.token(Set.of("x"))).isEqualTo(first);
+    clock.set(start.plus(Duration.ofHours(24)));
+    assertThat(source.token(Set.of("x"))).isNotEqualTo(first);
+  }
+
   @Test
   void tokenWhenExpiresInNotPositiveThenRefused() {
     provider.tamper(json -> {
