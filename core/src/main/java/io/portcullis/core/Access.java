@@ -17,7 +17,7 @@ import java.util.Set;
  * @param scopes the scopes the access token must carry; empty unless {@code kind} is {@link
  *     Kind#SCOPES}
  */
-public record Access(Access.Kind kind, Set<String> scopes) {
+record Access(Access.Kind kind, Set<String> scopes) {
 
   /** The kinds of access a rule can demand, one per ACCESS form of SPEC.md "Access rules". */
   public enum Kind {

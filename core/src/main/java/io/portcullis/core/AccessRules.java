@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * case, so {@code /ADMIN} is caught by {@code /admin/** admin} and {@code /HEALTH} is not public
  * because {@code /health} is.
  */
-public final class AccessRules {
+final class AccessRules {
 
   private static final String EXPECTED_ACCESS =
       "expected permit, deny, authenticated or scope names";

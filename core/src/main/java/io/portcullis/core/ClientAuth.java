@@ -6,7 +6,7 @@ import java.util.Optional;
  * How the client authenticates at the token endpoint (OIDC Core §9, RFC 6749 §2.3.1), as set by
  * {@code client-auth}.
  */
-public enum ClientAuth {
+enum ClientAuth {
   /** HTTP Basic with the client id and secret (RFC 6749 §2.3.1). */
   CLIENT_SECRET_BASIC("client_secret_basic"),
   /** Client id and secret in the form body (RFC 6749 §2.3.1). */

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.portcullis.core.internal.nimbus.Http;
-import io.portcullis.core.internal.nimbus.NimbusDiscovery;
 import io.portcullis.core.internal.nimbus.NimbusTokenClient;
 import io.portcullis.core.internal.nimbus.ProviderMetadata;
 import io.portcullis.core.internal.nimbus.TokenResult;
@@ -165,13 +164,13 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
     ThreadPoolExecutor executor = ProviderThreads.create("portcullis-m2m");
     Http http = new Http(config.httpTimeout());
     ProviderMetadataSource metadata =
-        new ProviderMetadataSource(new NimbusDiscovery(config, http), clock, executor);
+        new ProviderMetadataSource(NimbusWiring.discovery(config, http), clock, executor);
     metadata.start();
     Duration wait = config.httpTimeout();
     Supplier<Optional<URI>> endpoint =
         () -> metadata.currentOrAwait(wait).map(ProviderMetadata::tokenEndpoint);
     return new ClientCredentialsTokenSource(
-        config, endpoint, new NimbusTokenClient(config, http), clock, executor, executor, http);
+        config, endpoint, NimbusWiring.tokenClient(config, http), clock, executor, executor, http);
   }
 
   /**

@@ -2,7 +2,6 @@ package io.portcullis.core;
 
 import io.portcullis.core.internal.nimbus.Http;
 import io.portcullis.core.internal.nimbus.JwksCache;
-import io.portcullis.core.internal.nimbus.NimbusDiscovery;
 import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
 import io.portcullis.core.internal.nimbus.NimbusTokenClient;
 import io.portcullis.core.internal.nimbus.ProviderMetadata;
@@ -52,7 +51,7 @@ public final class Portcullis implements AutoCloseable {
     // Bounded: when full, provider work is refused and answered as "provider unavailable".
     this.executor = ProviderThreads.create("portcullis");
     this.http = new Http(config.httpTimeout());
-    this.metadata = new ProviderMetadataSource(new NimbusDiscovery(config, http), clock, executor);
+    this.metadata = new ProviderMetadataSource(NimbusWiring.discovery(config, http), clock, executor);
     byte[] key = config.stateKey().orElseGet(() -> Randoms.bytes(32));
     StateCookieCodec codec = new StateCookieCodec(key, config.previousStateKey().orElse(null));
     this.sessions = new SessionStore(SessionKeys.of(config));
@@ -60,7 +59,7 @@ public final class Portcullis implements AutoCloseable {
     this.starter = new LoginStarter(config, metadata, codec, urls, clock);
     JwksCache jwks = new JwksCache(clock, http, executor);
     NimbusIdTokenVerifier verifier = new NimbusIdTokenVerifier(config.clientId(), config.clientSecret().orElse(null), jwks, clock);
-    NimbusTokenClient tokenClient = new NimbusTokenClient(config, http);
+    NimbusTokenClient tokenClient = NimbusWiring.tokenClient(config, http);
     this.callback = new CallbackHandler(config, metadata, codec, starter, tokenClient, verifier, clock, sessions);
     this.refresher = new TokenRefresher(config, metadata, tokenClient, verifier, clock, executor, sessions);
     this.bearer = config.acceptsOwnClientBearerTokens()
@@ -94,6 +93,11 @@ public final class Portcullis implements AutoCloseable {
   /** The configuration this engine runs with. */
   public PortcullisConfig config() {
     return config;
+  }
+
+  /** How many access rules decide (the configured {@code rules}, else the default one). */
+  public int ruleCount() {
+    return rules.size();
   }
 
   /**

@@ -106,7 +106,7 @@ public final class PortcullisConfig {
    * Returns how the client authenticates at the token endpoint: consistent with {@link
    * #clientSecret()}, and never {@link ClientAuth#PRIVATE_KEY_JWT} for now.
    */
-  public ClientAuth clientAuth() {
+  ClientAuth clientAuth() {
     return get(ConfigKey.CLIENT_AUTH);
   }
 
@@ -151,7 +151,7 @@ public final class PortcullisConfig {
   }
 
   /** Returns the parsed access rules; {@code /** authenticated} when none are configured. */
-  public AccessRules rules() {
+  AccessRules rules() {
     return get(ConfigKey.RULES);
   }
 
@@ -192,7 +192,7 @@ public final class PortcullisConfig {
   }
 
   /** Returns how the provider returns the authorization response. */
-  public ResponseMode responseMode() {
+  ResponseMode responseMode() {
     return get(ConfigKey.RESPONSE_MODE);
   }
 

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * <p>A trailing slash is kept ({@code /admin/} stays {@code /admin/}); the root is {@code /}.
  * Instances are immutable; equality is that of {@link #value()}.
  */
-public final class RequestPath {
+final class RequestPath {
 
   private static final RequestPath ROOT = new RequestPath("/", "/");
 

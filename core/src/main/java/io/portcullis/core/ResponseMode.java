@@ -6,7 +6,7 @@ import java.util.Optional;
  * How the provider returns the authorization response (OAuth 2.0 Multiple Response Type Encoding
  * Practices; OAuth 2.0 Form Post Response Mode), as set by {@code response-mode}.
  */
-public enum ResponseMode {
+enum ResponseMode {
   /** Parameters in the query of a redirect to the callback. */
   QUERY("query"),
   /** Parameters in a cross-site {@code POST} to the callback. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.portcullis.core.internal.nimbus.Http;
-import io.portcullis.core.internal.nimbus.NimbusTokenClient;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +77,7 @@ class ClientCredentialsTokenSourceTest {
 
   private ClientCredentialsTokenSource source(PortcullisConfig config, Supplier<Optional<URI>> endpoint) {
     ClientCredentialsTokenSource source = new ClientCredentialsTokenSource(
-        config, endpoint, new NimbusTokenClient(config, new Http(config.httpTimeout())), clock, executor);
+        config, endpoint, NimbusWiring.tokenClient(config, new Http(config.httpTimeout())), clock, executor);
     sources.add(source);
     return source;
   }

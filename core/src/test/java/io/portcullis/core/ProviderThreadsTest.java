@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.core.internal.nimbus.Http;
 import io.portcullis.core.internal.nimbus.JwksCache;
-import io.portcullis.core.internal.nimbus.NimbusDiscovery;
-import io.portcullis.core.internal.nimbus.NimbusTokenClient;
 import io.portcullis.core.internal.nimbus.ProviderException;
 import java.net.URI;
 import java.time.Clock;
@@ -55,7 +53,7 @@ class ProviderThreadsTest {
       assertThat(upkeep).as("non-provider work runs on the caller").isTrue();
 
       long started = System.nanoTime();
-      ProviderMetadataSource metadata = new ProviderMetadataSource(new NimbusDiscovery(config, http), Clock.systemUTC(), pool);
+      ProviderMetadataSource metadata = new ProviderMetadataSource(NimbusWiring.discovery(config, http), Clock.systemUTC(), pool);
       metadata.start();
       assertThat(metadata.current()).isEmpty();
       assertThat(metadata.await(Duration.ofSeconds(5))).isEmpty();
@@ -67,7 +65,7 @@ class ProviderThreadsTest {
           .hasMessageContaining("too much provider work queued");
 
       ClientCredentialsTokenSource m2m = new ClientCredentialsTokenSource(config,
-          () -> Optional.of(URI.create("http://127.0.0.1:9/token")), new NimbusTokenClient(config, http),
+          () -> Optional.of(URI.create("http://127.0.0.1:9/token")), NimbusWiring.tokenClient(config, http),
           Clock.systemUTC(), pool);
       assertThatThrownBy(() -> m2m.tokenAsync(Set.of("x")).get(5, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)

@@ -80,7 +80,7 @@ public class PortcullisFilter implements Filter {
       sessionReloader = r;
     }
     LOG.log(Level.INFO, "portcullis: protecting " + filterConfig.getServletContext().getContextPath() + "/ with "
-        + config.rules().size() + " rules, provider " + config.issuer().map(Object::toString).orElse("(explicit endpoints)"));
+        + engine.ruleCount() + " rules, provider " + config.issuer().map(Object::toString).orElse("(explicit endpoints)"));
   }
 
   /**

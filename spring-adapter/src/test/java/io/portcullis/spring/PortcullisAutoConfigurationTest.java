@@ -203,15 +203,15 @@ class PortcullisAutoConfigurationTest {
             "portcullis.rules[0]=/ permit",
             "portcullis.rules[1]=GET,HEAD /reports/** read:reports",
             "portcullis.rules[2]=/** authenticated")
-        .run(context -> assertThat(context.getBean(PortcullisConfig.class).rules().toString())
-            .isEqualTo("/ permit\nGET,HEAD /reports/** read:reports\n/** authenticated"));
+        .run(context -> assertThat(context.getBean(PortcullisConfig.class).toString())
+            .contains("rules=/ permit\\nGET,HEAD /reports/** read:reports\\n/** authenticated, "));
   }
 
   @Test
   void rulesWhenBlockStringThenLinesAndCommasKept() {
     configured.withPropertyValues("portcullis.rules=/ permit\nGET,HEAD /reports/** read:reports\n/** authenticated")
-        .run(context -> assertThat(context.getBean(PortcullisConfig.class).rules().toString())
-            .isEqualTo("/ permit\nGET,HEAD /reports/** read:reports\n/** authenticated"));
+        .run(context -> assertThat(context.getBean(PortcullisConfig.class).toString())
+            .contains("rules=/ permit\\nGET,HEAD /reports/** read:reports\\n/** authenticated, "));
   }
 
   @Test

@@ -4,7 +4,6 @@ import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
-import io.portcullis.core.PortcullisConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -18,11 +17,11 @@ import org.jspecify.annotations.Nullable;
  * explicit, no discovery request is made (servers without discovery).
  */
 public final class NimbusDiscovery {
-  private final PortcullisConfig config;
+  private final ConfiguredProvider config;
   private final Http http;
 
-  /** Creates a loader for {@code config}'s provider that fetches with {@code http}. */
-  public NimbusDiscovery(PortcullisConfig config, Http http) {
+  /** Creates a loader for the configured provider that fetches with {@code http}. */
+  public NimbusDiscovery(ConfiguredProvider config, Http http) {
     this.config = config;
     this.http = http;
   }
@@ -32,9 +31,9 @@ public final class NimbusDiscovery {
    * be identical to the configured issuer; every endpoint must be HTTPS unless on loopback.
    */
   public ProviderMetadata load() throws ProviderException {
-    URI issuer = config.issuer().orElse(null);
-    boolean explicit = config.authorizationEndpoint().isPresent() && config.tokenEndpoint().isPresent()
-        && config.jwksUri().isPresent();
+    URI issuer = config.issuer();
+    boolean explicit = config.authorizationEndpoint() != null && config.tokenEndpoint() != null
+        && config.jwksUri() != null;
     Map<String, Object> json = issuer == null || explicit ? Map.of() : fetch(issuer);
     String issuerValue = issuer == null ? "" : issuer.toString();
     if (issuer != null && !explicit) {
@@ -45,11 +44,11 @@ public final class NimbusDiscovery {
                 + issuerValue + "\" (OpenID Connect Discovery §4.3 requires them identical)");
       }
     }
-    URI authorization = pick(config.authorizationEndpoint().orElse(null), json, "authorization_endpoint");
-    URI token = pick(config.tokenEndpoint().orElse(null), json, "token_endpoint");
-    URI jwks = pick(config.jwksUri().orElse(null), json, "jwks_uri");
-    URI userinfo = pick(config.userinfoEndpoint().orElse(null), json, "userinfo_endpoint");
-    URI endSession = pick(config.endSessionEndpoint().orElse(null), json, "end_session_endpoint");
+    URI authorization = pick(config.authorizationEndpoint(), json, "authorization_endpoint");
+    URI token = pick(config.tokenEndpoint(), json, "token_endpoint");
+    URI jwks = pick(config.jwksUri(), json, "jwks_uri");
+    URI userinfo = pick(config.userinfoEndpoint(), json, "userinfo_endpoint");
+    URI endSession = pick(config.endSessionEndpoint(), json, "end_session_endpoint");
     if (authorization == null || token == null) {
       throw new ProviderException("provider metadata has no authorization_endpoint or token_endpoint");
     }

@@ -18,8 +18,6 @@ import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
-import io.portcullis.core.ClientAuth;
-import io.portcullis.core.PortcullisConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Locale;
@@ -36,14 +34,14 @@ import org.jspecify.annotations.Nullable;
  * authenticated.
  */
 public final class NimbusTokenClient {
-  private final PortcullisConfig config;
+  private final ClientRegistration registration;
   private final ClientID clientId;
   private final Http http;
 
-  /** Creates a client for {@code config}'s client registration that sends with {@code http}. */
-  public NimbusTokenClient(PortcullisConfig config, Http http) {
-    this.config = config;
-    this.clientId = new ClientID(config.clientId());
+  /** Creates a client for {@code registration} that sends with {@code http}. */
+  public NimbusTokenClient(ClientRegistration registration, Http http) {
+    this.registration = registration;
+    this.clientId = new ClientID(registration.clientId());
     this.http = http;
   }
 
@@ -74,7 +72,7 @@ public final class NimbusTokenClient {
     Objects.requireNonNull(scopes, "scopes");
     ClientID id = new ClientID(clientId);
     Secret secret = new Secret(clientSecret);
-    ClientAuthentication auth = config.clientAuth() == ClientAuth.CLIENT_SECRET_POST
+    ClientAuthentication auth = registration.method() == ClientRegistration.Method.SECRET_POST
         ? new ClientSecretPost(id, secret)
         : new ClientSecretBasic(id, secret);
     @Nullable Scope scope = scopes.isEmpty() ? null : new Scope(scopes.toArray(String[]::new));
@@ -140,11 +138,11 @@ public final class NimbusTokenClient {
   }
 
   private @Nullable ClientAuthentication clientAuthentication() {
-    String secret = config.clientSecret().orElse(null);
-    return switch (config.clientAuth()) {
-      case CLIENT_SECRET_BASIC -> new ClientSecretBasic(clientId, new Secret(secret));
-      case CLIENT_SECRET_POST -> new ClientSecretPost(clientId, new Secret(secret));
-      default -> null;
+    String secret = registration.clientSecret();
+    return switch (registration.method()) {
+      case SECRET_BASIC -> new ClientSecretBasic(clientId, new Secret(secret));
+      case SECRET_POST -> new ClientSecretPost(clientId, new Secret(secret));
+      case NONE -> null;
     };
   }
 

@@ -33,7 +33,9 @@ class NimbusTokenClientTest {
       String base = "http://127.0.0.1:" + server.getAddress().getPort();
       PortcullisConfig config = PortcullisConfig.of(Map.of("issuer", base, "client-id", "app",
           "client-secret", "a-secret-that-must-not-travel"));
-      NimbusTokenClient client = new NimbusTokenClient(config, new Http(config.httpTimeout()));
+      NimbusTokenClient client = new NimbusTokenClient(
+          new ClientRegistration("app", "a-secret-that-must-not-travel", ClientRegistration.Method.SECRET_BASIC),
+          new Http(config.httpTimeout()));
       TokenResult cc = client.clientCredentials(URI.create(base + "/token"), "app", "a-secret-that-must-not-travel", Set.of("x"));
       TokenResult code = client.exchangeCode(URI.create(base + "/token"), "code", URI.create(base + "/cb"), "v".repeat(43));
       TokenResult refresh = client.refresh(URI.create(base + "/token"), "rt");

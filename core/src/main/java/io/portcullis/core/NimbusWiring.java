@@ -1,0 +1,43 @@
+package io.portcullis.core;
+
+import io.portcullis.core.internal.nimbus.ClientRegistration;
+import io.portcullis.core.internal.nimbus.ConfiguredProvider;
+import io.portcullis.core.internal.nimbus.Http;
+import io.portcullis.core.internal.nimbus.NimbusDiscovery;
+import io.portcullis.core.internal.nimbus.NimbusTokenClient;
+
+/**
+ * Builds the {@code internal.nimbus} clients from a {@link PortcullisConfig}, passing plain
+ * values: the dependency goes from core to {@code internal.nimbus} only, never back.
+ */
+final class NimbusWiring {
+  private NimbusWiring() {}
+
+  /** Discovery of {@code config}'s provider (issuer and explicit endpoints), fetching with {@code http}. */
+  static NimbusDiscovery discovery(PortcullisConfig config, Http http) {
+    return new NimbusDiscovery(new ConfiguredProvider(
+        config.issuer().orElse(null),
+        config.authorizationEndpoint().orElse(null),
+        config.tokenEndpoint().orElse(null),
+        config.jwksUri().orElse(null),
+        config.userinfoEndpoint().orElse(null),
+        config.endSessionEndpoint().orElse(null)), http);
+  }
+
+  /** Token endpoint client for {@code config}'s client registration, sending with {@code http}. */
+  static NimbusTokenClient tokenClient(PortcullisConfig config, Http http) {
+    return new NimbusTokenClient(registration(config), http);
+  }
+
+  /** {@code client-id}, {@code client-secret} and {@code client-auth} as plain values. */
+  static ClientRegistration registration(PortcullisConfig config) {
+    ClientRegistration.Method method = switch (config.clientAuth()) {
+      case CLIENT_SECRET_BASIC -> ClientRegistration.Method.SECRET_BASIC;
+      case CLIENT_SECRET_POST -> ClientRegistration.Method.SECRET_POST;
+      // private_key_jwt is refused by the configuration; sending no client authentication is
+      // what the token client did for it before
+      case PRIVATE_KEY_JWT, NONE -> ClientRegistration.Method.NONE;
+    };
+    return new ClientRegistration(config.clientId(), config.clientSecret().orElse(null), method);
+  }
+}
