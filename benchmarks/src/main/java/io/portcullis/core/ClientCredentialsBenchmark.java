@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -143,7 +144,7 @@ public class ClientCredentialsBenchmark {
 
   /** A cache hit at its simplest: one {@code ConcurrentHashMap.get} of a precomputed key. */
   @Benchmark
-  public String baseline() {
+  public @Nullable String baseline() {
     return map.get(key);
   }
 

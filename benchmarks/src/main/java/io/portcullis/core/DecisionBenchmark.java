@@ -102,7 +102,7 @@ public class DecisionBenchmark {
 
   /** The cost floor: read the exchange's path and hand it to the harness. */
   @Benchmark
-  public String baseline() {
+  public @Nullable String baseline() {
     return authenticated.rawPath();
   }
 

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -248,7 +249,8 @@ final class CallbackHandler {
       Scopes.collect(requestedScopes, scopes);
       scopes.retainAll(config.scopes());
     }
-    String subject = (String) claims.get("sub");
+    // the ID token verifier has checked that sub and iss are there
+    String subject = (String) Objects.requireNonNull(claims.get("sub"), "sub");
     String name = null;
     if (config.principalClaim().isPresent()
         && claims.get(config.principalClaim().get()) instanceof String s
@@ -279,7 +281,8 @@ final class CallbackHandler {
     }
     TokenSet tokenSet =
         new TokenSet(t.accessToken(), TokenLifetime.expiresAt(now, t.expiresInSeconds()), scopes);
-    return new Identity(name, subject, (String) claims.get("iss"), claims, roles, tokenSet);
+    String issuer = (String) Objects.requireNonNull(claims.get("iss"), "iss");
+    return new Identity(name, subject, issuer, claims, roles, tokenSet);
   }
 
   private Outcome reject(

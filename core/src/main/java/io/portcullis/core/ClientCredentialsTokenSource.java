@@ -355,7 +355,8 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
     }
     if (cause instanceof ClientCredentialsException e) {
       // A new instance, so that the stack trace shows this caller, not the loading thread.
-      return new ClientCredentialsException(e.error(), e.getMessage(), e);
+      return new ClientCredentialsException(
+          e.error(), Objects.requireNonNull(e.getMessage()), e); // always constructed with one
     }
     return new ClientCredentialsException(
         ClientCredentialsException.UNAVAILABLE,

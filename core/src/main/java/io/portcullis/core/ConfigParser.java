@@ -76,6 +76,11 @@ final class ConfigParser {
     @Nullable Object value(ConfigParser parser, @Nullable Setting setting);
   }
 
+  /** How a key's value is read when it is set (see {@link #whenSet}). */
+  interface SetRule {
+    @Nullable Object value(ConfigParser parser, Setting setting);
+  }
+
   /** The trusted proxy entries as configured and the ranges they stand for. */
   record Proxies(List<String> entries, List<IpRange> ranges) {
     static final Proxies NONE = new Proxies(List.of(), List.of());
@@ -101,7 +106,7 @@ final class ConfigParser {
   }
 
   /** A rule that applies only when the key is set; otherwise the default stands. */
-  static Rule whenSet(Rule parse) {
+  static Rule whenSet(SetRule parse) {
     return (parser, setting) -> setting == null ? null : parse.value(parser, setting);
   }
 
@@ -313,7 +318,7 @@ final class ConfigParser {
                   ConfigKey.CLIENT_AUTH,
                   " is none (",
                   ConfigKey.CLIENT_SECRET,
-                  " " + settings.get(ConfigKey.CLIENT_SECRET).origin() + ")"),
+                  " " + setting(ConfigKey.CLIENT_SECRET).orElseThrow().origin() + ")"),
               Text.of(
                   "client_secret_basic or client_secret_post with a secret, or no ",
                   ConfigKey.CLIENT_SECRET,
@@ -352,7 +357,7 @@ final class ConfigParser {
                 "is required when ",
                 ConfigKey.M2M_CLIENT_ID,
                 " is set ("
-                    + settings.get(ConfigKey.M2M_CLIENT_ID).origin()
+                    + setting(ConfigKey.M2M_CLIENT_ID).orElseThrow().origin()
                     + "): the client credentials grant is for confidential clients only (OAuth 2.1"
                     + " §4.2)"));
         return null;

@@ -147,7 +147,7 @@ public record ConfigProblem(
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
       return o instanceof Text t && t.parts.equals(parts);
     }
 

@@ -148,7 +148,7 @@ public final class Portcullis implements AutoCloseable {
     if (bearer != null && access.kind() != Access.Kind.DENY) {
       String token = BearerAuthenticator.bearerToken(exchange);
       if (token != null) {
-        return decideBearer(token, access, path);
+        return decideBearer(bearer, token, access, path);
       }
     }
     LoginSession session = sessions.get(exchange);
@@ -308,8 +308,9 @@ public final class Portcullis implements AutoCloseable {
   }
 
   /** A request authenticated by its own bearer token: no session, no login, no step-up. */
-  private Outcome decideBearer(String token, Access access, RequestPath path) {
-    BearerAuthenticator.Result result = bearer.authenticate(token);
+  private Outcome decideBearer(
+      BearerAuthenticator authenticator, String token, Access access, RequestPath path) {
+    BearerAuthenticator.Result result = authenticator.authenticate(token);
     if (!(result instanceof BearerAuthenticator.Result.Valid)
         && access.kind() == Access.Kind.PERMIT) {
       return Outcome.Proceed.ANONYMOUS;

@@ -28,7 +28,7 @@ public final class PortcullisConfig {
 
   @SuppressWarnings("unchecked")
   private <T> T get(ConfigKey key) {
-    return (T) values.get(key);
+    return (T) Objects.requireNonNull(values.get(key), key.key()); // every key has a value
   }
 
   /**
@@ -271,7 +271,7 @@ public final class PortcullisConfig {
   public String toString() {
     StringJoiner out = new StringJoiner(", ", "PortcullisConfig{", "}");
     for (ConfigKey key : ConfigKey.values()) {
-      shown(key, values.get(key)).ifPresent(v -> out.add(key.key() + "=" + v));
+      shown(key, get(key)).ifPresent(v -> out.add(key.key() + "=" + v));
     }
     return out.toString();
   }

@@ -37,6 +37,9 @@ final class ProviderMetadataSource {
   private final AtomicLong nextAttemptMillis = new AtomicLong();
   private final AtomicInteger failures = new AtomicInteger();
 
+  // A CacheLoader may return null ("no entry", Caffeine's documented contract); NullAway, outside
+  // JSpecify mode, does not read the loader's nullable type argument.
+  @SuppressWarnings("NullAway")
   ProviderMetadataSource(NimbusDiscovery discovery, Clock clock, Executor executor) {
     this.clock = clock;
     this.cache =

@@ -134,7 +134,7 @@ final class RequestPath {
 
   /** Paths are equal when their {@link #value()}s are. */
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof RequestPath other && value.equals(other.value);
   }
 
@@ -185,7 +185,7 @@ final class RequestPath {
   }
 
   /** Returns the normalised decoded path, or null when it must be refused. */
-  private static String normalise(String raw) {
+  private static @Nullable String normalise(String raw) {
     int length = raw.length();
     List<String> segments = new ArrayList<>();
     StringBuilder decoded = new StringBuilder();

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -103,7 +104,7 @@ final class SessionRecord implements Serializable {
     if (s instanceof byte[] stored) {
       return stored.clone();
     }
-    Opened o = (Opened) s;
+    Opened o = (Opened) Objects.requireNonNull(s, "state");
     byte[] sealed = o.keys().seal(aad(o.recordId(), o.binding()), encode(o.login()));
     byte[] out = new byte[1 + ID_BYTES + sealed.length];
     out[0] = FORMAT;
@@ -180,8 +181,9 @@ final class SessionRecord implements Serializable {
     if ((flags & 2) != 0) {
       idToken = string(in);
       Map<String, Object> read = NimbusIdTokenVerifier.claimsOf(idToken);
-      subject = (String) read.get("sub");
-      issuer = (String) read.get("iss");
+      // a stored ID token was verified at login: it names its subject and issuer
+      subject = (String) Objects.requireNonNull(read.get("sub"), "sub");
+      issuer = (String) Objects.requireNonNull(read.get("iss"), "iss");
       claims = new IdTokenClaims(idToken);
     } else {
       subject = string(in);

@@ -87,6 +87,9 @@ public final class JwksCache {
    * Creates a cache that fetches with {@code http}, reads time from {@code clock} and loads on
    * {@code executor} (which may refuse: the load then fails).
    */
+  // A CacheLoader may return null ("no entry", Caffeine's documented contract); NullAway, outside
+  // JSpecify mode, does not read the loader's nullable type argument.
+  @SuppressWarnings("NullAway")
   public JwksCache(Clock clock, Http http, Executor executor) {
     this.clock = clock;
     this.http = http;

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -191,7 +192,8 @@ public final class NimbusIdTokenVerifier {
     } catch (JOSEException e) {
       throw new IdTokenException(Check.SIGNATURE, "ID token signature cannot be verified");
     } catch (ProviderException e) {
-      throw new IdTokenException(Check.KEYS_UNAVAILABLE, e.getMessage());
+      // always constructed with a message
+      throw new IdTokenException(Check.KEYS_UNAVAILABLE, Objects.requireNonNull(e.getMessage()));
     }
   }
 
