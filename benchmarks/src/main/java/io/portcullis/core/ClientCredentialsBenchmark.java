@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -28,9 +29,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A warm client-credentials token (RFC 6749 §4.4): {@link ClientCredentialsTokenSource#token} for
- * a scope set whose token is already cached and far from its refresh time, so no request reaches
- * the provider while measuring. The provider is a small {@code com.sun.net.httpserver} on loopback
+ * A warm client-credentials token (RFC 6749 §4.4): {@link ClientCredentialsTokenSource#token} for a
+ * scope set whose token is already cached and far from its refresh time, so no request reaches the
+ * provider while measuring. The provider is a small {@code com.sun.net.httpserver} on loopback
  * serving discovery and a token endpoint; the tear-down checks it answered exactly one token
  * request.
  *
@@ -59,33 +60,52 @@ public class ClientCredentialsBenchmark {
   public void setUp() throws IOException {
     provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     String issuer = "http://127.0.0.1:" + provider.getAddress().getPort();
-    String discovery = "{\"issuer\":\"" + issuer + "\","
-        + "\"authorization_endpoint\":\"" + issuer + "/authorize\","
-        + "\"token_endpoint\":\"" + issuer + "/token\","
-        + "\"jwks_uri\":\"" + issuer + "/jwks\","
-        + "\"response_types_supported\":[\"code\"],"
-        + "\"subject_types_supported\":[\"public\"],"
-        + "\"id_token_signing_alg_values_supported\":[\"RS256\"]}";
-    provider.createContext("/.well-known/openid-configuration", exchange -> answer(exchange, discovery));
+    String discovery =
+        "{\"issuer\":\""
+            + issuer
+            + "\","
+            + "\"authorization_endpoint\":\""
+            + issuer
+            + "/authorize\","
+            + "\"token_endpoint\":\""
+            + issuer
+            + "/token\","
+            + "\"jwks_uri\":\""
+            + issuer
+            + "/jwks\","
+            + "\"response_types_supported\":[\"code\"],"
+            + "\"subject_types_supported\":[\"public\"],"
+            + "\"id_token_signing_alg_values_supported\":[\"RS256\"]}";
+    provider.createContext(
+        "/.well-known/openid-configuration", exchange -> answer(exchange, discovery));
     provider.createContext("/jwks", exchange -> answer(exchange, "{\"keys\":[]}"));
-    provider.createContext("/token", exchange -> {
-      exchange.getRequestBody().readAllBytes();
-      tokenRequests.incrementAndGet();
-      answer(exchange, "{\"access_token\":\"m2m-access-token-value\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
-    });
+    provider.createContext(
+        "/token",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          tokenRequests.incrementAndGet();
+          answer(
+              exchange,
+              "{\"access_token\":\"m2m-access-token-value\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
+        });
     provider.start();
 
-    engine = Portcullis.create(PortcullisConfig.of(Map.of(
-        "issuer", issuer,
-        "client-id", "bench-service",
-        "client-secret", "bench-secret")), Clock.systemUTC());
+    engine =
+        Portcullis.create(
+            PortcullisConfig.of(
+                Map.of(
+                    "issuer", issuer,
+                    "client-id", "bench-service",
+                    "client-secret", "bench-secret")),
+            Clock.systemUTC());
     if (!engine.awaitProvider(Duration.ofSeconds(10))) {
       throw new IllegalStateException("the loopback provider's metadata did not load");
     }
     source = engine.clientCredentials();
     String token = source.token(scopes);
     if (!token.equals("m2m-access-token-value") || tokenRequests.get() != 1) {
-      throw new IllegalStateException("warm-up did not fetch exactly one token: " + tokenRequests.get());
+      throw new IllegalStateException(
+          "warm-up did not fetch exactly one token: " + tokenRequests.get());
     }
 
     key = new Key(URI.create(issuer + "/token"), "bench-service", List.of("read:data"));
@@ -111,17 +131,20 @@ public class ClientCredentialsBenchmark {
   public void tearDown() {
     int requests = tokenRequests.get();
     System.out.println();
-    System.out.println("ClientCredentialsBenchmark: token requests during the trial (warm-up included): " + requests);
+    System.out.println(
+        "ClientCredentialsBenchmark: token requests during the trial (warm-up included): "
+            + requests);
     engine.close();
     provider.stop(0);
     if (requests != 1) {
-      throw new IllegalStateException("expected exactly 1 token request, the provider saw " + requests);
+      throw new IllegalStateException(
+          "expected exactly 1 token request, the provider saw " + requests);
     }
   }
 
   /** A cache hit at its simplest: one {@code ConcurrentHashMap.get} of a precomputed key. */
   @Benchmark
-  public String baseline() {
+  public @Nullable String baseline() {
     return map.get(key);
   }
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,7 +16,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The engine's decision for one request, {@link Portcullis#handle}: path normalisation, the access
@@ -33,13 +33,15 @@ import org.jspecify.annotations.Nullable;
 public class DecisionBenchmark {
 
   /** The access rules of samples/legacy-webapp. */
-  static final String SAMPLE_RULES = String.join("\n",
-      "/                 permit",
-      "/health           permit",
-      "GET /reports/**   read:reports",
-      "/admin/**         admin",
-      "/api/**           read:data",
-      "/**               authenticated");
+  static final String SAMPLE_RULES =
+      String.join(
+          "\n",
+          "/                 permit",
+          "/health           permit",
+          "GET /reports/**   read:reports",
+          "/admin/**         admin",
+          "/api/**           read:data",
+          "/**               authenticated");
 
   private Portcullis engine;
   private InMemoryExchange authenticated;
@@ -49,20 +51,32 @@ public class DecisionBenchmark {
   /** Builds the engine and the exchanges, and checks once that each takes the intended path. */
   @Setup(Level.Trial)
   public void setUp() {
-    PortcullisConfig config = PortcullisConfig.of(Map.of(
-        "issuer", "http://127.0.0.1:9/realm",
-        "client-id", "bench-app",
-        "client-secret", "bench-secret",
-        "scopes", "openid profile offline_access read:data",
-        "rules", SAMPLE_RULES));
+    PortcullisConfig config =
+        PortcullisConfig.of(
+            Map.of(
+                "issuer", "http://127.0.0.1:9/realm",
+                "client-id", "bench-app",
+                "client-secret", "bench-secret",
+                "scopes", "openid profile offline_access read:data",
+                "rules", SAMPLE_RULES));
     engine = Portcullis.create(config, Clock.systemUTC());
 
-    TokenSet tokens = new TokenSet("access-token-value",
-        Instant.parse("2100-01-01T00:00:00Z"), Set.of("openid", "profile", "offline_access", "read:data"));
-    Identity identity = new Identity("alice", "sub-alice", "http://127.0.0.1:9/realm",
-        Map.of("sub", "sub-alice", "preferred_username", "alice"), Set.of(), tokens);
-    LoginSession login = new LoginSession(identity, "refresh-token-value", "id-token-value", "logout-token-value",
-        Set.of());
+    TokenSet tokens =
+        new TokenSet(
+            "access-token-value",
+            Instant.parse("2100-01-01T00:00:00Z"),
+            Set.of("openid", "profile", "offline_access", "read:data"));
+    Identity identity =
+        new Identity(
+            "alice",
+            "sub-alice",
+            "http://127.0.0.1:9/realm",
+            Map.of("sub", "sub-alice", "preferred_username", "alice"),
+            Set.of(),
+            tokens);
+    LoginSession login =
+        new LoginSession(
+            identity, "refresh-token-value", "id-token-value", "logout-token-value", Set.of());
 
     authenticated = new InMemoryExchange("GET", "/api/data/items").browserHeaders().loggedIn(login);
     authenticatedUnnormalised =
@@ -88,7 +102,7 @@ public class DecisionBenchmark {
 
   /** The cost floor: read the exchange's path and hand it to the harness. */
   @Benchmark
-  public String baseline() {
+  public @Nullable String baseline() {
     return authenticated.rawPath();
   }
 
@@ -98,7 +112,9 @@ public class DecisionBenchmark {
     return engine.handle(authenticated);
   }
 
-  /** As {@link #authenticatedDecision}, on {@code /api//data/./items;x=1}, which must be normalised. */
+  /**
+   * As {@link #authenticatedDecision}, on {@code /api//data/./items;x=1}, which must be normalised.
+   */
   @Benchmark
   public Outcome authenticatedDecisionNormalising() {
     return engine.handle(authenticatedUnnormalised);

@@ -42,9 +42,9 @@ record Access(Access.Kind kind, Set<String> scopes) {
    * @param kind what kind of access
    * @param scopes the scopes the access token must carry; empty unless {@code kind} is {@link
    *     Kind#SCOPES}
-   * @throws IllegalArgumentException when {@code kind} is {@link Kind#SCOPES} and {@code scopes}
-   *     is empty or holds a name that is not a scope token (RFC 6749 §3.3), or when another kind
-   *     comes with scopes
+   * @throws IllegalArgumentException when {@code kind} is {@link Kind#SCOPES} and {@code scopes} is
+   *     empty or holds a name that is not a scope token (RFC 6749 §3.3), or when another kind comes
+   *     with scopes
    */
   public Access {
     Objects.requireNonNull(kind, "kind");
@@ -121,8 +121,8 @@ record Access(Access.Kind kind, Set<String> scopes) {
   }
 
   /**
-   * Returns the ACCESS text of a rule: {@code permit}, {@code deny}, {@code authenticated}, or
-   * the scope names separated by one space.
+   * Returns the ACCESS text of a rule: {@code permit}, {@code deny}, {@code authenticated}, or the
+   * scope names separated by one space.
    */
   @Override
   public String toString() {

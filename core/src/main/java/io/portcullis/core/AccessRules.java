@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * An ordered list of access rules in which the first rule that matches a request decides, and a
  * request that matches none needs authentication (SPEC.md "Access rules").
  *
- * <p>The text form has one rule per line, {@code [METHODS] PATTERN ACCESS}, with {@code #}
- * starting a comment:
+ * <p>The text form has one rule per line, {@code [METHODS] PATTERN ACCESS}, with {@code #} starting
+ * a comment:
  *
  * <pre>
  * /                     permit
@@ -22,13 +22,13 @@ import org.jspecify.annotations.Nullable;
  * /**                   authenticated
  * </pre>
  *
- * <p>Rules are compiled when parsed; instances are immutable and safe to share between threads,
- * and {@link #decide} allocates nothing for upper-case methods. Matching hardens the plain reading
- * of a rule in two ways: a rule for {@code GET} also applies to {@code HEAD}, which servlets answer
- * with their {@code GET} code; and a rule that restricts ({@code deny}, {@code authenticated},
- * scopes) matches letters regardless of case, while a {@code permit} rule matches only the exact
- * case, so {@code /ADMIN} is caught by {@code /admin/** admin} and {@code /HEALTH} is not public
- * because {@code /health} is.
+ * <p>Rules are compiled when parsed; instances are immutable and safe to share between threads, and
+ * {@link #decide} allocates nothing for upper-case methods. Matching hardens the plain reading of a
+ * rule in two ways: a rule for {@code GET} also applies to {@code HEAD}, which servlets answer with
+ * their {@code GET} code; and a rule that restricts ({@code deny}, {@code authenticated}, scopes)
+ * matches letters regardless of case, while a {@code permit} rule matches only the exact case, so
+ * {@code /ADMIN} is caught by {@code /admin/** admin} and {@code /HEALTH} is not public because
+ * {@code /health} is.
  */
 final class AccessRules {
 
@@ -44,14 +44,14 @@ final class AccessRules {
   }
 
   /**
-   * Parses and compiles access rules, or fails with one exception that lists every problem of
-   * every line (SPEC.md "Access rules").
+   * Parses and compiles access rules, or fails with one exception that lists every problem of every
+   * line (SPEC.md "Access rules").
    *
    * <p>Each line is {@code [METHODS] PATTERN ACCESS}, separated by spaces or tabs; text after
    * {@code #} and blank lines are ignored. METHODS are upper-case HTTP methods separated by commas
    * ({@code GET,HEAD}); PATTERN starts with {@code /}, {@code *} matches within one segment and
-   * {@code **} as a whole segment matches any number of segments; ACCESS is {@code permit},
-   * {@code deny}, {@code authenticated}, or one or more scope names (RFC 6749 §3.3), all required.
+   * {@code **} as a whole segment matches any number of segments; ACCESS is {@code permit}, {@code
+   * deny}, {@code authenticated}, or one or more scope names (RFC 6749 §3.3), all required.
    *
    * @param text the rules; empty text gives no rules, so every request needs authentication
    * @return the compiled rules, in order

@@ -21,13 +21,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A token is accepted when it is a JWT signed by a key of the provider's JWK Set (RSA or EC),
  * its {@code iss} is the issuer, it has not expired, it is an access token, and it names one of
- * those clients in {@code client_id}, {@code azp} or {@code cid} (RFC 9068 §2.2; never {@code
- * sub}, which names the subject). An access token is known as one positively, never by what it
- * lacks: its header {@code typ} is {@code at+jwt} (RFC 9068 §2.1), or its {@code aud} names one
- * of {@code bearer-audience} and not the client ids, which are the audience of the client's ID
- * tokens. An ID token is never a bearer token (THREATS A-23); one with a {@code nonce} is refused
- * in any case. Its {@code scope} (or {@code scp}) claim gives the scopes the rules check.
- * Validated tokens are cached until they expire, so a repeated token costs a hash lookup.
+ * those clients in {@code client_id}, {@code azp} or {@code cid} (RFC 9068 §2.2; never {@code sub},
+ * which names the subject). An access token is known as one positively, never by what it lacks: its
+ * header {@code typ} is {@code at+jwt} (RFC 9068 §2.1), or its {@code aud} names one of {@code
+ * bearer-audience} and not the client ids, which are the audience of the client's ID tokens. An ID
+ * token is never a bearer token (THREATS A-23); one with a {@code nonce} is refused in any case.
+ * Its {@code scope} (or {@code scp}) claim gives the scopes the rules check. Validated tokens are
+ * cached until they expire, so a repeated token costs a hash lookup.
  */
 final class BearerAuthenticator {
   private static final System.Logger LOG = System.getLogger("io.portcullis");
@@ -51,31 +51,42 @@ final class BearerAuthenticator {
   private final Set<String> clients;
   private final Cache<String, Identity> valid;
 
-  BearerAuthenticator(PortcullisConfig config, ProviderMetadataSource metadata, NimbusIdTokenVerifier verifier, Clock clock) {
+  BearerAuthenticator(
+      PortcullisConfig config,
+      ProviderMetadataSource metadata,
+      NimbusIdTokenVerifier verifier,
+      Clock clock) {
     this.config = config;
     this.metadata = metadata;
     this.verifier = verifier;
     this.clock = clock;
-    this.clients = Set.copyOf(java.util.List.of(config.clientId(), config.m2mClientId().orElse(config.clientId())));
-    this.valid = Caches.newBuilder(clock)
-        .maximumSize(10_000)
-        .expireAfter(new Expiry<String, Identity>() {
-          @Override
-          public long expireAfterCreate(String key, Identity value, long currentTime) {
-            return TimeUnit.MILLISECONDS.toNanos(Math.max(0, value.tokens().expiresAt().toEpochMilli() - clock.millis()));
-          }
+    this.clients =
+        Set.copyOf(
+            java.util.List.of(config.clientId(), config.m2mClientId().orElse(config.clientId())));
+    this.valid =
+        Caches.newBuilder(clock)
+            .maximumSize(10_000)
+            .expireAfter(
+                new Expiry<String, Identity>() {
+                  @Override
+                  public long expireAfterCreate(String key, Identity value, long currentTime) {
+                    return TimeUnit.MILLISECONDS.toNanos(
+                        Math.max(0, value.tokens().expiresAt().toEpochMilli() - clock.millis()));
+                  }
 
-          @Override
-          public long expireAfterUpdate(String key, Identity value, long currentTime, long currentDuration) {
-            return currentDuration;
-          }
+                  @Override
+                  public long expireAfterUpdate(
+                      String key, Identity value, long currentTime, long currentDuration) {
+                    return currentDuration;
+                  }
 
-          @Override
-          public long expireAfterRead(String key, Identity value, long currentTime, long currentDuration) {
-            return currentDuration;
-          }
-        })
-        .build();
+                  @Override
+                  public long expireAfterRead(
+                      String key, Identity value, long currentTime, long currentDuration) {
+                    return currentDuration;
+                  }
+                })
+            .build();
   }
 
   /** The bearer token of the request, or null when it sends none. */
@@ -123,7 +134,8 @@ final class BearerAuthenticator {
     Scopes.collect(claims.get("scp"), scopes);
     String subject = claims.get("sub") instanceof String s && !s.isEmpty() ? s : client;
     if (!(claims.get("exp") instanceof Number exp)) {
-      return new Result.Invalid(Reason.BEARER_EXPIRED); // verified present; kept total for any shape
+      return new Result.Invalid(
+          Reason.BEARER_EXPIRED); // verified present; kept total for any shape
     }
     TokenSet tokens = new TokenSet(token, Instant.ofEpochSecond(exp.longValue()), scopes);
     Set<String> roles = new LinkedHashSet<>();
@@ -138,7 +150,8 @@ final class BearerAuthenticator {
    * case-insensitive), or an {@code aud} naming a configured audience but not the client ids.
    */
   private boolean isAccessToken(@Nullable String type, @Nullable Object aud) {
-    if (type != null && (type.equalsIgnoreCase("at+jwt") || type.equalsIgnoreCase("application/at+jwt"))) {
+    if (type != null
+        && (type.equalsIgnoreCase("at+jwt") || type.equalsIgnoreCase("application/at+jwt"))) {
       return true;
     }
     Set<String> audiences = new LinkedHashSet<>();
@@ -164,6 +177,4 @@ final class BearerAuthenticator {
     }
     return null;
   }
-
-
 }

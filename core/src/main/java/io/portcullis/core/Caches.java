@@ -5,7 +5,10 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
-/** Caffeine caches of the engine: each reads time from the engine's {@link Clock}, never the system's. */
+/**
+ * Caffeine caches of the engine: each reads time from the engine's {@link Clock}, never the
+ * system's.
+ */
 final class Caches {
   private Caches() {}
 

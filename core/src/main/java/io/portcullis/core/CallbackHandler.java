@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -24,22 +25,36 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Single use of {@code state}: the pending login's cookie is deleted, and the state's hash is
  * recorded in a bounded node-local cache for the login lifetime; recording is an atomic
- * put-if-absent done <em>before</em> the token request, so two deliveries of one callback cause
- * one token request (THREATS B-16). On another node the deleted cookie and the provider's
- * single-use code refuse a replay.
+ * put-if-absent done <em>before</em> the token request, so two deliveries of one callback cause one
+ * token request (THREATS B-16). On another node the deleted cookie and the provider's single-use
+ * code refuse a replay.
  */
 final class CallbackHandler {
   private static final System.Logger LOG = System.getLogger("io.portcullis");
-  private static final Set<String> RESPONSE_PARAMS = Set.of("code", "state", "error", "error_description",
-      "error_uri", "iss", "session_state");
+  private static final Set<String> RESPONSE_PARAMS =
+      Set.of("code", "state", "error", "error_description", "error_uri", "iss", "session_state");
+
   /**
    * The longest value accepted per response parameter (characters). Real values are far shorter
-   * (state: 43; codes: a few hundred; issuers: a URL); anything longer is refused before any
-   * cookie is opened, any cache touched or any request sent to the provider.
+   * (state: 43; codes: a few hundred; issuers: a URL); anything longer is refused before any cookie
+   * is opened, any cache touched or any request sent to the provider.
    */
-  static final Map<String, Integer> MAX_PARAM_LENGTH = Map.of(
-      "state", 512, "code", 4096, "iss", 2048, "error", 1024, "error_description", 1024,
-      "error_uri", 2048, "session_state", 1024);
+  static final Map<String, Integer> MAX_PARAM_LENGTH =
+      Map.of(
+          "state",
+          512,
+          "code",
+          4096,
+          "iss",
+          2048,
+          "error",
+          1024,
+          "error_description",
+          1024,
+          "error_uri",
+          2048,
+          "session_state",
+          1024);
 
   private final PortcullisConfig config;
   private final ProviderMetadataSource metadata;
@@ -51,8 +66,14 @@ final class CallbackHandler {
   private final Cache<String, Boolean> consumed;
   private final SessionStore sessions;
 
-  CallbackHandler(PortcullisConfig config, ProviderMetadataSource metadata, StateCookieCodec codec,
-      LoginStarter starter, NimbusTokenClient tokens, NimbusIdTokenVerifier idTokens, Clock clock,
+  CallbackHandler(
+      PortcullisConfig config,
+      ProviderMetadataSource metadata,
+      StateCookieCodec codec,
+      LoginStarter starter,
+      NimbusTokenClient tokens,
+      NimbusIdTokenVerifier idTokens,
+      Clock clock,
       SessionStore sessions) {
     this.sessions = sessions;
     this.config = config;
@@ -62,10 +83,11 @@ final class CallbackHandler {
     this.tokens = tokens;
     this.idTokens = idTokens;
     this.clock = clock;
-    this.consumed = Caches.newBuilder(clock)
-        .expireAfterWrite(Duration.ofMillis(LoginStarter.LIFETIME_MILLIS + 60_000))
-        .maximumSize(200_000)
-        .build();
+    this.consumed =
+        Caches.newBuilder(clock)
+            .expireAfterWrite(Duration.ofMillis(LoginStarter.LIFETIME_MILLIS + 60_000))
+            .maximumSize(200_000)
+            .build();
   }
 
   Outcome handle(HttpExchange exchange, boolean api) {
@@ -139,18 +161,21 @@ final class CallbackHandler {
       return reject(exchange, state, Reason.AMBIGUOUS_RESPONSE, api);
     }
     if (error != null) {
-      Reason reason = switch (error) {
-        case "access_denied" -> Reason.PROVIDER_ACCESS_DENIED;
-        case "server_error" -> Reason.PROVIDER_SERVER_ERROR;
-        case "temporarily_unavailable" -> Reason.PROVIDER_TEMPORARILY_UNAVAILABLE;
-        default -> Reason.PROVIDER_ERROR;
-      };
+      Reason reason =
+          switch (error) {
+            case "access_denied" -> Reason.PROVIDER_ACCESS_DENIED;
+            case "server_error" -> Reason.PROVIDER_SERVER_ERROR;
+            case "temporarily_unavailable" -> Reason.PROVIDER_TEMPORARILY_UNAVAILABLE;
+            default -> Reason.PROVIDER_ERROR;
+          };
       return reject(exchange, state, reason, reason.code(error), api);
     }
     if (code == null || code.isEmpty()) {
       return reject(exchange, state, Reason.CODE_MISSING, api);
     }
-    TokenResult result = tokens.exchangeCode(md.get().tokenEndpoint(), code, pending.redirectUri(), pending.codeVerifier());
+    TokenResult result =
+        tokens.exchangeCode(
+            md.get().tokenEndpoint(), code, pending.redirectUri(), pending.codeVerifier());
     if (result instanceof TokenResult.Unreachable u) {
       LOG.log(Level.WARNING, "portcullis: " + u.description());
       return reject(exchange, state, Reason.TOKEN_UNAVAILABLE, api);
@@ -187,8 +212,11 @@ final class CallbackHandler {
       withStepUp.add(pending.stepUpKey());
       asked = withStepUp;
     }
-    sessions.put(exchange, new LoginSession(identity, t.refreshToken(), t.idToken(), logoutToken, asked));
-    LOG.log(Level.DEBUG, () -> "portcullis: login tx=" + Randoms.fingerprint(state) + " user=" + identity.name());
+    sessions.put(
+        exchange, new LoginSession(identity, t.refreshToken(), t.idToken(), logoutToken, asked));
+    LOG.log(
+        Level.DEBUG,
+        () -> "portcullis: login tx=" + Randoms.fingerprint(state) + " user=" + identity.name());
     return new Outcome.Redirect(exchange.contextPath() + pending.target(), true);
   }
 
@@ -203,12 +231,16 @@ final class CallbackHandler {
   /**
    * The login's identity. Granted scopes are what the response's {@code scope} names; a response
    * without {@code scope} grants the requested scopes that are configured {@code scopes} only,
-   * never what a step-up added to the request (RFC 6749 §5.1 lets a provider omit the
-   * requested scope; believing it would let a step-up grant itself: CVE-2022-31690). Roles come
-   * from the verified ID token, or else from the access token only when it is a JWT the provider
-   * signed, of the issuer and not expired.
+   * never what a step-up added to the request (RFC 6749 §5.1 lets a provider omit the requested
+   * scope; believing it would let a step-up grant itself: CVE-2022-31690). Roles come from the
+   * verified ID token, or else from the access token only when it is a JWT the provider signed, of
+   * the issuer and not expired.
    */
-  Identity identity(Map<String, Object> claims, TokenResult.Tokens t, String requestedScopes, ProviderMetadata md) {
+  Identity identity(
+      Map<String, Object> claims,
+      TokenResult.Tokens t,
+      String requestedScopes,
+      ProviderMetadata md) {
     Instant now = clock.instant();
     Set<String> scopes = new LinkedHashSet<>();
     if (t.scope() != null) {
@@ -217,11 +249,16 @@ final class CallbackHandler {
       Scopes.collect(requestedScopes, scopes);
       scopes.retainAll(config.scopes());
     }
-    String subject = (String) claims.get("sub");
+    // the ID token verifier has checked that sub and iss are there
+    String subject = (String) Objects.requireNonNull(claims.get("sub"), "sub");
     String name = null;
-    if (config.principalClaim().isPresent() && claims.get(config.principalClaim().get()) instanceof String s && !s.isEmpty()) {
+    if (config.principalClaim().isPresent()
+        && claims.get(config.principalClaim().get()) instanceof String s
+        && !s.isEmpty()) {
       name = s;
-    } else if (config.principalClaim().isEmpty() && claims.get("preferred_username") instanceof String s && !s.isEmpty()) {
+    } else if (config.principalClaim().isEmpty()
+        && claims.get("preferred_username") instanceof String s
+        && !s.isEmpty()) {
       name = s;
     }
     if (name == null) {
@@ -233,23 +270,35 @@ final class CallbackHandler {
       if (roles.isEmpty()) {
         try {
           Claims.collectRoles(
-              Claims.lookup(idTokens.verifyAccessToken(t.accessToken(), md).claims(), config.rolesClaim().get()), roles);
+              Claims.lookup(
+                  idTokens.verifyAccessToken(t.accessToken(), md).claims(),
+                  config.rolesClaim().get()),
+              roles);
         } catch (IdTokenException e) {
           // an opaque or unverifiable access token: no roles from it
         }
       }
     }
-    TokenSet tokenSet = new TokenSet(t.accessToken(), TokenLifetime.expiresAt(now, t.expiresInSeconds()), scopes);
-    return new Identity(name, subject, (String) claims.get("iss"), claims, roles, tokenSet);
+    TokenSet tokenSet =
+        new TokenSet(t.accessToken(), TokenLifetime.expiresAt(now, t.expiresInSeconds()), scopes);
+    String issuer = (String) Objects.requireNonNull(claims.get("iss"), "iss");
+    return new Identity(name, subject, issuer, claims, roles, tokenSet);
   }
 
-  private Outcome reject(HttpExchange exchange, @Nullable String state, Reason reason, boolean api) {
+  private Outcome reject(
+      HttpExchange exchange, @Nullable String state, Reason reason, boolean api) {
     return reject(exchange, state, reason, reason.code(), api);
   }
 
   /** {@code code}: the reason's code, or for a family the code of one member. */
-  private Outcome reject(HttpExchange exchange, @Nullable String state, Reason reason, String code, boolean api) {
-    LOG.log(reason.level(), "oidc.login.rejected reason=" + code + " tx=" + (state == null ? "-" : Randoms.fingerprint(state)));
+  private Outcome reject(
+      HttpExchange exchange, @Nullable String state, Reason reason, String code, boolean api) {
+    LOG.log(
+        reason.level(),
+        "oidc.login.rejected reason="
+            + code
+            + " tx="
+            + (state == null ? "-" : Randoms.fingerprint(state)));
     String retry = exchange.contextPath() + config.redirectPath() + "?return_to=%2F";
     return new Outcome.Rejected(reason, code, retry, api);
   }

@@ -4,11 +4,11 @@ import java.util.Objects;
 
 /**
  * A client credentials token (RFC 6749 §4.4) could not be obtained. {@link #error()} is the
- * provider's OAuth error code ({@code invalid_client}, {@code invalid_scope}, ... RFC 6749 §5.2),
- * a reason of ours ({@code invalid_response}, {@code unauthorized_client} for a client without a
+ * provider's OAuth error code ({@code invalid_client}, {@code invalid_scope}, ... RFC 6749 §5.2), a
+ * reason of ours ({@code invalid_response}, {@code unauthorized_client} for a client without a
  * secret), or {@code unavailable} when the provider could not be reached, timed out, answered 5xx
- * or 429, or its metadata is not loaded yet: then trying again later may succeed. The message
- * never holds a token or a secret.
+ * or 429, or its metadata is not loaded yet: then trying again later may succeed. The message never
+ * holds a token or a secret.
  */
 public final class ClientCredentialsException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -18,7 +18,9 @@ public final class ClientCredentialsException extends RuntimeException {
 
   private final String error;
 
-  /** Creates an exception with error code {@code error} and a message free of tokens and secrets. */
+  /**
+   * Creates an exception with error code {@code error} and a message free of tokens and secrets.
+   */
   public ClientCredentialsException(String error, String message) {
     super(message);
     this.error = Objects.requireNonNull(error, "error");

@@ -36,17 +36,17 @@ import org.jspecify.annotations.Nullable;
  * <p>The client is {@code m2m-client-id} with {@code m2m-client-secret}, else the filter's {@code
  * client-id} and {@code client-secret}; it authenticates with {@code client_secret_post} when
  * {@code client-auth} says so, else {@code client_secret_basic}. The grant is for confidential
- * clients only (OAuth 2.1 §4.2): without a secret, creating a source still succeeds (an
- * application whose login client is public can start), but every {@link #token} fails with
- * {@code unauthorized_client}.
+ * clients only (OAuth 2.1 §4.2): without a secret, creating a source still succeeds (an application
+ * whose login client is public can start), but every {@link #token} fails with {@code
+ * unauthorized_client}.
  *
  * <p>A token is reused until it is due for refresh: at 80% of its lifetime or {@code
  * refresh-before} seconds before its expiry, whichever is later. From then on callers still get it
- * at once while one background request fetches its successor. A token is never handed out after
- * its expiry, counted from when it was asked for, less a skew of at most 5 s (OAuth 2.1 §3.2.3:
- * clients must not expect a token to be valid for the whole {@code expires_in}). A response
- * without {@code expires_in} counts as 300 s; a lifetime over 24 hours is cut to 24 hours. A
- * refresh token in the answer is ignored (RFC 6749 §4.4.3).
+ * at once while one background request fetches its successor. A token is never handed out after its
+ * expiry, counted from when it was asked for, less a skew of at most 5 s (OAuth 2.1 §3.2.3: clients
+ * must not expect a token to be valid for the whole {@code expires_in}). A response without {@code
+ * expires_in} counts as 300 s; a lifetime over 24 hours is cut to 24 hours. A refresh token in the
+ * answer is ignored (RFC 6749 §4.4.3).
  *
  * <p>Thread-safe. {@link #close()} stops the threads of a source made by {@link #create}.
  */
@@ -86,7 +86,8 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
   private final AsyncLoadingCache<Key, Entry> cache;
   private final @Nullable ExecutorService ownedExecutor;
   private final @Nullable Http ownedHttp;
-  private final java.util.concurrent.ConcurrentHashMap<Key, Backoff> backoffs = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<Key, Backoff> backoffs =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /** The cache key: one token per token endpoint, client and scope set (THREATS H-01). */
@@ -99,7 +100,8 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
   private record Backoff(long untilMillis, int failures) {}
 
   /** A failed load, handed to the callers that waited on it and then dropped. */
-  private record Failure(ClientCredentialsException exception, long createdNanos) implements Entry {}
+  private record Failure(ClientCredentialsException exception, long createdNanos)
+      implements Entry {}
 
   /** A cached token and when, in clock milliseconds, to refresh it and to stop using it. */
   private record CachedToken(String accessToken, long refreshAt, long expiresAt) implements Entry {
@@ -138,18 +140,20 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
     Objects.requireNonNull(executor, "executor");
     this.clientId = config.m2mClientId().orElse(config.clientId());
     this.clientSecret = config.m2mClientSecret().orElse(null);
-    this.clientAuth = config.clientAuth() == ClientAuth.CLIENT_SECRET_POST
-        ? ClientAuth.CLIENT_SECRET_POST
-        : ClientAuth.CLIENT_SECRET_BASIC;
+    this.clientAuth =
+        config.clientAuth() == ClientAuth.CLIENT_SECRET_POST
+            ? ClientAuth.CLIENT_SECRET_POST
+            : ClientAuth.CLIENT_SECRET_BASIC;
     this.timeout = config.httpTimeout();
     this.refreshBefore = config.refreshBefore();
     this.ownedExecutor = ownedExecutor;
     this.ownedHttp = ownedHttp;
-    this.cache = Caches.newBuilder(clock)
-        .executor(executor)
-        .maximumSize(1_000)
-        .expireAfter(new TokenExpiry())
-        .buildAsync(new TokenLoader());
+    this.cache =
+        Caches.newBuilder(clock)
+            .executor(executor)
+            .maximumSize(1_000)
+            .expireAfter(new TokenExpiry())
+            .buildAsync(new TokenLoader());
   }
 
   /**
@@ -174,9 +178,9 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
   }
 
   /**
-   * Returns a valid access token for {@code scopes} (an empty set sends no {@code scope}); from
-   * the cache when one is there, else after one token request shared with every concurrent caller
-   * of the same scope set, waiting at most {@code http-timeout}.
+   * Returns a valid access token for {@code scopes} (an empty set sends no {@code scope}); from the
+   * cache when one is there, else after one token request shared with every concurrent caller of
+   * the same scope set, waiting at most {@code http-timeout}.
    *
    * @throws ClientCredentialsException when no token could be had; {@code error()} is the OAuth
    *     error code, or {@code unavailable} when the provider is down, slow or not discovered yet
@@ -189,11 +193,13 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
     try {
       return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      throw new ClientCredentialsException(ClientCredentialsException.UNAVAILABLE,
+      throw new ClientCredentialsException(
+          ClientCredentialsException.UNAVAILABLE,
           "no client credentials token within http-timeout (" + timeout.toSeconds() + " s)");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ClientCredentialsException(ClientCredentialsException.UNAVAILABLE,
+      throw new ClientCredentialsException(
+          ClientCredentialsException.UNAVAILABLE,
           "interrupted while waiting for a client credentials token");
     } catch (ExecutionException e) {
       throw rethrown(e.getCause());
@@ -214,22 +220,30 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
       throw new IllegalStateException("ClientCredentialsTokenSource is closed");
     }
     if (clientSecret == null) {
-      return CompletableFuture.failedFuture(new ClientCredentialsException("unauthorized_client",
-          "client credentials tokens need a confidential client (OAuth 2.1 §4.2), but client "
-              + clientId + " has no secret: set m2m-client-id and m2m-client-secret, or"
-              + " client-secret"));
+      return CompletableFuture.failedFuture(
+          new ClientCredentialsException(
+              "unauthorized_client",
+              "client credentials tokens need a confidential client (OAuth 2.1 §4.2), but client "
+                  + clientId
+                  + " has no secret: set m2m-client-id and m2m-client-secret, or"
+                  + " client-secret"));
     }
     Optional<URI> endpoint = tokenEndpoint.get();
     if (endpoint.isEmpty()) {
-      return CompletableFuture.failedFuture(new ClientCredentialsException(
-          ClientCredentialsException.UNAVAILABLE, "provider metadata is not loaded (yet)"));
+      return CompletableFuture.failedFuture(
+          new ClientCredentialsException(
+              ClientCredentialsException.UNAVAILABLE, "provider metadata is not loaded (yet)"));
     }
     Key key = new Key(endpoint.get(), clientId, sorted);
     Backoff backoff = backoffs.get(key);
     if (backoff != null && clock.millis() < backoff.untilMillis()) {
       // THREATS H-06: after the provider failed (5xx, 429, unreachable), no hot retry loop.
-      return CompletableFuture.failedFuture(new ClientCredentialsException(ClientCredentialsException.UNAVAILABLE,
-          "the provider failed recently; next attempt in " + ((backoff.untilMillis() - clock.millis() + 999) / 1000) + " s"));
+      return CompletableFuture.failedFuture(
+          new ClientCredentialsException(
+              ClientCredentialsException.UNAVAILABLE,
+              "the provider failed recently; next attempt in "
+                  + ((backoff.untilMillis() - clock.millis() + 999) / 1000)
+                  + " s"));
     }
     long calledNanos = System.nanoTime();
     CompletableFuture<Entry> entry;
@@ -242,42 +256,53 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
         entry = cache.get(key);
       }
     } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new ClientCredentialsException(ClientCredentialsException.UNAVAILABLE,
-          "too much provider work queued; try again later"));
+      return CompletableFuture.failedFuture(
+          new ClientCredentialsException(
+              ClientCredentialsException.UNAVAILABLE,
+              "too much provider work queued; try again later"));
     }
     CompletableFuture<Entry> current = entry;
-    return entry.thenCompose(loaded -> {
-      if (loaded instanceof Failure f) {
-        if (ClientCredentialsException.UNAVAILABLE.equals(f.exception().error())) {
-          backoffs.compute(key, (k, previous) -> {
-            int failures = previous == null ? 1 : previous.failures() + 1;
-            long wait = Math.min(MAX_RETRY_MILLIS, MIN_RETRY_MILLIS << Math.min(10, failures - 1));
-            return new Backoff(clock.millis() + wait, failures);
-          });
-        }
-        return CompletableFuture.failedFuture(f.exception());
-      }
-      backoffs.remove(key);
-      CachedToken token = (CachedToken) loaded;
-      long now = clock.millis();
-      if (now >= token.expiresAt()) {
-        return CompletableFuture.failedFuture(new ClientCredentialsException(
-            ClientCredentialsException.UNAVAILABLE, "client credentials token expired on arrival"));
-      }
-      // Only while this token is still the cached one: a caller that read it just before a
-      // refresh finished would otherwise start a second refresh for a token already replaced.
-      if (now >= token.refreshAt() && cache.asMap().get(key) == current) {
-        try {
-          cache.synchronous().refresh(key);
-        } catch (RejectedExecutionException e) {
-          // the cached token is still valid; a later call refreshes it
-        }
-      }
-      return CompletableFuture.completedFuture(token.accessToken());
-    });
+    return entry.thenCompose(
+        loaded -> {
+          if (loaded instanceof Failure f) {
+            if (ClientCredentialsException.UNAVAILABLE.equals(f.exception().error())) {
+              backoffs.compute(
+                  key,
+                  (k, previous) -> {
+                    int failures = previous == null ? 1 : previous.failures() + 1;
+                    long wait =
+                        Math.min(MAX_RETRY_MILLIS, MIN_RETRY_MILLIS << Math.min(10, failures - 1));
+                    return new Backoff(clock.millis() + wait, failures);
+                  });
+            }
+            return CompletableFuture.failedFuture(f.exception());
+          }
+          backoffs.remove(key);
+          CachedToken token = (CachedToken) loaded;
+          long now = clock.millis();
+          if (now >= token.expiresAt()) {
+            return CompletableFuture.failedFuture(
+                new ClientCredentialsException(
+                    ClientCredentialsException.UNAVAILABLE,
+                    "client credentials token expired on arrival"));
+          }
+          // Only while this token is still the cached one: a caller that read it just before a
+          // refresh finished would otherwise start a second refresh for a token already replaced.
+          if (now >= token.refreshAt() && cache.asMap().get(key) == current) {
+            try {
+              cache.synchronous().refresh(key);
+            } catch (RejectedExecutionException e) {
+              // the cached token is still valid; a later call refreshes it
+            }
+          }
+          return CompletableFuture.completedFuture(token.accessToken());
+        });
   }
 
-  /** A failure left by an earlier call (not one this call's own load just produced), or an expired token. */
+  /**
+   * A failure left by an earlier call (not one this call's own load just produced), or an expired
+   * token.
+   */
   private boolean isUnusable(Entry entry, long calledNanos) {
     return (entry instanceof Failure f && f.createdNanos() - calledNanos < 0)
         || (entry instanceof CachedToken t && clock.millis() >= t.expiresAt());
@@ -299,10 +324,15 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
   /** Names the client and how it authenticates; never a secret or a token. */
   @Override
   public String toString() {
-    return "ClientCredentialsTokenSource{client-id=" + clientId
-        + ", client-auth=" + clientAuth.value()
-        + ", client-secret=" + (clientSecret == null ? "none" : "****")
-        + ", cached=" + cache.synchronous().estimatedSize() + "}";
+    return "ClientCredentialsTokenSource{client-id="
+        + clientId
+        + ", client-auth="
+        + clientAuth.value()
+        + ", client-secret="
+        + (clientSecret == null ? "none" : "****")
+        + ", cached="
+        + cache.synchronous().estimatedSize()
+        + "}";
   }
 
   private static List<String> sortedScopes(Set<String> scopes) {
@@ -325,9 +355,11 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
     }
     if (cause instanceof ClientCredentialsException e) {
       // A new instance, so that the stack trace shows this caller, not the loading thread.
-      return new ClientCredentialsException(e.error(), e.getMessage(), e);
+      return new ClientCredentialsException(
+          e.error(), Objects.requireNonNull(e.getMessage()), e); // always constructed with one
     }
-    return new ClientCredentialsException(ClientCredentialsException.UNAVAILABLE,
+    return new ClientCredentialsException(
+        ClientCredentialsException.UNAVAILABLE,
         "client credentials token request failed: "
             + (cause == null ? "unknown cause" : cause.getClass().getSimpleName()));
   }
@@ -335,9 +367,12 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
   private CachedToken fetch(Key key) {
     long start = clock.millis();
     String scope = String.join(" ", key.scopes());
-    TokenResult result = client.clientCredentials(
-        key.tokenEndpoint(), key.clientId(), Objects.requireNonNull(clientSecret),
-        new LinkedHashSet<>(key.scopes()));
+    TokenResult result =
+        client.clientCredentials(
+            key.tokenEndpoint(),
+            key.clientId(),
+            Objects.requireNonNull(clientSecret),
+            new LinkedHashSet<>(key.scopes()));
     if (result instanceof TokenResult.Unreachable u) {
       throw failure(ClientCredentialsException.UNAVAILABLE, scope, u.description());
     }
@@ -347,21 +382,37 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
     TokenResult.Tokens tokens = (TokenResult.Tokens) result;
     Long expiresIn = tokens.expiresInSeconds();
     if (expiresIn != null && expiresIn <= 0) {
-      throw failure("invalid_response", scope, "token response expires_in is not a positive number");
+      throw failure(
+          "invalid_response", scope, "token response expires_in is not a positive number");
     }
     long lifetime = TokenLifetime.seconds(expiresIn) * 1000;
     long expiresAt = start + lifetime - Math.min(MAX_SKEW_MILLIS, lifetime / 10);
-    long refreshAt = Math.min(expiresAt,
-        start + Math.max(lifetime * 8 / 10, lifetime - refreshBefore.toMillis()));
-    LOG.log(Level.DEBUG, () -> "portcullis: client credentials token for client " + key.clientId()
-        + " scope \"" + scope + "\" obtained; refresh in " + (refreshAt - start) / 1000
-        + " s, expires in " + (expiresAt - start) / 1000 + " s");
+    long refreshAt =
+        Math.min(
+            expiresAt, start + Math.max(lifetime * 8 / 10, lifetime - refreshBefore.toMillis()));
+    LOG.log(
+        Level.DEBUG,
+        () ->
+            "portcullis: client credentials token for client "
+                + key.clientId()
+                + " scope \""
+                + scope
+                + "\" obtained; refresh in "
+                + (refreshAt - start) / 1000
+                + " s, expires in "
+                + (expiresAt - start) / 1000
+                + " s");
     return new CachedToken(tokens.accessToken(), refreshAt, expiresAt);
   }
 
   private ClientCredentialsException failure(String error, String scope, String description) {
-    String message = "client credentials token for client " + clientId + " scope \"" + scope
-        + "\" failed: " + description;
+    String message =
+        "client credentials token for client "
+            + clientId
+            + " scope \""
+            + scope
+            + "\" failed: "
+            + description;
     LOG.log(Level.WARNING, "portcullis: " + message);
     return new ClientCredentialsException(error, message);
   }
@@ -386,8 +437,10 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
         return fetch(key);
       } catch (ClientCredentialsException e) {
         long now = clock.millis();
-        long retry = Math.max(MIN_RETRY_MILLIS, Math.min(MAX_RETRY_MILLIS, (old.expiresAt() - now) / 4));
-        return new CachedToken(old.accessToken(), Math.min(old.expiresAt(), now + retry), old.expiresAt());
+        long retry =
+            Math.max(MIN_RETRY_MILLIS, Math.min(MAX_RETRY_MILLIS, (old.expiresAt() - now) / 4));
+        return new CachedToken(
+            old.accessToken(), Math.min(old.expiresAt(), now + retry), old.expiresAt());
       }
     }
   }
@@ -411,5 +464,4 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
       return currentDuration;
     }
   }
-
 }

@@ -16,137 +16,203 @@ import java.util.stream.Stream;
  * (init-params, {@code portcullis.properties}, system properties, environment, Spring) is read
  * through these keys, and documentation is generated from them.
  *
- * <p>Each constant is the key's whole declaration: name, {@link Type type}, typed default, the
- * rule that parses it ({@code ConfigParser}), description and documented default. {@code
+ * <p>Each constant is the key's whole declaration: name, {@link Type type}, typed default, the rule
+ * that parses it ({@code ConfigParser}), description and documented default. {@code
  * PortcullisConfig} stores and shows ({@code toString()}) the values by key, the Spring starter
- * binds one property per key of the declared type, and tests check the README table and the
- * Spring metadata against these declarations. A new key also needs its getter in {@code
- * PortcullisConfig}, its property in the starter and its README row.
+ * binds one property per key of the declared type, and tests check the README table and the Spring
+ * metadata against these declarations. A new key also needs its getter in {@code PortcullisConfig},
+ * its property in the starter and its README row.
  */
 public enum ConfigKey {
   /** {@code issuer}: the OpenID provider issuer. */
   ISSUER(
       "issuer",
-      Type.TEXT, Optional.empty(), ConfigParser::issuer,
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser::issuer,
       "OpenID provider issuer; metadata from discovery (OIDC, then RFC 8414)",
       "required"),
   /** {@code authorization-endpoint}: explicit authorization endpoint. */
   AUTHORIZATION_ENDPOINT(
       "authorization-endpoint",
-      Type.TEXT, Optional.empty(), ConfigParser.endpoint(),
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.endpoint(),
       "explicit authorization endpoint (with token-endpoint and jwks-uri: no discovery)",
       "from discovery"),
   /** {@code token-endpoint}: explicit token endpoint. */
   TOKEN_ENDPOINT(
       "token-endpoint",
-      Type.TEXT, Optional.empty(), ConfigParser.endpoint(),
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.endpoint(),
       "explicit token endpoint (with authorization-endpoint and jwks-uri: no discovery)",
       "from discovery"),
   /** {@code jwks-uri}: explicit JWK set URI. */
   JWKS_URI(
       "jwks-uri",
-      Type.TEXT, Optional.empty(), ConfigParser.endpoint(),
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.endpoint(),
       "explicit JWK set URI that verifies ID tokens, for servers without discovery",
       "from discovery"),
   /** {@code userinfo-endpoint}: explicit UserInfo endpoint. */
   USERINFO_ENDPOINT(
       "userinfo-endpoint",
-      Type.TEXT, Optional.empty(), ConfigParser.endpoint(),
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.endpoint(),
       "explicit UserInfo endpoint, for servers without discovery",
       "from discovery"),
   /** {@code end-session-endpoint}: explicit RP-initiated logout endpoint. */
   END_SESSION_ENDPOINT(
       "end-session-endpoint",
-      Type.TEXT, Optional.empty(), ConfigParser.endpoint(),
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.endpoint(),
       "explicit end-session (RP-initiated logout) endpoint, for servers without discovery",
       "from discovery"),
   /** {@code client-id}: the client identifier. */
-  CLIENT_ID("client-id",
-      Type.TEXT, "", ConfigParser::clientId, "client identifier", "required"),
+  CLIENT_ID("client-id", Type.TEXT, "", ConfigParser::clientId, "client identifier", "required"),
   /** {@code client-secret}: the client secret. */
-  CLIENT_SECRET("client-secret",
-      Type.TEXT, Optional.empty(), ConfigParser.whenSet(ConfigParser::text), "client secret", "none (public client + PKCE)", true),
+  CLIENT_SECRET(
+      "client-secret",
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.whenSet(ConfigParser::text),
+      "client secret",
+      "none (public client + PKCE)",
+      true),
   /** {@code client-auth}: how the client authenticates at the token endpoint. */
   CLIENT_AUTH(
       "client-auth",
-      Type.TEXT, ClientAuth.NONE, ConfigParser::clientAuth,
+      Type.TEXT,
+      ClientAuth.NONE,
+      ConfigParser::clientAuth,
       "client authentication at the token endpoint: client_secret_basic, client_secret_post,"
           + " private_key_jwt or none",
       "client_secret_basic when a secret is set, else none"),
   /** {@code m2m-client-id}: the client of the client credentials grant. */
   M2M_CLIENT_ID(
       "m2m-client-id",
-      Type.TEXT, Optional.empty(), ConfigParser::m2mClientId,
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser::m2mClientId,
       "client identifier for client credentials (machine-to-machine) tokens",
       "client-id"),
   /** {@code m2m-client-secret}: the secret of the client credentials grant's client. */
   M2M_CLIENT_SECRET(
       "m2m-client-secret",
-      Type.TEXT, Optional.empty(), ConfigParser::m2mClientSecret,
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser::m2mClientSecret,
       "client secret for client credentials tokens; required when m2m-client-id is set",
       "client-secret when m2m-client-id is not set",
       true),
   /** {@code scopes}: scopes requested at login. */
-  SCOPES("scopes",
-      Type.WORDS, List.of("openid", "profile"), ConfigParser.whenSet(ConfigParser::scopes), "scopes requested at login, space separated", "openid profile"),
+  SCOPES(
+      "scopes",
+      Type.WORDS,
+      List.of("openid", "profile"),
+      ConfigParser.whenSet(ConfigParser::scopes),
+      "scopes requested at login, space separated",
+      "openid profile"),
   /** {@code redirect-path}: the callback path. */
-  REDIRECT_PATH("redirect-path",
-      Type.TEXT, "/oauth2/callback", ConfigParser.whenSet(ConfigParser::path), "callback path inside the application", "/oauth2/callback"),
+  REDIRECT_PATH(
+      "redirect-path",
+      Type.TEXT,
+      "/oauth2/callback",
+      ConfigParser.whenSet(ConfigParser::path),
+      "callback path inside the application",
+      "/oauth2/callback"),
   /** {@code logout-path}: the local logout path. */
   LOGOUT_PATH(
       "logout-path",
-      Type.TEXT, "/logout", ConfigParser::logoutPath,
+      Type.TEXT,
+      "/logout",
+      ConfigParser::logoutPath,
       "local logout (then RP-initiated logout at the provider when it supports it)",
       "/logout"),
   /** {@code post-logout-redirect-uri}: where the provider sends the user after logout. */
   POST_LOGOUT_REDIRECT_URI(
       "post-logout-redirect-uri",
-      Type.TEXT, Optional.empty(), ConfigParser.whenSet(ConfigParser::postLogoutRedirectUri),
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.whenSet(ConfigParser::postLogoutRedirectUri),
       "where the provider sends the user after logout",
       "the application root"),
   /** {@code rules}: the access rules. */
-  RULES("rules",
-      Type.LINES, AccessRules.defaults(), ConfigParser.whenSet(ConfigParser::rules), "access rules, one per line: [METHODS] PATTERN ACCESS", "/** authenticated"),
+  RULES(
+      "rules",
+      Type.LINES,
+      AccessRules.defaults(),
+      ConfigParser.whenSet(ConfigParser::rules),
+      "access rules, one per line: [METHODS] PATTERN ACCESS",
+      "/** authenticated"),
   /** {@code refresh-before}: how early, in seconds, the access token is refreshed. */
   REFRESH_BEFORE(
       "refresh-before",
-      Type.SECONDS, Duration.ofSeconds(60), ConfigParser.seconds(0, Integer.MAX_VALUE), "refresh the access token when it expires within this many seconds", "60"),
+      Type.SECONDS,
+      Duration.ofSeconds(60),
+      ConfigParser.seconds(0, Integer.MAX_VALUE),
+      "refresh the access token when it expires within this many seconds",
+      "60"),
   /** {@code base-url}: the application's public URL. */
   BASE_URL(
       "base-url",
-      Type.TEXT, Optional.empty(), ConfigParser.whenSet(ConfigParser::baseUrl), "the application's public URL, when behind a proxy", "derived from the request"),
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.whenSet(ConfigParser::baseUrl),
+      "the application's public URL, when behind a proxy",
+      "derived from the request"),
   /** {@code authorization-params}: extra authorization request parameters. */
   AUTHORIZATION_PARAMS(
       "authorization-params",
-      Type.TEXT, Map.of(), ConfigParser.whenSet(ConfigParser::authorizationParams),
+      Type.TEXT,
+      Map.of(),
+      ConfigParser.whenSet(ConfigParser::authorizationParams),
       "extra authorization request parameters, name=value pairs separated by &"
           + " (prompt=consent&audience=api)",
       "none"),
   /** {@code principal-claim}: the claim returned by {@code getRemoteUser()}. */
   PRINCIPAL_CLAIM(
       "principal-claim",
-      Type.TEXT, Optional.empty(), ConfigParser.whenSet(ConfigParser::text), "claim returned by getRemoteUser()", "preferred_username, else sub"),
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.whenSet(ConfigParser::text),
+      "claim returned by getRemoteUser()",
+      "preferred_username, else sub"),
   /** {@code roles-claim}: the claim whose values count as roles. */
   ROLES_CLAIM(
       "roles-claim",
-      Type.TEXT, Optional.empty(), ConfigParser.whenSet(ConfigParser::rolesClaim),
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.whenSet(ConfigParser::rolesClaim),
       "claim (dotted path allowed, e.g. realm_access.roles) whose values count for isUserInRole"
           + " besides granted scopes",
       "none"),
   /** {@code http-timeout}: the deadline of each call to the provider, response body included. */
   HTTP_TIMEOUT(
       "http-timeout",
-      Type.SECONDS, Duration.ofSeconds(5), ConfigParser.seconds(1, 300), "deadline, seconds, of every call to the provider (connect, send and the whole response)", "5"),
+      Type.SECONDS,
+      Duration.ofSeconds(5),
+      ConfigParser.seconds(1, 300),
+      "deadline, seconds, of every call to the provider (connect, send and the whole response)",
+      "5"),
   /** {@code response-mode}: how the authorization response is returned. */
   RESPONSE_MODE(
       "response-mode",
-      Type.TEXT, ResponseMode.QUERY, ConfigParser.whenSet(ConfigParser::responseMode),
+      Type.TEXT,
+      ResponseMode.QUERY,
+      ConfigParser.whenSet(ConfigParser::responseMode),
       "how the provider returns the authorization response: query or form_post",
       "query"),
   /** {@code state-key}: the key that encrypts pre-login state cookies. */
   STATE_KEY(
       "state-key",
-      Type.TEXT, Optional.empty(), ConfigParser.whenSet(ConfigParser::stateKey),
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.whenSet(ConfigParser::stateKey),
       "base64 key (256 bits) that encrypts pre-login state cookies and the tokens in the session;"
           + " required when several nodes serve one app",
       "random per start",
@@ -154,7 +220,9 @@ public enum ConfigKey {
   /** {@code previous-state-key}: a former {@code state-key}, still accepted for reading. */
   PREVIOUS_STATE_KEY(
       "previous-state-key",
-      Type.TEXT, Optional.empty(), ConfigParser.whenSet(ConfigParser::previousStateKey),
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.whenSet(ConfigParser::previousStateKey),
       "base64 key (256 bits) still accepted, besides state-key, to read session records and state"
           + " cookies: set the former state-key here while rotating it",
       "none",
@@ -162,43 +230,57 @@ public enum ConfigKey {
   /** {@code scope-step-up}: whether missing scopes are asked for on demand. */
   SCOPE_STEP_UP(
       "scope-step-up",
-      Type.FLAG, true, ConfigParser.whenSet(ConfigParser::flag),
+      Type.FLAG,
+      true,
+      ConfigParser.whenSet(ConfigParser::flag),
       "ask the provider for missing scopes when a browser reaches a rule that needs them",
       "true"),
   /** {@code bearer-tokens}: which incoming bearer access tokens are accepted. */
   BEARER_TOKENS(
       "bearer-tokens",
-      Type.TEXT, "none", ConfigParser.whenSet(ConfigParser::bearerTokens),
+      Type.TEXT,
+      "none",
+      ConfigParser.whenSet(ConfigParser::bearerTokens),
       "incoming Authorization: Bearer access tokens accepted in place of a login: none, or"
           + " own-clients (access tokens the provider issued to client-id or m2m-client-id; an"
           + " access token is an RFC 9068 JWT, header typ at+jwt, or one whose aud names"
           + " bearer-audience)",
       "none"),
-  /** {@code bearer-audience}: the audiences that mark a bearer JWT as an access token for this app. */
+  /**
+   * {@code bearer-audience}: the audiences that mark a bearer JWT as an access token for this app.
+   */
   BEARER_AUDIENCE(
       "bearer-audience",
-      Type.WORDS, Set.of(), ConfigParser.whenSet(ConfigParser::bearerAudience),
+      Type.WORDS,
+      Set.of(),
+      ConfigParser.whenSet(ConfigParser::bearerAudience),
       "space-separated aud values that mark an incoming bearer JWT as an access token for this"
           + " application (never client-id or m2m-client-id: ID tokens carry those)",
       "none (only typ at+jwt)"),
   /** {@code trusted-proxies}: proxies whose forwarding headers are believed. */
   TRUSTED_PROXIES(
       "trusted-proxies",
-      Type.LIST, ConfigParser.Proxies.NONE, ConfigParser.whenSet(ConfigParser::trustedProxies),
+      Type.LIST,
+      ConfigParser.Proxies.NONE,
+      ConfigParser.whenSet(ConfigParser::trustedProxies),
       "IP addresses or CIDR ranges whose Forwarded / X-Forwarded-* headers are believed when"
           + " computing the redirect URI",
       "none"),
   /** {@code identity-headers}: more request headers hidden from the application. */
   IDENTITY_HEADERS(
       "identity-headers",
-      Type.LIST, List.of(), ConfigParser.whenSet(ConfigParser::identityHeaders),
+      Type.LIST,
+      List.of(),
+      ConfigParser.whenSet(ConfigParser::identityHeaders),
       "request header names hidden from the application besides the built-in identity headers"
           + " of proxies and SSO gateways, comma or space separated; a trailing * hides a prefix",
       "none (the built-in list)"),
   /** {@code config-file}: a properties file read instead of the classpath one. */
   CONFIG_FILE(
       "config-file",
-      Type.TEXT, Optional.empty(), ConfigParser.whenSet(ConfigParser::text),
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.whenSet(ConfigParser::text),
       "path of a properties file to read instead of portcullis.properties on the classpath",
       "portcullis.properties on the classpath");
 
@@ -277,10 +359,10 @@ public enum ConfigKey {
   }
 
   /**
-   * Returns the text a value bound by a typed front end stands for, as every source gives it:
-   * a {@link java.time.Duration} as whole seconds (any other duration in ISO-8601, which is
-   * refused as not whole seconds), a {@code Boolean} as {@code true} or {@code false}, a list's
-   * items joined as {@link #type()} says, and text as is.
+   * Returns the text a value bound by a typed front end stands for, as every source gives it: a
+   * {@link java.time.Duration} as whole seconds (any other duration in ISO-8601, which is refused
+   * as not whole seconds), a {@code Boolean} as {@code true} or {@code false}, a list's items
+   * joined as {@link #type()} says, and text as is.
    */
   public String textOf(Object bound) {
     Objects.requireNonNull(bound, "bound");
@@ -288,8 +370,9 @@ public enum ConfigKey {
       return d.getNano() == 0 ? Long.toString(d.getSeconds()) : d.toString();
     }
     if (bound instanceof List<?> items) {
-      return items.stream().map(String::valueOf).collect(Collectors.joining(
-          type.isList() ? type.separator : ","));
+      return items.stream()
+          .map(String::valueOf)
+          .collect(Collectors.joining(type.isList() ? type.separator : ","));
     }
     return String.valueOf(bound);
   }

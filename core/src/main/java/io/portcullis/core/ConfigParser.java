@@ -76,6 +76,11 @@ final class ConfigParser {
     @Nullable Object value(ConfigParser parser, @Nullable Setting setting);
   }
 
+  /** How a key's value is read when it is set (see {@link #whenSet}). */
+  interface SetRule {
+    @Nullable Object value(ConfigParser parser, Setting setting);
+  }
+
   /** The trusted proxy entries as configured and the ranges they stand for. */
   record Proxies(List<String> entries, List<IpRange> ranges) {
     static final Proxies NONE = new Proxies(List.of(), List.of());
@@ -101,7 +106,7 @@ final class ConfigParser {
   }
 
   /** A rule that applies only when the key is set; otherwise the default stands. */
-  static Rule whenSet(Rule parse) {
+  static Rule whenSet(SetRule parse) {
     return (parser, setting) -> setting == null ? null : parse.value(parser, setting);
   }
 
@@ -125,7 +130,8 @@ final class ConfigParser {
                 settings.put(key.get(), new Setting(key.get(), value.strip(), source, rawName));
               } else {
                 problems.add(
-                    ConfigProblem.unknown(source, rawName, suggestion(source, rawName).orElse(null)));
+                    ConfigProblem.unknown(
+                        source, rawName, suggestion(source, rawName).orElse(null)));
               }
             });
   }
@@ -180,9 +186,14 @@ final class ConfigParser {
     // step 2), so the issuer is needed even when every endpoint is given explicitly.
     missing(
         ConfigKey.ISSUER,
-        Text.of("is required: ID tokens are checked against it (with ",
-            ConfigKey.AUTHORIZATION_ENDPOINT, ", ", ConfigKey.TOKEN_ENDPOINT, " and ",
-            ConfigKey.JWKS_URI, " all given, no discovery request is made)"));
+        Text.of(
+            "is required: ID tokens are checked against it (with ",
+            ConfigKey.AUTHORIZATION_ENDPOINT,
+            ", ",
+            ConfigKey.TOKEN_ENDPOINT,
+            " and ",
+            ConfigKey.JWKS_URI,
+            " all given, no discovery request is made)"));
     return null;
   }
 
@@ -199,8 +210,12 @@ final class ConfigParser {
       return Optional.empty();
     }
     if (uri.getRawUserInfo() != null) {
-      problems.add(problem(s, null, Text.of("must not carry user info (value hidden)"),
-          Text.of(expectedUrl(kind))));
+      problems.add(
+          problem(
+              s,
+              null,
+              Text.of("must not carry user info (value hidden)"),
+              Text.of(expectedUrl(kind))));
       return Optional.empty();
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -268,28 +283,46 @@ final class ConfigParser {
     ClientAuth clientAuth = parsed.get();
     switch (clientAuth) {
       case PRIVATE_KEY_JWT:
-        problems.add(problem(s, s.value(),
-            Text.of("private_key_jwt is not supported yet; use client_secret_basic,"
-                + " client_secret_post or none"), null));
+        problems.add(
+            problem(
+                s,
+                s.value(),
+                Text.of(
+                    "private_key_jwt is not supported yet; use client_secret_basic,"
+                        + " client_secret_post or none"),
+                null));
         break;
       case CLIENT_SECRET_BASIC:
       case CLIENT_SECRET_POST:
         if (clientSecret.isEmpty()) {
           invalid(
               s,
-              Text.of(clientAuth.value() + " needs ", ConfigKey.CLIENT_SECRET, ", which is not set"),
-              Text.of(ConfigKey.CLIENT_SECRET, " to be set (", Text.howToSet(ConfigKey.CLIENT_SECRET),
-                  "), or ", ConfigKey.CLIENT_AUTH, " none for a public client"));
+              Text.of(
+                  clientAuth.value() + " needs ", ConfigKey.CLIENT_SECRET, ", which is not set"),
+              Text.of(
+                  ConfigKey.CLIENT_SECRET,
+                  " to be set (",
+                  Text.howToSet(ConfigKey.CLIENT_SECRET),
+                  "), or ",
+                  ConfigKey.CLIENT_AUTH,
+                  " none for a public client"));
         }
         break;
       case NONE:
         if (clientSecret.isPresent()) {
           invalid(
               s,
-              Text.of(ConfigKey.CLIENT_SECRET, " is set but ", ConfigKey.CLIENT_AUTH, " is none (",
-                  ConfigKey.CLIENT_SECRET, " " + settings.get(ConfigKey.CLIENT_SECRET).origin() + ")"),
-              Text.of("client_secret_basic or client_secret_post with a secret, or no ",
-                  ConfigKey.CLIENT_SECRET, " for a public client"));
+              Text.of(
+                  ConfigKey.CLIENT_SECRET,
+                  " is set but ",
+                  ConfigKey.CLIENT_AUTH,
+                  " is none (",
+                  ConfigKey.CLIENT_SECRET,
+                  " " + setting(ConfigKey.CLIENT_SECRET).orElseThrow().origin() + ")"),
+              Text.of(
+                  "client_secret_basic or client_secret_post with a secret, or no ",
+                  ConfigKey.CLIENT_SECRET,
+                  " for a public client"));
         }
         break;
     }
@@ -320,10 +353,13 @@ final class ConfigParser {
       if (s == null) {
         missing(
             ConfigKey.M2M_CLIENT_SECRET,
-            Text.of("is required when ", ConfigKey.M2M_CLIENT_ID, " is set ("
-                + settings.get(ConfigKey.M2M_CLIENT_ID).origin()
-                + "): the client credentials grant is for confidential clients only (OAuth 2.1"
-                + " §4.2)"));
+            Text.of(
+                "is required when ",
+                ConfigKey.M2M_CLIENT_ID,
+                " is set ("
+                    + setting(ConfigKey.M2M_CLIENT_ID).orElseThrow().origin()
+                    + "): the client credentials grant is for confidential clients only (OAuth 2.1"
+                    + " §4.2)"));
         return null;
       }
       return Optional.of(s.value());
@@ -332,8 +368,15 @@ final class ConfigParser {
       invalid(
           s,
           Text.of("is set but ", ConfigKey.M2M_CLIENT_ID, " is not"),
-          Text.of(ConfigKey.M2M_CLIENT_ID, " with it (", Text.howToSet(ConfigKey.M2M_CLIENT_ID),
-              "), or no ", ConfigKey.M2M_CLIENT_SECRET, " to use ", ConfigKey.CLIENT_ID, " and ",
+          Text.of(
+              ConfigKey.M2M_CLIENT_ID,
+              " with it (",
+              Text.howToSet(ConfigKey.M2M_CLIENT_ID),
+              "), or no ",
+              ConfigKey.M2M_CLIENT_SECRET,
+              " to use ",
+              ConfigKey.CLIENT_ID,
+              " and ",
               ConfigKey.CLIENT_SECRET));
       return null;
     }
@@ -361,17 +404,18 @@ final class ConfigParser {
     return List.copyOf(tokens);
   }
 
-
   // ---- paths ----------------------------------------------------------------------------------
 
   @Nullable Object logoutPath(@Nullable Setting logout) {
     String logoutPath = logout == null ? null : path(logout);
     String redirectPath = value(ConfigKey.REDIRECT_PATH);
-    if (redirectPath.equals(logoutPath != null ? logoutPath : ConfigKey.LOGOUT_PATH.defaultValue())) {
+    if (redirectPath.equals(
+        logoutPath != null ? logoutPath : ConfigKey.LOGOUT_PATH.defaultValue())) {
       Setting s = logout != null ? logout : setting(ConfigKey.REDIRECT_PATH).orElseThrow();
       invalid(
           s,
-          Text.of("is the same path as ",
+          Text.of(
+              "is the same path as ",
               s.key() == ConfigKey.LOGOUT_PATH ? ConfigKey.REDIRECT_PATH : ConfigKey.LOGOUT_PATH),
           Text.of(ConfigKey.REDIRECT_PATH, " and ", ConfigKey.LOGOUT_PATH, " to differ"));
     }
@@ -395,7 +439,8 @@ final class ConfigParser {
       invalid(
           s,
           "is not a plain path inside the application",
-          "a path starting with a single /, without ?, # or whitespace, e.g. " + s.key().defaultText());
+          "a path starting with a single /, without ?, # or whitespace, e.g. "
+              + s.key().defaultText());
       return null;
     }
     return s.value();
@@ -422,8 +467,12 @@ final class ConfigParser {
     try {
       return AccessRules.parse(s.value());
     } catch (IllegalArgumentException e) {
-      problems.add(problem(s, null, Text.of(String.valueOf(e.getMessage())),
-          Text.of("one rule per line, [METHODS] PATTERN ACCESS, e.g. \"/admin/** admin\"")));
+      problems.add(
+          problem(
+              s,
+              null,
+              Text.of(String.valueOf(e.getMessage())),
+              Text.of("one rule per line, [METHODS] PATTERN ACCESS, e.g. \"/admin/** admin\"")));
       return null;
     }
   }
@@ -484,9 +533,9 @@ final class ConfigParser {
       if (PROTECTED_AUTHORIZATION_PARAMS.contains(name.toLowerCase(Locale.ROOT))) {
         invalid(
             s,
-            Text.of("parameter "
-                + quote(name)
-                + " is set by Portcullis and cannot be overridden", hintFor(name.toLowerCase(Locale.ROOT))),
+            Text.of(
+                "parameter " + quote(name) + " is set by Portcullis and cannot be overridden",
+                hintFor(name.toLowerCase(Locale.ROOT))),
             Text.of("parameters other than " + String.join(", ", PROTECTED_AUTHORIZATION_PARAMS)));
         return null;
       }
@@ -550,19 +599,30 @@ final class ConfigParser {
 
   /**
    * {@code bearer-audience}: audiences whose presence in {@code aud} marks a bearer JWT as an
-   * access token for this application. The client's own id is refused: every ID token of the
-   * client carries it, and an ID token is never a bearer token.
+   * access token for this application. The client's own id is refused: every ID token of the client
+   * carries it, and an ID token is never a bearer token.
    */
   @Nullable Object bearerAudience(Setting s) {
     String clientId = value(ConfigKey.CLIENT_ID);
     Optional<String> m2mClientId = value(ConfigKey.M2M_CLIENT_ID);
-    Text expected = Text.of("space-separated audience values of this application's API (its aud), e.g."
-        + " \"https://api.example.com\"; not ", ConfigKey.CLIENT_ID, " or ", ConfigKey.M2M_CLIENT_ID);
+    Text expected =
+        Text.of(
+            "space-separated audience values of this application's API (its aud), e.g."
+                + " \"https://api.example.com\"; not ",
+            ConfigKey.CLIENT_ID,
+            " or ",
+            ConfigKey.M2M_CLIENT_ID);
     Set<String> values = new LinkedHashSet<>(List.of(s.value().trim().split("\\s+")));
     values.remove("");
     for (String own : new String[] {clientId, m2mClientId.orElse(clientId)}) {
       if (!own.isEmpty() && values.contains(own)) {
-        invalid(s, Text.of("contains the client id " + quote(own) + ", the audience of the client's ID tokens"), expected);
+        invalid(
+            s,
+            Text.of(
+                "contains the client id "
+                    + quote(own)
+                    + ", the audience of the client's ID tokens"),
+            expected);
         return null;
       }
     }
@@ -596,7 +656,10 @@ final class ConfigParser {
   @Nullable Object previousStateKey(Setting s) {
     Optional<byte[]> stateKey = value(ConfigKey.STATE_KEY);
     if (stateKey.isEmpty()) {
-      invalid(s, "is set without state-key", "set state-key to the new key and previous-state-key to the former one");
+      invalid(
+          s,
+          "is set without state-key",
+          "set state-key to the new key and previous-state-key to the former one");
       return null;
     }
     return stateKey(s);
@@ -644,7 +707,9 @@ final class ConfigParser {
       if (entry.isEmpty()) {
         continue;
       }
-      if (name.isEmpty() || name.length() > 256 || !name.chars().allMatch(ConfigParser::isHeaderNameChar)) {
+      if (name.isEmpty()
+          || name.length() > 256
+          || !name.chars().allMatch(ConfigParser::isHeaderNameChar)) {
         invalid(
             found,
             "entry " + quote(entry) + " is not a header name",
@@ -659,7 +724,9 @@ final class ConfigParser {
 
   /** RFC 9110 §5.6.2 {@code tchar}, without {@code *} (which marks a prefix, at the end only). */
   private static boolean isHeaderNameChar(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
         || "!#$%&'+-.^_`|~".indexOf(c) >= 0;
   }
 
@@ -684,16 +751,29 @@ final class ConfigParser {
   }
 
   /** {@code shown}: the value to show, or null to show none (a secret's is never shown). */
-  private static ConfigProblem problem(Setting s, @Nullable String shown, Text problem, @Nullable Text expected) {
-    return new ConfigProblem(ConfigProblem.Kind.INVALID, s.key(), s.source().name(), s.rawName(), shown,
-        problem, expected);
+  private static ConfigProblem problem(
+      Setting s, @Nullable String shown, Text problem, @Nullable Text expected) {
+    return new ConfigProblem(
+        ConfigProblem.Kind.INVALID,
+        s.key(),
+        s.source().name(),
+        s.rawName(),
+        shown,
+        problem,
+        expected);
   }
 
   private void missing(ConfigKey key, Text why) {
     Setting empty = settings.get(key);
-    problems.add(new ConfigProblem(ConfigProblem.Kind.MISSING, key,
-        empty == null ? null : empty.source().name(), empty == null ? null : empty.rawName(), null,
-        why, Text.howToSet(key)));
+    problems.add(
+        new ConfigProblem(
+            ConfigProblem.Kind.MISSING,
+            key,
+            empty == null ? null : empty.source().name(),
+            empty == null ? null : empty.rawName(),
+            null,
+            why,
+            Text.howToSet(key)));
   }
 
   /** Quotes a non-secret value for a message, escaping control characters. */

@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  *     a {@link Kind#MISSING} key is set nowhere
  * @param rawName the name as the source spells it ({@code PORTCULLIS_CLIENT_ID}), or null with
  *     {@code source}
- * @param rawValue the value as found, or null when it is not shown (a secret, a value that may
- *     hold credentials, a multi-line value) or not set
+ * @param rawValue the value as found, or null when it is not shown (a secret, a value that may hold
+ *     credentials, a multi-line value) or not set
  * @param problem what is wrong, e.g. "is not a whole number of seconds"
  * @param expectation what is expected, or null when {@code problem} says it; for an {@link
  *     Kind#UNKNOWN} name, the raw name it may be a misspelling of
@@ -65,22 +65,23 @@ public record ConfigProblem(
   }
 
   /**
-   * How a front end names keys in messages: the key itself, and every way to set it (for a
-   * missing key).
+   * How a front end names keys in messages: the key itself, and every way to set it (for a missing
+   * key).
    */
   public interface Spelling {
     /** {@code client-id}: init-params, properties files, system properties, environment. */
-    Spelling KEYS = new Spelling() {
-      @Override
-      public String key(ConfigKey key) {
-        return key.key();
-      }
+    Spelling KEYS =
+        new Spelling() {
+          @Override
+          public String key(ConfigKey key) {
+            return key.key();
+          }
 
-      @Override
-      public String howToSet(ConfigKey key) {
-        return key.howToSet();
-      }
-    };
+          @Override
+          public String howToSet(ConfigKey key) {
+            return key.howToSet();
+          }
+        };
 
     /** How a message names {@code key}, e.g. {@code portcullis.client-id}. */
     String key(ConfigKey key);
@@ -90,8 +91,8 @@ public record ConfigProblem(
   }
 
   /**
-   * A sentence fragment that may name keys, which are spelled only when rendered; immutable.
-   * Made of strings and {@link ConfigKey}s ({@link #of(Object...)}) and {@link #howToSet}.
+   * A sentence fragment that may name keys, which are spelled only when rendered; immutable. Made
+   * of strings and {@link ConfigKey}s ({@link #of(Object...)}) and {@link #howToSet}.
    */
   public static final class Text implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -146,7 +147,7 @@ public record ConfigProblem(
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
       return o instanceof Text t && t.parts.equals(parts);
     }
 
@@ -164,7 +165,13 @@ public record ConfigProblem(
 
   /** A name of {@code source} that is no key; {@code suggestion}: a raw name it may misspell. */
   static ConfigProblem unknown(ConfigSource source, String rawName, @Nullable String suggestion) {
-    return new ConfigProblem(Kind.UNKNOWN, null, source.name(), rawName, null, Text.of("unknown key"),
+    return new ConfigProblem(
+        Kind.UNKNOWN,
+        null,
+        source.name(),
+        rawName,
+        null,
+        Text.of("unknown key"),
         suggestion == null ? null : Text.of(suggestion));
   }
 
@@ -174,20 +181,32 @@ public record ConfigProblem(
     String origin = source == null ? "" : "from " + source + " \"" + rawName + "\"";
     switch (kind) {
       case UNKNOWN:
-        return problem.render(spelling) + " " + ConfigParser.quote(Objects.requireNonNull(rawName))
-            + " in " + source
-            + (expectation == null ? "" : "; did you mean "
-                + ConfigParser.quote(expectation.render(spelling)) + "?");
+        return problem.render(spelling)
+            + " "
+            + ConfigParser.quote(Objects.requireNonNull(rawName))
+            + " in "
+            + source
+            + (expectation == null
+                ? ""
+                : "; did you mean " + ConfigParser.quote(expectation.render(spelling)) + "?");
       case MISSING:
         return spelling.key(Objects.requireNonNull(key))
             + (source == null ? " is not set" : " is empty (" + origin + ")")
-            + ", but it " + problem.render(spelling)
+            + ", but it "
+            + problem.render(spelling)
             + (expectation == null ? "" : "; " + expectation.render(spelling));
       default:
         ConfigKey k = Objects.requireNonNull(key);
-        String shown = k.secret() ? " = (value hidden)"
-            : rawValue == null ? "" : " = " + ConfigParser.quote(rawValue);
-        return spelling.key(k) + shown + " (" + origin + "): " + problem.render(spelling)
+        String shown =
+            k.secret()
+                ? " = (value hidden)"
+                : rawValue == null ? "" : " = " + ConfigParser.quote(rawValue);
+        return spelling.key(k)
+            + shown
+            + " ("
+            + origin
+            + "): "
+            + problem.render(spelling)
             + (expectation == null ? "" : "; expected " + expectation.render(spelling));
     }
   }

@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
  * One HTTP request and its response, as the engine sees them: the servlet adapter implements it
  * over {@code HttpServletRequest}, {@code HttpServletResponse} and a lazily created session.
  *
- * <p>Session methods never create a session unless they store a value, so an anonymous API
- * request leaves no session behind.
+ * <p>Session methods never create a session unless they store a value, so an anonymous API request
+ * leaves no session behind.
  */
 public interface HttpExchange {
 
@@ -21,10 +21,10 @@ public interface HttpExchange {
   String contextPath();
 
   /**
-   * The raw (still percent-encoded) request path after the context path, {@code ""} for the
-   * context root; null when the request target does not begin with the application's canonical
-   * context path followed by {@code /} (a context part spelled another way, such as {@code
-   * /%61pp}, {@code //app} or {@code /x/../app}), which the engine refuses with {@code 400}.
+   * The raw (still percent-encoded) request path after the context path, {@code ""} for the context
+   * root; null when the request target does not begin with the application's canonical context path
+   * followed by {@code /} (a context part spelled another way, such as {@code /%61pp}, {@code
+   * //app} or {@code /x/../app}), which the engine refuses with {@code 400}.
    */
   @Nullable String rawPath();
 
@@ -72,8 +72,8 @@ public interface HttpExchange {
   @Nullable Object sessionAttribute(String name);
 
   /**
-   * Stores a session attribute (creating the session when needed) or removes it when {@code
-   * value} is null (never creating a session).
+   * Stores a session attribute (creating the session when needed) or removes it when {@code value}
+   * is null (never creating a session).
    */
   void sessionAttribute(String name, @Nullable Serializable value);
 
@@ -81,8 +81,8 @@ public interface HttpExchange {
   @Nullable String sessionId();
 
   /**
-   * Gives the session a new id, creating a session when there is none: the defence against
-   * session fixation after login.
+   * Gives the session a new id, creating a session when there is none: the defence against session
+   * fixation after login.
    */
   void renewSessionId();
 
@@ -91,10 +91,10 @@ public interface HttpExchange {
 
   /**
    * When the current session was created, in epoch milliseconds, creating a session when there is
-   * none. It binds the stored login to its session (a login record copied into another session
-   * does not open): session stores keep it beside the attributes, and it survives a change of
-   * session id, a restart and replication. The default, for an exchange without a container
-   * session, is 0 (no binding).
+   * none. It binds the stored login to its session (a login record copied into another session does
+   * not open): session stores keep it beside the attributes, and it survives a change of session
+   * id, a restart and replication. The default, for an exchange without a container session, is 0
+   * (no binding).
    */
   default long sessionCreationTime() {
     return 0;

@@ -33,7 +33,8 @@ final class IdTokenClaims extends AbstractMap<String, Object> implements Seriali
       try {
         claims = Map.copyOf(NimbusIdTokenVerifier.claimsOf(idToken));
       } catch (IdTokenException e) {
-        claims = Map.of(); // cannot happen for a token that was verified; never an error for the app
+        claims =
+            Map.of(); // cannot happen for a token that was verified; never an error for the app
       }
       parsed = new WeakReference<>(claims);
     }

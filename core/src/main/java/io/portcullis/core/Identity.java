@@ -7,17 +7,16 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The logged-in user as the application sees it: who (from the validated ID token), what they
- * may do (granted scopes and roles) and their access token. The refresh token and the raw ID
- * token are not part of it: the session keeps them in its own record, out of the application's
- * reach.
+ * The logged-in user as the application sees it: who (from the validated ID token), what they may
+ * do (granted scopes and roles) and their access token. The refresh token and the raw ID token are
+ * not part of it: the session keeps them in its own record, out of the application's reach.
  *
  * @param name the principal name ({@code principal-claim}, else {@code preferred_username}, else
  *     {@code sub})
  * @param subject the {@code sub} claim
  * @param issuer the {@code iss} claim
- * @param claims the claims of the latest ID token (the login's, or a refresh's), as JDK types
- *     only (String, Number, Boolean, List, Map)
+ * @param claims the claims of the latest ID token (the login's, or a refresh's), as JDK types only
+ *     (String, Number, Boolean, List, Map)
  * @param roles the values of {@code roles-claim}, if configured
  * @param tokens the access token, its expiry and the granted scopes
  */
@@ -67,7 +66,16 @@ public record Identity(
 
   @Override
   public String toString() {
-    return "Identity[name=" + name + ", subject=" + subject + ", issuer=" + issuer + ", roles=" + roles
-        + ", " + tokens + "]";
+    return "Identity[name="
+        + name
+        + ", subject="
+        + subject
+        + ", issuer="
+        + issuer
+        + ", roles="
+        + roles
+        + ", "
+        + tokens
+        + "]";
   }
 }

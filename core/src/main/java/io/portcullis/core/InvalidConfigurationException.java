@@ -28,7 +28,8 @@ public final class InvalidConfigurationException extends RuntimeException {
    * Creates an exception listing {@code problems}, which must not be empty, rendered in {@code
    * spelling}.
    */
-  public InvalidConfigurationException(List<ConfigProblem> problems, ConfigProblem.Spelling spelling) {
+  public InvalidConfigurationException(
+      List<ConfigProblem> problems, ConfigProblem.Spelling spelling) {
     this(render(problems, spelling), problems);
   }
 
@@ -38,7 +39,8 @@ public final class InvalidConfigurationException extends RuntimeException {
     this.configProblems = List.copyOf(problems);
   }
 
-  private static List<String> render(List<ConfigProblem> problems, ConfigProblem.Spelling spelling) {
+  private static List<String> render(
+      List<ConfigProblem> problems, ConfigProblem.Spelling spelling) {
     Objects.requireNonNull(problems, "problems");
     Objects.requireNonNull(spelling, "spelling");
     return problems.stream().map(p -> p.render(spelling)).toList();
@@ -58,9 +60,9 @@ public final class InvalidConfigurationException extends RuntimeException {
   }
 
   /**
-   * Returns the problems as records, in the order they were found, for a front end to render in
-   * its own spelling ({@link ConfigProblem#render}); empty when the exception was made from
-   * sentences only.
+   * Returns the problems as records, in the order they were found, for a front end to render in its
+   * own spelling ({@link ConfigProblem#render}); empty when the exception was made from sentences
+   * only.
    */
   public List<ConfigProblem> configProblems() {
     return configProblems;

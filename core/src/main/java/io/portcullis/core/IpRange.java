@@ -2,6 +2,7 @@ package io.portcullis.core;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An IP address or CIDR range, parsed from literals only: nothing here ever resolves a host name.
@@ -88,7 +89,7 @@ final class IpRange {
    * Returns the 4 or 16 bytes of an IPv4 or IPv6 literal (brackets allowed around IPv6, no zone
    * id), or null when {@code text} is not one.
    */
-  static byte[] parseAddress(String text) {
+  static byte @Nullable [] parseAddress(String text) {
     String s = text;
     if (s.startsWith("[") && s.endsWith("]")) {
       s = s.substring(1, s.length() - 1);
@@ -112,7 +113,7 @@ final class IpRange {
     return address[10] == (byte) 0xff && address[11] == (byte) 0xff;
   }
 
-  private static byte[] parseIpv4(String s) {
+  private static byte @Nullable [] parseIpv4(String s) {
     String[] parts = s.split("\\.", -1);
     if (parts.length != 4) {
       return null;
@@ -137,7 +138,7 @@ final class IpRange {
   }
 
   /** RFC 4291 §2.2 text forms: eight groups, one {@code ::}, an optional trailing IPv4. */
-  private static byte[] parseIpv6(String s) {
+  private static byte @Nullable [] parseIpv6(String s) {
     int[] groups = new int[8];
     int doubleColon = s.indexOf("::");
     if (doubleColon >= 0 && s.indexOf("::", doubleColon + 1) >= 0) {
@@ -165,7 +166,7 @@ final class IpRange {
   }
 
   /** Parses colon-separated hex groups; the last may be an IPv4 literal when allowed. */
-  private static int[] groups(String s, boolean ipv4AllowedAtEnd) {
+  private static int @Nullable [] groups(String s, boolean ipv4AllowedAtEnd) {
     if (s.isEmpty()) {
       return new int[0];
     }

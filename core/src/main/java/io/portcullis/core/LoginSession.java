@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A login as the engine holds it in memory: the application's {@link Identity} plus what only the
  * engine may see (refresh token, raw ID token, logout token, step-up history). Never mutated in
- * place (a change is a new value, stored again so replication sees it). The session stores it
- * only inside a {@link SessionRecord}, which encrypts the tokens; it is never written as it is.
+ * place (a change is a new value, stored again so replication sees it). The session stores it only
+ * inside a {@link SessionRecord}, which encrypts the tokens; it is never written as it is.
  *
  * <p>It is {@link Serializable} only so that a session written by a version before the encrypted
  * record (which stored this record, plaintext, under the same attribute) still deserializes under
@@ -25,11 +25,16 @@ import org.jspecify.annotations.Nullable;
  * @param idToken the latest raw ID token (OIDC Core §2), kept for {@code id_token_hint} at logout
  *     and for the claims
  * @param logoutToken the anti-CSRF token the logout form must carry (THREATS G-12)
- * @param stepUpAsked scope sets already asked for by step-up in this session (SPEC.md
- *     "Step-up"), each as its sorted, space-separated scopes
+ * @param stepUpAsked scope sets already asked for by step-up in this session (SPEC.md "Step-up"),
+ *     each as its sorted, space-separated scopes
  */
-record LoginSession(Identity identity, @Nullable String refreshToken, @Nullable String idToken, String logoutToken,
-    Set<String> stepUpAsked) implements Serializable {
+record LoginSession(
+    Identity identity,
+    @Nullable String refreshToken,
+    @Nullable String idToken,
+    String logoutToken,
+    Set<String> stepUpAsked)
+    implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
 
   LoginSession {
@@ -37,8 +42,14 @@ record LoginSession(Identity identity, @Nullable String refreshToken, @Nullable 
     Objects.requireNonNull(logoutToken, "logoutToken");
     if (idToken != null && !(identity.claims() instanceof IdTokenClaims)) {
       // The claims are read from the (verified) ID token when asked for, not held as a map.
-      identity = new Identity(identity.name(), identity.subject(), identity.issuer(), new IdTokenClaims(idToken),
-          identity.roles(), identity.tokens());
+      identity =
+          new Identity(
+              identity.name(),
+              identity.subject(),
+              identity.issuer(),
+              new IdTokenClaims(idToken),
+              identity.roles(),
+              identity.tokens());
     }
     stepUpAsked = Set.copyOf(stepUpAsked);
   }
@@ -52,12 +63,20 @@ record LoginSession(Identity identity, @Nullable String refreshToken, @Nullable 
   /** Never written as it is: only inside a {@link SessionRecord}, encrypted. */
   @Serial
   private Object writeReplace() throws ObjectStreamException {
-    throw new NotSerializableException("io.portcullis.core.LoginSession is stored only inside a SessionRecord");
+    throw new NotSerializableException(
+        "io.portcullis.core.LoginSession is stored only inside a SessionRecord");
   }
 
   @Override
   public String toString() {
-    return "LoginSession[" + identity + ", refreshToken=" + (refreshToken == null ? "none" : "****") + ", idToken="
-        + (idToken == null ? "none" : "****") + ", logoutToken=****, stepUpAsked=" + stepUpAsked + "]";
+    return "LoginSession["
+        + identity
+        + ", refreshToken="
+        + (refreshToken == null ? "none" : "****")
+        + ", idToken="
+        + (idToken == null ? "none" : "****")
+        + ", logoutToken=****, stepUpAsked="
+        + stepUpAsked
+        + "]";
   }
 }

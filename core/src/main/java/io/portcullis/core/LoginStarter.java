@@ -12,22 +12,27 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Starts the authorization code flow (OIDC Core §3.1.2.1): fresh {@code state}, {@code nonce}
- * and PKCE S256 verifier (RFC 7636 §4.1–4.2, from 32 random bytes each), all kept in an encrypted
- * cookie of their own (SPEC.md "Login state"), at most {@link #MAX_PENDING} per browser and
- * {@link #MAX_COOKIE_BYTES} of cookies in all.
+ * Starts the authorization code flow (OIDC Core §3.1.2.1): fresh {@code state}, {@code nonce} and
+ * PKCE S256 verifier (RFC 7636 §4.1–4.2, from 32 random bytes each), all kept in an encrypted
+ * cookie of their own (SPEC.md "Login state"), at most {@link #MAX_PENDING} per browser and {@link
+ * #MAX_COOKIE_BYTES} of cookies in all.
  */
 final class LoginStarter {
   static final String COOKIE_PREFIX = "PORTCULLIS_TX_";
   static final int MAX_PENDING = 8;
   static final long LIFETIME_MILLIS = 10 * 60 * 1000L;
-  /** At most this many {@link #COOKIE_PREFIX} cookies of a request are looked at per login start. */
+
+  /**
+   * At most this many {@link #COOKIE_PREFIX} cookies of a request are looked at per login start.
+   */
   static final int MAX_COOKIES_READ = 2 * MAX_PENDING;
+
   /**
    * A state cookie value longer than this is garbage, not opened: browsers keep no cookie whose
    * name and value exceed 4096 bytes (RFC 6265 §6.1), so none of ours can be longer.
    */
   static final int MAX_COOKIE_CHARS = 4096;
+
   /**
    * All pre-login cookies of one request together stay within this many bytes of {@code Cookie}
    * header ({@code name=value} pairs and their {@code "; "} separators; SPEC.md "Login state"):
@@ -36,10 +41,11 @@ final class LoginStarter {
    * clean up).
    */
   static final int MAX_COOKIE_BYTES = 4096;
+
   /**
-   * The longest return target kept in a state cookie: a longer one loses its query, else falls
-   * back to {@code /}, so that one sealed cookie stays under about 1.9 KB and leaves room in
-   * {@link #MAX_COOKIE_BYTES} for other pending logins.
+   * The longest return target kept in a state cookie: a longer one loses its query, else falls back
+   * to {@code /}, so that one sealed cookie stays under about 1.9 KB and leaves room in {@link
+   * #MAX_COOKIE_BYTES} for other pending logins.
    */
   static final int MAX_TARGET_CHARS = 1024;
 
@@ -49,7 +55,12 @@ final class LoginStarter {
   private final Urls urls;
   private final Clock clock;
 
-  LoginStarter(PortcullisConfig config, ProviderMetadataSource metadata, StateCookieCodec codec, Urls urls, Clock clock) {
+  LoginStarter(
+      PortcullisConfig config,
+      ProviderMetadataSource metadata,
+      StateCookieCodec codec,
+      Urls urls,
+      Clock clock) {
     this.config = config;
     this.metadata = metadata;
     this.codec = codec;
@@ -77,9 +88,17 @@ final class LoginStarter {
     }
     URI redirectUri = URI.create(appUrl.get() + config.redirectPath());
     String scope = String.join(" ", scopes);
-    PendingLogin pending = new PendingLogin(
-        Randoms.token(32), Randoms.token(32), Randoms.token(32), redirectUri, md.get().issuer(),
-        boundedTarget(target), scope, clock.millis(), stepUpKey);
+    PendingLogin pending =
+        new PendingLogin(
+            Randoms.token(32),
+            Randoms.token(32),
+            Randoms.token(32),
+            redirectUri,
+            md.get().issuer(),
+            boundedTarget(target),
+            scope,
+            clock.millis(),
+            stepUpKey);
 
     String name = cookieName(pending.state());
     String sealed = codec.seal(name, pending.serialize());
@@ -108,8 +127,8 @@ final class LoginStarter {
 
   /**
    * Makes room for a new pending login whose cookie takes {@code newCookieBytes}: keeps the newest
-   * earlier pending logins while they number at most {@code MAX_PENDING - 1} and all cookies,
-   * the new one included, fit in {@link #MAX_COOKIE_BYTES}; deletes the others (oldest first) and
+   * earlier pending logins while they number at most {@code MAX_PENDING - 1} and all cookies, the
+   * new one included, fit in {@link #MAX_COOKIE_BYTES}; deletes the others (oldest first) and
    * expired ones. The request's cookies are what the browser holds, so deleting with {@code
    * Max-Age=0} bounds what it sends next, whatever the URLs that started its logins.
    *
@@ -135,12 +154,20 @@ final class LoginStarter {
         }
         continue;
       }
-      Optional<Long> created = c.getValue().length() > MAX_COOKIE_CHARS ? Optional.empty()
-          : codec.open(c.getKey(), c.getValue()).flatMap(PendingLogin::parse).map(PendingLogin::createdAtMillis);
-      if (created.isEmpty() || now - created.get() > LIFETIME_MILLIS || created.get() - now > 60_000) {
+      Optional<Long> created =
+          c.getValue().length() > MAX_COOKIE_CHARS
+              ? Optional.empty()
+              : codec
+                  .open(c.getKey(), c.getValue())
+                  .flatMap(PendingLogin::parse)
+                  .map(PendingLogin::createdAtMillis);
+      if (created.isEmpty()
+          || now - created.get() > LIFETIME_MILLIS
+          || created.get() - now > 60_000) {
         exchange.addSetCookie(cookie(c.getKey(), "", 0, exchange));
       } else {
-        pending.add(new Kept(c.getKey(), created.get(), c.getKey().length() + 1 + c.getValue().length()));
+        pending.add(
+            new Kept(c.getKey(), created.get(), c.getKey().length() + 1 + c.getValue().length()));
       }
     }
     pending.sort(Comparator.comparingLong(Kept::createdAtMillis).reversed());
@@ -175,17 +202,22 @@ final class LoginStarter {
   }
 
   /**
-   * A pre-login state cookie: {@code HttpOnly}, scoped to the application, {@code SameSite=Lax}
-   * (a top-level redirect back carries it) or, for {@code form_post}, {@code SameSite=None;
-   * Secure}, since a cross-site POST carries only such cookies (browsers treat {@code
-   * http://localhost} as secure).
+   * A pre-login state cookie: {@code HttpOnly}, scoped to the application, {@code SameSite=Lax} (a
+   * top-level redirect back carries it) or, for {@code form_post}, {@code SameSite=None; Secure},
+   * since a cross-site POST carries only such cookies (browsers treat {@code http://localhost} as
+   * secure).
    */
   String cookie(String name, String value, long maxAgeSeconds, HttpExchange exchange) {
     String path = exchange.contextPath().isEmpty() ? "/" : exchange.contextPath();
-    StringBuilder c = new StringBuilder(name).append('=').append(value)
-        .append("; Path=").append(path)
-        .append("; Max-Age=").append(maxAgeSeconds)
-        .append("; HttpOnly");
+    StringBuilder c =
+        new StringBuilder(name)
+            .append('=')
+            .append(value)
+            .append("; Path=")
+            .append(path)
+            .append("; Max-Age=")
+            .append(maxAgeSeconds)
+            .append("; HttpOnly");
     boolean secure = urls.applicationUrl(exchange).map(u -> u.startsWith("https:")).orElse(false);
     if (config.responseMode() == ResponseMode.FORM_POST) {
       c.append("; Secure; SameSite=None");

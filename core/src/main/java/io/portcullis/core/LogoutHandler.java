@@ -8,9 +8,9 @@ import java.util.Optional;
  * Local logout, then RP-initiated logout at the provider when it has an {@code
  * end_session_endpoint} (OpenID Connect RP-Initiated Logout 1.0 §2). A {@code GET} shows a
  * confirmation form; only a {@code POST} carrying the session's logout token logs out, so a
- * cross-site {@code <img src=/logout>} cannot (THREATS G-12). The session is invalidated before
- * the redirect. The post-logout target is configuration only, never taken from the request
- * (THREATS C-04).
+ * cross-site {@code <img src=/logout>} cannot (THREATS G-12). The session is invalidated before the
+ * redirect. The post-logout target is configuration only, never taken from the request (THREATS
+ * C-04).
  */
 final class LogoutHandler {
   private final PortcullisConfig config;
@@ -18,7 +18,8 @@ final class LogoutHandler {
   private final Urls urls;
   private final SessionStore sessions;
 
-  LogoutHandler(PortcullisConfig config, ProviderMetadataSource metadata, Urls urls, SessionStore sessions) {
+  LogoutHandler(
+      PortcullisConfig config, ProviderMetadataSource metadata, Urls urls, SessionStore sessions) {
     this.config = config;
     this.metadata = metadata;
     this.urls = urls;
@@ -33,10 +34,18 @@ final class LogoutHandler {
         return new Outcome.Redirect(localTarget(exchange), false);
       }
       String action = Responses.escape(exchange.contextPath() + config.logoutPath());
-      return new Outcome.Page(200, "Sign out",
-          "<p>Signed in as <b>" + Responses.escape(session.identity().name()) + "</b>.</p>"
-              + "<form method=\"post\" action=\"" + action + "\">"
-              + "<input type=\"hidden\" name=\"csrf\" value=\"" + Responses.escape(session.logoutToken()) + "\">"
+      return new Outcome.Page(
+          200,
+          "Sign out",
+          "<p>Signed in as <b>"
+              + Responses.escape(session.identity().name())
+              + "</b>.</p>"
+              + "<form method=\"post\" action=\""
+              + action
+              + "\">"
+              + "<input type=\"hidden\" name=\"csrf\" value=\""
+              + Responses.escape(session.logoutToken())
+              + "\">"
               + "<button type=\"submit\">Sign out</button></form>");
     }
     if (!method.equals("POST")) {
@@ -47,7 +56,8 @@ final class LogoutHandler {
     }
     List<String> csrf = exchange.parameterValues("csrf");
     if (csrf.size() != 1 || !Randoms.constantTimeEquals(csrf.get(0), session.logoutToken())) {
-      return new Outcome.Rejected(Reason.LOGOUT_CSRF, exchange.contextPath() + config.logoutPath(), api);
+      return new Outcome.Rejected(
+          Reason.LOGOUT_CSRF, exchange.contextPath() + config.logoutPath(), api);
     }
     String idToken = session.idToken();
     exchange.invalidateSession();

@@ -7,21 +7,26 @@ import io.portcullis.core.internal.nimbus.NimbusDiscovery;
 import io.portcullis.core.internal.nimbus.NimbusTokenClient;
 
 /**
- * Builds the {@code internal.nimbus} clients from a {@link PortcullisConfig}, passing plain
- * values: the dependency goes from core to {@code internal.nimbus} only, never back.
+ * Builds the {@code internal.nimbus} clients from a {@link PortcullisConfig}, passing plain values:
+ * the dependency goes from core to {@code internal.nimbus} only, never back.
  */
 final class NimbusWiring {
   private NimbusWiring() {}
 
-  /** Discovery of {@code config}'s provider (issuer and explicit endpoints), fetching with {@code http}. */
+  /**
+   * Discovery of {@code config}'s provider (issuer and explicit endpoints), fetching with {@code
+   * http}.
+   */
   static NimbusDiscovery discovery(PortcullisConfig config, Http http) {
-    return new NimbusDiscovery(new ConfiguredProvider(
-        config.issuer().orElse(null),
-        config.authorizationEndpoint().orElse(null),
-        config.tokenEndpoint().orElse(null),
-        config.jwksUri().orElse(null),
-        config.userinfoEndpoint().orElse(null),
-        config.endSessionEndpoint().orElse(null)), http);
+    return new NimbusDiscovery(
+        new ConfiguredProvider(
+            config.issuer().orElse(null),
+            config.authorizationEndpoint().orElse(null),
+            config.tokenEndpoint().orElse(null),
+            config.jwksUri().orElse(null),
+            config.userinfoEndpoint().orElse(null),
+            config.endSessionEndpoint().orElse(null)),
+        http);
   }
 
   /** Token endpoint client for {@code config}'s client registration, sending with {@code http}. */
@@ -31,13 +36,14 @@ final class NimbusWiring {
 
   /** {@code client-id}, {@code client-secret} and {@code client-auth} as plain values. */
   static ClientRegistration registration(PortcullisConfig config) {
-    ClientRegistration.Method method = switch (config.clientAuth()) {
-      case CLIENT_SECRET_BASIC -> ClientRegistration.Method.SECRET_BASIC;
-      case CLIENT_SECRET_POST -> ClientRegistration.Method.SECRET_POST;
-      // private_key_jwt is refused by the configuration; sending no client authentication is
-      // what the token client did for it before
-      case PRIVATE_KEY_JWT, NONE -> ClientRegistration.Method.NONE;
-    };
+    ClientRegistration.Method method =
+        switch (config.clientAuth()) {
+          case CLIENT_SECRET_BASIC -> ClientRegistration.Method.SECRET_BASIC;
+          case CLIENT_SECRET_POST -> ClientRegistration.Method.SECRET_POST;
+          // private_key_jwt is refused by the configuration; sending no client authentication is
+          // what the token client did for it before
+          case PRIVATE_KEY_JWT, NONE -> ClientRegistration.Method.NONE;
+        };
     return new ClientRegistration(config.clientId(), config.clientSecret().orElse(null), method);
   }
 }

@@ -26,8 +26,8 @@ public sealed interface Outcome {
    * Answer {@code 302} to {@code location}.
    *
    * @param location an absolute URL of the provider or a path of this application
-   * @param callbackHygiene whether to add the headers of a redirection-endpoint response
-   *     ({@code Cache-Control: no-store}, {@code Referrer-Policy: no-referrer}; RFC 9700 §4.2.4)
+   * @param callbackHygiene whether to add the headers of a redirection-endpoint response ({@code
+   *     Cache-Control: no-store}, {@code Referrer-Policy: no-referrer}; RFC 9700 §4.2.4)
    */
   record Redirect(String location, boolean callbackHygiene) implements Outcome {
     /** Validates. */
@@ -64,8 +64,8 @@ public sealed interface Outcome {
   record Unavailable(Duration retryAfter, boolean api) implements Outcome {}
 
   /**
-   * A request refused with an error: a bad path ({@code 400}), a bad callback ({@code 400} /
-   * {@code 401} / {@code 403} / {@code 502}), a bad logout form.
+   * A request refused with an error: a bad path ({@code 400}), a bad callback ({@code 400} / {@code
+   * 401} / {@code 403} / {@code 502}), a bad logout form.
    *
    * @param reason why, which gives the status, the JSON {@code error} and the sentence
    * @param error the reason's code as clients see it, such as {@code state.mismatch}: {@link

@@ -6,8 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The PATTERN of an access rule, split into segment matchers once so that matching walks a {@link
- * RequestPath#value()} without regular expressions and without allocating (SPEC.md "Access
- * rules").
+ * RequestPath#value()} without regular expressions and without allocating (SPEC.md "Access rules").
  *
  * <p>A segment is a literal, a glob in which {@code *} matches any characters except {@code /}
  * (such as {@code *.css}), or {@code **}, which matches zero or more whole segments. A trailing
@@ -95,8 +94,7 @@ final class PathPattern {
     byte[] kinds = new byte[segments.length];
     for (int i = 0; i < segments.length; i++) {
       String segment = segments[i];
-      kinds[i] =
-          segment.equals("**") ? ANY_SEGMENTS : segment.indexOf('*') >= 0 ? GLOB : LITERAL;
+      kinds[i] = segment.equals("**") ? ANY_SEGMENTS : segment.indexOf('*') >= 0 ? GLOB : LITERAL;
     }
     return new PathPattern(text, segments, kinds, ignoreCase);
   }
@@ -119,9 +117,8 @@ final class PathPattern {
   }
 
   /**
-   * Tells whether a normalised path matches: every pattern segment matches a path segment in
-   * order, {@code **} standing for any number of them; a trailing slash is ignored. Allocates
-   * nothing.
+   * Tells whether a normalised path matches: every pattern segment matches a path segment in order,
+   * {@code **} standing for any number of them; a trailing slash is ignored. Allocates nothing.
    *
    * @param path a {@link RequestPath#value()}: starts with {@code /}, no empty segments
    */

@@ -11,9 +11,9 @@ import java.util.Optional;
  * @param target the path of this application to return to, starting with a single {@code /}
  * @param scopes the scopes asked for, space separated
  * @param createdAtMillis when the login started
- * @param stepUpKey for a step-up login, the scope set asked for (sorted, space separated), so
- *     that the session after the callback remembers it even when the callback arrived without
- *     the session cookie (a cross-site {@code form_post}); else empty
+ * @param stepUpKey for a step-up login, the scope set asked for (sorted, space separated), so that
+ *     the session after the callback remembers it even when the callback arrived without the
+ *     session cookie (a cross-site {@code form_post}); else empty
  */
 record PendingLogin(
     String state,
@@ -29,8 +29,18 @@ record PendingLogin(
   private static final String VERSION = "p2";
 
   String serialize() {
-    return String.join("\n", VERSION, state, nonce, codeVerifier, redirectUri.toString(), issuer, target,
-        scopes, Long.toString(createdAtMillis), stepUpKey);
+    return String.join(
+        "\n",
+        VERSION,
+        state,
+        nonce,
+        codeVerifier,
+        redirectUri.toString(),
+        issuer,
+        target,
+        scopes,
+        Long.toString(createdAtMillis),
+        stepUpKey);
   }
 
   static Optional<PendingLogin> parse(String text) {
@@ -39,8 +49,9 @@ record PendingLogin(
       return Optional.empty();
     }
     try {
-      return Optional.of(new PendingLogin(f[1], f[2], f[3], URI.create(f[4]), f[5], f[6], f[7], Long.parseLong(f[8]),
-          f[9]));
+      return Optional.of(
+          new PendingLogin(
+              f[1], f[2], f[3], URI.create(f[4]), f[5], f[6], f[7], Long.parseLong(f[8]), f[9]));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }

@@ -22,10 +22,10 @@ import org.jspecify.annotations.Nullable;
  * The Portcullis engine: for each request, a decision. Thread-safe; build one per filter at
  * start-up and {@link #close()} it at shutdown.
  *
- * <p>A request runs through: path guard (SPEC.md "Access rules" normalisation, else 400) →
- * callback and logout endpoints → the first matching rule → the login in the session → the scope
- * check (with step-up) → {@link Outcome}. An authenticated request with a valid access token
- * touches no provider, parses no JSON or JWT and takes no lock.
+ * <p>A request runs through: path guard (SPEC.md "Access rules" normalisation, else 400) → callback
+ * and logout endpoints → the first matching rule → the login in the session → the scope check (with
+ * step-up) → {@link Outcome}. An authenticated request with a valid access token touches no
+ * provider, parses no JSON or JWT and takes no lock.
  */
 public final class Portcullis implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("io.portcullis");
@@ -51,22 +51,35 @@ public final class Portcullis implements AutoCloseable {
     // Bounded: when full, provider work is refused and answered as "provider unavailable".
     this.executor = ProviderThreads.create("portcullis");
     this.http = new Http(config.httpTimeout());
-    this.metadata = new ProviderMetadataSource(NimbusWiring.discovery(config, http), clock, executor);
+    this.metadata =
+        new ProviderMetadataSource(NimbusWiring.discovery(config, http), clock, executor);
     byte[] key = config.stateKey().orElseGet(() -> Randoms.bytes(32));
     StateCookieCodec codec = new StateCookieCodec(key, config.previousStateKey().orElse(null));
     this.sessions = new SessionStore(SessionKeys.of(config));
     Urls urls = new Urls(config);
     this.starter = new LoginStarter(config, metadata, codec, urls, clock);
     JwksCache jwks = new JwksCache(clock, http, executor);
-    NimbusIdTokenVerifier verifier = new NimbusIdTokenVerifier(config.clientId(), config.clientSecret().orElse(null), jwks, clock);
+    NimbusIdTokenVerifier verifier =
+        new NimbusIdTokenVerifier(
+            config.clientId(), config.clientSecret().orElse(null), jwks, clock);
     NimbusTokenClient tokenClient = NimbusWiring.tokenClient(config, http);
-    this.callback = new CallbackHandler(config, metadata, codec, starter, tokenClient, verifier, clock, sessions);
-    this.refresher = new TokenRefresher(config, metadata, tokenClient, verifier, clock, executor, sessions);
-    this.bearer = config.acceptsOwnClientBearerTokens()
-        ? new BearerAuthenticator(config, metadata, verifier, clock) : null;
+    this.callback =
+        new CallbackHandler(
+            config, metadata, codec, starter, tokenClient, verifier, clock, sessions);
+    this.refresher =
+        new TokenRefresher(config, metadata, tokenClient, verifier, clock, executor, sessions);
+    this.bearer =
+        config.acceptsOwnClientBearerTokens()
+            ? new BearerAuthenticator(config, metadata, verifier, clock)
+            : null;
     Duration wait = config.httpTimeout();
-    this.clientCredentials = new ClientCredentialsTokenSource(config,
-        () -> metadata.currentOrAwait(wait).map(ProviderMetadata::tokenEndpoint), tokenClient, clock, executor);
+    this.clientCredentials =
+        new ClientCredentialsTokenSource(
+            config,
+            () -> metadata.currentOrAwait(wait).map(ProviderMetadata::tokenEndpoint),
+            tokenClient,
+            clock,
+            executor);
     this.logout = new LogoutHandler(config, metadata, urls, sessions);
     this.rules = config.rules();
     this.redirectPath = config.redirectPath();
@@ -79,8 +92,8 @@ public final class Portcullis implements AutoCloseable {
   }
 
   /**
-   * Creates an engine that reads time from {@code clock} and starts loading the provider's
-   * metadata in the background: start-up never waits for, nor fails on, the provider.
+   * Creates an engine that reads time from {@code clock} and starts loading the provider's metadata
+   * in the background: start-up never waits for, nor fails on, the provider.
    */
   public static Portcullis create(PortcullisConfig config, Clock clock) {
     Objects.requireNonNull(config, "config");
@@ -101,8 +114,8 @@ public final class Portcullis implements AutoCloseable {
   }
 
   /**
-   * Client-credentials tokens (RFC 6749 §4.4) for the application's own calls, keyed by scope
-   * set, sharing this engine's provider metadata and threads ({@code m2m-client-id} / {@code
+   * Client-credentials tokens (RFC 6749 §4.4) for the application's own calls, keyed by scope set,
+   * sharing this engine's provider metadata and threads ({@code m2m-client-id} / {@code
    * m2m-client-secret}, else the login client).
    */
   public ClientCredentialsTokenSource clientCredentials() {
@@ -135,11 +148,13 @@ public final class Portcullis implements AutoCloseable {
     if (bearer != null && access.kind() != Access.Kind.DENY) {
       String token = BearerAuthenticator.bearerToken(exchange);
       if (token != null) {
-        return decideBearer(token, access, path);
+        return decideBearer(bearer, token, access, path);
       }
     }
     LoginSession session = sessions.get(exchange);
-    if (session != null && access.kind() != Access.Kind.DENY && refresher.isDue(session, clock.millis())) {
+    if (session != null
+        && access.kind() != Access.Kind.DENY
+        && refresher.isDue(session, clock.millis())) {
       boolean expired = session.identity().tokens().isExpired(clock.instant());
       if (session.refreshToken() == null) {
         // No refresh token (no offline_access): once expired, a browser goes through the
@@ -157,7 +172,8 @@ public final class Portcullis implements AutoCloseable {
           session = null;
         } else if (expired) {
           if (access.needsLogin()) {
-            return new Outcome.Unavailable(((TokenRefresher.Result.Unavailable) result).retryAfter(),
+            return new Outcome.Unavailable(
+                ((TokenRefresher.Result.Unavailable) result).retryAfter(),
                 RequestKind.isApi(exchange));
           }
           session = null;
@@ -166,7 +182,9 @@ public final class Portcullis implements AutoCloseable {
     }
     switch (access.kind()) {
       case PERMIT:
-        return session == null ? Outcome.Proceed.ANONYMOUS : new Outcome.Proceed(session.identity());
+        return session == null
+            ? Outcome.Proceed.ANONYMOUS
+            : new Outcome.Proceed(session.identity());
       case DENY:
         LOG.log(Level.INFO, () -> "oidc.authz.denied path=" + value + " required=deny");
         return new Outcome.Forbidden(Set.of(), RequestKind.isApi(exchange));
@@ -176,7 +194,8 @@ public final class Portcullis implements AutoCloseable {
     if (session == null) {
       String target = Urls.targetOf(path, exchange.rawQuery());
       if (RequestKind.isApi(exchange)) {
-        return new Outcome.Challenge(exchange.contextPath() + redirectPath + "?return_to=" + Urls.encode(target));
+        return new Outcome.Challenge(
+            exchange.contextPath() + redirectPath + "?return_to=" + Urls.encode(target));
       }
       return starter.start(exchange, target, config.scopes());
     }
@@ -208,7 +227,9 @@ public final class Portcullis implements AutoCloseable {
     }
     String dispatched = exchange.dispatchedPath();
     // The usual case compares two strings and allocates nothing.
-    if (dispatched != null && !dispatched.equals(path.value()) && !path.equals(RequestPath.fromDecodedOrNull(dispatched))) {
+    if (dispatched != null
+        && !dispatched.equals(path.value())
+        && !path.equals(RequestPath.fromDecodedOrNull(dispatched))) {
       logRejected(Reason.PATH_AMBIGUOUS);
       return null;
     }
@@ -223,8 +244,8 @@ public final class Portcullis implements AutoCloseable {
    * Decides a dispatch inside the application that is not a client's request: a forward, an
    * include, an error page or an async dispatch. The rules decide on the path dispatched to (from
    * {@link HttpExchange#dispatchedPath()}) with the identity the initial request established; no
-   * login is started, no token refreshed, no endpoint answered: what the user may not see is
-   * {@code 403}.
+   * login is started, no token refreshed, no endpoint answered: what the user may not see is {@code
+   * 403}.
    *
    * @param exchange the dispatched request
    * @param identity the identity the initial request proceeded with, or null when the dispatched
@@ -248,13 +269,18 @@ public final class Portcullis implements AutoCloseable {
       case PERMIT:
         return identity == null ? Outcome.Proceed.ANONYMOUS : new Outcome.Proceed(identity);
       case DENY:
-        LOG.log(Level.INFO, () -> "oidc.authz.denied path=" + path.value() + " required=deny dispatch=true");
+        LOG.log(
+            Level.INFO,
+            () -> "oidc.authz.denied path=" + path.value() + " required=deny dispatch=true");
         return new Outcome.Forbidden(Set.of(), RequestKind.isApi(exchange));
       default:
         break;
     }
     if (identity == null) {
-      LOG.log(Level.INFO, () -> "oidc.authz.denied path=" + path.value() + " required=authentication dispatch=true");
+      LOG.log(
+          Level.INFO,
+          () ->
+              "oidc.authz.denied path=" + path.value() + " required=authentication dispatch=true");
       return new Outcome.Forbidden(Set.of(), RequestKind.isApi(exchange));
     }
     if (access.kind() == Access.Kind.SCOPES && !identity.scopes().containsAll(access.scopes())) {
@@ -270,17 +296,23 @@ public final class Portcullis implements AutoCloseable {
     if (bearer != null) {
       String token = BearerAuthenticator.bearerToken(exchange);
       if (token != null) {
-        return bearer.authenticate(token) instanceof BearerAuthenticator.Result.Valid valid ? valid.identity() : null;
+        return bearer.authenticate(token) instanceof BearerAuthenticator.Result.Valid valid
+            ? valid.identity()
+            : null;
       }
     }
     LoginSession session = sessions.get(exchange);
-    return session == null || session.identity().tokens().isExpired(clock.instant()) ? null : session.identity();
+    return session == null || session.identity().tokens().isExpired(clock.instant())
+        ? null
+        : session.identity();
   }
 
   /** A request authenticated by its own bearer token: no session, no login, no step-up. */
-  private Outcome decideBearer(String token, Access access, RequestPath path) {
-    BearerAuthenticator.Result result = bearer.authenticate(token);
-    if (!(result instanceof BearerAuthenticator.Result.Valid) && access.kind() == Access.Kind.PERMIT) {
+  private Outcome decideBearer(
+      BearerAuthenticator authenticator, String token, Access access, RequestPath path) {
+    BearerAuthenticator.Result result = authenticator.authenticate(token);
+    if (!(result instanceof BearerAuthenticator.Result.Valid)
+        && access.kind() == Access.Kind.PERMIT) {
       return Outcome.Proceed.ANONYMOUS;
     }
     if (result instanceof BearerAuthenticator.Result.Unavailable) {
@@ -299,11 +331,14 @@ public final class Portcullis implements AutoCloseable {
   }
 
   /**
-   * SPEC.md "Step-up for scopes": a browser is sent to the provider once per scope set, asking
-   * for what it has plus what the rule needs; an API request, or a set already asked for, gets
-   * 403.
+   * SPEC.md "Step-up for scopes": a browser is sent to the provider once per scope set, asking for
+   * what it has plus what the rule needs; an API request, or a set already asked for, gets 403.
    */
-  private Outcome missingScopes(HttpExchange exchange, LoginSession session, RequestPath path, Set<String> required,
+  private Outcome missingScopes(
+      HttpExchange exchange,
+      LoginSession session,
+      RequestPath path,
+      Set<String> required,
       boolean api) {
     Set<String> missing = new TreeSet<>(required);
     missing.removeAll(session.identity().scopes());
@@ -316,7 +351,9 @@ public final class Portcullis implements AutoCloseable {
     if (session.stepUpAsked().contains(key)) {
       return forbidden(path, missing, false);
     }
-    Outcome outcome = starter.start(exchange, Urls.targetOf(path, exchange.rawQuery()), new ArrayList<>(wanted), key);
+    Outcome outcome =
+        starter.start(
+            exchange, Urls.targetOf(path, exchange.rawQuery()), new ArrayList<>(wanted), key);
     if (outcome instanceof Outcome.Redirect) {
       sessions.put(exchange, session.withStepUpAsked(key));
     }
@@ -324,13 +361,17 @@ public final class Portcullis implements AutoCloseable {
   }
 
   private static Outcome forbidden(RequestPath path, Set<String> missing, boolean api) {
-    LOG.log(Level.INFO, () -> "oidc.authz.denied path=" + path.value() + " required=" + String.join(" ", missing));
+    LOG.log(
+        Level.INFO,
+        () -> "oidc.authz.denied path=" + path.value() + " required=" + String.join(" ", missing));
     return new Outcome.Forbidden(missing, api);
   }
 
   private static boolean isEndpoint(String path, String endpoint) {
     return path.equals(endpoint)
-        || (path.length() == endpoint.length() + 1 && path.endsWith("/") && path.startsWith(endpoint));
+        || (path.length() == endpoint.length() + 1
+            && path.endsWith("/")
+            && path.startsWith(endpoint));
   }
 
   /** Stops the background threads. */

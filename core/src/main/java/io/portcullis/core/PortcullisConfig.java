@@ -28,7 +28,7 @@ public final class PortcullisConfig {
 
   @SuppressWarnings("unchecked")
   private <T> T get(ConfigKey key) {
-    return (T) values.get(key);
+    return (T) Objects.requireNonNull(values.get(key), key.key()); // every key has a value
   }
 
   /**
@@ -186,7 +186,10 @@ public final class PortcullisConfig {
     return get(ConfigKey.ROLES_CLAIM);
   }
 
-  /** Returns the deadline of each call to the provider (connect, send, whole response), 1 to 300 seconds. */
+  /**
+   * Returns the deadline of each call to the provider (connect, send, whole response), 1 to 300
+   * seconds.
+   */
   public Duration httpTimeout() {
     return get(ConfigKey.HTTP_TIMEOUT);
   }
@@ -227,8 +230,8 @@ public final class PortcullisConfig {
 
   /**
    * Returns the audiences ({@code bearer-audience}) whose presence in a bearer JWT's {@code aud}
-   * marks it as an access token for this application; empty when only RFC 9068's {@code typ}
-   * {@code at+jwt} does. Never holds the client ids.
+   * marks it as an access token for this application; empty when only RFC 9068's {@code typ} {@code
+   * at+jwt} does. Never holds the client ids.
    */
   public Set<String> bearerAudience() {
     return get(ConfigKey.BEARER_AUDIENCE);
@@ -255,9 +258,9 @@ public final class PortcullisConfig {
   }
 
   /**
-   * Returns the request headers hidden from the application besides the built-in identity
-   * headers ({@code identity-headers}): lower case, {@code _} written {@code -}, a trailing {@code
-   * *} meaning every name with that prefix.
+   * Returns the request headers hidden from the application besides the built-in identity headers
+   * ({@code identity-headers}): lower case, {@code _} written {@code -}, a trailing {@code *}
+   * meaning every name with that prefix.
    */
   public List<String> identityHeaders() {
     return get(ConfigKey.IDENTITY_HEADERS);
@@ -268,7 +271,7 @@ public final class PortcullisConfig {
   public String toString() {
     StringJoiner out = new StringJoiner(", ", "PortcullisConfig{", "}");
     for (ConfigKey key : ConfigKey.values()) {
-      shown(key, values.get(key)).ifPresent(v -> out.add(key.key() + "=" + v));
+      shown(key, get(key)).ifPresent(v -> out.add(key.key() + "=" + v));
     }
     return out.toString();
   }

@@ -20,12 +20,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * The provider's metadata, cached with Caffeine and never fetched on a request's thread.
  *
- * <p>Locking design: one cache entry under a fixed key. The first load starts at {@link
- * #start()}; {@link #current()} only reads the cache (a hash lookup) and, while nothing is loaded,
- * starts an asynchronous load when the back-off allows one (1 s, 2 s, 4 s … at most 60 s between
- * failed attempts). Caffeine makes loads single-flight. Once loaded, the entry is refreshed in
- * the background every 24 hours; a failed refresh keeps the old metadata. Nothing blocks: a
- * request that finds no metadata gets {@link Optional#empty()} and the caller answers 503.
+ * <p>Locking design: one cache entry under a fixed key. The first load starts at {@link #start()};
+ * {@link #current()} only reads the cache (a hash lookup) and, while nothing is loaded, starts an
+ * asynchronous load when the back-off allows one (1 s, 2 s, 4 s … at most 60 s between failed
+ * attempts). Caffeine makes loads single-flight. Once loaded, the entry is refreshed in the
+ * background every 24 hours; a failed refresh keeps the old metadata. Nothing blocks: a request
+ * that finds no metadata gets {@link Optional#empty()} and the caller answers 503.
  */
 final class ProviderMetadataSource {
   private static final System.Logger LOG = System.getLogger("io.portcullis");
@@ -37,12 +37,16 @@ final class ProviderMetadataSource {
   private final AtomicLong nextAttemptMillis = new AtomicLong();
   private final AtomicInteger failures = new AtomicInteger();
 
+  // A CacheLoader may return null ("no entry", Caffeine's documented contract); NullAway, outside
+  // JSpecify mode, does not read the loader's nullable type argument.
+  @SuppressWarnings("NullAway")
   ProviderMetadataSource(NimbusDiscovery discovery, Clock clock, Executor executor) {
     this.clock = clock;
-    this.cache = Caches.newBuilder(clock)
-        .executor(executor)
-        .refreshAfterWrite(Duration.ofHours(24))
-        .buildAsync(key -> load(discovery));
+    this.cache =
+        Caches.newBuilder(clock)
+            .executor(executor)
+            .refreshAfterWrite(Duration.ofHours(24))
+            .buildAsync(key -> load(discovery));
   }
 
   /** Loads, or returns null on failure: Caffeine then drops the entry without logging a trace. */
@@ -57,8 +61,14 @@ final class ProviderMetadataSource {
       int n = failures.incrementAndGet();
       long backoff = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(16, n - 1));
       nextAttemptMillis.set(clock.millis() + backoff);
-      LOG.log(Level.WARNING, "portcullis: provider metadata unavailable (attempt " + n + ", next in "
-          + backoff / 1000 + " s): " + e.getMessage());
+      LOG.log(
+          Level.WARNING,
+          "portcullis: provider metadata unavailable (attempt "
+              + n
+              + ", next in "
+              + backoff / 1000
+              + " s): "
+              + e.getMessage());
       return null;
     }
   }
@@ -110,7 +120,9 @@ final class ProviderMetadataSource {
     return join(future, timeout);
   }
 
-  /** How long a client should wait before trying again: the time to the next attempt, at least 1 s. */
+  /**
+   * How long a client should wait before trying again: the time to the next attempt, at least 1 s.
+   */
   Duration retryAfter() {
     long wait = nextAttemptMillis.get() - clock.millis();
     return Duration.ofSeconds(Math.max(1, (wait + 999) / 1000));
@@ -125,13 +137,16 @@ final class ProviderMetadataSource {
     return future == null ? Optional.empty() : join(future, timeout);
   }
 
-  private static Optional<ProviderMetadata> join(CompletableFuture<ProviderMetadata> future, Duration timeout) {
+  private static Optional<ProviderMetadata> join(
+      CompletableFuture<ProviderMetadata> future, Duration timeout) {
     try {
       return Optional.ofNullable(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | CompletionException e) {
+    } catch (java.util.concurrent.ExecutionException
+        | java.util.concurrent.TimeoutException
+        | CompletionException e) {
       return Optional.empty();
     }
   }

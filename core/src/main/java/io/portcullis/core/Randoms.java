@@ -38,13 +38,16 @@ final class Randoms {
     return HexFormat.of().formatHex(sha256(value), 0, 4);
   }
 
-  /** Base64url of SHA-256, the first {@code chars} characters: a lookup key derived from a secret. */
+  /**
+   * Base64url of SHA-256, the first {@code chars} characters: a lookup key derived from a secret.
+   */
   static String hashKey(String value, int chars) {
     return B64URL.encodeToString(sha256(value)).substring(0, chars);
   }
 
   /** Constant-time comparison of two strings. */
   static boolean constantTimeEquals(String a, String b) {
-    return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    return MessageDigest.isEqual(
+        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -5,11 +5,11 @@ import java.lang.System.Logger.Level;
 import java.util.Objects;
 
 /**
- * Why a request, a login, a refresh or a bearer token was refused: the one list of rejections.
- * Each carries its stable {@link #code() code} — the JSON {@code reason} and the {@code reason=}
- * of the log lines, which are API and never change —, the HTTP status it is answered with, the
- * level its log line is written at, the JSON {@code error} family and a sentence for people. The
- * README lists every code ("Reason codes"); a test keeps the two in step.
+ * Why a request, a login, a refresh or a bearer token was refused: the one list of rejections. Each
+ * carries its stable {@link #code() code} — the JSON {@code reason} and the {@code reason=} of the
+ * log lines, which are API and never change —, the HTTP status it is answered with, the level its
+ * log line is written at, the JSON {@code error} family and a sentence for people. The README lists
+ * every code ("Reason codes"); a test keeps the two in step.
  *
  * <p>A few reasons are families whose code ends with a value the provider sent ({@code
  * provider.{error}}, {@code token.{error}}, {@code refresh.{error}}): {@link #code(String)} makes
@@ -18,73 +18,137 @@ import java.util.Objects;
 public enum Reason {
   // ---- request paths (SPEC.md "Security baseline") ----
   /** The raw path does not normalise; answered for every path refusal. */
-  PATH_INVALID("path.invalid", 400, Level.INFO, Family.BAD_REQUEST,
-      "The request path cannot be accepted."),
+  PATH_INVALID(
+      "path.invalid", 400, Level.INFO, Family.BAD_REQUEST, "The request path cannot be accepted."),
   /** The context part of the raw path is not the canonical context path (logged only). */
-  PATH_CONTEXT("path.context", 400, Level.INFO, Family.BAD_REQUEST,
-      "The request path cannot be accepted."),
+  PATH_CONTEXT(
+      "path.context", 400, Level.INFO, Family.BAD_REQUEST, "The request path cannot be accepted."),
   /** The raw path and the path the container dispatches to differ (logged only). */
-  PATH_AMBIGUOUS("path.ambiguous", 400, Level.INFO, Family.BAD_REQUEST,
+  PATH_AMBIGUOUS(
+      "path.ambiguous",
+      400,
+      Level.INFO,
+      Family.BAD_REQUEST,
       "The request path cannot be accepted."),
 
   // ---- login start ----
   /** The request names an invalid host. */
   HOST_INVALID("host.invalid", 400, Level.INFO, Family.LOGIN, "The request names an invalid host."),
   /** An API request asked the callback path to start a login. */
-  LOGIN_API("login.api", 400, Level.INFO, Family.LOGIN, "A login starts with a browser navigation."),
+  LOGIN_API(
+      "login.api", 400, Level.INFO, Family.LOGIN, "A login starts with a browser navigation."),
 
   // ---- the callback (redirection endpoint) ----
   /** A response parameter is longer than its limit. */
-  PARAM_TOO_LONG("param.too_long", 400, Level.WARNING, Family.LOGIN,
+  PARAM_TOO_LONG(
+      "param.too_long",
+      400,
+      Level.WARNING,
+      Family.LOGIN,
       "The sign-in response has a parameter that is too long."),
-  /** A method other than the provider's redirect ({@code GET}, or {@code POST} for form_post) or the logout form's. */
-  METHOD("method", 405, Level.WARNING, Family.LOGIN, "This address does not accept this request method."),
+  /**
+   * A method other than the provider's redirect ({@code GET}, or {@code POST} for form_post) or the
+   * logout form's.
+   */
+  METHOD(
+      "method",
+      405,
+      Level.WARNING,
+      Family.LOGIN,
+      "This address does not accept this request method."),
   /** A response parameter is repeated (RFC 6749 §3.1). */
-  DUPLICATE_PARAM("duplicate_param", 400, Level.WARNING, Family.LOGIN,
+  DUPLICATE_PARAM(
+      "duplicate_param",
+      400,
+      Level.WARNING,
+      Family.LOGIN,
       "The sign-in response repeats a parameter (RFC 6749 §3.1)."),
   /** No {@code state}. */
-  STATE_MISSING("state.missing", 400, Level.WARNING, Family.LOGIN, "The sign-in response has no state."),
+  STATE_MISSING(
+      "state.missing", 400, Level.WARNING, Family.LOGIN, "The sign-in response has no state."),
   /** The {@code state} was already used on this node. */
-  STATE_USED("state.used", 400, Level.WARNING, Family.LOGIN, "This sign-in response was already used."),
+  STATE_USED(
+      "state.used", 400, Level.WARNING, Family.LOGIN, "This sign-in response was already used."),
   /** No readable pending login of this browser for the {@code state}. */
-  STATE_UNKNOWN("state.unknown", 400, Level.WARNING, Family.LOGIN,
+  STATE_UNKNOWN(
+      "state.unknown",
+      400,
+      Level.WARNING,
+      Family.LOGIN,
       "No sign-in was started in this browser for this response, or it was lost."),
   /** The pending login's state differs from the response's. */
-  STATE_MISMATCH("state.mismatch", 400, Level.WARNING, Family.LOGIN, "The sign-in state does not match."),
+  STATE_MISMATCH(
+      "state.mismatch", 400, Level.WARNING, Family.LOGIN, "The sign-in state does not match."),
   /** The login took longer than its lifetime. */
-  STATE_EXPIRED("state.expired", 400, Level.WARNING, Family.LOGIN,
+  STATE_EXPIRED(
+      "state.expired",
+      400,
+      Level.WARNING,
+      Family.LOGIN,
       "The sign-in took too long; please start again."),
   /** The provider's metadata is not loaded, or names another issuer than the pending login. */
-  PROVIDER_UNAVAILABLE("provider.unavailable", 502, Level.WARNING, Family.LOGIN,
+  PROVIDER_UNAVAILABLE(
+      "provider.unavailable",
+      502,
+      Level.WARNING,
+      Family.LOGIN,
       "The identity provider cannot be reached."),
   /** The response's {@code iss} is another issuer (RFC 9207). */
-  ISS_MISMATCH("iss.mismatch", 400, Level.WARNING, Family.LOGIN,
+  ISS_MISMATCH(
+      "iss.mismatch",
+      400,
+      Level.WARNING,
+      Family.LOGIN,
       "The sign-in response comes from another issuer."),
   /** The response lacks the {@code iss} the provider advertises (RFC 9207). */
-  ISS_MISSING("iss.missing", 400, Level.WARNING, Family.LOGIN, "The sign-in response lacks its issuer."),
+  ISS_MISSING(
+      "iss.missing", 400, Level.WARNING, Family.LOGIN, "The sign-in response lacks its issuer."),
   /** The response has both {@code error} and {@code code}. */
-  AMBIGUOUS_RESPONSE("ambiguous_response", 400, Level.WARNING, Family.LOGIN,
-      "The sign-in response is ambiguous."),
+  AMBIGUOUS_RESPONSE(
+      "ambiguous_response", 400, Level.WARNING, Family.LOGIN, "The sign-in response is ambiguous."),
   /** The user cancelled or the provider refused access ({@code error=access_denied}). */
-  PROVIDER_ACCESS_DENIED("provider.access_denied", 403, Level.WARNING, Family.LOGIN,
+  PROVIDER_ACCESS_DENIED(
+      "provider.access_denied",
+      403,
+      Level.WARNING,
+      Family.LOGIN,
       "Sign-in was cancelled or refused."),
   /** The provider failed ({@code error=server_error}). */
-  PROVIDER_SERVER_ERROR("provider.server_error", 502, Level.WARNING, Family.LOGIN,
+  PROVIDER_SERVER_ERROR(
+      "provider.server_error",
+      502,
+      Level.WARNING,
+      Family.LOGIN,
       "The identity provider refused the sign-in."),
   /** The provider is unavailable ({@code error=temporarily_unavailable}). */
-  PROVIDER_TEMPORARILY_UNAVAILABLE("provider.temporarily_unavailable", 502, Level.WARNING,
-      Family.LOGIN, "The identity provider refused the sign-in."),
+  PROVIDER_TEMPORARILY_UNAVAILABLE(
+      "provider.temporarily_unavailable",
+      502,
+      Level.WARNING,
+      Family.LOGIN,
+      "The identity provider refused the sign-in."),
   /** Any other {@code error} of the authorization response. */
-  PROVIDER_ERROR("provider.", 401, Level.WARNING, Family.LOGIN, "The identity provider refused the sign-in."),
+  PROVIDER_ERROR(
+      "provider.", 401, Level.WARNING, Family.LOGIN, "The identity provider refused the sign-in."),
   /** No {@code code}. */
-  CODE_MISSING("code.missing", 400, Level.WARNING, Family.LOGIN, "The sign-in response has no code."),
+  CODE_MISSING(
+      "code.missing", 400, Level.WARNING, Family.LOGIN, "The sign-in response has no code."),
   /** The token endpoint cannot be reached. */
-  TOKEN_UNAVAILABLE("token.unavailable", 502, Level.WARNING, Family.LOGIN,
+  TOKEN_UNAVAILABLE(
+      "token.unavailable",
+      502,
+      Level.WARNING,
+      Family.LOGIN,
       "The identity provider cannot be reached."),
   /** The token endpoint refused the code, with its {@code error}. */
-  TOKEN_ERROR("token.", 400, Level.WARNING, Family.LOGIN, "The identity provider refused the code."),
+  TOKEN_ERROR(
+      "token.", 400, Level.WARNING, Family.LOGIN, "The identity provider refused the code."),
   /** The token response holds no ID token. */
-  ID_TOKEN_MISSING("id_token.missing", 400, Level.WARNING, Family.LOGIN,
+  ID_TOKEN_MISSING(
+      "id_token.missing",
+      400,
+      Level.WARNING,
+      Family.LOGIN,
       "The identity provider returned no ID token."),
 
   // ---- ID token validation (OIDC Core §3.1.3.7, §12.2) at login and refresh ----
@@ -94,14 +158,20 @@ public enum Reason {
   ID_TOKEN_ALG_NONE("id_token.alg_none", Family.LOGIN),
   /** The ID token is encrypted. */
   ID_TOKEN_UNSUPPORTED("id_token.unsupported", Family.LOGIN),
-  /** The ID token's algorithm is not one the provider advertises, or needs a secret there is not. */
+  /**
+   * The ID token's algorithm is not one the provider advertises, or needs a secret there is not.
+   */
   ID_TOKEN_ALG("id_token.alg", Family.LOGIN),
   /** The ID token's signature is invalid. */
   ID_TOKEN_SIGNATURE("id_token.signature", Family.LOGIN),
   /** The ID token is signed with a key not in the provider's JWK Set. */
   ID_TOKEN_UNKNOWN_KEY("id_token.unknown_key", Family.LOGIN),
   /** The provider's JWK Set cannot be fetched: an outage, answered {@code 502}. */
-  ID_TOKEN_KEYS_UNAVAILABLE("id_token.keys_unavailable", 502, Level.WARNING, Family.LOGIN,
+  ID_TOKEN_KEYS_UNAVAILABLE(
+      "id_token.keys_unavailable",
+      502,
+      Level.WARNING,
+      Family.LOGIN,
       "The identity provider cannot be reached."),
   /** {@code iss} is not the issuer (or, refreshed, differs from the original). */
   ID_TOKEN_ISS("id_token.iss", Family.LOGIN),
@@ -128,7 +198,11 @@ public enum Reason {
 
   // ---- logout ----
   /** The sign-out form's token is missing or wrong (THREATS G-12). */
-  LOGOUT_CSRF("logout.csrf", 403, Level.INFO, Family.LOGIN,
+  LOGOUT_CSRF(
+      "logout.csrf",
+      403,
+      Level.INFO,
+      Family.LOGIN,
       "The sign-out form is not valid; open the sign-out page again."),
 
   // ---- bearer tokens (RFC 6750 §3.1: answered 401 invalid_token; logged) ----
@@ -141,7 +215,11 @@ public enum Reason {
   /** The bearer token is signed with a key not in the provider's JWK Set. */
   BEARER_UNKNOWN_KEY("bearer.unknown_key", Family.BEARER),
   /** The provider's JWK Set cannot be fetched: an outage, answered {@code 503}. */
-  BEARER_KEYS_UNAVAILABLE("bearer.keys_unavailable", 503, Level.INFO, Family.UNAVAILABLE,
+  BEARER_KEYS_UNAVAILABLE(
+      "bearer.keys_unavailable",
+      503,
+      Level.INFO,
+      Family.UNAVAILABLE,
       "The identity provider cannot be reached."),
   /** {@code iss} is not the issuer. */
   BEARER_ISS("bearer.iss", Family.BEARER),
@@ -189,13 +267,17 @@ public enum Reason {
   }
 
   /**
-   * A token check: an ID token's ({@link Family#LOGIN}, {@code 400}, logged at {@code WARNING})
-   * or a bearer token's ({@link Family#BEARER}, {@code 401}, logged at {@code INFO}).
+   * A token check: an ID token's ({@link Family#LOGIN}, {@code 400}, logged at {@code WARNING}) or
+   * a bearer token's ({@link Family#BEARER}, {@code 401}, logged at {@code INFO}).
    */
   Reason(String code, Family family) {
-    this(code, family == Family.BEARER ? 401 : 400,
-        family == Family.BEARER ? Level.INFO : Level.WARNING, family,
-        family == Family.BEARER ? "The bearer token is not valid."
+    this(
+        code,
+        family == Family.BEARER ? 401 : 400,
+        family == Family.BEARER ? Level.INFO : Level.WARNING,
+        family,
+        family == Family.BEARER
+            ? "The bearer token is not valid."
             : "The identity provider's ID token is not valid.");
   }
 

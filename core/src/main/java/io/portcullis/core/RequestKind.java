@@ -1,6 +1,5 @@
 package io.portcullis.core;
 
-
 /** Tells an API request from a browser navigation, as SPEC.md "Responses" defines it. */
 final class RequestKind {
   private RequestKind() {}
@@ -18,8 +17,8 @@ final class RequestKind {
   }
 
   /**
-   * The header tests alone, for Portcullis's own endpoints, where a browser legitimately POSTs
-   * (a {@code form_post} callback, the logout form).
+   * The header tests alone, for Portcullis's own endpoints, where a browser legitimately POSTs (a
+   * {@code form_post} callback, the logout form).
    */
   static boolean isApiByHeaders(HttpExchange exchange) {
     String xrw = exchange.header("X-Requested-With");
@@ -71,7 +70,9 @@ final class RequestKind {
     while (b > a && accept.charAt(b - 1) <= ' ') {
       b--;
     }
-    if (!(isType(accept, a, b, "text/html") || isType(accept, a, b, "text/*") || isType(accept, a, b, "*/*"))) {
+    if (!(isType(accept, a, b, "text/html")
+        || isType(accept, a, b, "text/*")
+        || isType(accept, a, b, "*/*"))) {
       return false;
     }
     int p = typeEnd;

@@ -53,8 +53,8 @@ final class RequestPath {
    *
    * <p>{@code rawPath} is the still percent-encoded path with the context path removed; {@code ""}
    * means {@code /} and a path without a leading {@code /} is taken relative to the root. The
-   * rules: {@code ;} parameters are removed from every segment; escapes are decoded once, as
-   * strict UTF-8; an encoded {@code /}, {@code \} or {@code ;}, any raw {@code \}, any control character
+   * rules: {@code ;} parameters are removed from every segment; escapes are decoded once, as strict
+   * UTF-8; an encoded {@code /}, {@code \} or {@code ;}, any raw {@code \}, any control character
    * (below U+0020, or U+007F), raw or decoded, a malformed escape, invalid UTF-8 and a {@code ..}
    * above the root are refused; repeated {@code /} collapse; {@code .} and {@code ..} segments,
    * encoded or not, are resolved. Path parameters are validated like segments before they are
@@ -67,7 +67,10 @@ final class RequestPath {
     return Optional.ofNullable(parseOrNull(rawPath));
   }
 
-  /** {@link #parse(String)} without the {@code Optional}, for the per-request path: null when refused. */
+  /**
+   * {@link #parse(String)} without the {@code Optional}, for the per-request path: null when
+   * refused.
+   */
   static @Nullable RequestPath parseOrNull(String rawPath) {
     Objects.requireNonNull(rawPath, "rawPath");
     if (rawPath.isEmpty() || rawPath.equals("/")) {
@@ -86,8 +89,8 @@ final class RequestPath {
   /**
    * Normalises a path that the container has already decoded (a servlet path plus path info), or
    * returns null when it cannot be normalised safely: the same rules as {@link #parse(String)}
-   * without the percent-decoding, so a {@code %} is an ordinary character and a {@code ;}, a
-   * {@code \}, a control character or a {@code ..} above the root is refused.
+   * without the percent-decoding, so a {@code %} is an ordinary character and a {@code ;}, a {@code
+   * \}, a control character or a {@code ..} above the root is refused.
    *
    * @param decodedPath the decoded path inside the application context; {@code ""} means {@code /}
    * @return the normalised path, or null when the path must be refused
@@ -120,8 +123,8 @@ final class RequestPath {
 
   /**
    * Returns the path percent-encoded as UTF-8 for use in a URL: every character outside {@code
-   * A-Za-z0-9-._~!$&'()*+,=:@/} is escaped. It starts with exactly one {@code /}, never with
-   * {@code //} or {@code /\}, and {@link #parse(String)} of it gives this path back.
+   * A-Za-z0-9-._~!$&'()*+,=:@/} is escaped. It starts with exactly one {@code /}, never with {@code
+   * //} or {@code /\}, and {@link #parse(String)} of it gives this path back.
    *
    * @return the encoded path
    */
@@ -131,7 +134,7 @@ final class RequestPath {
 
   /** Paths are equal when their {@link #value()}s are. */
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof RequestPath other && value.equals(other.value);
   }
 
@@ -182,7 +185,7 @@ final class RequestPath {
   }
 
   /** Returns the normalised decoded path, or null when it must be refused. */
-  private static String normalise(String raw) {
+  private static @Nullable String normalise(String raw) {
     int length = raw.length();
     List<String> segments = new ArrayList<>();
     StringBuilder decoded = new StringBuilder();
@@ -245,10 +248,9 @@ final class RequestPath {
   }
 
   /**
-   * Percent-decodes {@code raw[from, to)} once as strict UTF-8 into {@code out}. Returns false on
-   * a malformed escape, invalid UTF-8 (overlong forms, surrogates, above U+10FFFF, truncated), an
-   * encoded {@code /} or {@code \}, a raw {@code \}, a control character, or an unpaired
-   * surrogate.
+   * Percent-decodes {@code raw[from, to)} once as strict UTF-8 into {@code out}. Returns false on a
+   * malformed escape, invalid UTF-8 (overlong forms, surrogates, above U+10FFFF, truncated), an
+   * encoded {@code /} or {@code \}, a raw {@code \}, a control character, or an unpaired surrogate.
    */
   private static boolean decode(String raw, int from, int to, StringBuilder out) {
     int i = from;

@@ -34,8 +34,12 @@ public final class Responses {
     }
     if (outcome instanceof Outcome.Challenge c) {
       h.put("WWW-Authenticate", "Bearer");
-      return json(401, h, "{\"error\":\"unauthorized\",\"error_description\":\"login required\",\"login_url\":"
-          + quote(c.loginUrl()) + "}");
+      return json(
+          401,
+          h,
+          "{\"error\":\"unauthorized\",\"error_description\":\"login required\",\"login_url\":"
+              + quote(c.loginUrl())
+              + "}");
     }
     if (outcome instanceof Outcome.InvalidToken) {
       h.put("WWW-Authenticate", "Bearer error=\"invalid_token\"");
@@ -45,32 +49,66 @@ public final class Responses {
       String scopes = String.join(" ", new TreeSet<>(f.missingScopes()));
       if (f.api()) {
         if (!scopes.isEmpty()) {
-          h.put("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"" + scopes + "\"");
+          h.put(
+              "WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"" + scopes + "\"");
           return json(403, h, "{\"error\":\"insufficient_scope\",\"scope\":" + quote(scopes) + "}");
         }
         return json(403, h, "{\"error\":\"forbidden\"}");
       }
-      return html(403, h, "Access denied", scopes.isEmpty()
-          ? "<p>You may not open this page.</p>"
-          : "<p>This page needs the scope" + (f.missingScopes().size() > 1 ? "s" : "") + " <b>"
-              + escape(scopes) + "</b>, which your sign-in was not granted.</p>");
+      return html(
+          403,
+          h,
+          "Access denied",
+          scopes.isEmpty()
+              ? "<p>You may not open this page.</p>"
+              : "<p>This page needs the scope"
+                  + (f.missingScopes().size() > 1 ? "s" : "")
+                  + " <b>"
+                  + escape(scopes)
+                  + "</b>, which your sign-in was not granted.</p>");
     }
     if (outcome instanceof Outcome.Unavailable u) {
       h.put("Retry-After", Long.toString(Math.max(1, u.retryAfter().toSeconds())));
       if (u.api()) {
-        return json(503, h, "{\"error\":\"temporarily_unavailable\",\"error_description\":\"the identity provider cannot be reached\"}");
+        return json(
+            503,
+            h,
+            "{\"error\":\"temporarily_unavailable\",\"error_description\":\"the identity provider cannot be reached\"}");
       }
-      return html(503, h, "Sign-in unavailable", "<p>The identity provider cannot be reached right now. Please try again shortly.</p>");
+      return html(
+          503,
+          h,
+          "Sign-in unavailable",
+          "<p>The identity provider cannot be reached right now. Please try again shortly.</p>");
     }
     if (outcome instanceof Outcome.Rejected r) {
       h.put("Referrer-Policy", "no-referrer");
       if (r.api()) {
-        return json(r.status(), h, "{\"error\":" + quote(r.reason().error()) + ",\"reason\":" + quote(r.error())
-            + ",\"message\":" + quote(r.message()) + "}");
+        return json(
+            r.status(),
+            h,
+            "{\"error\":"
+                + quote(r.reason().error())
+                + ",\"reason\":"
+                + quote(r.error())
+                + ",\"message\":"
+                + quote(r.message())
+                + "}");
       }
-      String link = r.retryUrl() == null ? "" : "<p><a href=\"" + escape(r.retryUrl()) + "\">Start again</a></p>";
-      return html(r.status(), h, titleFor(r.status()), "<p>" + escape(r.message()) + "</p><p><small>Reason: "
-          + escape(r.error()) + "</small></p>" + link);
+      String link =
+          r.retryUrl() == null
+              ? ""
+              : "<p><a href=\"" + escape(r.retryUrl()) + "\">Start again</a></p>";
+      return html(
+          r.status(),
+          h,
+          titleFor(r.status()),
+          "<p>"
+              + escape(r.message())
+              + "</p><p><small>Reason: "
+              + escape(r.error())
+              + "</small></p>"
+              + link);
     }
     if (outcome instanceof Outcome.Page p) {
       return html(p.status(), h, p.title(), p.htmlBody());
@@ -99,10 +137,18 @@ public final class Responses {
     h.put("Content-Type", "text/html; charset=UTF-8");
     h.put("X-Content-Type-Options", "nosniff");
     h.put("X-Frame-Options", "DENY");
-    h.put("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
-    String page = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + escape(title)
-        + "</title><style>body{font-family:system-ui,sans-serif;max-width:40em;margin:4em auto;padding:0 1em}</style>"
-        + "</head><body><h1>" + escape(title) + "</h1>" + body + "</body></html>";
+    h.put(
+        "Content-Security-Policy",
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    String page =
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>"
+            + escape(title)
+            + "</title><style>body{font-family:system-ui,sans-serif;max-width:40em;margin:4em auto;padding:0 1em}</style>"
+            + "</head><body><h1>"
+            + escape(title)
+            + "</h1>"
+            + body
+            + "</body></html>";
     return new Response(status, h, page);
   }
 

@@ -11,26 +11,27 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The keys that encrypt and authenticate the tokens inside the session record (AES-256-GCM, a
- * fresh random 96-bit IV per seal, the record's binding as associated data). Each key is derived
- * with HKDF-SHA256 (RFC 5869) from {@code state-key} when set (every node shares it), else from
- * the client secret (every node of one client has it), else from random bytes drawn at start
- * (one node only: a restart or another node cannot read the records). Records are sealed with the
- * current key; {@code previous-state-key}, when set, is also accepted for reading, so a key can be
- * rotated without logging anyone out. A record no key opens reads as "no login".
+ * The keys that encrypt and authenticate the tokens inside the session record (AES-256-GCM, a fresh
+ * random 96-bit IV per seal, the record's binding as associated data). Each key is derived with
+ * HKDF-SHA256 (RFC 5869) from {@code state-key} when set (every node shares it), else from the
+ * client secret (every node of one client has it), else from random bytes drawn at start (one node
+ * only: a restart or another node cannot read the records). Records are sealed with the current
+ * key; {@code previous-state-key}, when set, is also accepted for reading, so a key can be rotated
+ * without logging anyone out. A record no key opens reads as "no login".
  */
 final class SessionKeys {
   private static final int IV_BYTES = 12;
   private static final int TAG_BITS = 128;
-  private static final byte[] SALT = "io.portcullis session record".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SALT =
+      "io.portcullis session record".getBytes(StandardCharsets.US_ASCII);
   private final SecretKeySpec current;
   private final List<SecretKeySpec> accepted;
 
   /**
    * @param secret the input keying material of the current key
    * @param previous the input keying material of a key still accepted for reading, or null
-   * @param context what the key is for beyond the secret (the client id): another client's
-   *     records, under the same secret, do not open
+   * @param context what the key is for beyond the secret (the client id): another client's records,
+   *     under the same secret, do not open
    */
   SessionKeys(byte[] secret, byte @Nullable [] previous, String context) {
     this.current = derive(secret, context);
@@ -44,9 +45,11 @@ final class SessionKeys {
 
   /** The keys of {@code config}: see the class comment. */
   static SessionKeys of(PortcullisConfig config) {
-    byte[] secret = config.stateKey()
-        .or(() -> config.clientSecret().map(s -> s.getBytes(StandardCharsets.UTF_8)))
-        .orElseGet(() -> Randoms.bytes(32));
+    byte[] secret =
+        config
+            .stateKey()
+            .or(() -> config.clientSecret().map(s -> s.getBytes(StandardCharsets.UTF_8)))
+            .orElseGet(() -> Randoms.bytes(32));
     return new SessionKeys(secret, config.previousStateKey().orElse(null), config.clientId());
   }
 
@@ -78,7 +81,8 @@ final class SessionKeys {
     for (SecretKeySpec key : accepted) {
       try {
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, offset, IV_BYTES));
+        cipher.init(
+            Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, offset, IV_BYTES));
         cipher.updateAAD(aad);
         return cipher.doFinal(sealed, offset + IV_BYTES, length - IV_BYTES);
       } catch (GeneralSecurityException e) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -30,14 +31,14 @@ import org.jspecify.annotations.Nullable;
  * <p>The associated data of the cipher is the format byte, the record id and the creation time of
  * the session the record was written into ({@link HttpExchange#sessionCreationTime()}): a record
  * copied into another session, or a ciphertext spliced under another header, does not open and
- * reads as "logged out". The plaintext is a compact encoding of the tokens, the expiry, the
- * granted scopes, name, roles, logout token and step-up history; the ID token claims are not
- * stored but read again from the ID token (verified at login or refresh) when a record is opened.
+ * reads as "logged out". The plaintext is a compact encoding of the tokens, the expiry, the granted
+ * scopes, name, roles, logout token and step-up history; the ID token claims are not stored but
+ * read again from the ID token (verified at login or refresh) when a record is opened.
  *
  * <p>Compatibility rule (README "Session record"): a version reads every format byte an earlier
  * version wrote (golden files in {@code core/src/test/resources/session-records/}); a new format
- * gets a new format byte. The Java serialization frame (class name, {@code serialVersionUID} 1,
- * one length-prefixed byte string) never changes.
+ * gets a new format byte. The Java serialization frame (class name, {@code serialVersionUID} 1, one
+ * length-prefixed byte string) never changes.
  */
 final class SessionRecord implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
@@ -103,7 +104,7 @@ final class SessionRecord implements Serializable {
     if (s instanceof byte[] stored) {
       return stored.clone();
     }
-    Opened o = (Opened) s;
+    Opened o = (Opened) Objects.requireNonNull(s, "state");
     byte[] sealed = o.keys().seal(aad(o.recordId(), o.binding()), encode(o.login()));
     byte[] out = new byte[1 + ID_BYTES + sealed.length];
     out[0] = FORMAT;
@@ -113,7 +114,11 @@ final class SessionRecord implements Serializable {
   }
 
   private static byte[] aad(byte[] recordId, long binding) {
-    return ByteBuffer.allocate(1 + ID_BYTES + 8).put((byte) FORMAT).put(recordId).putLong(binding).array();
+    return ByteBuffer.allocate(1 + ID_BYTES + 8)
+        .put((byte) FORMAT)
+        .put(recordId)
+        .putLong(binding)
+        .array();
   }
 
   @Serial
@@ -176,8 +181,9 @@ final class SessionRecord implements Serializable {
     if ((flags & 2) != 0) {
       idToken = string(in);
       Map<String, Object> read = NimbusIdTokenVerifier.claimsOf(idToken);
-      subject = (String) read.get("sub");
-      issuer = (String) read.get("iss");
+      // a stored ID token was verified at login: it names its subject and issuer
+      subject = (String) Objects.requireNonNull(read.get("sub"), "sub");
+      issuer = (String) Objects.requireNonNull(read.get("iss"), "iss");
       claims = new IdTokenClaims(idToken);
     } else {
       subject = string(in);
@@ -193,7 +199,9 @@ final class SessionRecord implements Serializable {
     if (in.hasRemaining()) {
       throw new IllegalArgumentException("trailing bytes");
     }
-    Identity identity = new Identity(name, subject, issuer, claims, roles, new TokenSet(accessToken, expiresAt, scopes));
+    Identity identity =
+        new Identity(
+            name, subject, issuer, claims, roles, new TokenSet(accessToken, expiresAt, scopes));
     return new LoginSession(identity, refreshToken, idToken, logoutToken, stepUpAsked);
   }
 

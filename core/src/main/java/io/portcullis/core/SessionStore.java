@@ -4,13 +4,14 @@ import java.lang.System.Logger.Level;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads and writes Portcullis's one session attribute through the exchange: a {@link
- * SessionRecord} sealed with this engine's {@link SessionKeys}. A value that does not open (another
- * key, another session, tampered, a format this version does not know, the plaintext record of an
- * earlier version) reads as "logged out" and is removed, never as an error.
+ * Reads and writes Portcullis's one session attribute through the exchange: a {@link SessionRecord}
+ * sealed with this engine's {@link SessionKeys}. A value that does not open (another key, another
+ * session, tampered, a format this version does not know, the plaintext record of an earlier
+ * version) reads as "logged out" and is removed, never as an error.
  */
 final class SessionStore {
   private static final System.Logger LOG = System.getLogger("io.portcullis");
+
   /** The session attribute holding the {@link SessionRecord}. */
   static final String ATTRIBUTE = "io.portcullis.login";
 
@@ -35,15 +36,17 @@ final class SessionStore {
         return login;
       }
     }
-    LOG.log(Level.INFO, "oidc.session.unreadable: the stored login does not open (another key or session, or an"
-        + " older format); the user is logged out");
+    LOG.log(
+        Level.INFO,
+        "oidc.session.unreadable: the stored login does not open (another key or session, or an"
+            + " older format); the user is logged out");
     clear(exchange);
     return null;
   }
 
   /**
-   * The login the shared session store holds now ({@link HttpExchange#reloadSessionAttribute}),
-   * or null; nothing is removed.
+   * The login the shared session store holds now ({@link HttpExchange#reloadSessionAttribute}), or
+   * null; nothing is removed.
    */
   @Nullable LoginSession reload(HttpExchange exchange) {
     Object value = exchange.reloadSessionAttribute(ATTRIBUTE);
@@ -59,7 +62,8 @@ final class SessionStore {
   }
 
   void put(HttpExchange exchange, LoginSession session) {
-    exchange.sessionAttribute(ATTRIBUTE, SessionRecord.of(session, keys, exchange.sessionCreationTime()));
+    exchange.sessionAttribute(
+        ATTRIBUTE, SessionRecord.of(session, keys, exchange.sessionCreationTime()));
   }
 
   static void clear(HttpExchange exchange) {

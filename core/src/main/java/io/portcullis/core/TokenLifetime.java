@@ -11,12 +11,16 @@ import org.jspecify.annotations.Nullable;
 final class TokenLifetime {
   /** The lifetime of a token whose response has no {@code expires_in}, in seconds. */
   static final long DEFAULT_SECONDS = 300;
+
   /** The longest lifetime believed, in seconds. */
   static final long MAX_SECONDS = 24 * 3600;
 
   private TokenLifetime() {}
 
-  /** {@code expiresIn} (seconds, null when absent) defaulted and clamped to 0 … {@link #MAX_SECONDS}. */
+  /**
+   * {@code expiresIn} (seconds, null when absent) defaulted and clamped to 0 … {@link
+   * #MAX_SECONDS}.
+   */
   static long seconds(@Nullable Long expiresIn) {
     return expiresIn == null ? DEFAULT_SECONDS : Math.max(0, Math.min(MAX_SECONDS, expiresIn));
   }

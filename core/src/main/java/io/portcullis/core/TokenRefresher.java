@@ -16,8 +16,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
@@ -26,25 +26,30 @@ import org.jspecify.annotations.Nullable;
  * Transparent refresh of the access token (RFC 6749 §6; OIDC Core §12.2), single-flight per
  * session.
  *
- * <p>Locking design. On one node, every request of a session that finds its access token due
- * reads the same refresh token from the session, so keying an {@link AsyncCache} by a hash of
- * that refresh token makes them share one future: N concurrent requests cause one token request,
- * and all wait for it (bounded by {@code http-timeout}). The result stays in the cache for two
- * minutes, so a request that read the session just before the new tokens were written joins the
- * finished refresh instead of redeeming a refresh token the provider has already rotated away.
- * Each waiter writes the new {@link LoginSession} back with {@code setAttribute} unless the
- * session already holds a newer one — idempotent, so no lock is taken and session replication
- * sees the change. Across nodes there is no lock either: a node that loses the race gets {@code
- * invalid_grant} and re-reads the session before treating it as final; if the session now holds
- * another refresh token (the winner's), that token set is used. Transient failures
- * (unreachable, 5xx, timeout) are remembered per refresh token for a short back-off, so a
- * provider outage costs one attempt per back-off period rather than one per request.
+ * <p>Locking design. On one node, every request of a session that finds its access token due reads
+ * the same refresh token from the session, so keying an {@link AsyncCache} by a hash of that
+ * refresh token makes them share one future: N concurrent requests cause one token request, and all
+ * wait for it (bounded by {@code http-timeout}). The result stays in the cache for two minutes, so
+ * a request that read the session just before the new tokens were written joins the finished
+ * refresh instead of redeeming a refresh token the provider has already rotated away. Each waiter
+ * writes the new {@link LoginSession} back with {@code setAttribute} unless the session already
+ * holds a newer one — idempotent, so no lock is taken and session replication sees the change.
+ * Across nodes there is no lock either: a node that loses the race gets {@code invalid_grant} and
+ * re-reads the session before treating it as final; if the session now holds another refresh token
+ * (the winner's), that token set is used. Transient failures (unreachable, 5xx, timeout) are
+ * remembered per refresh token for a short back-off, so a provider outage costs one attempt per
+ * back-off period rather than one per request.
  */
 final class TokenRefresher {
   private static final System.Logger LOG = System.getLogger("io.portcullis");
-  /** The claims a refreshed ID token must share with the original (OIDC Core §12.2), in check order. */
+
+  /**
+   * The claims a refreshed ID token must share with the original (OIDC Core §12.2), in check order.
+   */
   private static final Map<String, IdTokenException.Check> SAME_AS_ORIGINAL = orderedChecks();
+
   static final Duration FAILURE_BACKOFF = Duration.ofSeconds(30);
+
   /** How long a node that lost a refresh race waits for the winner's tokens in the store. */
   static final Duration RACE_WINDOW = Duration.ofSeconds(3);
 
@@ -69,28 +74,35 @@ final class TokenRefresher {
   private final Cache<String, Long> failedUntil;
   private final SessionStore sessions;
 
-  TokenRefresher(PortcullisConfig config, ProviderMetadataSource metadata, NimbusTokenClient tokens,
-      NimbusIdTokenVerifier idTokens, Clock clock, Executor executor, SessionStore sessions) {
+  TokenRefresher(
+      PortcullisConfig config,
+      ProviderMetadataSource metadata,
+      NimbusTokenClient tokens,
+      NimbusIdTokenVerifier idTokens,
+      Clock clock,
+      Executor executor,
+      SessionStore sessions) {
     this.sessions = sessions;
     this.config = config;
     this.metadata = metadata;
     this.tokens = tokens;
     this.idTokens = idTokens;
     this.clock = clock;
-    this.inFlight = Caches.newBuilder(clock)
-        .executor(executor)
-        .expireAfterWrite(Duration.ofMinutes(2))
-        .maximumSize(100_000)
-        .buildAsync();
-    this.failedUntil = Caches.newBuilder(clock)
-        .expireAfterWrite(FAILURE_BACKOFF)
-        .maximumSize(100_000)
-        .build();
+    this.inFlight =
+        Caches.newBuilder(clock)
+            .executor(executor)
+            .expireAfterWrite(Duration.ofMinutes(2))
+            .maximumSize(100_000)
+            .buildAsync();
+    this.failedUntil =
+        Caches.newBuilder(clock).expireAfterWrite(FAILURE_BACKOFF).maximumSize(100_000).build();
   }
 
   /** Whether {@code session}'s access token is due for refresh at {@code nowMillis}. */
   boolean isDue(LoginSession session, long nowMillis) {
-    return nowMillis >= session.identity().tokens().expiresAt().toEpochMilli() - config.refreshBefore().toMillis();
+    return nowMillis
+        >= session.identity().tokens().expiresAt().toEpochMilli()
+            - config.refreshBefore().toMillis();
   }
 
   /**
@@ -106,8 +118,11 @@ final class TokenRefresher {
     }
     CompletableFuture<Result> future;
     try {
-      future = inFlight.get(key, (k, executor) ->
-          CompletableFuture.supplyAsync(() -> redeem(session, refreshToken), executor));
+      future =
+          inFlight.get(
+              key,
+              (k, executor) ->
+                  CompletableFuture.supplyAsync(() -> redeem(session, refreshToken), executor));
     } catch (RejectedExecutionException e) {
       return new Result.Unavailable(Duration.ofSeconds(1)); // provider work queue full
     }
@@ -143,10 +158,19 @@ final class TokenRefresher {
       return new Result.Ended(Reason.SESSION_ENDED.code());
     }
     if (Objects.equals(current.refreshToken(), refreshToken)
-        && current.identity().tokens().expiresAt().isBefore(refreshed.identity().tokens().expiresAt())) {
+        && current
+            .identity()
+            .tokens()
+            .expiresAt()
+            .isBefore(refreshed.identity().tokens().expiresAt())) {
       // Keep what this session holds besides the tokens (logout token, step-up history).
-      LoginSession merged = new LoginSession(refreshed.identity(), refreshed.refreshToken(), refreshed.idToken(),
-          current.logoutToken(), current.stepUpAsked());
+      LoginSession merged =
+          new LoginSession(
+              refreshed.identity(),
+              refreshed.refreshToken(),
+              refreshed.idToken(),
+              current.logoutToken(),
+              current.stepUpAsked());
       sessions.put(exchange, merged);
       return new Result.Refreshed(merged);
     }
@@ -154,14 +178,16 @@ final class TokenRefresher {
   }
 
   /**
-   * The session's login when it holds another refresh token than {@code used}: read once, and,
-   * when the exchange can re-read the shared store, polled for up to {@link #RACE_WINDOW} while
-   * the winning node finishes its request.
+   * The session's login when it holds another refresh token than {@code used}: read once, and, when
+   * the exchange can re-read the shared store, polled for up to {@link #RACE_WINDOW} while the
+   * winning node finishes its request.
    */
   private @Nullable LoginSession awaitNewerSession(HttpExchange exchange, String used) {
-    long deadline = System.nanoTime() + Math.min(RACE_WINDOW.toNanos(), config.httpTimeout().toNanos());
+    long deadline =
+        System.nanoTime() + Math.min(RACE_WINDOW.toNanos(), config.httpTimeout().toNanos());
     while (true) {
-      LoginSession s = exchange.canReloadSession() ? sessions.reload(exchange) : sessions.get(exchange);
+      LoginSession s =
+          exchange.canReloadSession() ? sessions.reload(exchange) : sessions.get(exchange);
       if (s != null && s.refreshToken() != null && !Objects.equals(s.refreshToken(), used)) {
         return s;
       }
@@ -220,32 +246,56 @@ final class TokenRefresher {
       scopes = Scopes.split(t.scope());
       scopes.retainAll(identity.scopes());
     }
-    TokenSet tokenSet = new TokenSet(t.accessToken(), TokenLifetime.expiresAt(clock.instant(), t.expiresInSeconds()), scopes);
-    Identity refreshed = new Identity(identity.name(), identity.subject(), identity.issuer(), claims, identity.roles(),
-        tokenSet);
-    return new Result.Refreshed(new LoginSession(refreshed,
-        t.refreshToken() != null ? t.refreshToken() : refreshToken, // keep the old one when none is returned
-        idToken, session.logoutToken(), session.stepUpAsked()));
+    TokenSet tokenSet =
+        new TokenSet(
+            t.accessToken(),
+            TokenLifetime.expiresAt(clock.instant(), t.expiresInSeconds()),
+            scopes);
+    Identity refreshed =
+        new Identity(
+            identity.name(),
+            identity.subject(),
+            identity.issuer(),
+            claims,
+            identity.roles(),
+            tokenSet);
+    return new Result.Refreshed(
+        new LoginSession(
+            refreshed,
+            t.refreshToken() != null
+                ? t.refreshToken()
+                : refreshToken, // keep the old one when none is returned
+            idToken,
+            session.logoutToken(),
+            session.stepUpAsked()));
   }
 
   /**
-   * OIDC Core §12.2: a refreshed ID token names the same issuer, subject and audience ({@code
-   * azp}, when present, was already checked to be this client).
+   * OIDC Core §12.2: a refreshed ID token names the same issuer, subject and audience ({@code azp},
+   * when present, was already checked to be this client).
    */
   private static void checkRefreshedIdToken(Map<String, Object> fresh, Map<String, Object> original)
       throws IdTokenException {
     for (String claim : SAME_AS_ORIGINAL.keySet()) {
-      if (!Objects.equals(normalisedAudience(fresh.get(claim)), normalisedAudience(original.get(claim)))) {
-        throw new IdTokenException(SAME_AS_ORIGINAL.get(claim), "refreshed ID token " + claim + " differs from the original");
+      if (!Objects.equals(
+          normalisedAudience(fresh.get(claim)), normalisedAudience(original.get(claim)))) {
+        throw new IdTokenException(
+            SAME_AS_ORIGINAL.get(claim),
+            "refreshed ID token " + claim + " differs from the original");
       }
     }
     Object authTime = fresh.get("auth_time");
-    if (authTime != null && original.get("auth_time") != null && !authTime.equals(original.get("auth_time"))) {
-      throw new IdTokenException(IdTokenException.Check.AUTH_TIME, "refreshed ID token auth_time differs from the original");
+    if (authTime != null
+        && original.get("auth_time") != null
+        && !authTime.equals(original.get("auth_time"))) {
+      throw new IdTokenException(
+          IdTokenException.Check.AUTH_TIME,
+          "refreshed ID token auth_time differs from the original");
     }
     Object nonce = fresh.get("nonce");
     if (nonce != null && !nonce.equals(original.get("nonce"))) {
-      throw new IdTokenException(IdTokenException.Check.NONCE, "refreshed ID token nonce differs from the original");
+      throw new IdTokenException(
+          IdTokenException.Check.NONCE, "refreshed ID token nonce differs from the original");
     }
   }
 

@@ -16,10 +16,7 @@ import java.util.Set;
  * @param scopes the scopes granted (when a login's response omits {@code scope}: the configured
  *     {@code scopes} only; a refresh's: the previous grant)
  */
-public record TokenSet(
-    String accessToken,
-    Instant expiresAt,
-    Set<String> scopes)
+public record TokenSet(String accessToken, Instant expiresAt, Set<String> scopes)
     implements Serializable {
 
   @Serial private static final long serialVersionUID = 1L;
@@ -54,10 +51,6 @@ public record TokenSet(
 
   @Override
   public String toString() {
-    return "TokenSet[accessToken=****, expiresAt="
-        + expiresAt
-        + ", scopes="
-        + scopes
-        + "]";
+    return "TokenSet[accessToken=****, expiresAt=" + expiresAt + ", scopes=" + scopes + "]";
   }
 }

@@ -18,14 +18,14 @@ final class Urls {
   private static final int MAX_QUERY = 2048;
 
   private final PortcullisConfig config;
+
   /** Whether this engine has said that, without {@code base-url}, the Host header decides. */
   private final AtomicBoolean hostWarned = new AtomicBoolean();
 
   /**
-   * Without {@code base-url}, warns once per engine that request headers decide the absolute
-   * URLs: at once when the provider is not on a loopback host (a real deployment), else at the
-   * first request whose host is not loopback (a development set-up that is reached from
-   * elsewhere).
+   * Without {@code base-url}, warns once per engine that request headers decide the absolute URLs:
+   * at once when the provider is not on a loopback host (a real deployment), else at the first
+   * request whose host is not loopback (a development set-up that is reached from elsewhere).
    */
   Urls(PortcullisConfig config) {
     this.config = config;
@@ -39,10 +39,14 @@ final class Urls {
 
   private void warnHostDecides(String why) {
     if (hostWarned.compareAndSet(false, true)) {
-      LOG.log(Level.WARNING, "portcullis: base-url is not set (" + why + "), so the redirect_uri sent to the"
-          + " provider and the post-logout redirect are built from each request's Host header (or Forwarded /"
-          + " X-Forwarded-Host from trusted-proxies); set base-url to the application's public URL, and"
-          + " trusted-proxies behind a proxy");
+      LOG.log(
+          Level.WARNING,
+          "portcullis: base-url is not set ("
+              + why
+              + "), so the redirect_uri sent to the"
+              + " provider and the post-logout redirect are built from each request's Host header (or Forwarded /"
+              + " X-Forwarded-Host from trusted-proxies); set base-url to the application's public URL, and"
+              + " trusted-proxies behind a proxy");
     }
   }
 
@@ -104,7 +108,10 @@ final class Urls {
       }
       boolean ipv6 = host.indexOf(':') >= 0 && !host.startsWith("[");
       String h = ipv6 ? "[" + host + "]" : host;
-      boolean defaultPort = (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443) || port <= 0;
+      boolean defaultPort =
+          (scheme.equals("http") && port == 80)
+              || (scheme.equals("https") && port == 443)
+              || port <= 0;
       hostPort = defaultPort ? h : h + ":" + port;
     }
     if (!hostWarned.get() && !IpRange.isLoopback(hostOf(hostPort))) {
@@ -121,7 +128,9 @@ final class Urls {
       return end < 0 ? hostPort : hostPort.substring(0, end + 1);
     }
     int colon = hostPort.indexOf(':');
-    return colon < 0 || colon != hostPort.lastIndexOf(':') ? hostPort : hostPort.substring(0, colon);
+    return colon < 0 || colon != hostPort.lastIndexOf(':')
+        ? hostPort
+        : hostPort.substring(0, colon);
   }
 
   private static @Nullable String firstValue(@Nullable String header) {
@@ -139,8 +148,15 @@ final class Urls {
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '-'
+              || c == ':'
+              || c == '['
+              || c == ']';
       if (!ok) {
         return false;
       }
@@ -149,12 +165,15 @@ final class Urls {
   }
 
   /**
-   * The post-login target for a request to {@code path}: its normalised, re-encoded path plus
-   * the query when it is harmless. Always a path starting with one {@code /}.
+   * The post-login target for a request to {@code path}: its normalised, re-encoded path plus the
+   * query when it is harmless. Always a path starting with one {@code /}.
    */
   static String targetOf(RequestPath path, @Nullable String rawQuery) {
     String target = path.encoded();
-    if (rawQuery != null && !rawQuery.isEmpty() && rawQuery.length() <= MAX_QUERY && isPrintableAscii(rawQuery)
+    if (rawQuery != null
+        && !rawQuery.isEmpty()
+        && rawQuery.length() <= MAX_QUERY
+        && isPrintableAscii(rawQuery)
         && rawQuery.indexOf('#') < 0) {
       target = target + "?" + rawQuery;
     }
@@ -168,7 +187,10 @@ final class Urls {
    * {@code "/"}.
    */
   static String safeTarget(@Nullable String candidate) {
-    if (candidate == null || candidate.isEmpty() || candidate.length() > 4096 || !isPrintableAscii(candidate)) {
+    if (candidate == null
+        || candidate.isEmpty()
+        || candidate.length() > 4096
+        || !isPrintableAscii(candidate)) {
       return "/";
     }
     if (candidate.charAt(0) != '/' || candidate.indexOf('\\') >= 0) {

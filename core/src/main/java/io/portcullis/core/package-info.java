@@ -1,7 +1,7 @@
 /**
  * Portcullis core: the OpenID Connect relying-party protocol and the access decisions, with no
- * servlet and no Spring dependency. The engine ({@code Portcullis}) takes an
- * {@code HttpExchange} and returns an {@code Outcome}.
+ * servlet and no Spring dependency. The engine ({@code Portcullis}) takes an {@code HttpExchange}
+ * and returns an {@code Outcome}.
  */
 @NullMarked
 package io.portcullis.core;

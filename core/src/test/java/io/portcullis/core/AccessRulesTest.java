@@ -196,7 +196,8 @@ class AccessRulesTest {
   void decideWhenRuleListsGetThenHeadIsCoveredToo() {
     String rules = "GET /reports/** read:reports\n/** permit";
 
-    assertThat(decide(rules, "HEAD", "/reports/x")).isEqualTo(Access.scopes(Set.of("read:reports")));
+    assertThat(decide(rules, "HEAD", "/reports/x"))
+        .isEqualTo(Access.scopes(Set.of("read:reports")));
     assertThat(decide("HEAD /x deny", "GET", "/x")).isEqualTo(Access.authenticated());
   }
 
@@ -254,7 +255,8 @@ class AccessRulesTest {
 
   @Test
   void decideWhenRuleRestrictsThenCaseIsIgnored() {
-    assertThat(decide("/admin/** admin", "GET", "/ADMIN")).isEqualTo(Access.scopes(Set.of("admin")));
+    assertThat(decide("/admin/** admin", "GET", "/ADMIN"))
+        .isEqualTo(Access.scopes(Set.of("admin")));
     assertThat(decide("/*.css deny", "GET", "/A.CSS")).isEqualTo(Access.deny());
     assertThat(decide("/x authenticated\n/** permit", "GET", "/X"))
         .isEqualTo(Access.authenticated());
@@ -321,8 +323,7 @@ class AccessRulesTest {
     assertThat(decide(BYPASS_RULES, "GET", "/")).isEqualTo(Access.permit());
     assertThat(decide(BYPASS_RULES, "GET", "")).isEqualTo(Access.permit());
     assertThat(decide(BYPASS_RULES, "GET", "/Api/x")).isEqualTo(Access.scopes(Set.of("read:data")));
-    assertThat(decide(BYPASS_RULES, "GET", "/administrator"))
-        .isEqualTo(Access.authenticated());
+    assertThat(decide(BYPASS_RULES, "GET", "/administrator")).isEqualTo(Access.authenticated());
   }
 
   @Test

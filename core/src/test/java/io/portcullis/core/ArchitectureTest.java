@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The build check of README "Public API" over every module's sources (core's tests run first in
- * the reactor, so sources, not compiled classes, of the other modules): {@code
+ * The build check of README "Public API" over every module's sources (core's tests run first in the
+ * reactor, so sources, not compiled classes, of the other modules): {@code
  * io.portcullis.core.internal} is reached only from {@code io.portcullis.core}; {@code
  * internal.nimbus} does not depend back on core; the adapter SPI ({@link
  * PublicApiTest#ADAPTER_SPI}) is used only by the adapter modules and the benchmarks; no other
@@ -26,30 +26,35 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
   /** Modules that may use the adapter SPI; the samples use the public API only. */
-  private static final Set<String> SPI_MODULES = Set.of("servlet-filter", "spring-adapter", "benchmarks");
+  private static final Set<String> SPI_MODULES =
+      Set.of("servlet-filter", "spring-adapter", "benchmarks");
 
   /** Files outside core that may name {@code io.portcullis.core.internal}, and why. */
-  private static final Set<String> INTERNAL_ALLOWED = Set.of(
-      // reads JwksCache's re-fetch intervals to bound its counts; test code only
-      "servlet-filter/src/test/java/io/portcullis/servlet/JwksRotationTest.java");
+  private static final Set<String> INTERNAL_ALLOWED =
+      Set.of(
+          // reads JwksCache's re-fetch intervals to bound its counts; test code only
+          "servlet-filter/src/test/java/io/portcullis/servlet/JwksRotationTest.java");
 
   /** Files outside core declared in core's package, and why. */
-  private static final Set<String> CORE_PACKAGE_ALLOWED = Set.of(
-      // JMH benchmarks of the engine's decision and of the token cache, which need its
-      // package-private seams; to move with the shared in-memory exchange (issue 11 AC3/AC4)
-      "benchmarks/src/main/java/io/portcullis/core/DecisionBenchmark.java",
-      "benchmarks/src/main/java/io/portcullis/core/ClientCredentialsBenchmark.java");
+  private static final Set<String> CORE_PACKAGE_ALLOWED =
+      Set.of(
+          // JMH benchmarks of the engine's decision and of the token cache, which need its
+          // package-private seams; to move with the shared in-memory exchange (issue 11 AC3/AC4)
+          "benchmarks/src/main/java/io/portcullis/core/DecisionBenchmark.java",
+          "benchmarks/src/main/java/io/portcullis/core/ClientCredentialsBenchmark.java");
 
   /** Types of {@code io.portcullis.core} that {@code internal.nimbus} may name: none. */
   private static final Set<String> NIMBUS_MAY_NAME = Set.of();
 
-  private static final Pattern CORE_TYPE_IN_CLASS_FILE = Pattern.compile("io/portcullis/core/([A-Z][A-Za-z0-9_]*)");
-  private static final Pattern CORE_IMPORT = Pattern.compile(
-      "^import\\s+(?:static\\s+)?io\\.portcullis\\.core\\.([A-Za-z0-9_*]+)");
+  private static final Pattern CORE_TYPE_IN_CLASS_FILE =
+      Pattern.compile("io/portcullis/core/([A-Z][A-Za-z0-9_]*)");
+  private static final Pattern CORE_IMPORT =
+      Pattern.compile("^import\\s+(?:static\\s+)?io\\.portcullis\\.core\\.([A-Za-z0-9_*]+)");
 
   @Test
   void internalNimbusWhenCompiledThenNamesNoCoreType() throws Exception {
-    Path classes = Path.of(Portcullis.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path classes =
+        Path.of(Portcullis.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Set<String> named = new TreeSet<>();
     List<Path> files;
     try (Stream<Path> walk = Files.walk(classes.resolve("io/portcullis/core/internal"))) {
@@ -57,15 +62,20 @@ class ArchitectureTest {
     }
     assertThat(files).isNotEmpty();
     for (Path f : files) {
-      Matcher m = CORE_TYPE_IN_CLASS_FILE.matcher(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
+      Matcher m =
+          CORE_TYPE_IN_CLASS_FILE.matcher(
+              new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
       while (m.find()) {
         if (!NIMBUS_MAY_NAME.contains(m.group(1))) {
           named.add(classes.relativize(f) + " -> " + m.group(1));
         }
       }
     }
-    assertThat(named).as("internal.nimbus must not depend on io.portcullis.core (no import cycle);"
-        + " pass plain values or a record of internal.nimbus").isEmpty();
+    assertThat(named)
+        .as(
+            "internal.nimbus must not depend on io.portcullis.core (no import cycle);"
+                + " pass plain values or a record of internal.nimbus")
+        .isEmpty();
   }
 
   @Test
@@ -76,8 +86,10 @@ class ArchitectureTest {
         continue;
       }
       for (String line : s.lines()) {
-        boolean hit = s.main() ? isCode(line) && line.contains("io.portcullis.core.internal")
-            : line.startsWith("import") && line.contains("io.portcullis.core.internal");
+        boolean hit =
+            s.main()
+                ? isCode(line) && line.contains("io.portcullis.core.internal")
+                : line.startsWith("import") && line.contains("io.portcullis.core.internal");
         if (hit) {
           offenders.add(s.path() + ": " + line.strip());
         }
@@ -90,12 +102,16 @@ class ArchitectureTest {
   void otherModulesWhenScannedThenDeclareNothingInCorePackages() throws IOException {
     List<String> offenders = new ArrayList<>();
     for (Source s : sources()) {
-      if (!s.module().equals("core") && !CORE_PACKAGE_ALLOWED.contains(s.path())
-          && s.lines().stream().anyMatch(l -> l.matches("^package\\s+io\\.portcullis\\.core\\b.*"))) {
+      if (!s.module().equals("core")
+          && !CORE_PACKAGE_ALLOWED.contains(s.path())
+          && s.lines().stream()
+              .anyMatch(l -> l.matches("^package\\s+io\\.portcullis\\.core\\b.*"))) {
         offenders.add(s.path());
       }
     }
-    assertThat(offenders).as("a class in core's package reaches its package-private types").isEmpty();
+    assertThat(offenders)
+        .as("a class in core's package reaches its package-private types")
+        .isEmpty();
   }
 
   @Test
@@ -111,15 +127,18 @@ class ArchitectureTest {
           continue;
         }
         String type = m.group(1);
-        boolean allowed = PublicApiTest.API.contains(type)
-            || (PublicApiTest.ADAPTER_SPI.contains(type) && SPI_MODULES.contains(s.module()))
-            || type.equals("internal"); // the rule above
+        boolean allowed =
+            PublicApiTest.API.contains(type)
+                || (PublicApiTest.ADAPTER_SPI.contains(type) && SPI_MODULES.contains(s.module()))
+                || type.equals("internal"); // the rule above
         if (!allowed) {
           offenders.add(s.path() + ": " + line.strip());
         }
       }
     }
-    assertThat(offenders).as("outside the adapters, only the public API of io.portcullis.core").isEmpty();
+    assertThat(offenders)
+        .as("outside the adapters, only the public API of io.portcullis.core")
+        .isEmpty();
   }
 
   @Test
@@ -128,8 +147,14 @@ class ArchitectureTest {
     for (Source s : sources()) {
       modules.add(s.module());
     }
-    assertThat(modules).contains("core", "servlet-filter", "spring-adapter", "benchmarks",
-        "samples/legacy-webapp", "samples/spring-boot-app");
+    assertThat(modules)
+        .contains(
+            "core",
+            "servlet-filter",
+            "spring-adapter",
+            "benchmarks",
+            "samples/legacy-webapp",
+            "samples/spring-boot-app");
   }
 
   @Test
@@ -141,10 +166,13 @@ class ArchitectureTest {
     String section = readme.substring(start, end < 0 ? readme.length() : end);
     Set<String> names = new TreeSet<>(PublicApiTest.API);
     names.addAll(PublicApiTest.ADAPTER_SPI);
-    Pattern publicType = Pattern.compile("^public\\s+(?:final\\s+|abstract\\s+|sealed\\s+)*"
-        + "(?:class|interface|record|enum|@interface)\\s+([A-Za-z0-9_]+)");
+    Pattern publicType =
+        Pattern.compile(
+            "^public\\s+(?:final\\s+|abstract\\s+|sealed\\s+)*"
+                + "(?:class|interface|record|enum|@interface)\\s+([A-Za-z0-9_]+)");
     for (Source s : sources()) {
-      if (s.main() && (s.module().equals("servlet-filter") || s.module().equals("spring-adapter"))) {
+      if (s.main()
+          && (s.module().equals("servlet-filter") || s.module().equals("spring-adapter"))) {
         for (String line : s.lines()) {
           Matcher m = publicType.matcher(line);
           if (m.find()) {
@@ -172,8 +200,10 @@ class ArchitectureTest {
   private static Path root() {
     Path root;
     try {
-      root = Path.of(Portcullis.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-          .resolve("../../..").normalize();
+      root =
+          Path.of(Portcullis.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+              .resolve("../../..")
+              .normalize();
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException(e);
     }

@@ -12,7 +12,8 @@ class CachesTest {
   @Test
   void entriesExpireOnTheInjectedClock() {
     MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    Cache<String, String> cache = Caches.newBuilder(clock).expireAfterWrite(Duration.ofMinutes(1)).build();
+    Cache<String, String> cache =
+        Caches.newBuilder(clock).expireAfterWrite(Duration.ofMinutes(1)).build();
     cache.put("k", "v");
     clock.advance(Duration.ofSeconds(59));
     assertThat(cache.getIfPresent("k")).isEqualTo("v");

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class ClaimsTest {
   @Test
   void looksUpADottedPathAndIsNullWhenAPartIsMissingOrNotAnObject() {
-    Map<String, Object> claims = Map.of("realm_access", Map.of("roles", List.of("admin")), "flat", "x");
+    Map<String, Object> claims =
+        Map.of("realm_access", Map.of("roles", List.of("admin")), "flat", "x");
     assertThat(Claims.lookup(claims, "realm_access.roles")).isEqualTo(List.of("admin"));
     assertThat(Claims.lookup(claims, "flat")).isEqualTo("x");
     assertThat(Claims.lookup(claims, "flat.deeper")).isNull();

@@ -75,9 +75,15 @@ class ClientCredentialsTokenSourceTest {
     return source(config, () -> Optional.of(provider.tokenEndpoint()));
   }
 
-  private ClientCredentialsTokenSource source(PortcullisConfig config, Supplier<Optional<URI>> endpoint) {
-    ClientCredentialsTokenSource source = new ClientCredentialsTokenSource(
-        config, endpoint, NimbusWiring.tokenClient(config, new Http(config.httpTimeout())), clock, executor);
+  private ClientCredentialsTokenSource source(
+      PortcullisConfig config, Supplier<Optional<URI>> endpoint) {
+    ClientCredentialsTokenSource source =
+        new ClientCredentialsTokenSource(
+            config,
+            endpoint,
+            NimbusWiring.tokenClient(config, new Http(config.httpTimeout())),
+            clock,
+            executor);
     sources.add(source);
     return source;
   }
@@ -90,7 +96,8 @@ class ClientCredentialsTokenSourceTest {
     }
   }
 
-  private static ClientCredentialsException failure(ClientCredentialsTokenSource source, Set<String> scopes) {
+  private static ClientCredentialsException failure(
+      ClientCredentialsTokenSource source, Set<String> scopes) {
     ClientCredentialsException e =
         catchThrowableOfType(ClientCredentialsException.class, () -> source.token(scopes));
     assertThat(e).as("ClientCredentialsException").isNotNull();
@@ -109,10 +116,12 @@ class ClientCredentialsTokenSourceTest {
       CountDownLatch go = new CountDownLatch(1);
       List<Future<String>> results = new ArrayList<>();
       for (int i = 0; i < 1000; i++) {
-        results.add(callers.submit(() -> {
-          go.await();
-          return source.token(Set.of("read", "write"));
-        }));
+        results.add(
+            callers.submit(
+                () -> {
+                  go.await();
+                  return source.token(Set.of("read", "write"));
+                }));
       }
       go.countDown();
       Set<String> tokens = new HashSet<>();
@@ -170,11 +179,13 @@ class ClientCredentialsTokenSourceTest {
   // ---- lifetimes and refresh ahead -------------------------------------------------------------
 
   @Test
-  void tokenWhenInRefreshWindowThenOldTokenAtOnceAndNewOneAfterBackgroundRefresh() throws Exception {
-    provider.tamper(json -> {
-      json.put("expires_in", 10);
-      return json;
-    });
+  void tokenWhenInRefreshWindowThenOldTokenAtOnceAndNewOneAfterBackgroundRefresh()
+      throws Exception {
+    provider.tamper(
+        json -> {
+          json.put("expires_in", 10);
+          return json;
+        });
     // A generous deadline: this test is about the refresh window, and CI machines are shared.
     ClientCredentialsTokenSource source = source(config("http-timeout", "30"));
     Instant start = clock.instant();
@@ -206,10 +217,11 @@ class ClientCredentialsTokenSourceTest {
 
   @Test
   void tokenWhenExpiredWithoutRefreshThenLoadsSynchronously() {
-    provider.tamper(json -> {
-      json.put("expires_in", 10);
-      return json;
-    });
+    provider.tamper(
+        json -> {
+          json.put("expires_in", 10);
+          return json;
+        });
     ClientCredentialsTokenSource source = source(config());
     Instant start = clock.instant();
     String first = source.token(Set.of("x"));
@@ -222,10 +234,11 @@ class ClientCredentialsTokenSourceTest {
 
   /** With expires_in 3600 and {@code refreshBefore}, no request at {@code quietAt} s, one after. */
   private void assertRefreshStartsAt(String refreshBefore, long refreshAt) throws Exception {
-    provider.tamper(json -> {
-      json.put("expires_in", 3600);
-      return json;
-    });
+    provider.tamper(
+        json -> {
+          json.put("expires_in", 3600);
+          return json;
+        });
     ClientCredentialsTokenSource source = source(config("refresh-before", refreshBefore));
     int before = provider.tokenRequests.get();
     Instant start = clock.instant();
@@ -252,10 +265,11 @@ class ClientCredentialsTokenSourceTest {
 
   @Test
   void tokenWhenExpiresInMissingThenFiveMinuteLifetime() {
-    provider.tamper(json -> {
-      json.remove("expires_in");
-      return json;
-    });
+    provider.tamper(
+        json -> {
+          json.remove("expires_in");
+          return json;
+        });
     ClientCredentialsTokenSource source = source(config());
     Instant start = clock.instant();
     String first = source.token(Set.of("x"));
@@ -272,10 +286,11 @@ class ClientCredentialsTokenSourceTest {
   @ParameterizedTest
   @ValueSource(longs = {3_000_000_000L, 9_999_999_999_999_999L})
   void tokenWhenExpiresInHugeThenCappedAtOneDay(long expiresIn) {
-    provider.tamper(json -> {
-      json.put("expires_in", expiresIn);
-      return json;
-    });
+    provider.tamper(
+        json -> {
+          json.put("expires_in", expiresIn);
+          return json;
+        });
     ClientCredentialsTokenSource source = source(config());
     Instant start = clock.instant();
     String first = source.token(Set.of("x"));
@@ -287,19 +302,21 @@ class ClientCredentialsTokenSourceTest {
 
   @Test
   void tokenWhenExpiresInNotPositiveThenRefused() {
-    provider.tamper(json -> {
-      json.put("expires_in", 0);
-      return json;
-    });
+    provider.tamper(
+        json -> {
+          json.put("expires_in", 0);
+          return json;
+        });
     assertThat(failure(source(config()), Set.of("x")).error()).isEqualTo("invalid_response");
   }
 
   @Test
   void tokenWhenRefreshFailsThenOldTokenKeptAndRetriedLaterNotHot() throws Exception {
-    provider.tamper(json -> {
-      json.put("expires_in", 100);
-      return json;
-    });
+    provider.tamper(
+        json -> {
+          json.put("expires_in", 100);
+          return json;
+        });
     ClientCredentialsTokenSource source = source(config());
     Instant start = clock.instant();
     String first = source.token(Set.of("x"));
@@ -319,12 +336,13 @@ class ClientCredentialsTokenSourceTest {
     // On a loaded machine the failed refresh can finish after the clock moved to 88 s; its retry
     // time then counts from there (at most 91 s). So the clock keeps moving, within the old
     // token's life (handed out until 95 s), until a call after the retry time refreshes.
-    await(() -> {
-      if (clock.instant().isBefore(start.plusSeconds(94))) {
-        clock.set(clock.instant().plusMillis(100));
-      }
-      return !source.token(Set.of("x")).equals(first);
-    });
+    await(
+        () -> {
+          if (clock.instant().isBefore(start.plusSeconds(94))) {
+            clock.set(clock.instant().plusMillis(100));
+          }
+          return !source.token(Set.of("x")).equals(first);
+        });
     assertThat(provider.tokenRequests.get()).isBetween(failed + 1, failed + 2);
   }
 
@@ -343,7 +361,9 @@ class ClientCredentialsTokenSourceTest {
     assertThat(failure(source, Set.of("x")).error()).isEqualTo("unavailable");
     assertThat(provider.tokenRequests.get()).isEqualTo(2);
     clock.set(clock.instant().plusMillis(1_100));
-    assertThat(failure(source, Set.of("x")).error()).as("back-off doubled to 2 s").isEqualTo("unavailable");
+    assertThat(failure(source, Set.of("x")).error())
+        .as("back-off doubled to 2 s")
+        .isEqualTo("unavailable");
     assertThat(provider.tokenRequests.get()).isEqualTo(2);
     provider.answer(200, null);
     clock.set(clock.instant().plusMillis(1_000));
@@ -360,7 +380,8 @@ class ClientCredentialsTokenSourceTest {
   @Test
   void tokenWhenInvalidClientThenErrorCodeWithoutSecretAndNotCached() {
     ClientCredentialsTokenSource source = source(config());
-    provider.answer(401, "{\"error\":\"invalid_client\",\"error_description\":\"bad " + SECRET + "\"}");
+    provider.answer(
+        401, "{\"error\":\"invalid_client\",\"error_description\":\"bad " + SECRET + "\"}");
     ClientCredentialsException e = failure(source, Set.of("x"));
     assertThat(e.error()).isEqualTo("invalid_client");
     assertThat(e.getMessage()).contains("invalid_client").contains("app");
@@ -402,10 +423,11 @@ class ClientCredentialsTokenSourceTest {
   @Test
   void tokenWhenTokenTypeBearerInAnyCaseThenAccepted() {
     for (String type : List.of("bearer", "BEARER", "Bearer")) {
-      provider.tamper(json -> {
-        json.put("token_type", type);
-        return json;
-      });
+      provider.tamper(
+          json -> {
+            json.put("token_type", type);
+            return json;
+          });
       assertThat(source(config()).token(Set.of("x"))).as(type).isNotEmpty();
     }
   }
@@ -413,15 +435,17 @@ class ClientCredentialsTokenSourceTest {
   @Test
   void tokenWhenTokenTypeNotBearerOrMissingThenRefused() {
     for (String type : new String[] {"mac", "DPoP", null}) {
-      provider.tamper(json -> {
-        if (type == null) {
-          json.remove("token_type");
-        } else {
-          json.put("token_type", type);
-        }
-        return json;
-      });
-      assertThat(failure(source(config()), Set.of("x")).error()).as(String.valueOf(type))
+      provider.tamper(
+          json -> {
+            if (type == null) {
+              json.remove("token_type");
+            } else {
+              json.put("token_type", type);
+            }
+            return json;
+          });
+      assertThat(failure(source(config()), Set.of("x")).error())
+          .as(String.valueOf(type))
           .isEqualTo("invalid_response");
     }
   }
@@ -431,9 +455,11 @@ class ClientCredentialsTokenSourceTest {
   private String basicCredentials(int request) {
     String header = provider.authorizations.get(request);
     assertThat(header).startsWith("Basic ");
-    String decoded = new String(Base64.getDecoder().decode(header.substring(6)), StandardCharsets.UTF_8);
+    String decoded =
+        new String(Base64.getDecoder().decode(header.substring(6)), StandardCharsets.UTF_8);
     int colon = decoded.indexOf(':');
-    return URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8) + ":"
+    return URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8)
+        + ":"
         + URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
   }
 
@@ -465,7 +491,8 @@ class ClientCredentialsTokenSourceTest {
   @Test
   void tokenWhenPublicLoginClientWithM2mClientThenM2mClientUsed() {
     ClientCredentialsTokenSource source =
-        source(config("client-secret", null, "m2m-client-id", "batch", "m2m-client-secret", SECRET));
+        source(
+            config("client-secret", null, "m2m-client-id", "batch", "m2m-client-secret", SECRET));
     assertThat(source.token(Set.of("x"))).isNotEmpty();
     assertThat(basicCredentials(0)).isEqualTo("batch:" + SECRET);
   }
@@ -485,18 +512,19 @@ class ClientCredentialsTokenSourceTest {
     java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.portcullis");
     java.util.logging.Level level = logger.getLevel();
     List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.logging.Handler handler = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord record) {
-        lines.add(String.valueOf(record.getMessage()));
-      }
+    java.util.logging.Handler handler =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord record) {
+            lines.add(String.valueOf(record.getMessage()));
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     logger.setLevel(java.util.logging.Level.ALL);
     logger.addHandler(handler);
     try {
@@ -522,8 +550,10 @@ class ClientCredentialsTokenSourceTest {
   @Test
   void tokenWhenScopeNotAScopeTokenThenIllegalArgument() {
     ClientCredentialsTokenSource source = source(config());
-    assertThatThrownBy(() -> source.token(Set.of("a b"))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> source.token(Set.of("\""))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> source.token(Set.of("a b")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> source.token(Set.of("\"")))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(provider.tokenRequests.get()).isZero();
   }
 
@@ -538,7 +568,8 @@ class ClientCredentialsTokenSourceTest {
 
   @Test
   void createWhenProviderUpThenTokenFromDiscoveredEndpoint() {
-    try (ClientCredentialsTokenSource source = ClientCredentialsTokenSource.create(config(), Clock.systemUTC())) {
+    try (ClientCredentialsTokenSource source =
+        ClientCredentialsTokenSource.create(config(), Clock.systemUTC())) {
       assertThat(source.token(Set.of("x"))).isEqualTo(provider.issuedTokens.get(0));
       assertThat(source.token(Set.of("x"))).isEqualTo(provider.issuedTokens.get(0));
       assertThat(provider.tokenRequests.get()).isEqualTo(1);
@@ -548,7 +579,8 @@ class ClientCredentialsTokenSourceTest {
   @Test
   void createWhenProviderDownThenStartsAndTokenUnavailable() {
     PortcullisConfig config = config("issuer", "http://127.0.0.1:1/realm", "http-timeout", "1");
-    try (ClientCredentialsTokenSource source = ClientCredentialsTokenSource.create(config, Clock.systemUTC())) {
+    try (ClientCredentialsTokenSource source =
+        ClientCredentialsTokenSource.create(config, Clock.systemUTC())) {
       assertThat(failure(source, Set.of("x")).error()).isEqualTo("unavailable");
     }
   }

@@ -47,7 +47,9 @@ class ConfigKeyTest {
   void secretWhenClientSecretOrStateKeyThenTrueElseFalse() {
     assertThat(Arrays.stream(ConfigKey.values()).filter(ConfigKey::secret))
         .containsExactlyInAnyOrder(
-            ConfigKey.CLIENT_SECRET, ConfigKey.M2M_CLIENT_SECRET, ConfigKey.STATE_KEY,
+            ConfigKey.CLIENT_SECRET,
+            ConfigKey.M2M_CLIENT_SECRET,
+            ConfigKey.STATE_KEY,
             ConfigKey.PREVIOUS_STATE_KEY);
   }
 
@@ -110,7 +112,8 @@ class ConfigKeyTest {
     assertThat(ConfigKey.HTTP_TIMEOUT.textOf(Duration.ofMillis(1500))).isEqualTo("PT1.5S");
     assertThat(ConfigKey.SCOPE_STEP_UP.textOf(false)).isEqualTo("false");
     assertThat(ConfigKey.SCOPES.textOf(List.of("openid", "email"))).isEqualTo("openid email");
-    assertThat(ConfigKey.TRUSTED_PROXIES.textOf(List.of("10.0.0.0/8", "::1"))).isEqualTo("10.0.0.0/8,::1");
+    assertThat(ConfigKey.TRUSTED_PROXIES.textOf(List.of("10.0.0.0/8", "::1")))
+        .isEqualTo("10.0.0.0/8,::1");
     assertThat(ConfigKey.RULES.textOf(List.of("/ permit", "/** authenticated")))
         .isEqualTo("/ permit\n/** authenticated");
     assertThat(ConfigKey.CLIENT_ID.textOf("app")).isEqualTo("app");

@@ -13,11 +13,13 @@ import org.junit.jupiter.api.Test;
  * Portcullis#handle} only: tokens the fake provider signed, presented in {@code Authorization}.
  */
 class EngineBearerTest {
-  private static final String RULES = String.join("\n",
-      "/public/**  permit",
-      "/admin/**   deny",
-      "/api/**     read:data",
-      "/**         authenticated");
+  private static final String RULES =
+      String.join(
+          "\n",
+          "/public/**  permit",
+          "/admin/**   deny",
+          "/api/**     read:data",
+          "/**         authenticated");
 
   private final EngineFixture f = new EngineFixture();
 
@@ -27,8 +29,15 @@ class EngineBearerTest {
   }
 
   private EngineFixture start() {
-    return f.start("bearer-tokens", "own-clients", "rules", RULES, "m2m-client-id", "service",
-        "m2m-client-secret", "service-secret-0123456789-0123456789");
+    return f.start(
+        "bearer-tokens",
+        "own-clients",
+        "rules",
+        RULES,
+        "m2m-client-id",
+        "service",
+        "m2m-client-secret",
+        "service-secret-0123456789-0123456789");
   }
 
   private Outcome bearer(String path, String token) {
@@ -70,8 +79,11 @@ class EngineBearerTest {
     f.login("/page");
     String loginIdToken = f.login().idToken();
     f.session = new InMemoryExchange.Session();
-    String withoutNonce = f.provider.idToken("alice", EngineFixture.CLIENT_ID, Map.of("scope", "read:data"));
-    String withNonce = f.provider.idToken("alice", EngineFixture.CLIENT_ID, Map.of("nonce", "n", "scope", "read:data"));
+    String withoutNonce =
+        f.provider.idToken("alice", EngineFixture.CLIENT_ID, Map.of("scope", "read:data"));
+    String withNonce =
+        f.provider.idToken(
+            "alice", EngineFixture.CLIENT_ID, Map.of("nonce", "n", "scope", "read:data"));
     for (String idToken : new String[] {loginIdToken, withoutNonce, withNonce}) {
       assertThat(bearer("/api/items", idToken)).isEqualTo(new Outcome.InvalidToken());
       assertThat(bearer("/page", idToken)).isEqualTo(new Outcome.InvalidToken());
@@ -81,17 +93,22 @@ class EngineBearerTest {
   @Test
   void handleWhenTokenOfAnotherClientExpiredOrForgedThenInvalidToken() {
     start();
-    assertThat(bearer("/api/items", accessToken("someone-else", "read:data"))).isEqualTo(new Outcome.InvalidToken());
+    assertThat(bearer("/api/items", accessToken("someone-else", "read:data")))
+        .isEqualTo(new Outcome.InvalidToken());
     assertThat(bearer("/api/items", "not-a-jwt")).isEqualTo(new Outcome.InvalidToken());
     String valid = accessToken(EngineFixture.CLIENT_ID, "read:data");
     String[] parts = valid.split("\\.");
     String forged = parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse();
     assertThat(bearer("/api/items", forged)).isEqualTo(new Outcome.InvalidToken());
 
-    String soon = f.provider.accessToken(EngineFixture.CLIENT_ID, EngineFixture.CLIENT_ID, Map.of("scope", "read:data"), 60);
+    String soon =
+        f.provider.accessToken(
+            EngineFixture.CLIENT_ID, EngineFixture.CLIENT_ID, Map.of("scope", "read:data"), 60);
     assertThat(bearer("/api/items", soon)).isInstanceOf(Outcome.Proceed.class);
     f.clock.advance(Duration.ofMinutes(10));
-    assertThat(bearer("/api/items", soon)).as("expired, even when cached").isEqualTo(new Outcome.InvalidToken());
+    assertThat(bearer("/api/items", soon))
+        .as("expired, even when cached")
+        .isEqualTo(new Outcome.InvalidToken());
   }
 
   @Test
@@ -119,9 +136,11 @@ class EngineBearerTest {
   @Test
   void handleWhenSigningKeyRotatedThenNewTokensAccepted() {
     start();
-    assertThat(bearer("/api/items", accessToken(EngineFixture.CLIENT_ID, "read:data"))).isInstanceOf(Outcome.Proceed.class);
+    assertThat(bearer("/api/items", accessToken(EngineFixture.CLIENT_ID, "read:data")))
+        .isInstanceOf(Outcome.Proceed.class);
     f.provider.rotateSigningKey("k2");
     f.clock.advance(Duration.ofMinutes(10));
-    assertThat(bearer("/api/items", accessToken(EngineFixture.CLIENT_ID, "read:data"))).isInstanceOf(Outcome.Proceed.class);
+    assertThat(bearer("/api/items", accessToken(EngineFixture.CLIENT_ID, "read:data")))
+        .isInstanceOf(Outcome.Proceed.class);
   }
 }

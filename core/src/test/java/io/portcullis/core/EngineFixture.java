@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * The engine under test with everything it talks to, in one process and without a servlet
  * container: a {@link Portcullis} on a {@link MutableClock}, a {@link FakeProvider} on a loopback
- * port, and one browser (its cookie jar and its {@link InMemoryExchange.Session}) whose requests
- * go through {@link Portcullis#handle} only.
+ * port, and one browser (its cookie jar and its {@link InMemoryExchange.Session}) whose requests go
+ * through {@link Portcullis#handle} only.
  */
 final class EngineFixture implements AutoCloseable {
   static final String CLIENT_ID = "app";
@@ -22,10 +22,13 @@ final class EngineFixture implements AutoCloseable {
 
   final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
   final FakeProvider provider = new FakeProvider(clock);
+
   /** The browser's cookies: what {@code Set-Cookie} left, by name. */
   final Map<String, String> cookies = new LinkedHashMap<>();
+
   /** The browser's session at the application. */
   InMemoryExchange.Session session = new InMemoryExchange.Session();
+
   Portcullis engine;
 
   /**
@@ -47,7 +50,9 @@ final class EngineFixture implements AutoCloseable {
       }
     }
     engine = Portcullis.create(PortcullisConfig.of(map), clock);
-    assertThat(engine.awaitProvider(Duration.ofSeconds(10))).as("provider metadata loaded").isTrue();
+    assertThat(engine.awaitProvider(Duration.ofSeconds(10)))
+        .as("provider metadata loaded")
+        .isTrue();
     return this;
   }
 

@@ -47,7 +47,8 @@ class EngineLoginTest {
     assertThat(url).startsWith(f.provider.authorizationEndpoint() + "?");
     assertThat(queryParam(url, "response_type")).isEqualTo("code");
     assertThat(queryParam(url, "client_id")).isEqualTo(EngineFixture.CLIENT_ID);
-    assertThat(queryParam(url, "redirect_uri")).isEqualTo("https://app.example.com/oauth2/callback");
+    assertThat(queryParam(url, "redirect_uri"))
+        .isEqualTo("https://app.example.com/oauth2/callback");
     assertThat(queryParam(url, "scope")).isEqualTo("openid profile offline_access");
     assertThat(queryParam(url, "code_challenge_method")).isEqualTo("S256");
     // 32 random bytes each, base64url: 43 characters (RFC 7636 §4.1)
@@ -58,10 +59,12 @@ class EngineLoginTest {
 
     assertThat(request.setCookies()).hasSize(1);
     String cookie = request.setCookies().get(0);
-    assertThat(cookie).startsWith(LoginStarter.COOKIE_PREFIX)
+    assertThat(cookie)
+        .startsWith(LoginStarter.COOKIE_PREFIX)
         .contains("; Path=/", "; HttpOnly", "; Secure", "; SameSite=Lax", "; Max-Age=600");
     // the pending login is in the encrypted cookie only: nothing readable, no session
-    assertThat(cookie).doesNotContain(queryParam(url, "state"), queryParam(url, "nonce"), "/orders");
+    assertThat(cookie)
+        .doesNotContain(queryParam(url, "state"), queryParam(url, "nonce"), "/orders");
     assertThat(request.session().id()).isNull();
     assertThat(f.provider.tokenRequests.get()).isZero();
   }
@@ -81,11 +84,15 @@ class EngineLoginTest {
   @Test
   void startWhenReturnToOnCallbackPathThenRedirectKeepsOnlyALocalTarget() {
     f.start();
-    for (String hostile : List.of("https://evil.example/x", "//evil.example/x", "/\\evil.example")) {
+    for (String hostile :
+        List.of("https://evil.example/x", "//evil.example/x", "/\\evil.example")) {
       Outcome outcome = f.get("/oauth2/callback?return_to=" + Urls.encode(hostile));
       assertThat(outcome).as(hostile).isInstanceOf(Outcome.Redirect.class);
       Outcome done = f.callback(((Outcome.Redirect) outcome).location());
-      assertThat(((Outcome.Redirect) done).location()).as(hostile).startsWith("/").doesNotStartWith("//")
+      assertThat(((Outcome.Redirect) done).location())
+          .as(hostile)
+          .startsWith("/")
+          .doesNotStartWith("//")
           .doesNotContain("evil");
     }
   }
@@ -115,10 +122,13 @@ class EngineLoginTest {
     assertThat(f.provider.param(0, "grant_type")).isEqualTo("authorization_code");
     assertThat(LoginStarter.codeChallenge(f.provider.param(0, "code_verifier")))
         .isEqualTo(queryParam(authorization, "code_challenge"));
-    assertThat(f.provider.param(0, "redirect_uri")).isEqualTo("https://app.example.com/oauth2/callback");
+    assertThat(f.provider.param(0, "redirect_uri"))
+        .isEqualTo("https://app.example.com/oauth2/callback");
     assertThat(f.session).isSameAs(before);
     assertThat(f.session.renewals()).as("session id renewed (THREATS E-01)").isEqualTo(1);
-    assertThat(f.cookies.keySet()).as("pending cookie deleted").noneMatch(n -> n.startsWith(LoginStarter.COOKIE_PREFIX));
+    assertThat(f.cookies.keySet())
+        .as("pending cookie deleted")
+        .noneMatch(n -> n.startsWith(LoginStarter.COOKIE_PREFIX));
 
     LoginSession login = f.login();
     assertThat(login).isNotNull();
@@ -146,7 +156,8 @@ class EngineLoginTest {
     f.provider.subject("bob");
     f.clock.advance(Duration.ofSeconds(1));
     Outcome start = f.send(f.browser("GET", "/oauth2/callback?return_to=%2Fb"));
-    assertThat(f.callback(((Outcome.Redirect) start).location())).isEqualTo(new Outcome.Redirect("/b", true));
+    assertThat(f.callback(((Outcome.Redirect) start).location()))
+        .isEqualTo(new Outcome.Redirect("/b", true));
     assertThat(f.session.invalidations()).as("THREATS E-04").isEqualTo(1);
     assertThat(f.login().identity().subject()).isEqualTo("bob");
   }
@@ -180,7 +191,8 @@ class EngineLoginTest {
     Map.Entry<String, String> pending = f.cookies.entrySet().iterator().next();
     String value = pending.getValue();
     char last = value.charAt(value.length() - 1);
-    f.cookies.put(pending.getKey(), value.substring(0, value.length() - 1) + (last == 'A' ? 'B' : 'A'));
+    f.cookies.put(
+        pending.getKey(), value.substring(0, value.length() - 1) + (last == 'A' ? 'B' : 'A'));
 
     Outcome outcome = f.get("/oauth2/callback?" + cb.query());
     assertThat(status(outcome)).isEqualTo(400);
@@ -221,11 +233,15 @@ class EngineLoginTest {
       for (int c = 0; c < length; c++) {
         state.append(alphabet.charAt(random.nextInt(alphabet.length())));
       }
-      InMemoryExchange request = f.browser("GET", "/oauth2/callback").param("code", "c" + i)
-          .param("state", state.toString());
+      InMemoryExchange request =
+          f.browser("GET", "/oauth2/callback")
+              .param("code", "c" + i)
+              .param("state", state.toString());
       Outcome outcome = f.send(request);
       assertThat(status(outcome)).as(state.toString()).isEqualTo(400);
-      assertThat(reason(outcome)).as(state.toString()).isIn("state.missing", "state.unknown", "param.too_long");
+      assertThat(reason(outcome))
+          .as(state.toString())
+          .isIn("state.missing", "state.unknown", "param.too_long");
     }
     assertThat(f.session.id()).isNull();
     assertThat(f.provider.tokenRequests.get()).isZero();
@@ -269,21 +285,23 @@ class EngineLoginTest {
   @Test
   void callbackWhenIdTokenNonceOrAudienceWrongThenRejected400NoSession() {
     f.start();
-    Map<String, Map<String, Object>> cases = Map.of(
-        "id_token.nonce", Map.of("nonce", "another-nonce"),
-        "id_token.aud", Map.of("nonce", "NONCE", "aud", "other-client"));
+    Map<String, Map<String, Object>> cases =
+        Map.of(
+            "id_token.nonce", Map.of("nonce", "another-nonce"),
+            "id_token.aud", Map.of("nonce", "NONCE", "aud", "other-client"));
     for (Map.Entry<String, Map<String, Object>> c : cases.entrySet()) {
       String url = ((Outcome.Redirect) f.get("/x")).location();
       String nonce = queryParam(url, "nonce");
       Map<String, Object> claims = new java.util.HashMap<>(c.getValue());
       claims.replaceAll((k, v) -> "NONCE".equals(v) ? nonce : v);
-      f.provider.tamperNext(json -> {
-        String aud = (String) claims.getOrDefault("aud", EngineFixture.CLIENT_ID);
-        Map<String, Object> extra = new java.util.HashMap<>(claims);
-        extra.remove("aud");
-        json.put("id_token", f.provider.idToken("alice", aud, extra));
-        return json;
-      });
+      f.provider.tamperNext(
+          json -> {
+            String aud = (String) claims.getOrDefault("aud", EngineFixture.CLIENT_ID);
+            Map<String, Object> extra = new java.util.HashMap<>(claims);
+            extra.remove("aud");
+            json.put("id_token", f.provider.idToken("alice", aud, extra));
+            return json;
+          });
       Outcome outcome = f.callback(url);
       assertThat(status(outcome)).as(c.getKey()).isEqualTo(400);
       assertThat(reason(outcome)).isEqualTo(c.getKey());

@@ -31,8 +31,11 @@ class EngineLogoutTest {
     assertThat(outcome).isInstanceOf(Outcome.Page.class);
     Outcome.Page page = (Outcome.Page) outcome;
     assertThat(page.status()).isEqualTo(200);
-    assertThat(page.htmlBody()).contains("<form method=\"post\" action=\"/logout\">",
-        "name=\"csrf\" value=\"" + f.login().logoutToken() + "\"", "alice");
+    assertThat(page.htmlBody())
+        .contains(
+            "<form method=\"post\" action=\"/logout\">",
+            "name=\"csrf\" value=\"" + f.login().logoutToken() + "\"",
+            "alice");
     assertThat(f.login()).isNotNull();
   }
 
@@ -53,7 +56,8 @@ class EngineLogoutTest {
     assertThat(queryParam(url, "state")).isNotEmpty();
 
     // logged out: the next navigation starts a login
-    assertThat(((Outcome.Redirect) f.get("/page")).location()).startsWith(f.provider.authorizationEndpoint() + "?");
+    assertThat(((Outcome.Redirect) f.get("/page")).location())
+        .startsWith(f.provider.authorizationEndpoint() + "?");
   }
 
   @Test
@@ -68,12 +72,13 @@ class EngineLogoutTest {
   void postWithoutOrWithWrongCsrfTokenThenRejected403AndLoginKept() {
     loggedIn();
     String token = f.login().logoutToken();
-    List<InMemoryExchange> forged = List.of(
-        f.browser("POST", "/logout"),
-        f.browser("POST", "/logout").param("csrf", ""),
-        f.browser("POST", "/logout").param("csrf", token + "x"),
-        f.browser("POST", "/logout").param("csrf", token.substring(1)),
-        f.browser("POST", "/logout").param("csrf", token).param("csrf", token));
+    List<InMemoryExchange> forged =
+        List.of(
+            f.browser("POST", "/logout"),
+            f.browser("POST", "/logout").param("csrf", ""),
+            f.browser("POST", "/logout").param("csrf", token + "x"),
+            f.browser("POST", "/logout").param("csrf", token.substring(1)),
+            f.browser("POST", "/logout").param("csrf", token).param("csrf", token));
     for (InMemoryExchange request : forged) {
       Outcome outcome = f.send(request);
       assertThat(status(outcome)).isEqualTo(403);

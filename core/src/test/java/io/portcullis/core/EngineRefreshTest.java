@@ -52,7 +52,8 @@ class EngineRefreshTest {
     assertThat(f.provider.refreshRequests.get()).isEqualTo(1);
     assertThat(f.provider.param(1, "refresh_token")).isEqualTo(refreshBefore);
     TokenSet after = identity.tokens();
-    assertThat(after.accessToken()).isNotEqualTo(before.accessToken())
+    assertThat(after.accessToken())
+        .isNotEqualTo(before.accessToken())
         .isEqualTo(f.provider.issuedTokens.get(1));
     assertThat(f.login().refreshToken()).as("rotated").isNotNull().isNotEqualTo(refreshBefore);
     assertThat(after.expiresAt()).isEqualTo(f.clock.instant().plusSeconds(300));
@@ -87,7 +88,8 @@ class EngineRefreshTest {
     assertThat(f.provider.refreshRequests.get()).isEqualTo(1);
     assertThat(f.login()).as("invalid_grant ends the login").isNull();
     assertThat(outcome).isInstanceOf(Outcome.Redirect.class);
-    assertThat(((Outcome.Redirect) outcome).location()).startsWith(f.provider.authorizationEndpoint() + "?");
+    assertThat(((Outcome.Redirect) outcome).location())
+        .startsWith(f.provider.authorizationEndpoint() + "?");
   }
 
   @Test
@@ -102,10 +104,13 @@ class EngineRefreshTest {
   @Test
   void handleWhenRefreshedIdTokenNamesAnotherSubjectThenLoginEnds() {
     f.clock.advance(Duration.ofSeconds(241));
-    f.provider.tamperNext(json -> {
-      json.put("id_token", f.provider.idToken("mallory", EngineFixture.CLIENT_ID, java.util.Map.of()));
-      return json;
-    });
+    f.provider.tamperNext(
+        json -> {
+          json.put(
+              "id_token",
+              f.provider.idToken("mallory", EngineFixture.CLIENT_ID, java.util.Map.of()));
+          return json;
+        });
     assertThat(f.get("/page")).isInstanceOf(Outcome.Redirect.class);
     assertThat(f.login()).isNull();
   }

@@ -11,14 +11,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The access rules as the engine applies them (SPEC.md "Access rules"), through {@link Portcullis#handle} only. */
+/**
+ * The access rules as the engine applies them (SPEC.md "Access rules"), through {@link
+ * Portcullis#handle} only.
+ */
 class EngineRulesTest {
-  private static final String RULES = String.join("\n",
-      "/                permit",
-      "/public/**       permit",
-      "/admin/**        deny",
-      "GET /reports/**  read:reports",
-      "/**              authenticated");
+  private static final String RULES =
+      String.join(
+          "\n",
+          "/                permit",
+          "/public/**       permit",
+          "/admin/**        deny",
+          "GET /reports/**  read:reports",
+          "/**              authenticated");
 
   private final EngineFixture f = new EngineFixture();
 
@@ -54,10 +59,12 @@ class EngineRulesTest {
   void handleWhenAuthenticatedAndAnonymousThenBrowserRedirectedApiChallenged() {
     Outcome browser = f.get("/page?a=b");
     assertThat(browser).isInstanceOf(Outcome.Redirect.class);
-    assertThat(((Outcome.Redirect) browser).location()).startsWith(f.provider.authorizationEndpoint() + "?");
+    assertThat(((Outcome.Redirect) browser).location())
+        .startsWith(f.provider.authorizationEndpoint() + "?");
 
     InMemoryExchange api = f.api("GET", "/page?a=b");
-    assertThat(f.send(api)).isEqualTo(new Outcome.Challenge("/oauth2/callback?return_to=%2Fpage%3Fa%3Db"));
+    assertThat(f.send(api))
+        .isEqualTo(new Outcome.Challenge("/oauth2/callback?return_to=%2Fpage%3Fa%3Db"));
     assertThat(api.setCookies()).as("no pending login for an API call").isEmpty();
     // a non-GET is never replayed after a login: an API request whatever its headers (THREATS C-07)
     assertThat(f.send(f.browser("POST", "/page"))).isInstanceOf(Outcome.Challenge.class);
@@ -75,7 +82,8 @@ class EngineRulesTest {
   @Test
   void handleWhenScopeRuleThenMethodRestrictedAndScopeChecked() {
     f.login("/page");
-    assertThat(f.send(f.api("GET", "/reports/x"))).isEqualTo(new Outcome.Forbidden(Set.of("read:reports"), true));
+    assertThat(f.send(f.api("GET", "/reports/x")))
+        .isEqualTo(new Outcome.Forbidden(Set.of("read:reports"), true));
     // the scope rule names GET only: a POST falls through to /** authenticated
     assertThat(f.send(f.api("POST", "/reports/x"))).isInstanceOf(Outcome.Proceed.class);
   }
@@ -105,11 +113,12 @@ class EngineRulesTest {
       }
       String method = random.nextBoolean() ? "GET" : "POST";
       Outcome outcome = f.send(f.api(method, path.toString()));
-      Outcome expected = switch (head) {
-        case "public" -> Outcome.Proceed.ANONYMOUS;
-        case "admin" -> new Outcome.Forbidden(Set.of(), true);
-        default -> null;
-      };
+      Outcome expected =
+          switch (head) {
+            case "public" -> Outcome.Proceed.ANONYMOUS;
+            case "admin" -> new Outcome.Forbidden(Set.of(), true);
+            default -> null;
+          };
       if (expected != null) {
         assertThat(outcome).as(method + " " + path).isEqualTo(expected);
       } else {

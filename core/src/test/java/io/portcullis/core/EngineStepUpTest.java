@@ -9,10 +9,12 @@ import org.junit.jupiter.api.Test;
 
 /** Step-up for scopes (SPEC.md "Step-up for scopes"), through {@link Portcullis#handle} only. */
 class EngineStepUpTest {
-  private static final String RULES = String.join("\n",
-      "/reports/**  read:reports",
-      "/both/**     read:reports write:reports",
-      "/**          authenticated");
+  private static final String RULES =
+      String.join(
+          "\n",
+          "/reports/**  read:reports",
+          "/both/**     read:reports write:reports",
+          "/**          authenticated");
 
   private final EngineFixture f = new EngineFixture();
 
@@ -69,7 +71,8 @@ class EngineStepUpTest {
   void handleWhenAskedOnceWithoutGoingToProviderThenForbiddenNextTime() {
     loggedIn();
     assertThat(f.get("/both/x")).isInstanceOf(Outcome.Redirect.class);
-    assertThat(f.get("/both/x")).isEqualTo(new Outcome.Forbidden(Set.of("read:reports", "write:reports"), false));
+    assertThat(f.get("/both/x"))
+        .isEqualTo(new Outcome.Forbidden(Set.of("read:reports", "write:reports"), false));
   }
 
   @Test
@@ -83,6 +86,7 @@ class EngineStepUpTest {
   @Test
   void handleWhenStepUpOffThenForbidden() {
     loggedIn("scope-step-up", "false");
-    assertThat(f.get("/reports/q1")).isEqualTo(new Outcome.Forbidden(Set.of("read:reports"), false));
+    assertThat(f.get("/reports/q1"))
+        .isEqualTo(new Outcome.Forbidden(Set.of("read:reports"), false));
   }
 }

@@ -10,7 +10,6 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -46,9 +45,9 @@ import net.minidev.json.JSONObject;
 /**
  * An OpenID provider in-process, on the JDK's own HTTP server and a loopback port, for core's
  * tests: discovery, a JWK Set (with key rotation), the token endpoint's authorization code (with
- * PKCE S256), refresh token (rotating by default) and client credentials grants, and an
- * end-session endpoint in its metadata. Tokens are RS256 JWTs dated by the test's clock, so tests
- * move time instead of sleeping.
+ * PKCE S256), refresh token (rotating by default) and client credentials grants, and an end-session
+ * endpoint in its metadata. Tokens are RS256 JWTs dated by the test's clock, so tests move time
+ * instead of sleeping.
  *
  * <p>The authorization endpoint is played without HTTP: {@link #authorize} reads an authorization
  * request URL (what the engine redirected to), checks it, and returns the redirect back with a
@@ -64,27 +63,36 @@ public final class FakeProvider implements AutoCloseable {
 
   private final Clock clock;
   private final HttpServer server;
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "fake-provider");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "fake-provider");
+            t.setDaemon(true);
+            return t;
+          });
   private final String issuer;
 
   /** Token requests, counted whatever their grant and answer. */
   public final AtomicInteger tokenRequests = new AtomicInteger();
+
   /** Token requests with {@code grant_type=refresh_token}. */
   public final AtomicInteger refreshRequests = new AtomicInteger();
+
   /** Requests for the JWK Set. */
   public final AtomicInteger jwksRequests = new AtomicInteger();
+
   /** Requests for the discovery document. */
   public final AtomicInteger discoveryRequests = new AtomicInteger();
+
   /** Each token request's form body, in order. */
   public final List<String> bodies = new CopyOnWriteArrayList<>();
+
   /** Each token request's {@code Authorization} header ({@code ""} when absent), in order. */
   public final List<String> authorizations = new CopyOnWriteArrayList<>();
+
   /** Each access token issued, in order (after any tampering). */
   public final List<String> issuedTokens = new CopyOnWriteArrayList<>();
+
   /** Every code and token issued: what no response, log line or page may show. */
   public final List<String> issuedSecrets = new CopyOnWriteArrayList<>();
 
@@ -115,7 +123,8 @@ public final class FakeProvider implements AutoCloseable {
     }
     issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realm";
     server.setExecutor(threads);
-    server.createContext("/realm/.well-known/openid-configuration", ex -> serve(ex, this::discovery));
+    server.createContext(
+        "/realm/.well-known/openid-configuration", ex -> serve(ex, this::discovery));
     server.createContext("/realm/jwks", ex -> serve(ex, this::jwks));
     server.createContext("/realm/token", ex -> serve(ex, this::token));
     server.start();
@@ -221,7 +230,8 @@ public final class FakeProvider implements AutoCloseable {
     return next;
   }
 
-  // ---- the authorization endpoint, played in-process ---------------------------------------------
+  // ---- the authorization endpoint, played in-process
+  // ---------------------------------------------
 
   /** An authorization response: the code and state for the client's redirection endpoint. */
   public record Callback(String code, String state, URI redirectUri) {
@@ -238,12 +248,14 @@ public final class FakeProvider implements AutoCloseable {
    */
   public Callback authorize(String authorizationRequestUrl) {
     if (!authorizationRequestUrl.startsWith(authorizationEndpoint() + "?")) {
-      throw new IllegalArgumentException("not this provider's authorization endpoint: " + authorizationRequestUrl);
+      throw new IllegalArgumentException(
+          "not this provider's authorization endpoint: " + authorizationRequestUrl);
     }
     Map<String, String> q = query(URI.create(authorizationRequestUrl).getRawQuery());
     require(q, "response_type", "code");
     require(q, "code_challenge_method", "S256");
-    for (String name : List.of("client_id", "redirect_uri", "scope", "state", "nonce", "code_challenge")) {
+    for (String name :
+        List.of("client_id", "redirect_uri", "scope", "state", "nonce", "code_challenge")) {
       if (q.get(name) == null || q.get(name).isEmpty()) {
         throw new IllegalArgumentException("authorization request without " + name);
       }
@@ -252,8 +264,16 @@ public final class FakeProvider implements AutoCloseable {
     granted.removeAll(withheld);
     String code = "code-" + counter.incrementAndGet() + "-" + Randoms.token(16);
     issuedSecrets.add(code);
-    codes.put(code, new Grant(q.get("client_id"), subject, extraClaims, String.join(" ", granted), q.get("nonce"),
-        q.get("redirect_uri"), q.get("code_challenge")));
+    codes.put(
+        code,
+        new Grant(
+            q.get("client_id"),
+            subject,
+            extraClaims,
+            String.join(" ", granted),
+            q.get("nonce"),
+            q.get("redirect_uri"),
+            q.get("code_challenge")));
     return new Callback(code, q.get("state"), URI.create(q.get("redirect_uri")));
   }
 
@@ -266,8 +286,14 @@ public final class FakeProvider implements AutoCloseable {
 
   private record Answer(int status, String body) {}
 
-  private record Grant(String clientId, String subject, Map<String, Object> claims, String scope,
-      String nonce, String redirectUri, String challenge) {}
+  private record Grant(
+      String clientId,
+      String subject,
+      Map<String, Object> claims,
+      String scope,
+      String nonce,
+      String redirectUri,
+      String challenge) {}
 
   private interface Handler {
     Answer handle(HttpExchange exchange, String body) throws Exception;
@@ -337,15 +363,20 @@ public final class FakeProvider implements AutoCloseable {
     switch (grantType) {
       case "authorization_code" -> {
         Grant grant = form.get("code") == null ? null : codes.remove(form.get("code"));
-        if (grant == null || !grant.redirectUri().equals(form.get("redirect_uri"))
-            || form.get("code_verifier") == null || !grant.challenge().equals(s256(form.get("code_verifier")))) {
+        if (grant == null
+            || !grant.redirectUri().equals(form.get("redirect_uri"))
+            || form.get("code_verifier") == null
+            || !grant.challenge().equals(s256(form.get("code_verifier")))) {
           return error("invalid_grant");
         }
         json = tokens(grant, true, true);
       }
       case "refresh_token" -> {
         String presented = form.get("refresh_token");
-        Grant grant = presented == null ? null : rotate ? refreshTokens.remove(presented) : refreshTokens.get(presented);
+        Grant grant =
+            presented == null
+                ? null
+                : rotate ? refreshTokens.remove(presented) : refreshTokens.get(presented);
         if (grant == null) {
           return error("invalid_grant");
         }
@@ -398,14 +429,15 @@ public final class FakeProvider implements AutoCloseable {
     json.put("token_type", "Bearer");
     json.put("expires_in", lifetime);
     json.put("scope", grant.scope());
-    JWTClaimsSet.Builder id = new JWTClaimsSet.Builder()
-        .issuer(issuer)
-        .subject(grant.subject())
-        .audience(grant.clientId())
-        .claim("azp", grant.clientId())
-        .issueTime(Date.from(now))
-        .expirationTime(Date.from(now.plusSeconds(3600)))
-        .claim("preferred_username", grant.subject());
+    JWTClaimsSet.Builder id =
+        new JWTClaimsSet.Builder()
+            .issuer(issuer)
+            .subject(grant.subject())
+            .audience(grant.clientId())
+            .claim("azp", grant.clientId())
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plusSeconds(3600)))
+            .claim("preferred_username", grant.subject());
     grant.claims().forEach(id::claim);
     if (login) {
       id.claim("nonce", grant.nonce());
@@ -419,34 +451,40 @@ public final class FakeProvider implements AutoCloseable {
     return json;
   }
 
-  /** An RFC 9068 access token ({@code typ at+jwt}) for {@code subject}, issued to {@code client}. */
-  public String accessToken(String sub, String client, Map<String, Object> claims, long lifetimeSeconds) {
+  /**
+   * An RFC 9068 access token ({@code typ at+jwt}) for {@code subject}, issued to {@code client}.
+   */
+  public String accessToken(
+      String sub, String client, Map<String, Object> claims, long lifetimeSeconds) {
     Instant now = clock.instant();
-    JWTClaimsSet.Builder b = new JWTClaimsSet.Builder()
-        .issuer(issuer)
-        .subject(sub)
-        .audience("api")
-        .issueTime(Date.from(now))
-        .expirationTime(Date.from(now.plusSeconds(lifetimeSeconds)))
-        .jwtID(Randoms.token(12))
-        .claim("client_id", client);
+    JWTClaimsSet.Builder b =
+        new JWTClaimsSet.Builder()
+            .issuer(issuer)
+            .subject(sub)
+            .audience("api")
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plusSeconds(lifetimeSeconds)))
+            .jwtID(Randoms.token(12))
+            .claim("client_id", client);
     claims.forEach(b::claim);
     return sign(b.build(), "at+jwt");
   }
 
   /**
    * An ID token as this provider would issue it to {@code client} for {@code sub}: like Keycloak's,
-   * it names the client in {@code azp}, so only its being an ID token tells it from an access token.
+   * it names the client in {@code azp}, so only its being an ID token tells it from an access
+   * token.
    */
   public String idToken(String sub, String client, Map<String, Object> claims) {
     Instant now = clock.instant();
-    JWTClaimsSet.Builder b = new JWTClaimsSet.Builder()
-        .issuer(issuer)
-        .subject(sub)
-        .audience(client)
-        .claim("azp", client)
-        .issueTime(Date.from(now))
-        .expirationTime(Date.from(now.plusSeconds(3600)));
+    JWTClaimsSet.Builder b =
+        new JWTClaimsSet.Builder()
+            .issuer(issuer)
+            .subject(sub)
+            .audience(client)
+            .claim("azp", client)
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plusSeconds(3600)));
     claims.forEach(b::claim);
     return sign(b.build(), "JWT");
   }
@@ -455,8 +493,13 @@ public final class FakeProvider implements AutoCloseable {
   public String sign(JWTClaimsSet claims, String type) {
     RSAKey key = signingKey;
     try {
-      SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
-          .type(new JOSEObjectType(type)).build(), claims);
+      SignedJWT jwt =
+          new SignedJWT(
+              new JWSHeader.Builder(JWSAlgorithm.RS256)
+                  .keyID(key.getKeyID())
+                  .type(new JOSEObjectType(type))
+                  .build(),
+              claims);
       jwt.sign(new RSASSASigner(key));
       return jwt.serialize();
     } catch (Exception e) {
@@ -470,21 +513,26 @@ public final class FakeProvider implements AutoCloseable {
 
   private static String clientId(String authorization, Map<String, String> form) {
     if (authorization != null && authorization.startsWith("Basic ")) {
-      String decoded = new String(Base64.getDecoder().decode(authorization.substring(6)), StandardCharsets.UTF_8);
+      String decoded =
+          new String(
+              Base64.getDecoder().decode(authorization.substring(6)), StandardCharsets.UTF_8);
       int colon = decoded.indexOf(':');
-      return URLDecoder.decode(colon < 0 ? decoded : decoded.substring(0, colon), StandardCharsets.UTF_8);
+      return URLDecoder.decode(
+          colon < 0 ? decoded : decoded.substring(0, colon), StandardCharsets.UTF_8);
     }
     return String.valueOf(form.get("client_id"));
   }
 
   private static String s256(String verifier) throws Exception {
-    byte[] hash = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+    byte[] hash =
+        MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
     return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
   }
 
   private static void require(Map<String, String> q, String name, String value) {
     if (!value.equals(q.get(name))) {
-      throw new IllegalArgumentException("authorization request " + name + " is not " + value + ": " + q.get(name));
+      throw new IllegalArgumentException(
+          "authorization request " + name + " is not " + value + ": " + q.get(name));
     }
   }
 
@@ -500,8 +548,10 @@ public final class FakeProvider implements AutoCloseable {
     }
     for (String pair : raw.split("&")) {
       int eq = pair.indexOf('=');
-      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      String name =
+          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       out.putIfAbsent(name, value);
     }
     return out;

@@ -14,12 +14,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One request held in memory, and what the engine answered on it: the exchange that core's engine
- * tests and the benchmarks hand {@link Portcullis#handle}, so that they exercise the engine and
- * not a servlet container. Headers are looked up case-insensitively, as a container does;
- * parameters are the decoded query and form parameters together; {@code Set-Cookie} values are
- * recorded in {@link #setCookies()}; the session is a {@link Session} that several exchanges can
- * share, as the requests of one browser do. Reading a header, a parameter or a session attribute
- * allocates nothing (the benchmarks measure the engine's allocation). Not thread-safe.
+ * tests and the benchmarks hand {@link Portcullis#handle}, so that they exercise the engine and not
+ * a servlet container. Headers are looked up case-insensitively, as a container does; parameters
+ * are the decoded query and form parameters together; {@code Set-Cookie} values are recorded in
+ * {@link #setCookies()}; the session is a {@link Session} that several exchanges can share, as the
+ * requests of one browser do. Reading a header, a parameter or a session attribute allocates
+ * nothing (the benchmarks measure the engine's allocation). Not thread-safe.
  *
  * <p>Shared with {@code benchmarks/} through core's test-jar.
  */
@@ -60,14 +60,17 @@ public final class InMemoryExchange implements HttpExchange {
     return new InMemoryExchange(method, target.substring(0, q)).query(target.substring(q + 1));
   }
 
-  /** The headers a browser sends on a top-level navigation (SPEC.md "Responses": not an API call). */
+  /**
+   * The headers a browser sends on a top-level navigation (SPEC.md "Responses": not an API call).
+   */
   public InMemoryExchange browserHeaders() {
     headers.put("Host", "app.example.com");
     headers.put("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
     headers.put("Accept-Language", "en-GB,en;q=0.5");
     headers.put("Sec-Fetch-Mode", "navigate");
     headers.put("Sec-Fetch-Dest", "document");
-    headers.put("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:145.0) Gecko/20100101 Firefox/145.0");
+    headers.put(
+        "User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:145.0) Gecko/20100101 Firefox/145.0");
     return this;
   }
 
@@ -140,7 +143,9 @@ public final class InMemoryExchange implements HttpExchange {
   /** Puts {@code login} in the session, as a completed login would. */
   InMemoryExchange loggedIn(LoginSession login) {
     // An open record (as the container keeps it in memory): read without decryption.
-    sessionAttribute(SessionStore.ATTRIBUTE, SessionRecord.of(login, new SessionKeys(new byte[32], null, "bench"), 0));
+    sessionAttribute(
+        SessionStore.ATTRIBUTE,
+        SessionRecord.of(login, new SessionKeys(new byte[32], null, "bench"), 0));
     return this;
   }
 

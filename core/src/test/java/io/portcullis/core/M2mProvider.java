@@ -40,17 +40,18 @@ final class M2mProvider implements AutoCloseable {
   M2mProvider() {
     OAuth2Config config = new OAuth2Config();
     Route inner = new OAuth2HttpRequestHandler(config).getAuthorizationServer();
-    Route front = new Route() {
-      @Override
-      public boolean match(OAuth2HttpRequest request) {
-        return true;
-      }
+    Route front =
+        new Route() {
+          @Override
+          public boolean match(OAuth2HttpRequest request) {
+            return true;
+          }
 
-      @Override
-      public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
-        return intercept(inner, request);
-      }
-    };
+          @Override
+          public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
+            return intercept(inner, request);
+          }
+        };
     server = new MockOAuth2Server(config, front);
     server.start();
   }
@@ -98,10 +99,12 @@ final class M2mProvider implements AutoCloseable {
 
   /** Answers token requests with {@code status} and {@code json} from now on (null: stop). */
   void answer(int status, String json) {
-    override.set(json == null
-        ? null
-        : request -> new OAuth2HttpResponse(
-            Headers.of("Content-Type", "application/json"), status, json, null));
+    override.set(
+        json == null
+            ? null
+            : request ->
+                new OAuth2HttpResponse(
+                    Headers.of("Content-Type", "application/json"), status, json, null));
   }
 
   /** Delays every token response by {@code millis}. */

@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand: the engine, its caches and the fake provider read it instead of sleeping. */
+/**
+ * A clock tests move by hand: the engine, its caches and the fake provider read it instead of
+ * sleeping.
+ */
 public final class MutableClock extends Clock {
   private volatile Instant now;
 

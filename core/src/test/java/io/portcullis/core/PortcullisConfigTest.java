@@ -201,8 +201,7 @@ class PortcullisConfigTest {
     List<String> problems = problemsOf(() -> PortcullisConfig.of(Map.of()));
     assertThat(problems).hasSize(2);
     assertThat(problems.get(0))
-        .startsWith(
-            "issuer is not set, but it is required: ID tokens are checked against it")
+        .startsWith("issuer is not set, but it is required: ID tokens are checked against it")
         .contains("init-param \"issuer\"", "-Dportcullis.issuer", "PORTCULLIS_ISSUER");
     assertThat(problems.get(1))
         .isEqualTo(
@@ -396,25 +395,36 @@ class PortcullisConfigTest {
 
   @Test
   void fromWhenBearerAudienceGivenThenParsed() {
-    PortcullisConfig config = config("bearer-tokens", "own-clients", "bearer-audience", " https://api.example  api2 ");
+    PortcullisConfig config =
+        config("bearer-tokens", "own-clients", "bearer-audience", " https://api.example  api2 ");
     assertThat(config.bearerAudience()).containsExactly("https://api.example", "api2");
     assertThat(config("bearer-tokens", "own-clients").bearerAudience()).isEmpty();
   }
 
-  /** ID tokens carry the client ids as aud: an audience naming them would make ID tokens bearer tokens. */
+  /**
+   * ID tokens carry the client ids as aud: an audience naming them would make ID tokens bearer
+   * tokens.
+   */
   @Test
   void fromWhenBearerAudienceNamesClientIdOrM2mClientIdThenRefusedNamingKey() {
     assertThat(problems("bearer-audience", "api app"))
         .singleElement(STRING)
         .startsWith("bearer-audience = \"api app\"")
         .contains("contains the client id \"app\"");
-    assertThat(problems("client-secret", "other", "m2m-client-id", "batch", "m2m-client-secret", SECRET,
-        "bearer-audience", "batch"))
+    assertThat(
+            problems(
+                "client-secret",
+                "other",
+                "m2m-client-id",
+                "batch",
+                "m2m-client-secret",
+                SECRET,
+                "bearer-audience",
+                "batch"))
         .singleElement(STRING)
         .startsWith("bearer-audience = \"batch\"")
         .contains("\"batch\"");
   }
-
 
   @Test
   void fromWhenNoM2mKeysThenFilterClientAndSecretUsed() {
@@ -460,8 +470,9 @@ class PortcullisConfigTest {
   void fromWhenM2mSecretWithoutM2mClientIdThenErrorWithoutShowingIt() {
     assertThat(problems("client-secret", "other", "m2m-client-secret", SECRET))
         .singleElement(STRING)
-        .startsWith("m2m-client-secret = (value hidden) (from map \"m2m-client-secret\"): is set but"
-            + " m2m-client-id is not; expected m2m-client-id")
+        .startsWith(
+            "m2m-client-secret = (value hidden) (from map \"m2m-client-secret\"): is set but"
+                + " m2m-client-id is not; expected m2m-client-id")
         .doesNotContain(SECRET);
   }
 
@@ -472,8 +483,7 @@ class PortcullisConfigTest {
             ConfigSource.of("init-param", map()),
             ConfigSource.environment(
                 Map.of(
-                    "PORTCULLIS_M2M_CLIENT_ID", "batch",
-                    "PORTCULLIS_M2M_CLIENT_SECRET", SECRET)));
+                    "PORTCULLIS_M2M_CLIENT_ID", "batch", "PORTCULLIS_M2M_CLIENT_SECRET", SECRET)));
     assertThat(config.m2mClientId()).contains("batch");
     assertThat(config.m2mClientSecret()).contains(SECRET);
   }
@@ -707,9 +717,14 @@ class PortcullisConfigTest {
   @Test
   void fromWhenPreviousStateKeyBesideStateKeyThenDecodedAndHidden() {
     String previous = Base64.getEncoder().encodeToString(KEY_BYTES);
-    PortcullisConfig config = config("state-key", Base64.getEncoder().encodeToString(new byte[32]),
-        "previous-state-key", previous);
-    assertThat(config.previousStateKey()).hasValueSatisfying(k -> assertThat(k).isEqualTo(KEY_BYTES));
+    PortcullisConfig config =
+        config(
+            "state-key",
+            Base64.getEncoder().encodeToString(new byte[32]),
+            "previous-state-key",
+            previous);
+    assertThat(config.previousStateKey())
+        .hasValueSatisfying(k -> assertThat(k).isEqualTo(KEY_BYTES));
     assertThat(config.toString()).contains("previous-state-key=****").doesNotContain(previous);
     assertThat(config().previousStateKey()).isEmpty();
   }
@@ -771,7 +786,8 @@ class PortcullisConfigTest {
 
   @Test
   void fromWhenIdentityHeaderNameInvalidThenErrorNamingKeyAndEntry() {
-    for (String bad : List.of("X-User: root", "X Corp:User", "*", "X-*-User", "X-Ünï", "X-A\"B", "a(b)")) {
+    for (String bad :
+        List.of("X-User: root", "X Corp:User", "*", "X-*-User", "X-Ünï", "X-A\"B", "a(b)")) {
       assertThat(problems("identity-headers", bad))
           .as(bad)
           .singleElement(STRING)

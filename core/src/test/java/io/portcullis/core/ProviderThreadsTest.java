@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, finding 6: the provider work queue is bounded. When its threads are busy and its
- * queue full, provider work is refused at once and each caller answers "unavailable" (never an
- * exception out of the engine, never a wait without end); cache upkeep still runs.
+ * Issue 10, finding 6: the provider work queue is bounded. When its threads are busy and its queue
+ * full, provider work is refused at once and each caller answers "unavailable" (never an exception
+ * out of the engine, never a wait without end); cache upkeep still runs.
  */
 class ProviderThreadsTest {
 
@@ -33,17 +33,28 @@ class ProviderThreadsTest {
     ThreadPoolExecutor pool = ProviderThreads.create("test-provider");
     CountDownLatch release = new CountDownLatch(1);
     // Port 9 (discard) on loopback: nothing will ever be fetched, the queue is full anyway.
-    PortcullisConfig config = PortcullisConfig.of(Map.of("issuer", "http://127.0.0.1:9/realm", "client-id", "app",
-        "client-secret", "a-client-secret", "http-timeout", "1"));
+    PortcullisConfig config =
+        PortcullisConfig.of(
+            Map.of(
+                "issuer",
+                "http://127.0.0.1:9/realm",
+                "client-id",
+                "app",
+                "client-secret",
+                "a-client-secret",
+                "http-timeout",
+                "1"));
     try (Http http = new Http(config.httpTimeout())) {
       for (int i = 0; i < ProviderThreads.THREADS + ProviderThreads.QUEUE; i++) {
-        CompletableFuture.runAsync(() -> {
-          try {
-            release.await(30, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }, pool);
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                release.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            pool);
       }
       assertThatThrownBy(() -> CompletableFuture.supplyAsync(() -> 1, pool))
           .isInstanceOf(RejectedExecutionException.class)
@@ -53,7 +64,8 @@ class ProviderThreadsTest {
       assertThat(upkeep).as("non-provider work runs on the caller").isTrue();
 
       long started = System.nanoTime();
-      ProviderMetadataSource metadata = new ProviderMetadataSource(NimbusWiring.discovery(config, http), Clock.systemUTC(), pool);
+      ProviderMetadataSource metadata =
+          new ProviderMetadataSource(NimbusWiring.discovery(config, http), Clock.systemUTC(), pool);
       metadata.start();
       assertThat(metadata.current()).isEmpty();
       assertThat(metadata.await(Duration.ofSeconds(5))).isEmpty();
@@ -64,14 +76,24 @@ class ProviderThreadsTest {
           .isInstanceOf(ProviderException.class)
           .hasMessageContaining("too much provider work queued");
 
-      ClientCredentialsTokenSource m2m = new ClientCredentialsTokenSource(config,
-          () -> Optional.of(URI.create("http://127.0.0.1:9/token")), NimbusWiring.tokenClient(config, http),
-          Clock.systemUTC(), pool);
+      ClientCredentialsTokenSource m2m =
+          new ClientCredentialsTokenSource(
+              config,
+              () -> Optional.of(URI.create("http://127.0.0.1:9/token")),
+              NimbusWiring.tokenClient(config, http),
+              Clock.systemUTC(),
+              pool);
       assertThatThrownBy(() -> m2m.tokenAsync(Set.of("x")).get(5, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
-          .cause().isInstanceOf(ClientCredentialsException.class)
-          .satisfies(e -> assertThat(((ClientCredentialsException) e).error()).isEqualTo(ClientCredentialsException.UNAVAILABLE));
-      assertThat((System.nanoTime() - started) / 1_000_000).as("refused at once, not after a wait").isLessThan(3000);
+          .cause()
+          .isInstanceOf(ClientCredentialsException.class)
+          .satisfies(
+              e ->
+                  assertThat(((ClientCredentialsException) e).error())
+                      .isEqualTo(ClientCredentialsException.UNAVAILABLE));
+      assertThat((System.nanoTime() - started) / 1_000_000)
+          .as("refused at once, not after a wait")
+          .isLessThan(3000);
     } finally {
       release.countDown();
       pool.shutdownNow();

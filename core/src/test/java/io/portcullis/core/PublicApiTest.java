@@ -26,27 +26,24 @@ import org.junit.jupiter.api.Test;
 class PublicApiTest {
 
   /** What applications name: README "Public API", under the compatibility promise. */
-  static final Set<String> API = Set.of(
-      "ClientCredentialsException",
-      "ClientCredentialsTokenSource",
-      "ConfigKey",
-      "ConfigProblem",
-      "ConfigSource",
-      "Identity",
-      "InvalidConfigurationException",
-      "PortcullisConfig",
-      "TokenSet");
+  static final Set<String> API =
+      Set.of(
+          "ClientCredentialsException",
+          "ClientCredentialsTokenSource",
+          "ConfigKey",
+          "ConfigProblem",
+          "ConfigSource",
+          "Identity",
+          "InvalidConfigurationException",
+          "PortcullisConfig",
+          "TokenSet");
 
   /**
-   * Public only because the adapters live in other packages; no compatibility promise, and only
-   * the adapter modules and the benchmarks may use them ({@link ArchitectureTest}).
+   * Public only because the adapters live in other packages; no compatibility promise, and only the
+   * adapter modules and the benchmarks may use them ({@link ArchitectureTest}).
    */
-  static final Set<String> ADAPTER_SPI = Set.of(
-      "HttpExchange",
-      "Outcome",
-      "Portcullis",
-      "Reason",
-      "Responses");
+  static final Set<String> ADAPTER_SPI =
+      Set.of("HttpExchange", "Outcome", "Portcullis", "Reason", "Responses");
 
   @Test
   void publicTypesWhenListedThenOnlyTheApiAndTheAdapterSpi() throws Exception {
@@ -58,8 +55,11 @@ class PublicApiTest {
         actual.add(type.getSimpleName());
       }
     }
-    assertThat(actual).as("public top-level types of io.portcullis.core; a new one belongs in README"
-        + " \"Public API\" and in API or ADAPTER_SPI here, else make it package-private").isEqualTo(expected);
+    assertThat(actual)
+        .as(
+            "public top-level types of io.portcullis.core; a new one belongs in README"
+                + " \"Public API\" and in API or ADAPTER_SPI here, else make it package-private")
+        .isEqualTo(expected);
   }
 
   @Test
@@ -85,12 +85,18 @@ class PublicApiTest {
   }
 
   private static List<Class<?>> coreTypes() throws Exception {
-    Path dir = Path.of(Portcullis.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-        .resolve("io/portcullis/core");
+    Path dir =
+        Path.of(Portcullis.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .resolve("io/portcullis/core");
     List<Class<?>> types = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".class") && !p.toString().contains("$")).toList()) {
-        types.add(Class.forName("io.portcullis.core." + f.getFileName().toString().replace(".class", "")));
+      for (Path f :
+          files
+              .filter(p -> p.toString().endsWith(".class") && !p.toString().contains("$"))
+              .toList()) {
+        types.add(
+            Class.forName(
+                "io.portcullis.core." + f.getFileName().toString().replace(".class", "")));
       }
     }
     return types;
@@ -123,8 +129,9 @@ class PublicApiTest {
 
   @Test
   void publicSignaturesWhenScannedThenNoLibraryTypes() throws Exception {
-    Path dir = Path.of(Portcullis.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-        .resolve("io/portcullis/core");
+    Path dir =
+        Path.of(Portcullis.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .resolve("io/portcullis/core");
     List<String> offenders = new ArrayList<>();
     List<Class<?>> publicTypes = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
@@ -160,7 +167,9 @@ class PublicApiTest {
         }
       }
       for (String s : signatures) {
-        if (s.contains("com.nimbusds") || s.contains("com.github.benmanes") || s.contains("net.minidev")) {
+        if (s.contains("com.nimbusds")
+            || s.contains("com.github.benmanes")
+            || s.contains("net.minidev")) {
           offenders.add(type.getSimpleName() + ": " + s);
         }
       }

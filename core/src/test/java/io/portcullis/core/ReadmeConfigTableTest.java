@@ -12,8 +12,14 @@ class ReadmeConfigTableTest {
   static String expectedTable() {
     StringBuilder table = new StringBuilder("| key | meaning | default |\n|---|---|---|\n");
     for (ConfigKey key : ConfigKey.values()) {
-      table.append("| `").append(key.key()).append("` | ").append(key.description()).append(" | ")
-          .append(key.defaultText()).append(" |\n");
+      table
+          .append("| `")
+          .append(key.key())
+          .append("` | ")
+          .append(key.description())
+          .append(" | ")
+          .append(key.defaultText())
+          .append(" |\n");
     }
     return table.toString();
   }
@@ -22,6 +28,8 @@ class ReadmeConfigTableTest {
   void readmeWhenReadThenHoldsTheConfigKeyTable() throws Exception {
     Path readme = Path.of("..", "README.md");
     String text = Files.readString(readme).replace("\r\n", "\n");
-    assertThat(text).as("README.md must contain exactly this table:%n%s", expectedTable()).contains(expectedTable());
+    assertThat(text)
+        .as("README.md must contain exactly this table:%n%s", expectedTable())
+        .contains(expectedTable());
   }
 }

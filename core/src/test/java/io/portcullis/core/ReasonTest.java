@@ -18,22 +18,61 @@ import org.junit.jupiter.api.Test;
 class ReasonTest {
 
   /** Every code as released: a code may be added here, never changed or removed. */
-  private static final List<String> RELEASED = List.of(
-      "path.invalid", "path.context", "path.ambiguous",
-      "host.invalid", "login.api",
-      "param.too_long", "method", "duplicate_param",
-      "state.missing", "state.used", "state.unknown", "state.mismatch", "state.expired",
-      "provider.unavailable", "iss.mismatch", "iss.missing", "ambiguous_response",
-      "provider.access_denied", "provider.server_error", "provider.temporarily_unavailable",
-      "provider.{error}", "code.missing", "token.unavailable", "token.{error}", "id_token.missing",
-      "id_token.malformed", "id_token.alg_none", "id_token.unsupported", "id_token.alg",
-      "id_token.signature", "id_token.unknown_key", "id_token.keys_unavailable", "id_token.iss",
-      "id_token.aud", "id_token.azp", "id_token.expired", "id_token.iat", "id_token.sub",
-      "id_token.nonce", "id_token.auth_time",
-      "refresh.{error}", "session.ended", "logout.csrf",
-      "bearer.malformed", "bearer.alg", "bearer.signature", "bearer.unknown_key",
-      "bearer.keys_unavailable", "bearer.iss", "bearer.expired", "bearer.nbf",
-      "bearer.not_access_token", "bearer.client");
+  private static final List<String> RELEASED =
+      List.of(
+          "path.invalid",
+          "path.context",
+          "path.ambiguous",
+          "host.invalid",
+          "login.api",
+          "param.too_long",
+          "method",
+          "duplicate_param",
+          "state.missing",
+          "state.used",
+          "state.unknown",
+          "state.mismatch",
+          "state.expired",
+          "provider.unavailable",
+          "iss.mismatch",
+          "iss.missing",
+          "ambiguous_response",
+          "provider.access_denied",
+          "provider.server_error",
+          "provider.temporarily_unavailable",
+          "provider.{error}",
+          "code.missing",
+          "token.unavailable",
+          "token.{error}",
+          "id_token.missing",
+          "id_token.malformed",
+          "id_token.alg_none",
+          "id_token.unsupported",
+          "id_token.alg",
+          "id_token.signature",
+          "id_token.unknown_key",
+          "id_token.keys_unavailable",
+          "id_token.iss",
+          "id_token.aud",
+          "id_token.azp",
+          "id_token.expired",
+          "id_token.iat",
+          "id_token.sub",
+          "id_token.nonce",
+          "id_token.auth_time",
+          "refresh.{error}",
+          "session.ended",
+          "logout.csrf",
+          "bearer.malformed",
+          "bearer.alg",
+          "bearer.signature",
+          "bearer.unknown_key",
+          "bearer.keys_unavailable",
+          "bearer.iss",
+          "bearer.expired",
+          "bearer.nbf",
+          "bearer.not_access_token",
+          "bearer.client");
 
   @Test
   void codesWhenListedThenUniqueAndExactlyTheReleasedOnes() {
@@ -48,7 +87,9 @@ class ReasonTest {
       assertThat(r.status()).as(r.code()).isBetween(400, 599);
       assertThat(r.level()).as(r.code()).isNotNull();
       assertThat(r.sentence()).as(r.code()).endsWith(".").doesNotContain("<", ">", "&", "\"");
-      assertThat(r.error()).as(r.code()).isIn("bad_request", "login_failed", "invalid_token", "temporarily_unavailable");
+      assertThat(r.error())
+          .as(r.code())
+          .isIn("bad_request", "login_failed", "invalid_token", "temporarily_unavailable");
     }
     assertThat(Reason.PATH_INVALID.error()).isEqualTo("bad_request");
     assertThat(Reason.STATE_MISMATCH.error()).isEqualTo("login_failed");
@@ -73,35 +114,56 @@ class ReasonTest {
       assertThat(Reason.ofIdToken(check).code()).startsWith("id_token.");
       assertThat(Reason.ofBearer(check).code()).startsWith("bearer.");
     }
-    assertThat(Reason.ofIdToken(IdTokenException.Check.NOT_YET_VALID)).isEqualTo(Reason.ID_TOKEN_IAT);
+    assertThat(Reason.ofIdToken(IdTokenException.Check.NOT_YET_VALID))
+        .isEqualTo(Reason.ID_TOKEN_IAT);
     assertThat(Reason.ofBearer(IdTokenException.Check.NOT_YET_VALID)).isEqualTo(Reason.BEARER_NBF);
-    assertThat(Reason.ofBearer(IdTokenException.Check.KEYS_UNAVAILABLE)).isEqualTo(Reason.BEARER_KEYS_UNAVAILABLE);
-    Set<Reason> idTokenReasons = Arrays.stream(IdTokenException.Check.values()).map(Reason::ofIdToken)
-        .collect(Collectors.toSet());
+    assertThat(Reason.ofBearer(IdTokenException.Check.KEYS_UNAVAILABLE))
+        .isEqualTo(Reason.BEARER_KEYS_UNAVAILABLE);
+    Set<Reason> idTokenReasons =
+        Arrays.stream(IdTokenException.Check.values())
+            .map(Reason::ofIdToken)
+            .collect(Collectors.toSet());
     assertThat(idTokenReasons).hasSize(IdTokenException.Check.values().length);
   }
 
   @Test
   void renderWhenRejectedThenJsonErrorComesFromTheReasonNotTheCodeText() {
-    Responses.Response path = Responses.render(new Outcome.Rejected(Reason.PATH_INVALID, null, true));
+    Responses.Response path =
+        Responses.render(new Outcome.Rejected(Reason.PATH_INVALID, null, true));
     assertThat(path.status()).isEqualTo(400);
-    assertThat(path.body()).isEqualTo("{\"error\":\"bad_request\",\"reason\":\"path.invalid\","
-        + "\"message\":\"The request path cannot be accepted.\"}");
-    Responses.Response token = Responses.render(
-        new Outcome.Rejected(Reason.TOKEN_ERROR, Reason.TOKEN_ERROR.code("invalid_grant"), "/cb", true));
+    assertThat(path.body())
+        .isEqualTo(
+            "{\"error\":\"bad_request\",\"reason\":\"path.invalid\","
+                + "\"message\":\"The request path cannot be accepted.\"}");
+    Responses.Response token =
+        Responses.render(
+            new Outcome.Rejected(
+                Reason.TOKEN_ERROR, Reason.TOKEN_ERROR.code("invalid_grant"), "/cb", true));
     assertThat(token.status()).isEqualTo(400);
-    assertThat(token.body()).startsWith("{\"error\":\"login_failed\",\"reason\":\"token.invalid_grant\"");
-    Responses.Response page = Responses.render(new Outcome.Rejected(Reason.LOGOUT_CSRF, "/logout", false));
+    assertThat(token.body())
+        .startsWith("{\"error\":\"login_failed\",\"reason\":\"token.invalid_grant\"");
+    Responses.Response page =
+        Responses.render(new Outcome.Rejected(Reason.LOGOUT_CSRF, "/logout", false));
     assertThat(page.status()).isEqualTo(403);
     assertThat(page.body()).contains("Reason: logout.csrf", "href=\"/logout\"");
   }
 
   static String expectedTable() {
-    StringBuilder table = new StringBuilder(
-        "| reason | status | JSON `error` | log level | sentence |\n|---|---|---|---|---|\n");
+    StringBuilder table =
+        new StringBuilder(
+            "| reason | status | JSON `error` | log level | sentence |\n|---|---|---|---|---|\n");
     for (Reason r : Reason.values()) {
-      table.append("| `").append(r.code()).append("` | ").append(r.status()).append(" | `")
-          .append(r.error()).append("` | ").append(r.level()).append(" | ").append(r.sentence())
+      table
+          .append("| `")
+          .append(r.code())
+          .append("` | ")
+          .append(r.status())
+          .append(" | `")
+          .append(r.error())
+          .append("` | ")
+          .append(r.level())
+          .append(" | ")
+          .append(r.sentence())
           .append(" |\n");
     }
     return table.toString();
@@ -110,7 +172,8 @@ class ReasonTest {
   @Test
   void readmeWhenReadThenListsEveryReasonCode() throws Exception {
     String text = Files.readString(Path.of("..", "README.md")).replace("\r\n", "\n");
-    assertThat(text).as("README.md must contain exactly this table:%n%s", expectedTable())
+    assertThat(text)
+        .as("README.md must contain exactly this table:%n%s", expectedTable())
         .contains(expectedTable());
   }
 }

@@ -209,8 +209,10 @@ class RequestPathTest {
         "/café               | /café",
         "/../admin           | <refused>",
         "/admin;x=1          | <refused>",
-        "/a\\b               | <refused>"})
-  void fromDecodedWhenContainerDecodedPathThenPercentIsAnOrdinaryCharacter(String decoded, String expected) {
+        "/a\\b               | <refused>"
+      })
+  void fromDecodedWhenContainerDecodedPathThenPercentIsAnOrdinaryCharacter(
+      String decoded, String expected) {
     RequestPath path = RequestPath.fromDecodedOrNull(decoded);
     assertThat(path == null ? "<refused>" : path.value()).isEqualTo(expected);
   }
@@ -227,12 +229,20 @@ class RequestPathTest {
       String decoded = s.toString();
       RequestPath path = RequestPath.fromDecodedOrNull(decoded);
       if (path != null) {
-        // What it accepts is normal: parsing its encoding gives it back, and it has no ';', '\\' or control character.
+        // What it accepts is normal: parsing its encoding gives it back, and it has no ';', '\\' or
+        // control character.
         assertThat(RequestPath.parse(path.encoded())).as(decoded).hasValue(path);
         assertThat(path.value()).as(decoded).doesNotContain(";", "\\", "\u0000", "\u007f", "//");
       } else {
-        assertThat(decoded.contains(";") || decoded.contains("\\") || decoded.contains("\u0000")
-            || decoded.contains("\u007f") || decoded.contains("..") || hasUnpairedSurrogate(decoded)).as(decoded).isTrue();
+        assertThat(
+                decoded.contains(";")
+                    || decoded.contains("\\")
+                    || decoded.contains("\u0000")
+                    || decoded.contains("\u007f")
+                    || decoded.contains("..")
+                    || hasUnpairedSurrogate(decoded))
+            .as(decoded)
+            .isTrue();
       }
     }
   }
@@ -240,7 +250,9 @@ class RequestPathTest {
   private static boolean hasUnpairedSurrogate(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         return true;

@@ -30,7 +30,8 @@ class ScopesTest {
       for (int n = random.nextInt(6); n > 0; n--) {
         s.append(alphabet[random.nextInt(alphabet.length)]);
       }
-      assertThat(Scopes.isToken(s.toString())).as(s.toString())
+      assertThat(Scopes.isToken(s.toString()))
+          .as(s.toString())
           .isEqualTo(SCOPE_TOKEN.matcher(s).matches());
     }
   }
@@ -55,7 +56,9 @@ class ScopesTest {
 
   @Test
   void unionKeepsTheFirstOrderAndAppendsWhatTheSecondAdds() {
-    assertThat(Scopes.union(List.of("openid", "profile", "openid"), List.of("email", "profile", "api")))
+    assertThat(
+            Scopes.union(
+                List.of("openid", "profile", "openid"), List.of("email", "profile", "api")))
         .containsExactly("openid", "profile", "email", "api");
     assertThat(Scopes.union(List.of(), List.of("b", "a", "b"))).containsExactly("b", "a");
     assertThat(Scopes.union(List.of("x"), new ArrayList<>())).containsExactly("x");

@@ -41,8 +41,10 @@ import org.junit.jupiter.api.Test;
  */
 class SessionRecordTest {
   /** The rule a container should deserialize sessions with (README "Session contents"). */
-  static final ObjectInputFilter STRICT = ObjectInputFilter.Config.createFilter(
-      "java.lang.*;java.util.*;java.time.*;io.portcullis.core.*;!*");
+  static final ObjectInputFilter STRICT =
+      ObjectInputFilter.Config.createFilter(
+          "java.lang.*;java.util.*;java.time.*;io.portcullis.core.*;!*");
+
   static final byte[] KEY = bytes(32, 1);
   static final byte[] OTHER_KEY = bytes(32, 2);
   static final long CREATED = 1_765_000_000_123L;
@@ -57,17 +59,26 @@ class SessionRecordTest {
     return new SessionKeys(key, previous, "app");
   }
 
-  /** A JWT-shaped token of exactly {@code length} characters, signed with HS256 (ID token) or not. */
+  /**
+   * A JWT-shaped token of exactly {@code length} characters, signed with HS256 (ID token) or not.
+   */
   static String idToken(int length) throws Exception {
     for (int pad = 0; ; pad++) {
-      JWTClaimsSet claims = new JWTClaimsSet.Builder()
-          .issuer("https://idp.example/realms/demo").subject("9f0c1b7e-5d1a-4c36-a0d4-3f1e2b6c7d8e")
-          .audience("app").expirationTime(new java.util.Date(1_900_000_000_000L))
-          .issueTime(new java.util.Date(1_765_000_000_000L)).claim("nonce", "n-0S6_WzA2Mj")
-          .claim("preferred_username", "alice").claim("email", "alice@example.com").claim("email_verified", true)
-          .claim("payload", "{#sb64}rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA==")
-          .claim("realm_access", Map.of("roles", List.of("admin", "auditor")))
-          .claim("pad", "x".repeat(pad)).build();
+      JWTClaimsSet claims =
+          new JWTClaimsSet.Builder()
+              .issuer("https://idp.example/realms/demo")
+              .subject("9f0c1b7e-5d1a-4c36-a0d4-3f1e2b6c7d8e")
+              .audience("app")
+              .expirationTime(new java.util.Date(1_900_000_000_000L))
+              .issueTime(new java.util.Date(1_765_000_000_000L))
+              .claim("nonce", "n-0S6_WzA2Mj")
+              .claim("preferred_username", "alice")
+              .claim("email", "alice@example.com")
+              .claim("email_verified", true)
+              .claim("payload", "{#sb64}rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA==")
+              .claim("realm_access", Map.of("roles", List.of("admin", "auditor")))
+              .claim("pad", "x".repeat(pad))
+              .build();
       SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
       jwt.sign(new MACSigner(bytes(32, 7)));
       String s = jwt.serialize();
@@ -88,13 +99,24 @@ class SessionRecordTest {
   }
 
   /** A login with tokens the size of the issue's measurement: 812 + ~816 + 100 characters. */
-  static LoginSession sample(String idToken, String accessToken, String refreshToken) throws Exception {
+  static LoginSession sample(String idToken, String accessToken, String refreshToken)
+      throws Exception {
     Map<String, Object> claims = NimbusIdTokenVerifier.claimsOf(idToken);
-    TokenSet tokens = new TokenSet(accessToken, Instant.parse("2030-01-01T00:00:00.123Z"),
-        Set.of("openid", "profile", "offline_access", "read:data"));
-    Identity identity = new Identity("alice", (String) claims.get("sub"), (String) claims.get("iss"), claims,
-        Set.of("admin"), tokens);
-    return new LoginSession(identity, refreshToken, idToken, Randoms.token(24), Set.of("openid read:data admin"));
+    TokenSet tokens =
+        new TokenSet(
+            accessToken,
+            Instant.parse("2030-01-01T00:00:00.123Z"),
+            Set.of("openid", "profile", "offline_access", "read:data"));
+    Identity identity =
+        new Identity(
+            "alice",
+            (String) claims.get("sub"),
+            (String) claims.get("iss"),
+            claims,
+            Set.of("admin"),
+            tokens);
+    return new LoginSession(
+        identity, refreshToken, idToken, Randoms.token(24), Set.of("openid read:data admin"));
   }
 
   static LoginSession sample() throws Exception {
@@ -116,13 +138,20 @@ class SessionRecordTest {
     }
   }
 
-  /** What a store reader could search for: each token, its base64 forms, and any 24-character piece of it. */
+  /**
+   * What a store reader could search for: each token, its base64 forms, and any 24-character piece
+   * of it.
+   */
   static void assertNoToken(byte[] stored, String... tokens) {
     String asText = new String(stored, StandardCharsets.ISO_8859_1);
     for (String token : tokens) {
       byte[] raw = token.getBytes(StandardCharsets.UTF_8);
-      List<String> forms = new ArrayList<>(List.of(token, Base64.getEncoder().encodeToString(raw),
-          Base64.getUrlEncoder().withoutPadding().encodeToString(raw)));
+      List<String> forms =
+          new ArrayList<>(
+              List.of(
+                  token,
+                  Base64.getEncoder().encodeToString(raw),
+                  Base64.getUrlEncoder().withoutPadding().encodeToString(raw)));
       for (int i = 0; i + 24 <= token.length(); i += 12) {
         forms.add(token.substring(i, i + 24));
       }
@@ -142,7 +171,8 @@ class SessionRecordTest {
     assertThat(restored).isInstanceOf(SessionRecord.class);
     LoginSession opened = ((SessionRecord) restored).open(keys(KEY, null), CREATED);
     assertThat(opened).isEqualTo(login);
-    assertThat(opened.identity().claims().get("payload")).isInstanceOf(String.class)
+    assertThat(opened.identity().claims().get("payload"))
+        .isInstanceOf(String.class)
         .isEqualTo("{#sb64}rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA==");
     assertThat(opened.identity().claims()).isEqualTo(login.identity().claims());
   }
@@ -152,22 +182,31 @@ class SessionRecordTest {
     for (int i = 0; i < 50; i++) {
       LoginSession login = sample(idToken(300 + i), opaque(812, 10 + i), opaque(100, 100 + i));
       byte[] data = serialize(SessionRecord.of(login, keys(KEY, null), CREATED + i));
-      assertNoToken(data, login.identity().accessToken(), login.refreshToken(), login.idToken(), login.logoutToken());
-      assertThat(new String(data, StandardCharsets.ISO_8859_1)).doesNotContain("alice", "read:data", "admin");
+      assertNoToken(
+          data,
+          login.identity().accessToken(),
+          login.refreshToken(),
+          login.idToken(),
+          login.logoutToken());
+      assertThat(new String(data, StandardCharsets.ISO_8859_1))
+          .doesNotContain("alice", "read:data", "admin");
     }
   }
 
   @Test
   void recordWhenCopiedIntoAnotherSessionThenDoesNotOpen() throws Exception {
     byte[] data = serialize(SessionRecord.of(sample(), keys(KEY, null), CREATED));
-    for (long other : new long[] {CREATED + 1, CREATED - 1, 0, Long.MAX_VALUE, CREATED ^ (1L << 40)}) {
-      assertThat(((SessionRecord) deserialize(data)).open(keys(KEY, null), other)).as("session created at " + other)
+    for (long other :
+        new long[] {CREATED + 1, CREATED - 1, 0, Long.MAX_VALUE, CREATED ^ (1L << 40)}) {
+      assertThat(((SessionRecord) deserialize(data)).open(keys(KEY, null), other))
+          .as("session created at " + other)
           .isNull();
     }
   }
 
   @Test
-  void recordWhenOtherKeyThenDoesNotOpenAndWhenPreviousKeyThenOpensAndIsResealedWithTheCurrent() throws Exception {
+  void recordWhenOtherKeyThenDoesNotOpenAndWhenPreviousKeyThenOpensAndIsResealedWithTheCurrent()
+      throws Exception {
     LoginSession login = sample();
     byte[] underOld = serialize(SessionRecord.of(login, keys(OTHER_KEY, null), CREATED));
 
@@ -176,17 +215,22 @@ class SessionRecordTest {
     SessionRecord rotated = (SessionRecord) deserialize(underOld);
     assertThat(rotated.open(keys(KEY, OTHER_KEY), CREATED)).isEqualTo(login);
     byte[] underNew = serialize(rotated);
-    assertThat(((SessionRecord) deserialize(underNew)).open(keys(KEY, null), CREATED)).isEqualTo(login);
+    assertThat(((SessionRecord) deserialize(underNew)).open(keys(KEY, null), CREATED))
+        .isEqualTo(login);
   }
 
   @Test
   void keysWhenSameSecretButOtherClientThenRecordDoesNotOpen() throws Exception {
     byte[] data = serialize(SessionRecord.of(sample(), keys(KEY, null), CREATED));
-    assertThat(((SessionRecord) deserialize(data)).open(new SessionKeys(KEY, null, "other-app"), CREATED)).isNull();
+    assertThat(
+            ((SessionRecord) deserialize(data))
+                .open(new SessionKeys(KEY, null, "other-app"), CREATED))
+        .isNull();
   }
 
   @Test
-  void recordWhenAnyByteChangedOrTruncatedOrRandomThenReadsAsNoLoginAndNeverThrows() throws Exception {
+  void recordWhenAnyByteChangedOrTruncatedOrRandomThenReadsAsNoLoginAndNeverThrows()
+      throws Exception {
     byte[] stored = SessionRecord.of(sample(), keys(KEY, null), CREATED).stored();
     Random random = new Random(11);
     for (int i = 0; i < 3000; i++) {
@@ -196,14 +240,19 @@ class SessionRecordTest {
         case 1 -> changed = java.util.Arrays.copyOf(changed, random.nextInt(changed.length));
         default -> random.nextBytes(changed);
       }
-      assertThat(SessionRecord.ofStored(changed).open(keys(KEY, null), CREATED)).as("case %d", i).isNull();
+      assertThat(SessionRecord.ofStored(changed).open(keys(KEY, null), CREATED))
+          .as("case %d", i)
+          .isNull();
     }
     assertThat(SessionRecord.ofStored(stored).open(keys(KEY, null), CREATED)).isNotNull();
   }
 
-  /** AC6: nothing the application can call on its {@code Identity} yields the refresh or ID token. */
+  /**
+   * AC6: nothing the application can call on its {@code Identity} yields the refresh or ID token.
+   */
   @Test
-  void identityWhenEveryPublicAccessorCalledThenNeitherRefreshNorIdTokenReachable() throws Exception {
+  void identityWhenEveryPublicAccessorCalledThenNeitherRefreshNorIdTokenReachable()
+      throws Exception {
     LoginSession login = sample();
     List<Object> seen = new ArrayList<>();
     collect(login.identity(), seen, 0);
@@ -213,7 +262,8 @@ class SessionRecordTest {
     }
   }
 
-  private static void collect(@Nullable Object value, List<Object> seen, int depth) throws Exception {
+  private static void collect(@Nullable Object value, List<Object> seen, int depth)
+      throws Exception {
     if (value == null || depth > 3) {
       return;
     }
@@ -232,7 +282,8 @@ class SessionRecordTest {
       return;
     }
     for (java.lang.reflect.Method method : value.getClass().getMethods()) {
-      if (method.getParameterCount() == 0 && method.getDeclaringClass().getName().startsWith("io.portcullis")
+      if (method.getParameterCount() == 0
+          && method.getDeclaringClass().getName().startsWith("io.portcullis")
           && java.lang.reflect.Modifier.isPublic(method.getDeclaringClass().getModifiers())) {
         collect(method.invoke(value), seen, depth + 1);
       }
@@ -249,43 +300,63 @@ class SessionRecordTest {
   void toStringWhenTokensPresentThenRedacted() throws Exception {
     LoginSession login = sample();
     for (Object o : new Object[] {login, SessionRecord.of(login, keys(KEY, null), CREATED)}) {
-      assertThat(o.toString()).doesNotContain(login.identity().accessToken(), login.refreshToken(), login.idToken(),
-          login.logoutToken());
+      assertThat(o.toString())
+          .doesNotContain(
+              login.identity().accessToken(),
+              login.refreshToken(),
+              login.idToken(),
+              login.logoutToken());
     }
   }
 
   @Test
-  void sessionStoreWhenRecordCopiedIntoAnotherSessionOrUnreadableThenLoggedOutAndAttributeRemoved() throws Exception {
+  void sessionStoreWhenRecordCopiedIntoAnotherSessionOrUnreadableThenLoggedOutAndAttributeRemoved()
+      throws Exception {
     SessionStore store = new SessionStore(keys(KEY, null));
     Map<String, Object> first = new HashMap<>();
     store.put(exchange(first, CREATED), sample());
     byte[] data = serialize(first.get(SessionStore.ATTRIBUTE));
-    assertThat(store.get(exchange(Map.of(SessionStore.ATTRIBUTE, deserialize(data)), CREATED))).isNotNull();
+    assertThat(store.get(exchange(Map.of(SessionStore.ATTRIBUTE, deserialize(data)), CREATED)))
+        .isNotNull();
 
     Map<String, Object> other = new HashMap<>(Map.of(SessionStore.ATTRIBUTE, deserialize(data)));
     assertThat(store.get(exchange(other, CREATED + 5))).isNull();
     assertThat(other).doesNotContainKey(SessionStore.ATTRIBUTE);
 
-    Map<String, Object> legacy = new HashMap<>(Map.of(SessionStore.ATTRIBUTE, deserialize(golden("pre-format-1.ser"))));
+    Map<String, Object> legacy =
+        new HashMap<>(Map.of(SessionStore.ATTRIBUTE, deserialize(golden("pre-format-1.ser"))));
     assertThat(store.get(exchange(legacy, CREATED))).isNull();
     assertThat(legacy).doesNotContainKey(SessionStore.ATTRIBUTE);
   }
 
   // ---- AC7: the stored form is a versioned contract ----
 
-  /** The login the golden file {@code format-1.ser} holds (written by {@link #writeGoldenFiles}). */
+  /**
+   * The login the golden file {@code format-1.ser} holds (written by {@link #writeGoldenFiles}).
+   */
   static LoginSession golden() throws Exception {
     Map<String, Object> claims = NimbusIdTokenVerifier.claimsOf(GOLDEN_ID_TOKEN);
-    TokenSet tokens = new TokenSet("golden-access-token", Instant.parse("2030-01-01T00:00:00.123Z"),
-        Set.of("openid", "read:data"));
-    Identity identity = new Identity("alice", "alice", "https://idp.example", claims, Set.of("admin"), tokens);
-    return new LoginSession(identity, "golden-refresh-token", GOLDEN_ID_TOKEN, "golden-logout-token",
+    TokenSet tokens =
+        new TokenSet(
+            "golden-access-token",
+            Instant.parse("2030-01-01T00:00:00.123Z"),
+            Set.of("openid", "read:data"));
+    Identity identity =
+        new Identity("alice", "alice", "https://idp.example", claims, Set.of("admin"), tokens);
+    return new LoginSession(
+        identity,
+        "golden-refresh-token",
+        GOLDEN_ID_TOKEN,
+        "golden-logout-token",
         Set.of("openid read:data admin"));
   }
 
-  /** HS256, {"iss":"https://idp.example","sub":"alice","aud":"app","exp":1900000000,"name":"Alice"}. */
-  static final String GOLDEN_ID_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlIiwic3ViIjoiYWxpY2UiLCJh"
-      + "dWQiOiJhcHAiLCJleHAiOjE5MDAwMDAwMDAsIm5hbWUiOiJBbGljZSJ9.Ol7rfNWn7Vo4EuXbCKqWq1iDuSTJi7nn8HnSe7kTDfs";
+  /**
+   * HS256, {"iss":"https://idp.example","sub":"alice","aud":"app","exp":1900000000,"name":"Alice"}.
+   */
+  static final String GOLDEN_ID_TOKEN =
+      "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlIiwic3ViIjoiYWxpY2UiLCJh"
+          + "dWQiOiJhcHAiLCJleHAiOjE5MDAwMDAwMDAsIm5hbWUiOiJBbGljZSJ9.Ol7rfNWn7Vo4EuXbCKqWq1iDuSTJi7nn8HnSe7kTDfs";
 
   static byte[] golden(String name) throws Exception {
     try (InputStream in = SessionRecordTest.class.getResourceAsStream("/session-records/" + name)) {
@@ -314,7 +385,8 @@ class SessionRecordTest {
   void writeGoldenFiles() throws Exception {
     String dir = System.getProperty("portcullis.write-golden");
     if (dir != null) {
-      Files.write(Path.of(dir, "format-" + SessionRecord.FORMAT + ".ser"),
+      Files.write(
+          Path.of(dir, "format-" + SessionRecord.FORMAT + ".ser"),
           serialize(SessionRecord.of(golden(), keys(KEY, null), CREATED)));
     }
   }
@@ -322,12 +394,14 @@ class SessionRecordTest {
   // ---- AC10: a lean record ----
 
   @Test
-  void recordWhenTokensOfTheIssueSizesThenSerializedWithin115PercentOfTheTokensAndHeapIsReported() throws Exception {
+  void recordWhenTokensOfTheIssueSizesThenSerializedWithin115PercentOfTheTokensAndHeapIsReported()
+      throws Exception {
     String idToken = idToken(816);
     LoginSession login = sample(idToken, opaque(812, 1), opaque(100, 2));
     int tokenChars = 812 + idToken.length() + 100;
     byte[] data = serialize(SessionRecord.of(login, keys(KEY, null), CREATED));
-    System.out.printf("portcullis: session record serialized: %d bytes for %d token characters (%.3f x)%n",
+    System.out.printf(
+        "portcullis: session record serialized: %d bytes for %d token characters (%.3f x)%n",
         data.length, tokenChars, data.length / (double) tokenChars);
     assertThat(data.length).isLessThanOrEqualTo((int) (1.15 * tokenChars));
 
@@ -343,7 +417,9 @@ class SessionRecordTest {
     }
     long after = usedAfterGc();
     long perRecord = (after - before) / n;
-    System.out.printf("portcullis: session record heap, opened: %d bytes each (%d records)%n", perRecord, held.size());
+    System.out.printf(
+        "portcullis: session record heap, opened: %d bytes each (%d records)%n",
+        perRecord, held.size());
     assertThat(perRecord).as("heap per opened record").isLessThan(3584);
   }
 
@@ -358,25 +434,30 @@ class SessionRecordTest {
 
   /** An exchange that has a session (created at {@code created}) with {@code attributes}. */
   static HttpExchange exchange(Map<String, Object> attributes, long created) {
-    Map<String, Object> session = attributes instanceof HashMap ? attributes : new HashMap<>(attributes);
-    return (HttpExchange) Proxy.newProxyInstance(HttpExchange.class.getClassLoader(), new Class<?>[] {HttpExchange.class},
-        (proxy, method, args) -> switch (method.getName()) {
-          case "sessionAttribute" -> {
-            if (args.length == 1) {
-              yield session.get((String) args[0]);
-            }
-            if (args[1] == null) {
-              session.remove((String) args[0]);
-            } else {
-              session.put((String) args[0], (Serializable) args[1]);
-            }
-            yield null;
-          }
-          case "sessionId" -> "session-1";
-          case "sessionCreationTime" -> created;
-          case "reloadSessionAttribute" -> session.get((String) args[0]);
-          case "canReloadSession" -> false;
-          default -> throw new UnsupportedOperationException(method.getName());
-        });
+    Map<String, Object> session =
+        attributes instanceof HashMap ? attributes : new HashMap<>(attributes);
+    return (HttpExchange)
+        Proxy.newProxyInstance(
+            HttpExchange.class.getClassLoader(),
+            new Class<?>[] {HttpExchange.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "sessionAttribute" -> {
+                    if (args.length == 1) {
+                      yield session.get((String) args[0]);
+                    }
+                    if (args[1] == null) {
+                      session.remove((String) args[0]);
+                    } else {
+                      session.put((String) args[0], (Serializable) args[1]);
+                    }
+                    yield null;
+                  }
+                  case "sessionId" -> "session-1";
+                  case "sessionCreationTime" -> created;
+                  case "reloadSessionAttribute" -> session.get((String) args[0]);
+                  case "canReloadSession" -> false;
+                  default -> throw new UnsupportedOperationException(method.getName());
+                });
   }
 }

@@ -17,20 +17,22 @@ import org.junit.jupiter.api.Test;
 class UrlsTest {
   private final List<String> warnings = new CopyOnWriteArrayList<>();
   private final Logger logger = Logger.getLogger("io.portcullis");
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      if (record.getLevel().intValue() >= Level.WARNING.intValue() && record.getMessage().contains("base-url")) {
-        warnings.add(record.getMessage());
-      }
-    }
+  private final Handler capture =
+      new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+          if (record.getLevel().intValue() >= Level.WARNING.intValue()
+              && record.getMessage().contains("base-url")) {
+            warnings.add(record.getMessage());
+          }
+        }
 
-    @Override
-    public void flush() {}
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
 
   @BeforeEach
   void capture() {
@@ -53,17 +55,39 @@ class UrlsTest {
   @Test
   void startWhenNoBaseUrlAndProviderElsewhereThenOneWarningAtOnce() {
     new Urls(config("issuer", "https://idp.example.com/realms/app"));
-    assertThat(warnings).singleElement().satisfies(w -> assertThat(w)
-        .contains("base-url is not set", "idp.example.com", "Host header", "redirect_uri", "post-logout redirect",
-            "trusted-proxies"));
+    assertThat(warnings)
+        .singleElement()
+        .satisfies(
+            w ->
+                assertThat(w)
+                    .contains(
+                        "base-url is not set",
+                        "idp.example.com",
+                        "Host header",
+                        "redirect_uri",
+                        "post-logout redirect",
+                        "trusted-proxies"));
   }
 
   @Test
   void startWhenBaseUrlSetOrProviderOnLoopbackThenNoWarningAtStart() {
-    new Urls(config("issuer", "https://idp.example.com/realms/app", "base-url", "https://app.example.com/shop"));
+    new Urls(
+        config(
+            "issuer",
+            "https://idp.example.com/realms/app",
+            "base-url",
+            "https://app.example.com/shop"));
     new Urls(config("issuer", "http://localhost:8080/realms/app"));
-    new Urls(config("issuer", "https://idp.example.com", "authorization-endpoint", "http://127.0.0.1:9/auth",
-        "token-endpoint", "http://127.0.0.1:9/token", "jwks-uri", "http://127.0.0.1:9/jwks"));
+    new Urls(
+        config(
+            "issuer",
+            "https://idp.example.com",
+            "authorization-endpoint",
+            "http://127.0.0.1:9/auth",
+            "token-endpoint",
+            "http://127.0.0.1:9/token",
+            "jwks-uri",
+            "http://127.0.0.1:9/jwks"));
     new Urls(config("issuer", "http://[::1]:8080/realms/app"));
     assertThat(warnings).isEmpty();
   }

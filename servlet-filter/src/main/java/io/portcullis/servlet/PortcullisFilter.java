@@ -1,6 +1,5 @@
 package io.portcullis.servlet;
 
-import io.portcullis.core.ConfigSource;
 import io.portcullis.core.Identity;
 import io.portcullis.core.InvalidConfigurationException;
 import io.portcullis.core.Outcome;
@@ -27,12 +26,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * The servlet filter that puts an application behind an OpenID provider: declare it in {@code
  * web.xml} (configured by init-params, {@code portcullis.properties}, system properties {@code
- * portcullis.KEY} and environment variables {@code PORTCULLIS_KEY}, in that order of precedence)
- * or construct it with a ready {@link PortcullisConfig}.
+ * portcullis.KEY} and environment variables {@code PORTCULLIS_KEY}, in that order of precedence) or
+ * construct it with a ready {@link PortcullisConfig}.
  *
- * <p>It adapts each request to the engine and renders the engine's {@link Outcome}; everything
- * else lives in {@code portcullis-core}. A bad configuration fails {@link #init} with one message
- * naming every bad key and where it came from.
+ * <p>It adapts each request to the engine and renders the engine's {@link Outcome}; everything else
+ * lives in {@code portcullis-core}. A bad configuration fails {@link #init} with one message naming
+ * every bad key and where it came from.
  */
 public class PortcullisFilter implements Filter {
   private static final System.Logger LOG = System.getLogger("io.portcullis");
@@ -73,14 +72,22 @@ public class PortcullisFilter implements Filter {
     }
     engine = Portcullis.create(config, clock);
     identityHeaders = new IdentityHeaders(config.identityHeaders());
-    filterConfig.getServletContext().setAttribute(PortcullisRequests.CLIENT_CREDENTIALS_ATTRIBUTE,
-        engine.clientCredentials());
+    filterConfig
+        .getServletContext()
+        .setAttribute(PortcullisRequests.CLIENT_CREDENTIALS_ATTRIBUTE, engine.clientCredentials());
     if (sessionReloader == null
-        && filterConfig.getServletContext().getAttribute(SessionReloader.CONTEXT_ATTRIBUTE) instanceof SessionReloader r) {
+        && filterConfig.getServletContext().getAttribute(SessionReloader.CONTEXT_ATTRIBUTE)
+            instanceof SessionReloader r) {
       sessionReloader = r;
     }
-    LOG.log(Level.INFO, "portcullis: protecting " + filterConfig.getServletContext().getContextPath() + "/ with "
-        + engine.ruleCount() + " rules, provider " + config.issuer().map(Object::toString).orElse("(explicit endpoints)"));
+    LOG.log(
+        Level.INFO,
+        "portcullis: protecting "
+            + filterConfig.getServletContext().getContextPath()
+            + "/ with "
+            + engine.ruleCount()
+            + " rules, provider "
+            + config.issuer().map(Object::toString).orElse("(explicit endpoints)"));
   }
 
   /**
@@ -102,8 +109,10 @@ public class PortcullisFilter implements Filter {
   }
 
   @Override
-  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
-    if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
+    if (!(req instanceof HttpServletRequest request)
+        || !(res instanceof HttpServletResponse response)) {
       chain.doFilter(req, res);
       return;
     }
@@ -111,10 +120,16 @@ public class PortcullisFilter implements Filter {
       // A forward, include, error page or async dispatch: the rules decide on the path dispatched
       // to, with the identity the initial request established (its wrapper answers it).
       Identity identity = PortcullisRequests.identity(request).orElse(null);
-      Outcome outcome = engine().handleDispatch(new ServletHttpExchange(request, response, sessionReloader), identity);
+      Outcome outcome =
+          engine()
+              .handleDispatch(
+                  new ServletHttpExchange(request, response, sessionReloader), identity);
       if (outcome instanceof Outcome.Proceed proceed) {
-        chain.doFilter(identity != null || proceed.identity() == null
-            ? request : new PortcullisRequest(request, proceed.identity(), identityHeaders), response);
+        chain.doFilter(
+            identity != null || proceed.identity() == null
+                ? request
+                : new PortcullisRequest(request, proceed.identity(), identityHeaders),
+            response);
       } else if (request.getDispatcherType() != DispatcherType.INCLUDE && !response.isCommitted()) {
         // An include cannot set the status: the included resource is left out instead.
         response.resetBuffer();
@@ -131,7 +146,8 @@ public class PortcullisFilter implements Filter {
     render(outcome, request, response);
   }
 
-  private static void render(Outcome outcome, HttpServletRequest request, HttpServletResponse response)
+  private static void render(
+      Outcome outcome, HttpServletRequest request, HttpServletResponse response)
       throws IOException {
     Responses.Response rendered = Responses.render(outcome);
     response.setStatus(rendered.status());

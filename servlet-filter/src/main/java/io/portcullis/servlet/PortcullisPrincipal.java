@@ -19,7 +19,9 @@ public final class PortcullisPrincipal implements Principal, Serializable {
     this.identity = Objects.requireNonNull(identity, "identity");
   }
 
-  /** The principal name: {@code principal-claim}, else {@code preferred_username}, else {@code sub}. */
+  /**
+   * The principal name: {@code principal-claim}, else {@code preferred_username}, else {@code sub}.
+   */
   @Override
   public String getName() {
     return identity.name();
@@ -30,14 +32,18 @@ public final class PortcullisPrincipal implements Principal, Serializable {
     return identity.claims();
   }
 
-  /** The whole identity: subject, issuer, scopes, roles and the access token (never the refresh token). */
+  /**
+   * The whole identity: subject, issuer, scopes, roles and the access token (never the refresh
+   * token).
+   */
   public Identity identity() {
     return identity;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PortcullisPrincipal p && p.identity.subject().equals(identity.subject())
+    return o instanceof PortcullisPrincipal p
+        && p.identity.subject().equals(identity.subject())
         && p.identity.issuer().equals(identity.issuer());
   }
 

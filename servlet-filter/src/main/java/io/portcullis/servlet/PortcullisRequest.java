@@ -11,19 +11,19 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The request the application receives: {@code getRemoteUser}, {@code getUserPrincipal} and
- * {@code isUserInRole} answer from the login (SPEC.md "What the application sees"), and identity
- * headers a client may have forged ({@code Remote-User}, {@code X-Forwarded-User}, {@code
- * X-Auth-Request-*}, {@code OIDC_CLAIM_*} …, see {@link IdentityHeaders}) are hidden on every
- * path, so a legacy application that once trusted a proxy's headers cannot be fooled (THREATS
- * E-06).
+ * The request the application receives: {@code getRemoteUser}, {@code getUserPrincipal} and {@code
+ * isUserInRole} answer from the login (SPEC.md "What the application sees"), and identity headers a
+ * client may have forged ({@code Remote-User}, {@code X-Forwarded-User}, {@code X-Auth-Request-*},
+ * {@code OIDC_CLAIM_*} …, see {@link IdentityHeaders}) are hidden on every path, so a legacy
+ * application that once trusted a proxy's headers cannot be fooled (THREATS E-06).
  */
 final class PortcullisRequest extends HttpServletRequestWrapper {
   private final @Nullable Identity identity;
   private final IdentityHeaders hidden;
   private @Nullable Principal principal;
 
-  PortcullisRequest(HttpServletRequest request, @Nullable Identity identity, IdentityHeaders hidden) {
+  PortcullisRequest(
+      HttpServletRequest request, @Nullable Identity identity, IdentityHeaders hidden) {
     super(request);
     this.identity = identity;
     this.hidden = hidden;
@@ -35,10 +35,10 @@ final class PortcullisRequest extends HttpServletRequestWrapper {
   }
 
   /**
-   * {@link PortcullisRequests#IDENTITY_ATTRIBUTE} answers the login this request carries (null
-   * when nobody is logged in), whatever was stored under that name: the identity is carried by
-   * this wrapper rather than stored in the container's attribute map, which would cost an
-   * allocation per request.
+   * {@link PortcullisRequests#IDENTITY_ATTRIBUTE} answers the login this request carries (null when
+   * nobody is logged in), whatever was stored under that name: the identity is carried by this
+   * wrapper rather than stored in the container's attribute map, which would cost an allocation per
+   * request.
    */
   @Override
   public @Nullable Object getAttribute(String name) {

@@ -8,9 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Reads the current login from a request that passed {@link PortcullisFilter}: the identity and
- * the access token, for calls to downstream APIs. Holds no state of its own (no static or
- * thread-local state): the request the filter passes on carries the identity.
+ * Reads the current login from a request that passed {@link PortcullisFilter}: the identity and the
+ * access token, for calls to downstream APIs. Holds no state of its own (no static or thread-local
+ * state): the request the filter passes on carries the identity.
  */
 public final class PortcullisRequests {
   /**
@@ -27,8 +27,8 @@ public final class PortcullisRequests {
   public static final String CLIENT_CREDENTIALS_ATTRIBUTE = "io.portcullis.client-credentials";
 
   /**
-   * The client-credentials token source of the filter protecting {@code request}'s application,
-   * for the application's own machine-to-machine calls: {@code
+   * The client-credentials token source of the filter protecting {@code request}'s application, for
+   * the application's own machine-to-machine calls: {@code
    * PortcullisRequests.clientCredentials(request).token(Set.of("read:data"))}.
    *
    * @throws IllegalStateException when no {@link PortcullisFilter} has started in this application
@@ -41,7 +41,8 @@ public final class PortcullisRequests {
   /** The same, from the servlet context (for code that runs outside a request). */
   public static ClientCredentialsTokenSource clientCredentials(ServletContext context) {
     Objects.requireNonNull(context, "context");
-    if (context.getAttribute(CLIENT_CREDENTIALS_ATTRIBUTE) instanceof ClientCredentialsTokenSource source) {
+    if (context.getAttribute(CLIENT_CREDENTIALS_ATTRIBUTE)
+        instanceof ClientCredentialsTokenSource source) {
       return source;
     }
     throw new IllegalStateException("no PortcullisFilter has started in this application");
@@ -50,7 +51,9 @@ public final class PortcullisRequests {
   /** The logged-in user of {@code request}, if any. */
   public static Optional<Identity> identity(ServletRequest request) {
     Objects.requireNonNull(request, "request");
-    return request.getAttribute(IDENTITY_ATTRIBUTE) instanceof Identity i ? Optional.of(i) : Optional.empty();
+    return request.getAttribute(IDENTITY_ATTRIBUTE) instanceof Identity i
+        ? Optional.of(i)
+        : Optional.empty();
   }
 
   /** The current access token of {@code request}'s user, to send as a bearer token downstream. */

@@ -46,7 +46,8 @@ final class ServletConfigSources {
     return PortcullisConfig.from(sources.toArray(ConfigSource[]::new));
   }
 
-  private static @Nullable String configFile(Map<String, String> params, ConfigSource system, ConfigSource environment) {
+  private static @Nullable String configFile(
+      Map<String, String> params, ConfigSource system, ConfigSource environment) {
     String env = environment.entries().get("PORTCULLIS_CONFIG_FILE");
     if (env != null) {
       return env;
@@ -64,8 +65,13 @@ final class ServletConfigSources {
       try (Reader reader = Files.newBufferedReader(Path.of(path), StandardCharsets.UTF_8)) {
         properties.load(reader);
       } catch (IOException | RuntimeException e) {
-        throw new InvalidConfigurationException(List.of(
-            "config-file: cannot read \"" + path + "\" (" + e.getClass().getSimpleName() + "); expected a readable properties file"));
+        throw new InvalidConfigurationException(
+            List.of(
+                "config-file: cannot read \""
+                    + path
+                    + "\" ("
+                    + e.getClass().getSimpleName()
+                    + "); expected a readable properties file"));
       }
       return ConfigSource.properties(path, properties);
     }
@@ -80,8 +86,11 @@ final class ServletConfigSources {
       properties.load(new InputStreamReader(in, StandardCharsets.UTF_8));
       return ConfigSource.properties("portcullis.properties (classpath)", properties);
     } catch (IOException e) {
-      throw new InvalidConfigurationException(List.of(
-          "portcullis.properties (classpath): cannot be read (" + e.getClass().getSimpleName() + ")"));
+      throw new InvalidConfigurationException(
+          List.of(
+              "portcullis.properties (classpath): cannot be read ("
+                  + e.getClass().getSimpleName()
+                  + ")"));
     }
   }
 }

@@ -15,14 +15,19 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** {@link HttpExchange} over the servlet API; the session is created only when a value is stored. */
+/**
+ * {@link HttpExchange} over the servlet API; the session is created only when a value is stored.
+ */
 final class ServletHttpExchange implements HttpExchange {
   private final HttpServletRequest request;
   private final HttpServletResponse response;
   private final @Nullable SessionReloader reloader;
   private @Nullable Map<String, String> cookies;
 
-  ServletHttpExchange(HttpServletRequest request, HttpServletResponse response, @Nullable SessionReloader reloader) {
+  ServletHttpExchange(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      @Nullable SessionReloader reloader) {
     this.request = request;
     this.response = response;
     this.reloader = reloader;
@@ -41,9 +46,9 @@ final class ServletHttpExchange implements HttpExchange {
 
   /**
    * The request URI after the canonical context path, or null when the URI does not start with it
-   * followed by {@code /}: containers map {@code /%61pp}, {@code //app} or {@code /x/../app} to
-   * the context {@code /app} too, and what follows such a context part is not a path the rules can
-   * be matched against.
+   * followed by {@code /}: containers map {@code /%61pp}, {@code //app} or {@code /x/../app} to the
+   * context {@code /app} too, and what follows such a context part is not a path the rules can be
+   * matched against.
    */
   @Override
   public @Nullable String rawPath() {
@@ -59,8 +64,8 @@ final class ServletHttpExchange implements HttpExchange {
   }
 
   /**
-   * Servlet path plus path info of this dispatch (of the included resource, for an include):
-   * what the container hands the application. Allocation-free unless both parts are non-empty.
+   * Servlet path plus path info of this dispatch (of the included resource, for an include): what
+   * the container hands the application. Allocation-free unless both parts are non-empty.
    */
   @Override
   public String dispatchedPath() {

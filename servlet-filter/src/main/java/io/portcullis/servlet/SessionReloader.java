@@ -8,15 +8,15 @@ import org.jspecify.annotations.Nullable;
  * Session). Optional: without it everything works on one node and with sticky sessions.
  *
  * <p>Why: when two nodes refresh one session's access token at the same moment and the provider
- * rotates refresh tokens, one node wins and the other is answered {@code invalid_grant}. Instead
- * of ending the login, the losing node re-reads the session through this adapter (for a few
- * seconds, while the winner finishes its request) and continues with the winner's tokens. No
- * distributed lock is needed.
+ * rotates refresh tokens, one node wins and the other is answered {@code invalid_grant}. Instead of
+ * ending the login, the losing node re-reads the session through this adapter (for a few seconds,
+ * while the winner finishes its request) and continues with the winner's tokens. No distributed
+ * lock is needed.
  *
  * <p>Install it with {@link PortcullisFilter#setSessionReloader} or as the servlet context
  * attribute {@link #CONTEXT_ATTRIBUTE}. For Jetty 12, for example: {@code (id, name) -> {
- * SessionData d = sessionHandler.getSessionCache().getSessionDataStore().load(id); return d ==
- * null ? null : d.getAttribute(name); }}.
+ * SessionData d = sessionHandler.getSessionCache().getSessionDataStore().load(id); return d == null
+ * ? null : d.getAttribute(name); }}.
  */
 @FunctionalInterface
 public interface SessionReloader {

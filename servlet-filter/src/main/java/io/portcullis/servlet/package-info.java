@@ -1,6 +1,6 @@
 /**
- * The servlet adapter: {@code PortcullisFilter}, its configuration sources,
- * the {@code HttpSession} store and the request wrapper.
+ * The servlet adapter: {@code PortcullisFilter}, its configuration sources, the {@code HttpSession}
+ * store and the request wrapper.
  */
 @NullMarked
 package io.portcullis.servlet;

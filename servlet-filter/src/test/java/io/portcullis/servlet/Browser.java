@@ -17,24 +17,27 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
 /**
- * A scripted browser: its own cookie jar (all test hosts are loopback, so one jar keyed by
- * name), redirects followed by hand so tests can see and alter each hop, and a record of every
- * response for leak checks.
+ * A scripted browser: its own cookie jar (all test hosts are loopback, so one jar keyed by name),
+ * redirects followed by hand so tests can see and alter each hop, and a record of every response
+ * for leak checks.
  */
 final class Browser {
-  private static final HttpClient CLIENT = HttpClient.newBuilder()
-      .followRedirects(HttpClient.Redirect.NEVER)
-      .connectTimeout(Duration.ofSeconds(5))
-      .build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder()
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   final Map<String, String> cookies = new LinkedHashMap<>();
   final List<HttpResponse<String>> seen = new CopyOnWriteArrayList<>();
   boolean navigation = true;
 
   /** One exchange without following redirects. */
-  HttpResponse<String> send(String method, String url, Map<String, String> headers, String formBody) {
+  HttpResponse<String> send(
+      String method, String url, Map<String, String> headers, String formBody) {
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
       if (navigation) {
         b.header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
         b.header("Sec-Fetch-Mode", "navigate");
@@ -75,7 +78,9 @@ final class Browser {
 
   HttpResponse<String> post(String url, Map<String, String> form) {
     StringBuilder body = new StringBuilder();
-    form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(enc(k)).append('=').append(enc(v)));
+    form.forEach(
+        (k, v) ->
+            body.append(body.length() == 0 ? "" : "&").append(enc(k)).append('=').append(enc(v)));
     return send("POST", url, Map.of(), body.toString());
   }
 
@@ -88,7 +93,8 @@ final class Browser {
   HttpResponse<String> follow(HttpResponse<String> response, UnaryOperator<String> rewrite) {
     HttpResponse<String> current = response;
     for (int i = 0; i < 10 && isRedirect(current); i++) {
-      String next = current.uri().resolve(current.headers().firstValue("Location").orElseThrow()).toString();
+      String next =
+          current.uri().resolve(current.headers().firstValue("Location").orElseThrow()).toString();
       current = get(rewrite.apply(next));
     }
     return current;
@@ -100,11 +106,15 @@ final class Browser {
   }
 
   static boolean isRedirect(HttpResponse<String> r) {
-    return r.statusCode() >= 300 && r.statusCode() < 400 && r.headers().firstValue("Location").isPresent();
+    return r.statusCode() >= 300
+        && r.statusCode() < 400
+        && r.headers().firstValue("Location").isPresent();
   }
 
   static String location(HttpResponse<String> r) {
-    return r.headers().firstValue("Location").orElseThrow(() -> new AssertionError("no Location; status " + r.statusCode()));
+    return r.headers()
+        .firstValue("Location")
+        .orElseThrow(() -> new AssertionError("no Location; status " + r.statusCode()));
   }
 
   String cookieHeader() {
@@ -121,7 +131,9 @@ final class Browser {
     boolean delete = value.isEmpty();
     for (int i = 1; i < attrs.length; i++) {
       String a = attrs[i].trim().toLowerCase(Locale.ROOT);
-      if (a.equals("max-age=0") || a.startsWith("expires=thu, 01 jan 1970") || a.startsWith("expires=thu, 01-jan-1970")) {
+      if (a.equals("max-age=0")
+          || a.startsWith("expires=thu, 01 jan 1970")
+          || a.startsWith("expires=thu, 01-jan-1970")) {
         delete = true;
       }
     }
@@ -134,11 +146,12 @@ final class Browser {
 
   String cookiesStartingWith(String prefix) {
     StringBuilder sb = new StringBuilder();
-    cookies.forEach((k, v) -> {
-      if (k.startsWith(prefix)) {
-        sb.append(k).append(' ');
-      }
-    });
+    cookies.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix)) {
+            sb.append(k).append(' ');
+          }
+        });
     return sb.toString().trim();
   }
 

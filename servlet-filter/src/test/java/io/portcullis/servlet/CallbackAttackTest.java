@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * THREATS group B: forged, missing, replayed, expired, cross-browser and duplicated callbacks,
- * provider errors and bad codes. Each must answer a clear 4xx (or 502), make no token request
- * when the state is bad, and leave the browser logged out.
+ * provider errors and bad codes. Each must answer a clear 4xx (or 502), make no token request when
+ * the state is bad, and leave the browser logged out.
  */
 class CallbackAttackTest extends IntegrationTest {
 
@@ -26,9 +26,13 @@ class CallbackAttackTest extends IntegrationTest {
     assertThat(r.statusCode()).as("status for " + reason).isEqualTo(status);
     assertThat(r.body()).contains("Reason: " + reason);
     assertThat(r.headers().firstValue("Location")).as("no automatic retry").isEmpty();
-    assertThat(r.headers().firstValue("Content-Type").orElse("").toLowerCase().replace(" ", "")).isEqualTo("text/html;charset=utf-8");
+    assertThat(r.headers().firstValue("Content-Type").orElse("").toLowerCase().replace(" ", ""))
+        .isEqualTo("text/html;charset=utf-8");
     assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
-    assertThat(r.body()).contains("Start again").doesNotContain("Exception").doesNotContain("at io.");
+    assertThat(r.body())
+        .contains("Start again")
+        .doesNotContain("Exception")
+        .doesNotContain("at io.");
   }
 
   @Test
@@ -39,8 +43,11 @@ class CallbackAttackTest extends IntegrationTest {
     int before = LeakCheck.LINES.size();
     browser.get(Browser.withParam(callback, "iss", "https://evil.example"));
     java.util.List<String> lines = LeakCheck.LINES.subList(before, LeakCheck.LINES.size());
-    assertThat(lines).anyMatch(l -> l.matches("WARNING oidc\\.login\\.rejected reason=iss\\.mismatch tx=[0-9a-f]{8}"));
-    assertThat(lines).noneMatch(l -> l.contains(state) || l.contains(Browser.param(callback, "code")));
+    assertThat(lines)
+        .anyMatch(
+            l -> l.matches("WARNING oidc\\.login\\.rejected reason=iss\\.mismatch tx=[0-9a-f]{8}"));
+    assertThat(lines)
+        .noneMatch(l -> l.contains(state) || l.contains(Browser.param(callback, "code")));
   }
 
   @Test
@@ -58,7 +65,10 @@ class CallbackAttackTest extends IntegrationTest {
     Browser browser = browser();
     String callback = callbackFor(browser, startLogin(browser, "/profile"));
     int before = provider.tokenRequests.get();
-    assertRejected(browser.get(Browser.withParam(callback, "state", "forged-" + "x".repeat(40))), 400, "state.unknown");
+    assertRejected(
+        browser.get(Browser.withParam(callback, "state", "forged-" + "x".repeat(40))),
+        400,
+        "state.unknown");
     assertThat(provider.tokenRequests.get()).isEqualTo(before);
     assertNotLoggedIn(browser);
   }
@@ -123,7 +133,10 @@ class CallbackAttackTest extends IntegrationTest {
     Browser browser = browser();
     String callback = callbackFor(browser, startLogin(browser, "/profile"));
     int before = provider.tokenRequests.get();
-    assertRejected(browser.get(Browser.withParam(callback, "iss", "https://evil.example")), 400, "iss.mismatch");
+    assertRejected(
+        browser.get(Browser.withParam(callback, "iss", "https://evil.example")),
+        400,
+        "iss.mismatch");
     assertThat(provider.tokenRequests.get()).isEqualTo(before);
     assertNotLoggedIn(browser);
   }
@@ -132,7 +145,11 @@ class CallbackAttackTest extends IntegrationTest {
   void callbackWhenIssMatchesThenAccepted() {
     Browser browser = browser();
     String callback = callbackFor(browser, startLogin(browser, "/profile"));
-    assertThat(browser.follow(browser.get(Browser.withParam(callback, "iss", provider.issuer()))).statusCode()).isEqualTo(200);
+    assertThat(
+            browser
+                .follow(browser.get(Browser.withParam(callback, "iss", provider.issuer())))
+                .statusCode())
+        .isEqualTo(200);
   }
 
   @Test
@@ -160,7 +177,10 @@ class CallbackAttackTest extends IntegrationTest {
     Browser browser = browser();
     String callback = callbackFor(browser, startLogin(browser, "/profile"));
     int before = provider.tokenRequests.get();
-    assertRejected(browser.get(Browser.withParam(callback, "error", "access_denied")), 400, "ambiguous_response");
+    assertRejected(
+        browser.get(Browser.withParam(callback, "error", "access_denied")),
+        400,
+        "ambiguous_response");
     assertThat(provider.tokenRequests.get()).isEqualTo(before);
   }
 
@@ -168,7 +188,8 @@ class CallbackAttackTest extends IntegrationTest {
   void callbackWhenAccessDeniedThen403PageWithEscapedText() {
     Browser browser = browser();
     String callback = callbackFor(browser, startLogin(browser, "/profile"));
-    String denied = Browser.withParam(Browser.withParam(callback, "code", null), "error", "access_denied");
+    String denied =
+        Browser.withParam(Browser.withParam(callback, "code", null), "error", "access_denied");
     denied = Browser.withParam(denied, "error_description", "<script>alert(1)</script>");
     int before = provider.tokenRequests.get();
     HttpResponse<String> r = browser.get(denied);
@@ -181,14 +202,18 @@ class CallbackAttackTest extends IntegrationTest {
   @Test
   void callbackWhenErrorWithForgedStateThenStateRejected() {
     Browser browser = browser();
-    assertRejected(browser.get(app.url("/oauth2/callback?error=access_denied&state=nope")), 400, "state.unknown");
+    assertRejected(
+        browser.get(app.url("/oauth2/callback?error=access_denied&state=nope")),
+        400,
+        "state.unknown");
   }
 
   @Test
   void callbackWhenCodeIsBadThenRejectedByTokenEndpoint() {
     Browser browser = browser();
     String callback = callbackFor(browser, startLogin(browser, "/profile"));
-    assertRejected(browser.get(Browser.withParam(callback, "code", "not-a-code")), 400, "token.invalid_grant");
+    assertRejected(
+        browser.get(Browser.withParam(callback, "code", "not-a-code")), 400, "token.invalid_grant");
     assertNotLoggedIn(browser);
   }
 
@@ -198,7 +223,8 @@ class CallbackAttackTest extends IntegrationTest {
     String victimsCallback = callbackFor(victim, startLogin(victim, "/profile"));
     Browser attacker = browser();
     String attackersCallback = callbackFor(attacker, startLogin(attacker, "/profile"));
-    String injected = Browser.withParam(attackersCallback, "code", Browser.param(victimsCallback, "code"));
+    String injected =
+        Browser.withParam(attackersCallback, "code", Browser.param(victimsCallback, "code"));
     assertRejected(attacker.get(injected), 400, "token.invalid_grant");
     assertNotLoggedIn(attacker);
   }
@@ -214,7 +240,8 @@ class CallbackAttackTest extends IntegrationTest {
   void callbackWhenTokenEndpointFailsThen502AndNotLoggedIn() {
     Browser browser = browser();
     String callback = callbackFor(browser, startLogin(browser, "/profile"));
-    provider.overrideTokenEndpoint(req -> new OAuth2HttpResponse(Headers.of("Content-Type", "text/plain"), 503, "down", null));
+    provider.overrideTokenEndpoint(
+        req -> new OAuth2HttpResponse(Headers.of("Content-Type", "text/plain"), 503, "down", null));
     try {
       assertRejected(browser.get(callback), 502, "token.unavailable");
     } finally {
@@ -229,7 +256,9 @@ class CallbackAttackTest extends IntegrationTest {
   void callbackWhenTokenResponseIsNotJsonThenRejected() {
     Browser browser = browser();
     String callback = callbackFor(browser, startLogin(browser, "/profile"));
-    provider.overrideTokenEndpoint(req -> new OAuth2HttpResponse(Headers.of("Content-Type", "text/html"), 200, "<html>", null));
+    provider.overrideTokenEndpoint(
+        req ->
+            new OAuth2HttpResponse(Headers.of("Content-Type", "text/html"), 200, "<html>", null));
     try {
       assertRejected(browser.get(callback), 400, "token.invalid_response");
     } finally {
@@ -242,10 +271,11 @@ class CallbackAttackTest extends IntegrationTest {
   void callbackWhenTokenTypeIsNotBearerThenRejected() {
     Browser browser = browser();
     String callback = callbackFor(browser, startLogin(browser, "/profile"));
-    provider.tamperNextTokenResponse(json -> {
-      json.put("token_type", "mac");
-      return json;
-    });
+    provider.tamperNextTokenResponse(
+        json -> {
+          json.put("token_type", "mac");
+          return json;
+        });
     assertRejected(browser.get(callback), 400, "token.invalid_response");
     assertNotLoggedIn(browser);
   }
@@ -254,10 +284,11 @@ class CallbackAttackTest extends IntegrationTest {
   void callbackWhenTokenTypeLowerCaseBearerThenAccepted() {
     Browser browser = browser();
     String callback = callbackFor(browser, startLogin(browser, "/profile"));
-    provider.tamperNextTokenResponse(json -> {
-      json.put("token_type", "bEaReR");
-      return json;
-    });
+    provider.tamperNextTokenResponse(
+        json -> {
+          json.put("token_type", "bEaReR");
+          return json;
+        });
     assertThat(browser.follow(browser.get(callback)).statusCode()).isEqualTo(200);
   }
 
@@ -314,7 +345,9 @@ class CallbackAttackTest extends IntegrationTest {
   void callbackWhenApiClientThenJsonLoginFailed() {
     Browser browser = browser();
     String callback = callbackFor(browser, startLogin(browser, "/profile"));
-    HttpResponse<String> r = browser.get(Browser.withParam(callback, "state", "nope"), Map.of("Accept", "application/json"));
+    HttpResponse<String> r =
+        browser.get(
+            Browser.withParam(callback, "state", "nope"), Map.of("Accept", "application/json"));
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).startsWith("{\"error\":\"login_failed\",\"reason\":\"state.unknown\"");
   }

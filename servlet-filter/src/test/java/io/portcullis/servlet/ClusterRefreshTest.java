@@ -17,18 +17,23 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 3 acceptance 3: two filter instances in two servers share one session store; both refresh
  * one session at the same moment while the provider rotates refresh tokens; the user stays logged
- * in. The store (on in-memory H2 here) is read on every request, with no node-local session
- * cache: on Jetty its JDBC session data store, on Tomcat a {@link TomcatSessionStore}.
+ * in. The store (on in-memory H2 here) is read on every request, with no node-local session cache:
+ * on Jetty its JDBC session data store, on Tomcat a {@link TomcatSessionStore}.
  */
 class ClusterRefreshTest {
 
-  private static TestApp node(TestProvider provider, String database, String stateKey) throws Exception {
-    return new TestApp(provider, Map.of("state-key", stateKey), (context, filter) -> jettyStore(context, filter, database),
+  private static TestApp node(TestProvider provider, String database, String stateKey)
+      throws Exception {
+    return new TestApp(
+        provider,
+        Map.of("state-key", stateKey),
+        (context, filter) -> jettyStore(context, filter, database),
         (context, filter) -> TomcatSessionStore.install(context, filter, database));
   }
 
   /** Jetty: the JDBC session data store behind a NullSessionCache. */
-  private static void jettyStore(ServletContextHandler context, PortcullisFilter filter, String database) {
+  private static void jettyStore(
+      ServletContextHandler context, PortcullisFilter filter, String database) {
     var handler = context.getSessionHandler();
     NullSessionCache cache = new NullSessionCache(handler);
     DatabaseAdaptor db = new DatabaseAdaptor();
@@ -37,14 +42,15 @@ class ClusterRefreshTest {
     files.setDatabaseAdaptor(db);
     cache.setSessionDataStore(files);
     handler.setSessionCache(cache);
-    filter.setSessionReloader((id, name) -> {
-      try {
-        SessionData data = files.load(id);
-        return data == null ? null : data.getAttribute(name);
-      } catch (Exception e) {
-        return null;
-      }
-    });
+    filter.setSessionReloader(
+        (id, name) -> {
+          try {
+            SessionData data = files.load(id);
+            return data == null ? null : data.getAttribute(name);
+          } catch (Exception e) {
+            return null;
+          }
+        });
   }
 
   @Test
@@ -60,16 +66,19 @@ class ClusterRefreshTest {
       String callback = Browser.location(browser.get(authorize)).replace(a.url(""), b.url(""));
       HttpResponse<String> landed = browser.get(callback);
       assertThat(landed.statusCode()).isEqualTo(302);
-      assertThat(eventually(browser, a.url("/whoami"), "\"remoteUser\":\"alice\"").statusCode()).isEqualTo(200);
+      assertThat(eventually(browser, a.url("/whoami"), "\"remoteUser\":\"alice\"").statusCode())
+          .isEqualTo(200);
 
       for (int round = 0; round < 3; round++) {
         provider.clock.advance(Duration.ofSeconds(3600 - 30));
         provider.delayRefresh(300);
         int before = provider.refreshRequests.get();
-        CompletableFuture<HttpResponse<String>> onA = CompletableFuture.supplyAsync(
-            () -> browser.get(a.url("/api/data"), Map.of("Accept", "application/json")));
-        CompletableFuture<HttpResponse<String>> onB = CompletableFuture.supplyAsync(
-            () -> browser.get(b.url("/api/data"), Map.of("Accept", "application/json")));
+        CompletableFuture<HttpResponse<String>> onA =
+            CompletableFuture.supplyAsync(
+                () -> browser.get(a.url("/api/data"), Map.of("Accept", "application/json")));
+        CompletableFuture<HttpResponse<String>> onB =
+            CompletableFuture.supplyAsync(
+                () -> browser.get(b.url("/api/data"), Map.of("Accept", "application/json")));
         assertThat(onA.get().statusCode()).as("round %d on A", round).isEqualTo(200);
         assertThat(onB.get().statusCode()).as("round %d on B", round).isEqualTo(200);
         assertThat(provider.refreshRequests.get() - before).as("both nodes raced").isEqualTo(2);
@@ -79,7 +88,8 @@ class ClusterRefreshTest {
         assertThat(hashA).isEqualTo(hashB);
         // Still logged in on both nodes, with the winner's tokens.
         for (TestApp node : new TestApp[] {a, b}) {
-          HttpResponse<String> r = eventually(browser, node.url("/api/data"), "\"tokenHash\":\"" + hashA + "\"");
+          HttpResponse<String> r =
+              eventually(browser, node.url("/api/data"), "\"tokenHash\":\"" + hashA + "\"");
           assertThat(r.statusCode()).isEqualTo(200);
           assertThat(r.body()).contains("\"tokenHash\":\"" + hashA + "\"");
         }
@@ -92,7 +102,8 @@ class ClusterRefreshTest {
    * session just after the response that changed it was sent (Tomcat's PersistentValve does), so
    * the next request to the other node can briefly see the previous state.
    */
-  private static HttpResponse<String> eventually(Browser browser, String url, String expected) throws InterruptedException {
+  private static HttpResponse<String> eventually(Browser browser, String url, String expected)
+      throws InterruptedException {
     long deadline = System.nanoTime() + 3_000_000_000L;
     HttpResponse<String> r;
     do {
@@ -116,8 +127,10 @@ class ClusterRefreshTest {
       assertThat(browser.open(a.url("/profile")).statusCode()).isEqualTo(200);
       provider.revokeRefreshTokens();
       provider.clock.advance(Duration.ofSeconds(3600 - 30));
-      assertThat(browser.get(b.url("/api/data"), Map.of("Accept", "application/json")).statusCode()).isEqualTo(401);
-      assertThat(browser.get(a.url("/api/data"), Map.of("Accept", "application/json")).statusCode()).isEqualTo(401);
+      assertThat(browser.get(b.url("/api/data"), Map.of("Accept", "application/json")).statusCode())
+          .isEqualTo(401);
+      assertThat(browser.get(a.url("/api/data"), Map.of("Accept", "application/json")).statusCode())
+          .isEqualTo(401);
     }
   }
 }

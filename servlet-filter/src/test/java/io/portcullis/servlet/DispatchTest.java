@@ -31,7 +31,8 @@ class DispatchTest extends IntegrationTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"forward", "async"})
   void dispatchWhenTargetNeedsScopeUserLacksThenForbidden(String how) {
-    for (String target : new String[] {"/admin", "/admin/users", "/admin/../admin/x", "/./admin/"}) {
+    for (String target :
+        new String[] {"/admin", "/admin/users", "/admin/../admin/x", "/./admin/"}) {
       HttpResponse<String> r = alice.get(app.url("/health?" + how + "=" + Browser.enc(target)));
       assertThat(r.statusCode()).as(how + " " + target + ": " + r.body()).isEqualTo(403);
       assertThat(r.body()).as(how + " " + target).doesNotContain("servletPath");
@@ -54,18 +55,27 @@ class DispatchTest extends IntegrationTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"forward", "async"})
   void dispatchWhenAllowedThenServedWithTheIdentity(String how) {
-    HttpResponse<String> r = alice.get(app.url("/health?" + how + "=" + Browser.enc("/profile")),
-        Map.of("Accept", "application/json"));
+    HttpResponse<String> r =
+        alice.get(
+            app.url("/health?" + how + "=" + Browser.enc("/profile")),
+            Map.of("Accept", "application/json"));
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.body()).contains("\"pathInfo\":\"/profile\"", "\"remoteUser\":\"alice\"",
-        "\"dispatch\":\"" + (how.equals("forward") ? "FORWARD" : "ASYNC") + "\"");
+    assertThat(r.body())
+        .contains(
+            "\"pathInfo\":\"/profile\"",
+            "\"remoteUser\":\"alice\"",
+            "\"dispatch\":\"" + (how.equals("forward") ? "FORWARD" : "ASYNC") + "\"");
   }
 
   @Test
   void includeWhenTargetForbiddenThenLeftOut() {
     HttpResponse<String> r = alice.get(app.url("/health?include=" + Browser.enc("/admin/users")));
-    assertThat(r.body()).contains("before-include|").doesNotContain("servletPath").doesNotContain("INCLUDE");
-    HttpResponse<String> anonymous = browser().get(app.url("/health?include=" + Browser.enc("/profile")));
+    assertThat(r.body())
+        .contains("before-include|")
+        .doesNotContain("servletPath")
+        .doesNotContain("INCLUDE");
+    HttpResponse<String> anonymous =
+        browser().get(app.url("/health?include=" + Browser.enc("/profile")));
     assertThat(anonymous.body()).doesNotContain("servletPath");
   }
 
@@ -73,14 +83,19 @@ class DispatchTest extends IntegrationTest {
   void includeWhenAllowedThenIncluded() {
     HttpResponse<String> r = alice.get(app.url("/health?include=" + Browser.enc("/profile")));
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.body()).contains("before-include|", "\"dispatch\":\"INCLUDE\"", "\"pathInfo\":\"/profile\"",
-        "|after-include");
+    assertThat(r.body())
+        .contains(
+            "before-include|",
+            "\"dispatch\":\"INCLUDE\"",
+            "\"pathInfo\":\"/profile\"",
+            "|after-include");
   }
 
   @Test
   void errorPageWhenProtectedThenForbidden() {
     // 418's error page is under /admin: alice (no admin scope) and anonymous callers get 403.
-    HttpResponse<String> r = alice.get(app.url("/health?status=418"), Map.of("Accept", "application/json"));
+    HttpResponse<String> r =
+        alice.get(app.url("/health?status=418"), Map.of("Accept", "application/json"));
     assertThat(r.statusCode()).isEqualTo(403);
     assertThat(r.body()).doesNotContain("servletPath");
     HttpResponse<String> anonymous = browser().get(app.url("/health?status=418"));
@@ -90,7 +105,8 @@ class DispatchTest extends IntegrationTest {
 
   @Test
   void errorPageWhenPublicThenServed() {
-    HttpResponse<String> r = browser().get(app.url("/health?status=410"), Map.of("Accept", "application/json"));
+    HttpResponse<String> r =
+        browser().get(app.url("/health?status=410"), Map.of("Accept", "application/json"));
     assertThat(r.statusCode()).isEqualTo(410);
     assertThat(r.body()).contains("\"dispatch\":\"ERROR\"", "\"pathInfo\":\"/health\"");
   }

@@ -23,26 +23,35 @@ import org.junit.jupiter.params.provider.ValueSource;
  * overlong and invalid UTF-8.
  *
  * <p>For every response the servlet served, the rule for the path it was dispatched with (servlet
- * path plus path info, as it reports them) must allow the request, judged by an oracle written
- * here independently of {@code AccessRules}; a target whose context part is not the canonical
- * context path is answered 400 or 404; nothing answers 5xx.
+ * path plus path info, as it reports them) must allow the request, judged by an oracle written here
+ * independently of {@code AccessRules}; a target whose context part is not the canonical context
+ * path is answered 400 or 404; nothing answers 5xx.
  */
 class DispatchedPathPropertyTest {
-  private static final String RULES = String.join("\n",
-      "/                 permit",
-      "/health           permit",
-      "/public/**        permit",
-      "GET /reports/**   read:reports",
-      "/admin/**         admin",
-      "/api/**           read:data",
-      "/deny/**          deny",
-      "/**               authenticated");
+  private static final String RULES =
+      String.join(
+          "\n",
+          "/                 permit",
+          "/health           permit",
+          "/public/**        permit",
+          "GET /reports/**   read:reports",
+          "/admin/**         admin",
+          "/api/**           read:data",
+          "/deny/**          deny",
+          "/**               authenticated");
+
   /** What the logged-in test user is granted (TestApp's scopes). */
-  private static final Set<String> USER_SCOPES = Set.of("openid", "profile", "offline_access", "read:data");
+  private static final Set<String> USER_SCOPES =
+      Set.of("openid", "profile", "offline_access", "read:data");
+
   private static final String[] IN_APP = {
-      "/", "/health", "/public/x", "/public/", "/reports/r", "/reports", "/admin", "/admin/users", "/admin/",
-      "/api/data", "/api", "/deny/x", "/deny", "/profile", "/x/y", "/healthz", "/publicx", "/administrator"};
-  private static final Pattern FIELD = Pattern.compile("\"(servletPath|pathInfo)\":(null|\"((?:[^\"\\\\]|\\\\u[0-9a-f]{4})*)\")");
+    "/", "/health", "/public/x", "/public/", "/reports/r", "/reports", "/admin", "/admin/users",
+        "/admin/",
+    "/api/data", "/api", "/deny/x", "/deny", "/profile", "/x/y", "/healthz", "/publicx",
+        "/administrator"
+  };
+  private static final Pattern FIELD =
+      Pattern.compile("\"(servletPath|pathInfo)\":(null|\"((?:[^\"\\\\]|\\\\u[0-9a-f]{4})*)\")");
   private static final int TARGETS = Integer.getInteger("portcullis-test.path-targets", 1000);
 
   static TestProvider provider;
@@ -64,8 +73,11 @@ class DispatchedPathPropertyTest {
       Browser browser = new Browser();
       browser.follow(browser.get(app.url("/profile")));
       String cookie = "Cookie: " + browser.cookieHeader();
-      assertThat(RawHttp.send(app.url(""), "GET", contextPath + "/profile", cookie, "Accept: application/json"))
-          .as("logged in").contains("\"remoteUser\":\"");
+      assertThat(
+              RawHttp.send(
+                  app.url(""), "GET", contextPath + "/profile", cookie, "Accept: application/json"))
+          .as("logged in")
+          .contains("\"remoteUser\":\"");
       Random random = new Random(0x5EED ^ contextPath.hashCode());
       int served = 0;
       int refusedContext = 0;
@@ -74,26 +86,42 @@ class DispatchedPathPropertyTest {
         boolean loggedIn = random.nextBoolean();
         String method = random.nextInt(4) == 0 ? "POST" : "GET";
         String accept = random.nextBoolean() ? "Accept: application/json" : "Accept: text/html";
-        String response = loggedIn
-            ? RawHttp.send(app.url(""), method, target, cookie, accept, "Content-Length: 0")
-            : RawHttp.send(app.url(""), method, target, accept, "Content-Length: 0");
-        String what = method + " " + target + (loggedIn ? " (logged in)" : " (anonymous)") + "\n" + head(response);
+        String response =
+            loggedIn
+                ? RawHttp.send(app.url(""), method, target, cookie, accept, "Content-Length: 0")
+                : RawHttp.send(app.url(""), method, target, accept, "Content-Length: 0");
+        String what =
+            method
+                + " "
+                + target
+                + (loggedIn ? " (logged in)" : " (anonymous)")
+                + "\n"
+                + head(response);
         int status = RawHttp.status(response);
         assertThat(status).as(what).isLessThan(500);
         assertThat(response).as(what).doesNotContain("Exception").doesNotContain("\tat ");
         if (!hasCanonicalContext(target, contextPath)) {
-          // Refused, or the container's own redirect to its context root (Jetty: /app;x=1 → /app/;x=1).
+          // Refused, or the container's own redirect to its context root (Jetty: /app;x=1 →
+          // /app/;x=1).
           String location = header(response, "Location");
-          boolean containerRedirect = (status == 301 || status == 302) && location != null
-              && location.startsWith(contextPath + "/") && !location.contains("authorize");
-          assertThat(status == 400 || status == 404 || containerRedirect).as("non-canonical context part: " + what).isTrue();
+          boolean containerRedirect =
+              (status == 301 || status == 302)
+                  && location != null
+                  && location.startsWith(contextPath + "/")
+                  && !location.contains("authorize");
+          assertThat(status == 400 || status == 404 || containerRedirect)
+              .as("non-canonical context part: " + what)
+              .isTrue();
           refusedContext += containerRedirect ? 0 : 1;
         }
         Map<String, String> echoed = echoed(response);
         if (echoed != null) {
           served++;
-          String dispatched = nullToEmpty(echoed.get("servletPath")) + nullToEmpty(echoed.get("pathInfo"));
-          assertThat(allowed(method, dispatched, loggedIn)).as("served " + dispatched + " for " + what).isTrue();
+          String dispatched =
+              nullToEmpty(echoed.get("servletPath")) + nullToEmpty(echoed.get("pathInfo"));
+          assertThat(allowed(method, dispatched, loggedIn))
+              .as("served " + dispatched + " for " + what)
+              .isTrue();
         }
       }
       // The generator must exercise both sides of the property.
@@ -135,7 +163,10 @@ class DispatchedPathPropertyTest {
     return path.equals(prefix) || path.startsWith(prefix + "/");
   }
 
-  /** True when the target's path begins with exactly the context path, then {@code /}, {@code ?} or its end. */
+  /**
+   * True when the target's path begins with exactly the context path, then {@code /}, {@code ?} or
+   * its end.
+   */
   static boolean hasCanonicalContext(String target, String contextPath) {
     if (!target.startsWith(contextPath)) {
       return false;
@@ -166,12 +197,16 @@ class DispatchedPathPropertyTest {
     int mutations = r.nextInt(4);
     for (int m = 0; m < mutations && !segments.isEmpty(); m++) {
       // Context segments are mangled as often as the application's.
-      int at = contextSegments > 0 && r.nextBoolean() ? r.nextInt(contextSegments) : r.nextInt(segments.size());
+      int at =
+          contextSegments > 0 && r.nextBoolean()
+              ? r.nextInt(contextSegments)
+              : r.nextInt(segments.size());
       String segment = segments.get(at);
       switch (r.nextInt(11)) {
         case 0 -> segments.set(at, percentEncodeOne(r, segment));
         case 1 -> segments.set(at, flipCase(r, segment));
-        case 2 -> segments.set(at, segment + pick(r, ";", ";x=1", ";jsessionid=abc", ";a;b", ";%2e%2e"));
+        case 2 ->
+            segments.set(at, segment + pick(r, ";", ";x=1", ";jsessionid=abc", ";a;b", ";%2e%2e"));
         case 3 -> segments.add(at, pick(r, ".", "%2e", "%2E"));
         case 4 -> segments.add(at, pick(r, "..", "%2e%2e", ".%2E", "%2E."));
         case 5 -> {
@@ -179,9 +214,18 @@ class DispatchedPathPropertyTest {
           segments.add(at, pick(r, "x", "app", "a", "public"));
         }
         case 6 -> segments.add(at, ""); // a doubled slash
-        case 7 -> segments.set(at, segment + pick(r, "%C0%AE", "%C0%AF", "%E0%80%AE", "%FF", "%C3", "%80", "%ED%A0%80"));
-        case 8 -> segments.set(at, pick(r, "%C0%AE%C0%AE", "%2E%2E", "%252e", "%00", "%2F", "%5C", "%3B") + segment);
-        case 9 -> segments.set(at, segment + pick(r, "%2Fadmin", "%5cadmin", "\\admin", "%20", "%C3%A9", "%25"));
+        case 7 ->
+            segments.set(
+                at,
+                segment
+                    + pick(r, "%C0%AE", "%C0%AF", "%E0%80%AE", "%FF", "%C3", "%80", "%ED%A0%80"));
+        case 8 ->
+            segments.set(
+                at,
+                pick(r, "%C0%AE%C0%AE", "%2E%2E", "%252e", "%00", "%2F", "%5C", "%3B") + segment);
+        case 9 ->
+            segments.set(
+                at, segment + pick(r, "%2Fadmin", "%5cadmin", "\\admin", "%20", "%C3%A9", "%25"));
         default -> trailingSlash = !trailingSlash;
       }
     }
@@ -221,7 +265,9 @@ class DispatchedPathPropertyTest {
     int i = r.nextInt(segment.length());
     char c = segment.charAt(i);
     char flipped = Character.isUpperCase(c) ? Character.toLowerCase(c) : Character.toUpperCase(c);
-    return r.nextInt(3) == 0 ? segment.toUpperCase(Locale.ROOT) : segment.substring(0, i) + flipped + segment.substring(i + 1);
+    return r.nextInt(3) == 0
+        ? segment.toUpperCase(Locale.ROOT)
+        : segment.substring(0, i) + flipped + segment.substring(i + 1);
   }
 
   private static String pick(Random r, String... choices) {

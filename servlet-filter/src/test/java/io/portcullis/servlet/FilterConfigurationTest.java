@@ -21,8 +21,10 @@ class FilterConfigurationTest {
     ServletContext context = Mockito.mock(ServletContext.class);
     Mockito.when(context.getContextPath()).thenReturn("/app");
     Mockito.when(config.getServletContext()).thenReturn(context);
-    Mockito.when(config.getInitParameterNames()).thenAnswer(i -> Collections.enumeration(params.keySet()));
-    Mockito.when(config.getInitParameter(Mockito.anyString())).thenAnswer(i -> params.get(i.getArgument(0, String.class)));
+    Mockito.when(config.getInitParameterNames())
+        .thenAnswer(i -> Collections.enumeration(params.keySet()));
+    Mockito.when(config.getInitParameter(Mockito.anyString()))
+        .thenAnswer(i -> params.get(i.getArgument(0, String.class)));
     return config;
   }
 
@@ -58,21 +60,37 @@ class FilterConfigurationTest {
   @Test
   void initWhenConfigFileMissingThenFailsNamingIt() {
     PortcullisFilter filter = new PortcullisFilter();
-    assertThatThrownBy(() -> filter.init(initParams(Map.of("config-file", "/nonexistent/portcullis.properties",
-        "client-id", "a", "issuer", "https://idp.example"))))
+    assertThatThrownBy(
+            () ->
+                filter.init(
+                    initParams(
+                        Map.of(
+                            "config-file",
+                            "/nonexistent/portcullis.properties",
+                            "client-id",
+                            "a",
+                            "issuer",
+                            "https://idp.example"))))
         .isInstanceOf(ServletException.class)
         .hasMessageContaining("config-file")
         .hasMessageContaining("/nonexistent/portcullis.properties");
   }
 
   @Test
-  void initWhenConfigFileGivenThenItsValuesOverrideInitParams(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
+  void initWhenConfigFileGivenThenItsValuesOverrideInitParams(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Path file = dir.resolve("portcullis.properties");
     java.nio.file.Files.writeString(file, "client-id=from-file\nscopes=openid email\n");
     PortcullisFilter filter = new PortcullisFilter();
-    filter.init(initParams(Map.of("config-file", file.toString(), "client-id", "from-init-param",
-        "issuer", "https://idp.example")));
+    filter.init(
+        initParams(
+            Map.of(
+                "config-file",
+                file.toString(),
+                "client-id",
+                "from-init-param",
+                "issuer",
+                "https://idp.example")));
     assertThat(filter.engine().config().clientId()).isEqualTo("from-file");
     assertThat(filter.engine().config().scopes()).containsExactly("openid", "email");
     filter.destroy();

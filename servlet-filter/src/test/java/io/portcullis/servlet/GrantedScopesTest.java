@@ -47,10 +47,11 @@ class GrantedScopesTest extends IntegrationTest {
 
   @Test
   void loginWhenTokenResponseOmitsScopeThenConfiguredScopes() {
-    provider.tamperNextTokenResponse(json -> {
-      json.remove("scope");
-      return json;
-    });
+    provider.tamperNextTokenResponse(
+        json -> {
+          json.remove("scope");
+          return json;
+        });
     Browser browser = browser();
     login(browser, "/profile");
     assertThat(scopes(browser)).isEqualTo("offline_access openid profile read:data");
@@ -63,10 +64,11 @@ class GrantedScopesTest extends IntegrationTest {
     HttpResponse<String> stepUp = browser.get(app.url("/admin/users"));
     assertThat(stepUp.statusCode()).isEqualTo(302);
     assertThat(Browser.param(Browser.location(stepUp), "scope")).contains("admin");
-    provider.tamperNextTokenResponse(json -> {
-      json.remove("scope");
-      return json;
-    });
+    provider.tamperNextTokenResponse(
+        json -> {
+          json.remove("scope");
+          return json;
+        });
     HttpResponse<String> end = browser.follow(stepUp);
     assertThat(end.uri().toString()).isEqualTo(app.url("/admin/users"));
     assertThat(end.statusCode()).as("admin was asked for, not granted").isEqualTo(403);
@@ -80,10 +82,11 @@ class GrantedScopesTest extends IntegrationTest {
     Browser browser = browser();
     login(browser, "/profile");
     assertThat(browser.follow(browser.get(app.url("/reports/q3"))).statusCode()).isEqualTo(200);
-    provider.tamperNextTokenResponse(json -> {
-      json.remove("scope");
-      return json;
-    });
+    provider.tamperNextTokenResponse(
+        json -> {
+          json.remove("scope");
+          return json;
+        });
     String before = whoami(browser);
     advance(RefreshTest.DUE);
     String after = whoami(browser);
@@ -96,12 +99,14 @@ class GrantedScopesTest extends IntegrationTest {
   void refreshWhenResponseNamesMoreScopesThenOnlyPreviousGrantKept() {
     Browser browser = browser();
     login(browser, "/profile");
-    provider.tamperNextTokenResponse(json -> {
-      json.put("scope", "openid profile offline_access read:data admin");
-      return json;
-    });
+    provider.tamperNextTokenResponse(
+        json -> {
+          json.put("scope", "openid profile offline_access read:data admin");
+          return json;
+        });
     advance(RefreshTest.DUE);
-    HttpResponse<String> admin = browser.get(app.url("/admin/x"), Map.of("Accept", "application/json"));
+    HttpResponse<String> admin =
+        browser.get(app.url("/admin/x"), Map.of("Accept", "application/json"));
     assertThat(admin.statusCode()).isEqualTo(403);
     assertThat(scopes(browser)).isEqualTo("offline_access openid profile read:data");
   }
@@ -110,10 +115,11 @@ class GrantedScopesTest extends IntegrationTest {
   void refreshWhenResponseNamesFewerScopesThenFewerGranted() {
     Browser browser = browser();
     login(browser, "/profile");
-    provider.tamperNextTokenResponse(json -> {
-      json.put("scope", "openid profile");
-      return json;
-    });
+    provider.tamperNextTokenResponse(
+        json -> {
+          json.put("scope", "openid profile");
+          return json;
+        });
     advance(RefreshTest.DUE);
     assertThat(scopes(browser)).isEqualTo("openid profile");
   }
@@ -125,33 +131,51 @@ class GrantedScopesTest extends IntegrationTest {
   @Test
   void rolesWhenAccessTokenNotVerifiableThenNoRolesFromIt() throws Exception {
     long now = provider.clock.millis();
-    List<UnaryOperator<JWTClaimsSet.Builder>> unverifiable = List.of(
-        b -> b,
-        b -> b.issuer("https://evil.example"),
-        b -> b.expirationTime(new Date(now - 600_000)));
-    List<TestProvider.Signing> signings = List.of(TestProvider.Signing.UNKNOWN_KEY,
-        TestProvider.Signing.FORGED_WITH_PROVIDER_KID, TestProvider.Signing.NONE);
+    List<UnaryOperator<JWTClaimsSet.Builder>> unverifiable =
+        List.of(
+            b -> b,
+            b -> b.issuer("https://evil.example"),
+            b -> b.expirationTime(new Date(now - 600_000)));
+    List<TestProvider.Signing> signings =
+        List.of(
+            TestProvider.Signing.UNKNOWN_KEY,
+            TestProvider.Signing.FORGED_WITH_PROVIDER_KID,
+            TestProvider.Signing.NONE);
     for (TestProvider.Signing signing : signings) {
-      assertThat(loginWithAccessToken(b -> b, signing)).as(signing.name()).contains("\"admin\":false");
+      assertThat(loginWithAccessToken(b -> b, signing))
+          .as(signing.name())
+          .contains("\"admin\":false");
     }
-    for (UnaryOperator<JWTClaimsSet.Builder> change : unverifiable.subList(1, unverifiable.size())) {
-      assertThat(loginWithAccessToken(change, TestProvider.Signing.PROVIDER_KEY)).contains("\"admin\":false");
+    for (UnaryOperator<JWTClaimsSet.Builder> change :
+        unverifiable.subList(1, unverifiable.size())) {
+      assertThat(loginWithAccessToken(change, TestProvider.Signing.PROVIDER_KEY))
+          .contains("\"admin\":false");
     }
     assertThat(loginWithAccessToken(b -> b, TestProvider.Signing.PROVIDER_KEY))
-        .as("control: the provider's own access token").contains("\"admin\":true");
+        .as("control: the provider's own access token")
+        .contains("\"admin\":true");
   }
 
-  private String loginWithAccessToken(UnaryOperator<JWTClaimsSet.Builder> change, TestProvider.Signing signing) {
-    provider.tamperNextTokenResponse(json -> {
-      try {
-        JWTClaimsSet claims = SignedJWT.parse((String) json.get("access_token")).getJWTClaimsSet();
-        json.put("access_token", provider.sign(change.apply(new JWTClaimsSet.Builder(claims))
-            .claim("roles", List.of("admin")).build(), signing));
-        return json;
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+  private String loginWithAccessToken(
+      UnaryOperator<JWTClaimsSet.Builder> change, TestProvider.Signing signing) {
+    provider.tamperNextTokenResponse(
+        json -> {
+          try {
+            JWTClaimsSet claims =
+                SignedJWT.parse((String) json.get("access_token")).getJWTClaimsSet();
+            json.put(
+                "access_token",
+                provider.sign(
+                    change
+                        .apply(new JWTClaimsSet.Builder(claims))
+                        .claim("roles", List.of("admin"))
+                        .build(),
+                    signing));
+            return json;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
     Browser browser = browser();
     assertThat(login(browser, "/profile").statusCode()).isEqualTo(200);
     return whoami(browser);

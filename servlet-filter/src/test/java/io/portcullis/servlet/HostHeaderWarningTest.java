@@ -21,7 +21,8 @@ class HostHeaderWarningTest extends IntegrationTest {
   }
 
   @Test
-  void requestWhenHostNotLoopbackAndNoBaseUrlThenOneWarningSayingWhatHostControls() throws Exception {
+  void requestWhenHostNotLoopbackAndNoBaseUrlThenOneWarningSayingWhatHostControls()
+      throws Exception {
     int from = LeakCheck.LINES.size();
     try (TestApp fresh = new TestApp(provider)) {
       RawHttp.send(fresh.url(""), "GET", "/app/profile");
@@ -34,9 +35,19 @@ class HostHeaderWarningTest extends IntegrationTest {
       }
       RawHttp.send(fresh.url(""), "GET", "/app/logout", "Host: third.example");
     }
-    assertThat(warnings(from)).singleElement()
-        .satisfies(w -> assertThat(w).startsWith("WARNING ").contains("Host", "redirect_uri", "post-logout",
-            "base-url", "trusted-proxies", "app.example"));
+    assertThat(warnings(from))
+        .singleElement()
+        .satisfies(
+            w ->
+                assertThat(w)
+                    .startsWith("WARNING ")
+                    .contains(
+                        "Host",
+                        "redirect_uri",
+                        "post-logout",
+                        "base-url",
+                        "trusted-proxies",
+                        "app.example"));
   }
 
   @Test

@@ -29,23 +29,23 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 5 "Hostile input": a seeded generator sends {@value #REQUESTS} malformed requests over
- * real sockets to Jetty and the filter: malformed callbacks (random, huge, duplicated, encoded
- * {@code code}, {@code state}, {@code iss}, {@code error}, {@code error_description}; form_post
- * bodies; wrong methods), random paths (encodings, dot segments, {@code ;} parameters, unicode,
- * control characters, very long), random headers (Host, Forwarded, X-Forwarded-*, Accept,
- * Cookie with many, huge and garbage {@code PORTCULLIS_TX_*} and {@code JSESSIONID} values,
- * Authorization) and random query parameters.
+ * Issue 5 "Hostile input": a seeded generator sends {@value #REQUESTS} malformed requests over real
+ * sockets to Jetty and the filter: malformed callbacks (random, huge, duplicated, encoded {@code
+ * code}, {@code state}, {@code iss}, {@code error}, {@code error_description}; form_post bodies;
+ * wrong methods), random paths (encodings, dot segments, {@code ;} parameters, unicode, control
+ * characters, very long), random headers (Host, Forwarded, X-Forwarded-*, Accept, Cookie with many,
+ * huge and garbage {@code PORTCULLIS_TX_*} and {@code JSESSIONID} values, Authorization) and random
+ * query parameters.
  *
- * <p>For every response: no 5xx, no stack trace, no token, code or secret of the provider. Half
- * of the requests use one fixed cookie jar, which also collects real pending logins so that some
+ * <p>For every response: no 5xx, no stack trace, no token, code or secret of the provider. Half of
+ * the requests use one fixed cookie jar, which also collects real pending logins so that some
  * callbacks carry a genuine {@code state} (never a genuine code); afterwards that jar, and every
- * session the run created, is still not logged in, and the provider issued no token during the
- * run; no response carries more than 34 {@code Set-Cookie} headers. Another small share uses a logged-in browser's cookies, to look for leaks from a session
- * that holds tokens.
+ * session the run created, is still not logged in, and the provider issued no token during the run;
+ * no response carries more than 34 {@code Set-Cookie} headers. Another small share uses a logged-in
+ * browser's cookies, to look for leaks from a session that holds tokens.
  *
- * <p>The seed is random per run and printed; {@code -Dportcullis.hostile.seed=N} replays a run,
- * and every failure names the seed and the request index.
+ * <p>The seed is random per run and printed; {@code -Dportcullis.hostile.seed=N} replays a run, and
+ * every failure names the seed and the request index.
  */
 // Jetty only: Tomcat itself answers some of these malformed requests (CONNECT, TRACE, broken
 // request lines) with 501 or 505 before any filter runs, which Portcullis cannot change; the
@@ -54,15 +54,20 @@ class HostileInputTest extends IntegrationTest {
 
   @org.junit.jupiter.api.BeforeAll
   static void jettyOnly() {
-    org.junit.jupiter.api.Assumptions.assumeFalse(TestApp.onTomcat(),
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        TestApp.onTomcat(),
         "Jetty pass only: Tomcat answers some malformed requests 501/505 itself");
   }
 
   static final int REQUESTS = 10_000;
   private static final int THREADS = 4;
-  private static final Pattern STACK_TRACE = Pattern.compile("Exception|\\bat (io|java|org|jakarta|sun)\\.");
-  private static final Pattern JSESSIONID = Pattern.compile("(?i)^Set-Cookie:\\s*JSESSIONID=([^;\\r\\n]+)", Pattern.MULTILINE);
-  private static final Pattern TX_COOKIE = Pattern.compile("(?i)^Set-Cookie:\\s*(PORTCULLIS_TX_[A-Za-z0-9_-]+)=([^;\\r\\n]*)", Pattern.MULTILINE);
+  private static final Pattern STACK_TRACE =
+      Pattern.compile("Exception|\\bat (io|java|org|jakarta|sun)\\.");
+  private static final Pattern JSESSIONID =
+      Pattern.compile("(?i)^Set-Cookie:\\s*JSESSIONID=([^;\\r\\n]+)", Pattern.MULTILINE);
+  private static final Pattern TX_COOKIE =
+      Pattern.compile(
+          "(?i)^Set-Cookie:\\s*(PORTCULLIS_TX_[A-Za-z0-9_-]+)=([^;\\r\\n]*)", Pattern.MULTILINE);
   private static final Pattern SET_COOKIE = Pattern.compile("(?i)^Set-Cookie:", Pattern.MULTILINE);
   private static final Pattern STATE = Pattern.compile("[?&]state=([A-Za-z0-9_-]+)");
 
@@ -80,7 +85,8 @@ class HostileInputTest extends IntegrationTest {
   @Test
   void tenThousandMalformedRequestsWhenSentThenNo5xxNoLeakNoLogin() throws Exception {
     long seed = Long.getLong("portcullis.hostile.seed", new SecureRandom().nextLong());
-    System.out.println("HostileInputTest seed=" + seed + " (replay with -Dportcullis.hostile.seed=" + seed + ")");
+    System.out.println(
+        "HostileInputTest seed=" + seed + " (replay with -Dportcullis.hostile.seed=" + seed + ")");
     URI base = URI.create(app.url(""));
     host = base.getHost();
     port = base.getPort();
@@ -98,21 +104,40 @@ class HostileInputTest extends IntegrationTest {
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     AtomicInteger next = new AtomicInteger();
     for (int t = 0; t < THREADS; t++) {
-      pool.submit(() -> {
-        for (int i = next.getAndIncrement(); i < REQUESTS; i = next.getAndIncrement()) {
-          runOne(seed, i);
-        }
-      });
+      pool.submit(
+          () -> {
+            for (int i = next.getAndIncrement(); i < REQUESTS; i = next.getAndIncrement()) {
+              runOne(seed, i);
+            }
+          });
     }
     pool.shutdown();
-    assertThat(pool.awaitTermination(120, TimeUnit.SECONDS)).as("seed=" + seed + ": finished in time").isTrue();
+    assertThat(pool.awaitTermination(120, TimeUnit.SECONDS))
+        .as("seed=" + seed + ": finished in time")
+        .isTrue();
     long millis = (System.nanoTime() - started) / 1_000_000;
-    System.out.println("HostileInputTest seed=" + seed + ": " + REQUESTS + " requests in " + millis + " ms, statuses "
-        + new java.util.TreeMap<>(statuses) + ", token requests " + (provider.tokenRequests.get() - tokenRequestsBefore)
-        + ", sessions created " + sessionsSeen.size() + ", genuine states used " + knownStates.size());
+    System.out.println(
+        "HostileInputTest seed="
+            + seed
+            + ": "
+            + REQUESTS
+            + " requests in "
+            + millis
+            + " ms, statuses "
+            + new java.util.TreeMap<>(statuses)
+            + ", token requests "
+            + (provider.tokenRequests.get() - tokenRequestsBefore)
+            + ", sessions created "
+            + sessionsSeen.size()
+            + ", genuine states used "
+            + knownStates.size());
 
-    assertThat(failures).as("seed=" + seed + ": " + failureCount.get() + " failing responses, first ones").isEmpty();
-    assertThat(provider.secretsIssued()).as("seed=" + seed + ": the provider issued no code or token").hasSize(secretsBefore);
+    assertThat(failures)
+        .as("seed=" + seed + ": " + failureCount.get() + " failing responses, first ones")
+        .isEmpty();
+    assertThat(provider.secretsIssued())
+        .as("seed=" + seed + ": the provider issued no code or token")
+        .hasSize(secretsBefore);
 
     // No session gained tokens: the fixed jar, and every session the run created, is logged out.
     System.out.println("HostileInputTest: fixed jar ends with " + fixedJar.size() + " cookies");
@@ -131,13 +156,23 @@ class HostileInputTest extends IntegrationTest {
       if (checked++ == 300) {
         break;
       }
-      String reply = send("GET", "/app/api/data", List.of("Accept: application/json", "Cookie: JSESSIONID=" + id), null);
-      assertThat(status(reply)).as("seed=" + seed + ": session created by the run is not logged in").isEqualTo(401);
+      String reply =
+          send(
+              "GET",
+              "/app/api/data",
+              List.of("Accept: application/json", "Cookie: JSESSIONID=" + id),
+              null);
+      assertThat(status(reply))
+          .as("seed=" + seed + ": session created by the run is not logged in")
+          .isEqualTo(401);
     }
     assertThat(millis).as("seed=" + seed + ": total time").isLessThan(60_000);
   }
 
-  /** Found by the generator (seed 309170380724284148): {@code Accept: ;;;} made RequestKind throw, a 500. */
+  /**
+   * Found by the generator (seed 309170380724284148): {@code Accept: ;;;} made RequestKind throw, a
+   * 500.
+   */
   @Test
   void acceptWhenOnlySeparatorsThenNoServerError() {
     URI base = URI.create(app.url(""));
@@ -179,7 +214,9 @@ class HostileInputTest extends IntegrationTest {
       if (response.contains(secret)) {
         int at = response.indexOf(secret);
         String around = response.substring(Math.max(0, response.lastIndexOf('\n', at)), at);
-        boolean logoutHint = around.startsWith("\nLocation: " + provider.issuer()) && around.contains("id_token_hint=");
+        boolean logoutHint =
+            around.startsWith("\nLocation: " + provider.issuer())
+                && around.contains("id_token_hint=");
         if (!logoutHint) {
           fail(seed, index, g, "leaks a provider secret: " + abbreviate(response));
         }
@@ -212,7 +249,8 @@ class HostileInputTest extends IntegrationTest {
       while (js.find()) {
         fixedJar.put("JSESSIONID", js.group(1));
       }
-      Matcher state = STATE.matcher(response.substring(0, Math.max(0, response.indexOf("\r\n\r\n"))));
+      Matcher state =
+          STATE.matcher(response.substring(0, Math.max(0, response.indexOf("\r\n\r\n"))));
       if (status == 302 && state.find() && knownStates.size() < 5_000) {
         knownStates.add(state.group(1));
       }
@@ -221,9 +259,20 @@ class HostileInputTest extends IntegrationTest {
 
   private void fail(long seed, int index, Generated g, String what) {
     if (failureCount.incrementAndGet() <= 10) {
-      failures.add("seed=" + seed + " request #" + index + " " + g.method + " " + abbreviate(g.target)
-          + " headers=" + abbreviate(String.valueOf(g.headers)) + (g.body == null ? "" : " body=" + abbreviate(g.body))
-          + " → " + what);
+      failures.add(
+          "seed="
+              + seed
+              + " request #"
+              + index
+              + " "
+              + g.method
+              + " "
+              + abbreviate(g.target)
+              + " headers="
+              + abbreviate(String.valueOf(g.headers))
+              + (g.body == null ? "" : " body=" + abbreviate(g.body))
+              + " → "
+              + what);
     }
   }
 
@@ -233,32 +282,151 @@ class HostileInputTest extends IntegrationTest {
 
   // ---------------------------------------------------------------- generation
 
-  private record Generated(String method, String target, List<String> headers, String body, boolean fixedJar) {}
+  private record Generated(
+      String method, String target, List<String> headers, String body, boolean fixedJar) {}
 
-  private static final String[] METHODS = {"GET", "GET", "GET", "GET", "POST", "POST", "HEAD", "PUT", "DELETE",
-      "OPTIONS", "PATCH", "TRACE", "get", "G3T", "PROPFIND", "CONNECT"};
-  private static final String[] PATHS = {"/oauth2/callback", "/oauth2/callback", "/oauth2/callback", "/oauth2/callback/",
-      "/oauth2//callback", "/oauth2/./callback", "/oauth2/x/../callback", "/oauth2/callback;jsessionid=abc",
-      "/oauth2/%63allback", "/OAUTH2/callback", "/oauth2/callback%2f", "/", "/health", "/profile", "/api/data",
-      "/admin/panel", "/reports/2024", "/logout", "/logout", "/static/app.js", "/whoami"};
-  private static final String[] PATH_PIECES = {"/", "//", "/.", "/..", "/./", "/../", "%2e", "%2E%2E", "%2f", "%2F",
-      "%5c", "\\", "%00", "%0a", "%0d%0a", "%09", ";", ";a=b", ";jsessionid=x", "%3b", "%", "%zz", "%%", "%u002e",
-      "%c0%af", "%e2%80%ae", "é", "日本", "\u202e", "%ff", "+", "?", "#", "*", "~", "..;", "a", "b", "admin", "api",
-      "oauth2", "callback", "logout", ".well-known", "WEB-INF", " ", "\t", "\u0001", "\u007f", "'", "\"", "<", ">"};
-  private static final String[] PARAM_NAMES = {"code", "state", "iss", "error", "error_description", "error_uri",
-      "session_state", "return_to", "id_token", "access_token", "response_mode", "redirect_uri", "x", "",
-      "code[]", "STATE", "co%64e", "state%00", "%26code"};
-  private static final String[] ERRORS = {"access_denied", "server_error", "temporarily_unavailable",
-      "invalid_request", "login_required", "<script>alert(1)</script>", "../../etc/passwd"};
+  private static final String[] METHODS = {
+    "GET",
+    "GET",
+    "GET",
+    "GET",
+    "POST",
+    "POST",
+    "HEAD",
+    "PUT",
+    "DELETE",
+    "OPTIONS",
+    "PATCH",
+    "TRACE",
+    "get",
+    "G3T",
+    "PROPFIND",
+    "CONNECT"
+  };
+  private static final String[] PATHS = {
+    "/oauth2/callback",
+    "/oauth2/callback",
+    "/oauth2/callback",
+    "/oauth2/callback/",
+    "/oauth2//callback",
+    "/oauth2/./callback",
+    "/oauth2/x/../callback",
+    "/oauth2/callback;jsessionid=abc",
+    "/oauth2/%63allback",
+    "/OAUTH2/callback",
+    "/oauth2/callback%2f",
+    "/",
+    "/health",
+    "/profile",
+    "/api/data",
+    "/admin/panel",
+    "/reports/2024",
+    "/logout",
+    "/logout",
+    "/static/app.js",
+    "/whoami"
+  };
+  private static final String[] PATH_PIECES = {
+    "/",
+    "//",
+    "/.",
+    "/..",
+    "/./",
+    "/../",
+    "%2e",
+    "%2E%2E",
+    "%2f",
+    "%2F",
+    "%5c",
+    "\\",
+    "%00",
+    "%0a",
+    "%0d%0a",
+    "%09",
+    ";",
+    ";a=b",
+    ";jsessionid=x",
+    "%3b",
+    "%",
+    "%zz",
+    "%%",
+    "%u002e",
+    "%c0%af",
+    "%e2%80%ae",
+    "é",
+    "日本",
+    "\u202e",
+    "%ff",
+    "+",
+    "?",
+    "#",
+    "*",
+    "~",
+    "..;",
+    "a",
+    "b",
+    "admin",
+    "api",
+    "oauth2",
+    "callback",
+    "logout",
+    ".well-known",
+    "WEB-INF",
+    " ",
+    "\t",
+    "\u0001",
+    "\u007f",
+    "'",
+    "\"",
+    "<",
+    ">"
+  };
+  private static final String[] PARAM_NAMES = {
+    "code",
+    "state",
+    "iss",
+    "error",
+    "error_description",
+    "error_uri",
+    "session_state",
+    "return_to",
+    "id_token",
+    "access_token",
+    "response_mode",
+    "redirect_uri",
+    "x",
+    "",
+    "code[]",
+    "STATE",
+    "co%64e",
+    "state%00",
+    "%26code"
+  };
+  private static final String[] ERRORS = {
+    "access_denied",
+    "server_error",
+    "temporarily_unavailable",
+    "invalid_request",
+    "login_required",
+    "<script>alert(1)</script>",
+    "../../etc/passwd"
+  };
 
   private Generated generate(Random r) {
     int mode = r.nextInt(20);
     if (mode == 0) {
       // A genuine login start in the fixed jar (hostile query, extra cookies): new pending states.
       String query = r.nextBoolean() ? "" : "?" + query(r, false);
-      return new Generated("GET", "/app" + pick(r, new String[] {"/profile", "/reports/x", "/deep/page"}) + query,
-          new ArrayList<>(List.of("Host: " + host + ":" + port, "Accept: text/html", "Cookie: " + cookies(r, true, false))),
-          null, true);
+      return new Generated(
+          "GET",
+          "/app" + pick(r, new String[] {"/profile", "/reports/x", "/deep/page"}) + query,
+          new ArrayList<>(
+              List.of(
+                  "Host: " + host + ":" + port,
+                  "Accept: text/html",
+                  "Cookie: " + cookies(r, true, false))),
+          null,
+          true);
     }
     if (mode == 1 && !knownStates.isEmpty()) {
       // A well-formed callback in the fixed jar with a genuine state and a made-up code, plus at
@@ -266,12 +434,24 @@ class HostileInputTest extends IntegrationTest {
       String state = knownStates.get(Math.max(0, knownStates.size() - 1 - r.nextInt(4)));
       String query = "state=" + state + "&code=" + token(r, 10 + r.nextInt(200));
       if (r.nextBoolean()) {
-        String name = pick(r, new String[] {"iss", "iss", "error", "error_description", "session_state", "id_token", "x"});
+        String name =
+            pick(
+                r,
+                new String[] {
+                  "iss", "iss", "error", "error_description", "session_state", "id_token", "x"
+                });
         query += "&" + name + "=" + value(r, name);
       }
-      return new Generated("GET", "/app/oauth2/callback?" + query,
-          new ArrayList<>(List.of("Host: " + host + ":" + port, "Accept: text/html", "Cookie: " + cookies(r, true, false))),
-          null, true);
+      return new Generated(
+          "GET",
+          "/app/oauth2/callback?" + query,
+          new ArrayList<>(
+              List.of(
+                  "Host: " + host + ":" + port,
+                  "Accept: text/html",
+                  "Cookie: " + cookies(r, true, false))),
+          null,
+          true);
     }
     boolean fixed = r.nextBoolean();
     boolean loggedIn = !fixed && r.nextInt(10) == 0;
@@ -289,15 +469,17 @@ class HostileInputTest extends IntegrationTest {
     } else {
       path = "/" + repeat(r, pick(r, PATH_PIECES), 200 + r.nextInt(12_000));
     }
-    String prefix = switch (r.nextInt(20)) {
-      case 0 -> "";
-      case 1 -> "http://evil.example/app";
-      case 2 -> "/app/..";
-      case 3 -> "/APP";
-      case 4 -> "/app;x=y";
-      default -> "/app";
-    };
-    boolean genuineState = fixed && !knownStates.isEmpty() && path.startsWith("/oauth2/callback") && r.nextInt(2) == 0;
+    String prefix =
+        switch (r.nextInt(20)) {
+          case 0 -> "";
+          case 1 -> "http://evil.example/app";
+          case 2 -> "/app/..";
+          case 3 -> "/APP";
+          case 4 -> "/app;x=y";
+          default -> "/app";
+        };
+    boolean genuineState =
+        fixed && !knownStates.isEmpty() && path.startsWith("/oauth2/callback") && r.nextInt(2) == 0;
     String query = r.nextInt(5) == 0 ? null : query(r, genuineState);
     String target = prefix + path + (query == null ? "" : "?" + query);
     if (r.nextInt(200) == 0) {
@@ -317,24 +499,69 @@ class HostileInputTest extends IntegrationTest {
       default -> headers.add("Host: " + host + ":" + port);
     }
     if (r.nextInt(4) == 0) {
-      headers.add(pick(r, new String[] {"Forwarded: for=1.2.3.4;proto=https;host=evil.example",
-          "Forwarded: for=\"[::1]\";host=\"a,b\";proto=javascript", "Forwarded: " + garbage(r, 200),
-          "X-Forwarded-Host: evil.example", "X-Forwarded-Proto: gopher", "X-Forwarded-Port: -1",
-          "X-Forwarded-For: " + garbage(r, 50), "X-Forwarded-Prefix: //evil.example", "X-Forwarded-Uri: /admin",
-          "X-Original-URL: /admin/panel", "X-Rewrite-URL: /admin/panel"}));
+      headers.add(
+          pick(
+              r,
+              new String[] {
+                "Forwarded: for=1.2.3.4;proto=https;host=evil.example",
+                "Forwarded: for=\"[::1]\";host=\"a,b\";proto=javascript",
+                "Forwarded: " + garbage(r, 200),
+                "X-Forwarded-Host: evil.example",
+                "X-Forwarded-Proto: gopher",
+                "X-Forwarded-Port: -1",
+                "X-Forwarded-For: " + garbage(r, 50),
+                "X-Forwarded-Prefix: //evil.example",
+                "X-Forwarded-Uri: /admin",
+                "X-Original-URL: /admin/panel",
+                "X-Rewrite-URL: /admin/panel"
+              }));
     }
     if (r.nextInt(3) > 0) {
-      headers.add("Accept: " + pick(r, new String[] {"text/html", "application/json", "*/*", "*/*;q=0", "text/html;q=0",
-          "text/*", "", ";;;,,,", garbage(r, 100), repeat(r, "text/html;q=0.1,", 300), "application/json;q=abc"}));
+      headers.add(
+          "Accept: "
+              + pick(
+                  r,
+                  new String[] {
+                    "text/html",
+                    "application/json",
+                    "*/*",
+                    "*/*;q=0",
+                    "text/html;q=0",
+                    "text/*",
+                    "",
+                    ";;;,,,",
+                    garbage(r, 100),
+                    repeat(r, "text/html;q=0.1,", 300),
+                    "application/json;q=abc"
+                  }));
     }
     if (r.nextInt(4) == 0) {
-      headers.add(pick(r, new String[] {"Sec-Fetch-Mode: navigate", "Sec-Fetch-Mode: cors", "Sec-Fetch-Dest: document",
-          "Sec-Fetch-Dest: empty", "X-Requested-With: XMLHttpRequest", "Sec-Fetch-Site: cross-site"}));
+      headers.add(
+          pick(
+              r,
+              new String[] {
+                "Sec-Fetch-Mode: navigate",
+                "Sec-Fetch-Mode: cors",
+                "Sec-Fetch-Dest: document",
+                "Sec-Fetch-Dest: empty",
+                "X-Requested-With: XMLHttpRequest",
+                "Sec-Fetch-Site: cross-site"
+              }));
     }
     if (r.nextInt(6) == 0) {
-      headers.add("Authorization: " + pick(r, new String[] {"Bearer " + garbage(r, 80), "Bearer ",
-          "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.", "Basic " + garbage(r, 40), "Negotiate",
-          garbage(r, 300), "Bearer " + repeat(r, "eyJ", 2000)}));
+      headers.add(
+          "Authorization: "
+              + pick(
+                  r,
+                  new String[] {
+                    "Bearer " + garbage(r, 80),
+                    "Bearer ",
+                    "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.",
+                    "Basic " + garbage(r, 40),
+                    "Negotiate",
+                    garbage(r, 300),
+                    "Bearer " + repeat(r, "eyJ", 2000)
+                  }));
     }
     String cookies = cookies(r, fixed, loggedIn);
     if (!cookies.isEmpty()) {
@@ -344,15 +571,31 @@ class HostileInputTest extends IntegrationTest {
       headers.add(garbage(r, 20).replace(":", "") + ": " + garbage(r, 40));
     }
     String body = null;
-    if (method.equals("POST") || method.equals("PUT") || method.equals("PATCH") || r.nextInt(30) == 0) {
+    if (method.equals("POST")
+        || method.equals("PUT")
+        || method.equals("PATCH")
+        || r.nextInt(30) == 0) {
       body = r.nextInt(6) == 0 ? garbage(r, r.nextInt(3000)) : query(r, genuineState);
       if (r.nextInt(25) == 0) {
-        body = body + "&" + repeat(r, "k=v&", 1_000 + r.nextInt(2_000)); // beyond the form key limit
+        body =
+            body + "&" + repeat(r, "k=v&", 1_000 + r.nextInt(2_000)); // beyond the form key limit
       }
-      headers.add("Content-Type: " + pick(r, new String[] {"application/x-www-form-urlencoded",
-          "application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=utf-8",
-          "application/x-www-form-urlencoded; charset=utf-42", "application/x-www-form-urlencoded; charset=ISO-8859-1",
-          "multipart/form-data; boundary=zz", "multipart/form-data", "application/json", "text/plain", garbage(r, 30)}));
+      headers.add(
+          "Content-Type: "
+              + pick(
+                  r,
+                  new String[] {
+                    "application/x-www-form-urlencoded",
+                    "application/x-www-form-urlencoded",
+                    "application/x-www-form-urlencoded; charset=utf-8",
+                    "application/x-www-form-urlencoded; charset=utf-42",
+                    "application/x-www-form-urlencoded; charset=ISO-8859-1",
+                    "multipart/form-data; boundary=zz",
+                    "multipart/form-data",
+                    "application/json",
+                    "text/plain",
+                    garbage(r, 30)
+                  }));
     }
     return new Generated(method, target, headers, body, fixed);
   }
@@ -360,8 +603,10 @@ class HostileInputTest extends IntegrationTest {
   private String query(Random r, boolean genuineState) {
     StringBuilder q = new StringBuilder();
     if (genuineState) {
-      // One of the latest pending logins of the fixed jar (likely still there), with a made-up code.
-      q.append("state=").append(knownStates.get(Math.max(0, knownStates.size() - 1 - r.nextInt(8))));
+      // One of the latest pending logins of the fixed jar (likely still there), with a made-up
+      // code.
+      q.append("state=")
+          .append(knownStates.get(Math.max(0, knownStates.size() - 1 - r.nextInt(8))));
       if (r.nextBoolean()) {
         q.append("&code=").append(token(r, 10 + r.nextInt(100)));
       }
@@ -391,13 +636,16 @@ class HostileInputTest extends IntegrationTest {
       case 3 -> pick(r, ERRORS);
       case 4 -> provider.issuer();
       case 5 -> "https://evil.example";
-      case 6 -> "%" + pick(r, new String[] {"", "z", "zz", "00", "0a", "c0%af", "e2%82", "ff", "2f"});
+      case 6 ->
+          "%" + pick(r, new String[] {"", "z", "zz", "00", "0a", "c0%af", "e2%82", "ff", "2f"});
       case 7 -> "%2F%2Fevil.example%2F";
       case 8 -> "%E6%97%A5%E6%9C%AC%F0%9F%98%80";
       case 9 -> "+%20+";
       case 10 -> "/%5C/evil.example";
-      default -> name.equals("state") && !knownStates.isEmpty() && r.nextBoolean()
-          ? knownStates.get(r.nextInt(knownStates.size())) : token(r, 43);
+      default ->
+          name.equals("state") && !knownStates.isEmpty() && r.nextBoolean()
+              ? knownStates.get(r.nextInt(knownStates.size()))
+              : token(r, 43);
     };
   }
 
@@ -416,14 +664,33 @@ class HostileInputTest extends IntegrationTest {
     } else if (extra == 1) {
       parts.add("PORTCULLIS_TX_" + token(r, 16) + "=" + token(r, 4000 + r.nextInt(6000)));
     } else if (extra == 2) {
-      parts.add("JSESSIONID=" + pick(r, new String[] {token(r, 32), "", garbage(r, 40), repeat(r, "x", 5000),
-          "node0" + token(r, 20) + ".node0"}));
+      parts.add(
+          "JSESSIONID="
+              + pick(
+                  r,
+                  new String[] {
+                    token(r, 32),
+                    "",
+                    garbage(r, 40),
+                    repeat(r, "x", 5000),
+                    "node0" + token(r, 20) + ".node0"
+                  }));
       if (r.nextBoolean()) {
         parts.add("JSESSIONID=" + token(r, 30));
       }
     } else if (extra == 3) {
-      parts.add(pick(r, new String[] {";;;", "=x", "PORTCULLIS_TX_=", "PORTCULLIS_TX_" + garbage(r, 10) + "=" + garbage(r, 30),
-          "a=\"unterminated", "$Version=1", garbage(r, 100)}));
+      parts.add(
+          pick(
+              r,
+              new String[] {
+                ";;;",
+                "=x",
+                "PORTCULLIS_TX_=",
+                "PORTCULLIS_TX_" + garbage(r, 10) + "=" + garbage(r, 30),
+                "a=\"unterminated",
+                "$Version=1",
+                garbage(r, 100)
+              }));
     }
     if (r.nextInt(4) == 0) {
       java.util.Collections.shuffle(parts, r);
@@ -473,7 +740,8 @@ class HostileInputTest extends IntegrationTest {
     try (Socket socket = new Socket(host, port)) {
       socket.setSoTimeout(15_000);
       byte[] content = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
-      StringBuilder req = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+      StringBuilder req =
+          new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
       if (headers.stream().noneMatch(h -> h.regionMatches(true, 0, "Host:", 0, 5))) {
         req.append("Host: ").append(host).append(':').append(port).append("\r\n");
       }
@@ -493,7 +761,8 @@ class HostileInputTest extends IntegrationTest {
         }
         out.flush();
       } catch (IOException earlyClose) {
-        // The server may answer (e.g. 431) and close before it has read everything; read that answer.
+        // The server may answer (e.g. 431) and close before it has read everything; read that
+        // answer.
       }
       InputStream in = socket.getInputStream();
       ByteArrayOutputStream buf = new ByteArrayOutputStream();

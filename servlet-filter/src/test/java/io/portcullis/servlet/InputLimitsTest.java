@@ -15,16 +15,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Issue 5 "Hostile input", limits, each bounded:
+ *
  * <ul>
- *   <li>pending logins per browser: at most 8 (CallbackAttackTest#pendingLoginsWhenMoreThanEightThenOldestDropped),
- *       together at most 4 KB of cookies whatever URLs started them (PreLoginCookieBudgetTest);
- *   <li>size of accepted callback parameters: {@code state} 512, {@code code} 4096, {@code iss} 2048,
- *       {@code error}/{@code error_description} 1024 characters, else 400 {@code param.too_long}
- *       before any other work and without a token request;
+ *   <li>pending logins per browser: at most 8
+ *       (CallbackAttackTest#pendingLoginsWhenMoreThanEightThenOldestDropped), together at most 4 KB
+ *       of cookies whatever URLs started them (PreLoginCookieBudgetTest);
+ *   <li>size of accepted callback parameters: {@code state} 512, {@code code} 4096, {@code iss}
+ *       2048, {@code error}/{@code error_description} 1024 characters, else 400 {@code
+ *       param.too_long} before any other work and without a token request;
  *   <li>{@code PORTCULLIS_TX_*} cookies: a login start opens at most 16 of them and deletes the
  *       unreadable ones, and deletes at most 16 more unread, so 100 garbage cookies or one 8 KB
  *       cookie still give a normal login redirect with at most 33 {@code Set-Cookie} headers.
  * </ul>
+ *
  * Jetty's own request header limit (8 KB, answered 431) is raised to 64 KB for this class so the
  * oversized cookies reach the filter. The limits live in core, so the Jetty pass covers them; on
  * Tomcat its own header limit answers first.
@@ -33,7 +36,8 @@ class InputLimitsTest extends IntegrationTest {
 
   @BeforeAll
   static void raiseHeaderLimit() {
-    org.junit.jupiter.api.Assumptions.assumeFalse(TestApp.onTomcat(), "Jetty pass only: Tomcat's own header limit answers first");
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        TestApp.onTomcat(), "Jetty pass only: Tomcat's own header limit answers first");
     app.raiseJettyRequestHeaderLimit(64 * 1024);
   }
 
@@ -56,7 +60,9 @@ class InputLimitsTest extends IntegrationTest {
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).contains("Reason: param.too_long").doesNotContain("aaaaaaaa");
     assertThat(r.headers().firstValue("Location")).isEmpty();
-    assertThat(r.headers().allValues("Set-Cookie")).as("the pending login is not even looked at").isEmpty();
+    assertThat(r.headers().allValues("Set-Cookie"))
+        .as("the pending login is not even looked at")
+        .isEmpty();
     assertThat(provider.tokenRequests.get()).isEqualTo(before);
     assertNotLoggedIn(browser);
     // Nothing was consumed: the genuine response still completes the login.
@@ -84,8 +90,10 @@ class InputLimitsTest extends IntegrationTest {
     try (TestApp formPost = new TestApp(provider, Map.of("response-mode", "form_post"))) {
       Browser browser = browser();
       int before = provider.tokenRequests.get();
-      HttpResponse<String> r = browser.post(formPost.url("/oauth2/callback"),
-          Map.of("state", "s".repeat(43), "code", "c".repeat(100_000)));
+      HttpResponse<String> r =
+          browser.post(
+              formPost.url("/oauth2/callback"),
+              Map.of("state", "s".repeat(43), "code", "c".repeat(100_000)));
       assertThat(r.statusCode()).isEqualTo(400);
       assertThat(r.body()).contains("Reason: param.too_long");
       assertThat(provider.tokenRequests.get()).isEqualTo(before);
@@ -95,8 +103,10 @@ class InputLimitsTest extends IntegrationTest {
   @Test
   void callbackWhenTooLongAndApiThenJson() {
     Browser browser = browser();
-    HttpResponse<String> r = browser.get(app.url("/oauth2/callback?state=x&code=" + "c".repeat(5000)),
-        Map.of("Accept", "application/json"));
+    HttpResponse<String> r =
+        browser.get(
+            app.url("/oauth2/callback?state=x&code=" + "c".repeat(5000)),
+            Map.of("Accept", "application/json"));
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).startsWith("{\"error\":\"login_failed\",\"reason\":\"param.too_long\"");
   }
@@ -104,7 +114,8 @@ class InputLimitsTest extends IntegrationTest {
   @Test
   void callbackWhenRepeatedTooLongValueThenTooLong() {
     Browser browser = browser();
-    HttpResponse<String> r = browser.get(app.url("/oauth2/callback?state=x&state=" + "s".repeat(600)));
+    HttpResponse<String> r =
+        browser.get(app.url("/oauth2/callback?state=x&state=" + "s".repeat(600)));
     assertThat(r.body()).contains("Reason: param.too_long");
   }
 
@@ -117,19 +128,26 @@ class InputLimitsTest extends IntegrationTest {
       for (int j = 0, n = 40 + random.nextInt(120); j < n; j++) {
         value.append(alphabet.charAt(random.nextInt(alphabet.length())));
       }
-      sb.append(sb.length() == 0 ? "" : "; ").append("PORTCULLIS_TX_g").append(i).append('=').append(value);
+      sb.append(sb.length() == 0 ? "" : "; ")
+          .append("PORTCULLIS_TX_g")
+          .append(i)
+          .append('=')
+          .append(value);
     }
     return sb.toString();
   }
 
   private static long deletions(HttpResponse<String> r) {
-    return r.headers().allValues("Set-Cookie").stream().filter(c -> c.contains("Max-Age=0")).count();
+    return r.headers().allValues("Set-Cookie").stream()
+        .filter(c -> c.contains("Max-Age=0"))
+        .count();
   }
 
   @Test
   void loginStartWhenHundredGarbageStateCookiesThenNormalRedirectAndBoundedSetCookies() {
     Browser browser = browser();
-    HttpResponse<String> r = browser.get(app.url("/profile"), Map.of("Cookie", garbageCookies(100, 42)));
+    HttpResponse<String> r =
+        browser.get(app.url("/profile"), Map.of("Cookie", garbageCookies(100, 42)));
     assertThat(r.statusCode()).isEqualTo(302);
     assertThat(Browser.location(r)).startsWith(provider.issuer() + "/authorize");
     List<String> setCookies = r.headers().allValues("Set-Cookie");
@@ -147,7 +165,8 @@ class InputLimitsTest extends IntegrationTest {
     HttpResponse<String> r = browser.get(app.url("/profile"), Map.of("Cookie", huge));
     assertThat(r.statusCode()).isEqualTo(302);
     assertThat(Browser.location(r)).startsWith(provider.issuer() + "/authorize");
-    assertThat(r.headers().allValues("Set-Cookie")).hasSize(2)
+    assertThat(r.headers().allValues("Set-Cookie"))
+        .hasSize(2)
         .anyMatch(c -> c.startsWith("PORTCULLIS_TX_big=;") && c.contains("Max-Age=0"));
   }
 
@@ -195,7 +214,11 @@ class InputLimitsTest extends IntegrationTest {
     String longPath = "/deep/" + "segment/".repeat(800); // 6,406 characters
     HttpResponse<String> r = browser.get(app.url(longPath));
     assertThat(r.statusCode()).isEqualTo(302);
-    String setCookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("PORTCULLIS_TX_")).findFirst().orElseThrow();
+    String setCookie =
+        r.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith("PORTCULLIS_TX_"))
+            .findFirst()
+            .orElseThrow();
     assertThat(setCookie.substring(0, setCookie.indexOf(';')).length()).isLessThanOrEqualTo(4096);
     String callback = callbackFor(browser, Browser.location(r));
     assertThat(Browser.location(browser.get(callback))).isEqualTo("/app/");

@@ -66,7 +66,8 @@ abstract class IntegrationTest {
   }
 
   static void assertNotLoggedIn(Browser browser) {
-    HttpResponse<String> r = browser.get(app.url("/api/data"), Map.of("Accept", "application/json"));
+    HttpResponse<String> r =
+        browser.get(app.url("/api/data"), Map.of("Accept", "application/json"));
     assertThat(r.statusCode()).as("not logged in").isEqualTo(401);
   }
 

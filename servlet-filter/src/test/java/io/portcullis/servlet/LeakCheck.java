@@ -14,8 +14,8 @@ import java.util.logging.Logger;
 
 /**
  * Captures every Portcullis log line (all levels, through {@code System.Logger} into JUL) and
- * checks that no log line, response body or response header holds a token, code or secret
- * (issue acceptance 5; THREATS E-05).
+ * checks that no log line, response body or response header holds a token, code or secret (issue
+ * acceptance 5; THREATS E-05).
  */
 final class LeakCheck {
   static final List<String> LINES = new CopyOnWriteArrayList<>();
@@ -23,22 +23,27 @@ final class LeakCheck {
 
   static {
     PORTCULLIS.setLevel(Level.ALL);
-    PORTCULLIS.addHandler(new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        String message = record.getMessage();
-        if (record.getParameters() != null) {
-          message = java.text.MessageFormat.format(message, record.getParameters());
-        }
-        LINES.add(record.getLevel() + " " + message + (record.getThrown() == null ? "" : " " + record.getThrown()));
-      }
+    PORTCULLIS.addHandler(
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            String message = record.getMessage();
+            if (record.getParameters() != null) {
+              message = java.text.MessageFormat.format(message, record.getParameters());
+            }
+            LINES.add(
+                record.getLevel()
+                    + " "
+                    + message
+                    + (record.getThrown() == null ? "" : " " + record.getThrown()));
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    });
+          @Override
+          public void close() {}
+        });
   }
 
   private LeakCheck() {}
@@ -49,11 +54,12 @@ final class LeakCheck {
   }
 
   /**
-   * Asserts that none of {@code secrets} appears in a captured log line, nor in any body or
-   * header the browsers saw, except {@code id_token_hint} in a logout redirect to the provider
-   * (OIDC RP-Initiated Logout §2 puts the ID token there by design).
+   * Asserts that none of {@code secrets} appears in a captured log line, nor in any body or header
+   * the browsers saw, except {@code id_token_hint} in a logout redirect to the provider (OIDC
+   * RP-Initiated Logout §2 puts the ID token there by design).
    */
-  static void assertNoLeaks(Collection<String> secrets, Collection<Browser> browsers, String appBase) {
+  static void assertNoLeaks(
+      Collection<String> secrets, Collection<Browser> browsers, String appBase) {
     List<String> all = new ArrayList<>(secrets);
     all.add(TestApp.CLIENT_SECRET);
     for (String secret : all) {
@@ -69,14 +75,17 @@ final class LeakCheck {
             continue; // the provider's own redirects carry codes by design
           }
           assertThat(r.body()).as("body of " + r.uri()).doesNotContain(secret);
-          r.headers().map().forEach((name, values) -> {
-            for (String v : values) {
-              if (name.equalsIgnoreCase("Location") && v.contains("id_token_hint=")) {
-                continue;
-              }
-              assertThat(v).as("header " + name + " of " + r.uri()).doesNotContain(secret);
-            }
-          });
+          r.headers()
+              .map()
+              .forEach(
+                  (name, values) -> {
+                    for (String v : values) {
+                      if (name.equalsIgnoreCase("Location") && v.contains("id_token_hint=")) {
+                        continue;
+                      }
+                      assertThat(v).as("header " + name + " of " + r.uri()).doesNotContain(secret);
+                    }
+                  });
         }
       }
     }

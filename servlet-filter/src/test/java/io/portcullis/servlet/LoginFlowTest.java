@@ -17,7 +17,8 @@ class LoginFlowTest extends IntegrationTest {
     assertThat(Browser.param(authorize, "code_challenge")).hasSize(43);
     assertThat(Browser.param(authorize, "response_type")).isEqualTo("code");
     assertThat(Browser.param(authorize, "client_id")).isEqualTo("test-client");
-    assertThat(Browser.param(authorize, "scope")).isEqualTo("openid profile offline_access read:data");
+    assertThat(Browser.param(authorize, "scope"))
+        .isEqualTo("openid profile offline_access read:data");
     assertThat(Browser.param(authorize, "redirect_uri")).isEqualTo(app.url("/oauth2/callback"));
     assertThat(Browser.param(authorize, "state")).hasSizeGreaterThanOrEqualTo(43);
     assertThat(Browser.param(authorize, "nonce")).hasSizeGreaterThanOrEqualTo(43);
@@ -31,8 +32,13 @@ class LoginFlowTest extends IntegrationTest {
     HttpResponse<String> page = browser.follow(callback);
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.uri().toString()).isEqualTo(app.url("/profile?tab=2"));
-    assertThat(page.body()).contains("\"remoteUser\":\"alice\"", "\"principal\":\"alice\"", "\"readData\":true",
-        "\"admin\":false", "\"scopes\":\"offline_access openid profile read:data\"");
+    assertThat(page.body())
+        .contains(
+            "\"remoteUser\":\"alice\"",
+            "\"principal\":\"alice\"",
+            "\"readData\":true",
+            "\"admin\":false",
+            "\"scopes\":\"offline_access openid profile read:data\"");
     assertThat(browser.cookiesStartingWith("PORTCULLIS_TX_")).isEmpty();
   }
 
@@ -56,8 +62,11 @@ class LoginFlowTest extends IntegrationTest {
   void preLoginCookieWhenSetThenHttpOnlyLaxScopedAndShortLived() {
     Browser browser = browser();
     HttpResponse<String> r = browser.get(app.url("/profile"));
-    String setCookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("PORTCULLIS_TX_"))
-        .findFirst().orElseThrow();
+    String setCookie =
+        r.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith("PORTCULLIS_TX_"))
+            .findFirst()
+            .orElseThrow();
     assertThat(setCookie).contains("HttpOnly", "SameSite=Lax", "Max-Age=600", "Path=/app");
     assertThat(r.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("JSESSIONID"));
   }
@@ -66,7 +75,8 @@ class LoginFlowTest extends IntegrationTest {
   void apiRequestWhenNotLoggedInThenJson401AndNoCookie() {
     Browser browser = browser();
     browser.navigation = false;
-    HttpResponse<String> r = browser.get(app.url("/api/data"), Map.of("Accept", "application/json"));
+    HttpResponse<String> r =
+        browser.get(app.url("/api/data"), Map.of("Accept", "application/json"));
     assertThat(r.statusCode()).isEqualTo(401);
     assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
     assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
@@ -77,18 +87,22 @@ class LoginFlowTest extends IntegrationTest {
   @Test
   void xhrWhenNotLoggedInThen401WithoutLoginStart() {
     Browser browser = browser();
-    HttpResponse<String> r = browser.get(app.url("/profile"), Map.of("X-Requested-With", "XMLHttpRequest"));
+    HttpResponse<String> r =
+        browser.get(app.url("/profile"), Map.of("X-Requested-With", "XMLHttpRequest"));
     assertThat(r.statusCode()).isEqualTo(401);
     assertThat(r.headers().allValues("Set-Cookie")).isEmpty();
     HttpResponse<String> post = browser.send("POST", app.url("/profile"), Map.of(), "a=b");
-    assertThat(post.statusCode()).as("unauthenticated POST is never replayed after login (C-07)").isEqualTo(401);
+    assertThat(post.statusCode())
+        .as("unauthenticated POST is never replayed after login (C-07)")
+        .isEqualTo(401);
     assertThat(post.headers().allValues("Set-Cookie")).isEmpty();
   }
 
   @Test
   void loginUrlWhenFollowedThenLogsInAndReturns() {
     Browser browser = browser();
-    HttpResponse<String> page = browser.open(app.url("/oauth2/callback?return_to=%2Fwhoami%3Fx%3D1"));
+    HttpResponse<String> page =
+        browser.open(app.url("/oauth2/callback?return_to=%2Fwhoami%3Fx%3D1"));
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.uri().toString()).isEqualTo(app.url("/whoami?x=1"));
   }
@@ -200,21 +214,45 @@ class LoginFlowTest extends IntegrationTest {
     HttpResponse<String> authed = browser.get(app.url("/whoami"), forged);
     assertThat(authed.statusCode()).isEqualTo(200);
     String names = authed.body().replaceAll("(?s).*\"headerNames\":\"([^\"]*)\".*", "$1");
-    assertThat(java.util.List.of(names.split(" "))).contains("x-benign-header", "xylophone")
-        .doesNotContain("x-forwarded-user", "x-forwarded-email", "x-auth-request-access-token", "oidc_claim_email",
-            "oidc-access-token", "x-portcullis-user", "x-remote-user", "x-email");
+    assertThat(java.util.List.of(names.split(" ")))
+        .contains("x-benign-header", "xylophone")
+        .doesNotContain(
+            "x-forwarded-user",
+            "x-forwarded-email",
+            "x-auth-request-access-token",
+            "oidc_claim_email",
+            "oidc-access-token",
+            "x-portcullis-user",
+            "x-remote-user",
+            "x-email");
     assertThat(authed.body()).contains("\"identityAttribute\":true", "\"remoteUser\":\"alice\"");
   }
 
-  /** Issue 10 finding 10: the gateways' headers beyond the first short list, and a configured extra. */
+  /**
+   * Issue 10 finding 10: the gateways' headers beyond the first short list, and a configured extra.
+   */
   @Test
-  void spoofedGatewayHeadersAndConfiguredExtraWhenAnyPathThenHiddenAndOthersKept() throws Exception {
-    try (TestApp extra = new TestApp(provider, Map.of("identity-headers", "X-Corp-User, X_Corp_Claim_*"))) {
+  void spoofedGatewayHeadersAndConfiguredExtraWhenAnyPathThenHiddenAndOthersKept()
+      throws Exception {
+    try (TestApp extra =
+        new TestApp(provider, Map.of("identity-headers", "X-Corp-User, X_Corp_Claim_*"))) {
       Map<String, String> forged = new java.util.LinkedHashMap<>();
-      for (String name : java.util.List.of("X-WEBAUTH-USER", "X-Authenticated-User", "X-MS-CLIENT-PRINCIPAL-NAME",
-          "X-MS-CLIENT-PRINCIPAL", "X-Amzn-Oidc-Identity", "X-Goog-Authenticated-User-Email", "OIDC_id_token",
-          "X-Userinfo", "X-Id-Token", "X-Access-Token", "X-Remote-Groups", "Cf-Access-Authenticated-User-Email",
-          "X-Corp-User", "X-Corp-Claim-Email")) {
+      for (String name :
+          java.util.List.of(
+              "X-WEBAUTH-USER",
+              "X-Authenticated-User",
+              "X-MS-CLIENT-PRINCIPAL-NAME",
+              "X-MS-CLIENT-PRINCIPAL",
+              "X-Amzn-Oidc-Identity",
+              "X-Goog-Authenticated-User-Email",
+              "OIDC_id_token",
+              "X-Userinfo",
+              "X-Id-Token",
+              "X-Access-Token",
+              "X-Remote-Groups",
+              "Cf-Access-Authenticated-User-Email",
+              "X-Corp-User",
+              "X-Corp-Claim-Email")) {
         forged.put(name, "root");
       }
       forged.put("X-Benign-Header", "kept");
@@ -222,15 +260,21 @@ class LoginFlowTest extends IntegrationTest {
       Browser browser = browser();
       for (String path : java.util.List.of("/health", "/whoami")) {
         if (path.equals("/whoami")) {
-          assertThat(browser.open(extra.url("/profile")).body()).contains("\"remoteUser\":\"alice\"");
+          assertThat(browser.open(extra.url("/profile")).body())
+              .contains("\"remoteUser\":\"alice\"");
         }
         HttpResponse<String> r = browser.get(extra.url(path), forged);
         assertThat(r.statusCode()).isEqualTo(200);
         String names = r.body().replaceAll("(?s).*\"headerNames\":\"([^\"]*)\".*", "$1");
-        assertThat(java.util.List.of(names.split(" "))).as(path)
+        assertThat(java.util.List.of(names.split(" ")))
+            .as(path)
             .contains("x-benign-header", "x-forwarded-client-cert")
-            .doesNotContainAnyElementsOf(forged.keySet().stream().map(n -> n.toLowerCase(java.util.Locale.ROOT))
-                .filter(n -> !n.equals("x-benign-header") && !n.equals("x-forwarded-client-cert")).toList());
+            .doesNotContainAnyElementsOf(
+                forged.keySet().stream()
+                    .map(n -> n.toLowerCase(java.util.Locale.ROOT))
+                    .filter(
+                        n -> !n.equals("x-benign-header") && !n.equals("x-forwarded-client-cert"))
+                    .toList());
       }
     }
   }
@@ -243,7 +287,8 @@ class LoginFlowTest extends IntegrationTest {
 
   @Test
   void denyRuleWhenLoggedInThen403() throws Exception {
-    try (TestApp denying = new TestApp(provider, Map.of("rules", "/secret/** deny\n/** authenticated"))) {
+    try (TestApp denying =
+        new TestApp(provider, Map.of("rules", "/secret/** deny\n/** authenticated"))) {
       Browser browser = browser();
       browser.open(denying.url("/profile"));
       assertThat(browser.get(denying.url("/secret/x")).statusCode()).isEqualTo(403);

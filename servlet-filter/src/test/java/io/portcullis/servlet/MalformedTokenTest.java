@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
@@ -27,8 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * No token shape answers 5xx or shows or logs a stack trace (issue 10, finding 2): thousands of
  * generated JWTs — headers and payloads that are JSON null, arrays, numbers, strings, wrongly typed
- * {@code alg}/{@code kid}/{@code typ}/{@code exp}/{@code iat}/{@code aud}/..., deep nesting, huge
- * — as bearer tokens, as the ID and access tokens of a login, and as a refreshed ID token. Bearer
+ * {@code alg}/{@code kid}/{@code typ}/{@code exp}/{@code iat}/{@code aud}/..., deep nesting, huge —
+ * as bearer tokens, as the ID and access tokens of a login, and as a refreshed ID token. Bearer
  * tokens get 401 {@code invalid_token} (a token too big for the container's header limit gets its
  * 4xx), a login with a bad ID token 400, a refresh with one ends the session. Every log record of
  * every logger (Portcullis and the container) is captured: none may hold an exception.
@@ -37,25 +36,27 @@ class MalformedTokenTest extends IntegrationTest {
   private static final long SEED = 10;
   private static final List<String> LOG = new CopyOnWriteArrayList<>();
   private static final Logger ROOT = Logger.getLogger("");
-  private static final Handler CAPTURE = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      StringBuilder line = new StringBuilder(r.getLoggerName() + " " + r.getLevel() + " " + r.getMessage());
-      for (Throwable t = r.getThrown(); t != null; t = t.getCause()) {
-        line.append('\n').append(t);
-        for (StackTraceElement e : t.getStackTrace()) {
-          line.append("\n\tat ").append(e);
+  private static final Handler CAPTURE =
+      new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+          StringBuilder line =
+              new StringBuilder(r.getLoggerName() + " " + r.getLevel() + " " + r.getMessage());
+          for (Throwable t = r.getThrown(); t != null; t = t.getCause()) {
+            line.append('\n').append(t);
+            for (StackTraceElement e : t.getStackTrace()) {
+              line.append("\n\tat ").append(e);
+            }
+          }
+          LOG.add(line.toString());
         }
-      }
-      LOG.add(line.toString());
-    }
 
-    @Override
-    public void flush() {}
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
   private Duration moved = Duration.ZERO;
@@ -63,8 +64,16 @@ class MalformedTokenTest extends IntegrationTest {
   @BeforeAll
   static void bearerAppAndLogCapture() throws Exception {
     app.close();
-    app = new TestApp(provider, Map.of("bearer-tokens", "own-clients", "bearer-audience", "read:data",
-        "roles-claim", "roles"));
+    app =
+        new TestApp(
+            provider,
+            Map.of(
+                "bearer-tokens",
+                "own-clients",
+                "bearer-audience",
+                "read:data",
+                "roles-claim",
+                "roles"));
     ROOT.addHandler(CAPTURE);
   }
 
@@ -88,21 +97,73 @@ class MalformedTokenTest extends IntegrationTest {
     lines.addAll(LeakCheck.LINES);
     // Tomcat logs its own refusal of an oversized request header (once, with a trace) before
     // any filter runs: the container's answer to a 1 MB header, not a token reaching the filter.
-    lines.removeIf(l -> l.startsWith("org.apache.coyote.http11.Http11Processor INFO Error parsing HTTP request header")
-        && l.contains("java.lang.IllegalArgumentException: Request header is too large"));
-    assertThat(lines).as("log lines").noneMatch(l -> l.contains("Exception") || l.contains("\tat ") || l.contains("Error:"));
+    lines.removeIf(
+        l ->
+            l.startsWith(
+                    "org.apache.coyote.http11.Http11Processor INFO Error parsing HTTP request header")
+                && l.contains("java.lang.IllegalArgumentException: Request header is too large"));
+    assertThat(lines)
+        .as("log lines")
+        .noneMatch(l -> l.contains("Exception") || l.contains("\tat ") || l.contains("Error:"));
   }
 
   // --- the generator ----------------------------------------------------------------------------
 
   private static final String[] ODD_JSON = {
-      "null", "[]", "[1,2]", "[null]", "[{}]", "1", "-0", "1e999", "-1e999", "0.5", "\"s\"", "\"\"", "true", "false",
-      "{}", "{\"a\":null}", "", " ", "{", "}", "[", "{\"a\":", "nul", "{\"alg\":\"RS256\"", "\u0000", "\uFEFF{}",
-      "{\"a\":1,\"a\":2}", "{\"\":\"\"}", "{\"a\":\"\\ud800\"}", "{\"a\":\"\\u0000\"}"};
+    "null",
+    "[]",
+    "[1,2]",
+    "[null]",
+    "[{}]",
+    "1",
+    "-0",
+    "1e999",
+    "-1e999",
+    "0.5",
+    "\"s\"",
+    "\"\"",
+    "true",
+    "false",
+    "{}",
+    "{\"a\":null}",
+    "",
+    " ",
+    "{",
+    "}",
+    "[",
+    "{\"a\":",
+    "nul",
+    "{\"alg\":\"RS256\"",
+    "\u0000",
+    "\uFEFF{}",
+    "{\"a\":1,\"a\":2}",
+    "{\"\":\"\"}",
+    "{\"a\":\"\\ud800\"}",
+    "{\"a\":\"\\u0000\"}"
+  };
   private static final Object[] ODD_VALUES = {
-      null, 1, -1, 0, 1.5, 1e300, Long.MAX_VALUE, Long.MIN_VALUE, true, false, "", " ", "x", List.of(), List.of(1),
-      List.of("a", 1), java.util.Arrays.asList((Object) null), Map.of(), Map.of("a", "b"), Map.of("kty", "RSA"),
-      "x".repeat(3000)};
+    null,
+    1,
+    -1,
+    0,
+    1.5,
+    1e300,
+    Long.MAX_VALUE,
+    Long.MIN_VALUE,
+    true,
+    false,
+    "",
+    " ",
+    "x",
+    List.of(),
+    List.of(1),
+    List.of("a", 1),
+    java.util.Arrays.asList((Object) null),
+    Map.of(),
+    Map.of("a", "b"),
+    Map.of("kty", "RSA"),
+    "x".repeat(3000)
+  };
 
   private static String deep(Random random, int depth) {
     boolean arrays = random.nextBoolean();
@@ -157,14 +218,34 @@ class MalformedTokenTest extends IntegrationTest {
       }
     }
     StringBuilder s = new StringBuilder("{");
-    out.forEach((k, v) -> s.append(s.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
+    out.forEach(
+        (k, v) ->
+            s.append(s.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
     return s.append('}').toString();
   }
 
-  private static final List<String> HEADER_MEMBERS = List.of("alg", "kid", "typ", "cty", "crit", "b64", "jwk", "jku",
-      "x5c", "x5u", "x5t", "enc", "zip", "epk", "apu", "p2s", "p2c");
-  private static final List<String> CLAIMS = List.of("iss", "sub", "aud", "exp", "iat", "nbf", "client_id", "azp",
-      "cid", "scope", "scp", "roles", "nonce", "jti", "auth_time", "preferred_username");
+  private static final List<String> HEADER_MEMBERS =
+      List.of(
+          "alg", "kid", "typ", "cty", "crit", "b64", "jwk", "jku", "x5c", "x5u", "x5t", "enc",
+          "zip", "epk", "apu", "p2s", "p2c");
+  private static final List<String> CLAIMS =
+      List.of(
+          "iss",
+          "sub",
+          "aud",
+          "exp",
+          "iat",
+          "nbf",
+          "client_id",
+          "azp",
+          "cid",
+          "scope",
+          "scp",
+          "roles",
+          "nonce",
+          "jti",
+          "auth_time",
+          "preferred_username");
 
   private static Map<String, Object> validHeader(String typ) {
     Map<String, Object> h = new java.util.LinkedHashMap<>();
@@ -196,39 +277,66 @@ class MalformedTokenTest extends IntegrationTest {
   static String token(Random random, boolean idToken) {
     try {
       switch (random.nextInt(7)) {
-        case 0: { // odd JSON header, any payload
-          String header = random.nextInt(4) == 0 ? deep(random, 1 + random.nextInt(1500)) : ODD_JSON[random.nextInt(ODD_JSON.length)];
-          return b64(header) + "." + b64(ODD_JSON[random.nextInt(ODD_JSON.length)]) + "." + b64("sig");
-        }
-        case 1: // header with oddly typed members
-          return b64(object(random, validHeader("at+jwt"), HEADER_MEMBERS)) + "." + b64(json(validClaims(idToken))) + ".c2ln";
-        case 2: // the provider's signature over an odd payload
-          return provider.signRaw(json(validHeader(random.nextBoolean() ? "at+jwt" : "JWT")),
-              random.nextInt(4) == 0 ? ODD_JSON[random.nextInt(ODD_JSON.length)]
-                  : random.nextInt(6) == 0 ? "{\"x\":" + deep(random, 1 + random.nextInt(2000)) + "}"
-                  : object(random, validClaims(idToken), CLAIMS));
-        case 3: // the provider's signature under an odd header
-          return provider.signRaw(object(random, validHeader("at+jwt"), HEADER_MEMBERS), json(validClaims(idToken)));
-        case 4: { // segment soup
-          int n = random.nextInt(7);
-          StringBuilder s = new StringBuilder();
-          for (int i = 0; i < n; i++) {
-            if (i > 0) {
-              s.append('.');
-            }
-            int len = random.nextInt(40);
-            for (int j = 0; j < len; j++) {
-              s.append((char) (0x21 + random.nextInt(0x7e - 0x21)));
-            }
+        case 0:
+          { // odd JSON header, any payload
+            String header =
+                random.nextInt(4) == 0
+                    ? deep(random, 1 + random.nextInt(1500))
+                    : ODD_JSON[random.nextInt(ODD_JSON.length)];
+            return b64(header)
+                + "."
+                + b64(ODD_JSON[random.nextInt(ODD_JSON.length)])
+                + "."
+                + b64("sig");
           }
-          return s.length() == 0 ? "." : s.toString();
-        }
+        case 1: // header with oddly typed members
+          return b64(object(random, validHeader("at+jwt"), HEADER_MEMBERS))
+              + "."
+              + b64(json(validClaims(idToken)))
+              + ".c2ln";
+        case 2: // the provider's signature over an odd payload
+          return provider.signRaw(
+              json(validHeader(random.nextBoolean() ? "at+jwt" : "JWT")),
+              random.nextInt(4) == 0
+                  ? ODD_JSON[random.nextInt(ODD_JSON.length)]
+                  : random.nextInt(6) == 0
+                      ? "{\"x\":" + deep(random, 1 + random.nextInt(2000)) + "}"
+                      : object(random, validClaims(idToken), CLAIMS));
+        case 3: // the provider's signature under an odd header
+          return provider.signRaw(
+              object(random, validHeader("at+jwt"), HEADER_MEMBERS), json(validClaims(idToken)));
+        case 4:
+          { // segment soup
+            int n = random.nextInt(7);
+            StringBuilder s = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+              if (i > 0) {
+                s.append('.');
+              }
+              int len = random.nextInt(40);
+              for (int j = 0; j < len; j++) {
+                s.append((char) (0x21 + random.nextInt(0x7e - 0x21)));
+              }
+            }
+            return s.length() == 0 ? "." : s.toString();
+          }
         case 5: // JWE-shaped: five parts under an odd header
-          return b64(object(random, Map.of("alg", "RSA-OAEP-256", "enc", "A256GCM"), HEADER_MEMBERS))
-              + "." + b64("k") + "." + b64("iv") + "." + b64("ct") + "." + b64("tag");
+          return b64(
+                  object(random, Map.of("alg", "RSA-OAEP-256", "enc", "A256GCM"), HEADER_MEMBERS))
+              + "."
+              + b64("k")
+              + "."
+              + b64("iv")
+              + "."
+              + b64("ct")
+              + "."
+              + b64("tag");
         default: // valid-looking unsigned or wrongly signed
-          return b64(json(Map.of("alg", random.nextBoolean() ? "none" : "HS256"))) + "."
-              + b64(object(random, validClaims(idToken), CLAIMS)) + "." + (random.nextBoolean() ? "" : "c2ln");
+          return b64(json(Map.of("alg", random.nextBoolean() ? "none" : "HS256")))
+              + "."
+              + b64(object(random, validClaims(idToken), CLAIMS))
+              + "."
+              + (random.nextBoolean() ? "" : "c2ln");
       }
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -236,7 +344,9 @@ class MalformedTokenTest extends IntegrationTest {
   }
 
   private static void assertNoTrace(HttpResponse<String> r, String what) {
-    assertThat(r.statusCode()).as(what + " answered " + r.statusCode() + ": " + r.body()).isLessThan(500);
+    assertThat(r.statusCode())
+        .as(what + " answered " + r.statusCode() + ": " + r.body())
+        .isLessThan(500);
     assertThat(r.body()).as(what).doesNotContain("Exception", "\tat ", "\n at ");
   }
 
@@ -250,8 +360,13 @@ class MalformedTokenTest extends IntegrationTest {
     for (int i = 0; i < 1500; i++) {
       String token = token(random, false);
       String path = i % 10 == 0 ? "/health" : "/api/data";
-      HttpResponse<String> r = send(client, HttpRequest.newBuilder(URI.create(app.url(path)))
-          .header("Authorization", "Bearer " + token).header("Accept", "application/json").build());
+      HttpResponse<String> r =
+          send(
+              client,
+              HttpRequest.newBuilder(URI.create(app.url(path)))
+                  .header("Authorization", "Bearer " + token)
+                  .header("Accept", "application/json")
+                  .build());
       assertNoTrace(r, "bearer #" + i + " " + token.substring(0, Math.min(120, token.length())));
       if (token.length() >= 7000) {
         continue; // the container's header limit answers (431, 400), which assertNoTrace checked
@@ -264,7 +379,9 @@ class MalformedTokenTest extends IntegrationTest {
         assertThat(r.statusCode()).as("bearer #" + i + ": " + r.body()).isIn(401, 403);
       }
     }
-    assertThat(accepted).as("some generated tokens are valid, so the rest is refused for cause").isPositive();
+    assertThat(accepted)
+        .as("some generated tokens are valid, so the rest is refused for cause")
+        .isPositive();
   }
 
   private static HttpResponse<String> send(HttpClient client, HttpRequest request) {
@@ -283,12 +400,17 @@ class MalformedTokenTest extends IntegrationTest {
     Browser caller = browser();
     caller.navigation = false;
     for (int size : new int[] {7_000, 64 * 1024, 1024 * 1024}) {
-      String token = b64("{\"alg\":\"RS256\",\"kid\":\"default\"}") + "." + "A".repeat(size) + ".c2ln";
+      String token =
+          b64("{\"alg\":\"RS256\",\"kid\":\"default\"}") + "." + "A".repeat(size) + ".c2ln";
       HttpResponse<String> r;
       try {
-        r = caller.get(app.url("/api/data"), Map.of("Authorization", "Bearer " + token, "Accept", "application/json"));
+        r =
+            caller.get(
+                app.url("/api/data"),
+                Map.of("Authorization", "Bearer " + token, "Accept", "application/json"));
       } catch (RuntimeException e) {
-        continue; // the container may close the connection on a header this size: no answer is no 5xx
+        continue; // the container may close the connection on a header this size: no answer is no
+        // 5xx
       }
       assertNoTrace(r, "bearer of " + size + " bytes");
     }
@@ -303,19 +425,32 @@ class MalformedTokenTest extends IntegrationTest {
       String idToken = token(random, true);
       String accessToken = token(random, false);
       int mode = i % 4;
-      provider.tamperNextTokenResponse(json -> {
-        switch (mode) {
-          case 0 -> json.put("id_token", idToken);
-          case 1 -> json.put("access_token", accessToken); // valid ID token: roles from the access token are tried
-          case 2 -> json.put(List.of("id_token", "access_token", "scope", "expires_in", "token_type", "refresh_token")
-              .get(random.nextInt(6)), ODD_VALUES[random.nextInt(ODD_VALUES.length)]);
-          default -> {
-            json.put("id_token", idToken);
-            json.put("access_token", accessToken);
-          }
-        }
-        return json;
-      });
+      provider.tamperNextTokenResponse(
+          json -> {
+            switch (mode) {
+              case 0 -> json.put("id_token", idToken);
+              case 1 ->
+                  json.put(
+                      "access_token",
+                      accessToken); // valid ID token: roles from the access token are tried
+              case 2 ->
+                  json.put(
+                      List.of(
+                              "id_token",
+                              "access_token",
+                              "scope",
+                              "expires_in",
+                              "token_type",
+                              "refresh_token")
+                          .get(random.nextInt(6)),
+                      ODD_VALUES[random.nextInt(ODD_VALUES.length)]);
+              default -> {
+                json.put("id_token", idToken);
+                json.put("access_token", accessToken);
+              }
+            }
+            return json;
+          });
       Browser browser = browser();
       HttpResponse<String> end = browser.follow(browser.get(app.url("/profile")));
       assertNoTrace(end, "login #" + i + " mode " + mode);
@@ -327,19 +462,26 @@ class MalformedTokenTest extends IntegrationTest {
     List<String> bodies = new ArrayList<>(List.of(ODD_JSON));
     bodies.add("{\"a\":" + deep(new Random(SEED), 100_000) + "}");
     for (String body : bodies) {
-      provider.overrideTokenEndpoint(req -> new no.nav.security.mock.oauth2.http.OAuth2HttpResponse(
-          okhttp3.Headers.of("Content-Type", "application/json"), 200, body, null));
+      provider.overrideTokenEndpoint(
+          req ->
+              new no.nav.security.mock.oauth2.http.OAuth2HttpResponse(
+                  okhttp3.Headers.of("Content-Type", "application/json"), 200, body, null));
       Browser browser = browser();
       HttpResponse<String> end = browser.follow(browser.get(app.url("/profile")));
       assertNoTrace(end, "token response " + body.substring(0, Math.min(60, body.length())));
     }
     provider.overrideTokenEndpoint(null);
-    String huge = b64("{\"alg\":\"RS256\",\"kid\":\"default\"}") + "." + b64("{\"x\":\"" + "y".repeat(750_000) + "\"}") + ".c2ln";
+    String huge =
+        b64("{\"alg\":\"RS256\",\"kid\":\"default\"}")
+            + "."
+            + b64("{\"x\":\"" + "y".repeat(750_000) + "\"}")
+            + ".c2ln";
     for (String member : List.of("id_token", "access_token")) {
-      provider.tamperNextTokenResponse(json -> {
-        json.put(member, huge);
-        return json;
-      });
+      provider.tamperNextTokenResponse(
+          json -> {
+            json.put(member, huge);
+            return json;
+          });
       Browser browser = browser();
       HttpResponse<String> end = browser.follow(browser.get(app.url("/profile")));
       // A provider HTTP size cap may refuse the response as a provider failure (502); never 500.
@@ -357,12 +499,14 @@ class MalformedTokenTest extends IntegrationTest {
       Browser browser = browser();
       login(browser, "/profile");
       String idToken = token(random, true);
-      provider.tamperNextTokenResponse(json -> {
-        json.put("id_token", idToken);
-        return json;
-      });
+      provider.tamperNextTokenResponse(
+          json -> {
+            json.put("id_token", idToken);
+            return json;
+          });
       advance(RefreshTest.DUE);
-      HttpResponse<String> r = browser.get(app.url("/api/data"), Map.of("Accept", "application/json"));
+      HttpResponse<String> r =
+          browser.get(app.url("/api/data"), Map.of("Accept", "application/json"));
       assertNoTrace(r, "refresh #" + i);
       assertThat(r.statusCode()).as("refresh #%d: %s", i, r.body()).isIn(200, 401);
       advance(RefreshTest.DUE.negated());

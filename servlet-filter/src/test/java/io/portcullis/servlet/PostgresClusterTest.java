@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -61,27 +61,31 @@ class PostgresClusterTest {
   }
 
   private static TestApp node(Map<String, String> keys, boolean keepStore) throws Exception {
-    return new TestApp(provider, keys, (context, filter) -> {
-      var handler = context.getSessionHandler();
-      NullSessionCache cache = new NullSessionCache(handler);
-      DatabaseAdaptor db = new DatabaseAdaptor();
-      db.setDriverInfo("org.postgresql.Driver", URL + "?user=portcullis&password=portcullis");
-      JDBCSessionDataStore store = new JDBCSessionDataStore();
-      store.setDatabaseAdaptor(db);
-      cache.setSessionDataStore(store);
-      handler.setSessionCache(cache);
-      if (keepStore) {
-        storeOfA = store;
-      }
-      filter.setSessionReloader((id, name) -> {
-        try {
-          SessionData data = store.load(id);
-          return data == null ? null : data.getAttribute(name);
-        } catch (Exception e) {
-          return null;
-        }
-      });
-    });
+    return new TestApp(
+        provider,
+        keys,
+        (context, filter) -> {
+          var handler = context.getSessionHandler();
+          NullSessionCache cache = new NullSessionCache(handler);
+          DatabaseAdaptor db = new DatabaseAdaptor();
+          db.setDriverInfo("org.postgresql.Driver", URL + "?user=portcullis&password=portcullis");
+          JDBCSessionDataStore store = new JDBCSessionDataStore();
+          store.setDatabaseAdaptor(db);
+          cache.setSessionDataStore(store);
+          handler.setSessionCache(cache);
+          if (keepStore) {
+            storeOfA = store;
+          }
+          filter.setSessionReloader(
+              (id, name) -> {
+                try {
+                  SessionData data = store.load(id);
+                  return data == null ? null : data.getAttribute(name);
+                } catch (Exception e) {
+                  return null;
+                }
+              });
+        });
   }
 
   @AfterAll
@@ -98,7 +102,8 @@ class PostgresClusterTest {
   }
 
   private static String tokenHash(Browser browser, TestApp node) {
-    HttpResponse<String> r = browser.get(node.url("/api/data"), Map.of("Accept", "application/json"));
+    HttpResponse<String> r =
+        browser.get(node.url("/api/data"), Map.of("Accept", "application/json"));
     assertThat(r.statusCode()).as("logged in on " + node.url("")).isEqualTo(200);
     return r.body().replaceAll(".*\"tokenHash\":\"([0-9a-f]+)\".*", "$1");
   }
@@ -174,8 +179,10 @@ class PostgresClusterTest {
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(login);
     }
-    System.out.println("portcullis: serialized session attribute io.portcullis.login after login: "
-        + bytes.size() + " bytes");
+    System.out.println(
+        "portcullis: serialized session attribute io.portcullis.login after login: "
+            + bytes.size()
+            + " bytes");
     assertThat(bytes.size()).isLessThan(8192);
   }
 
@@ -226,10 +233,16 @@ class PostgresClusterTest {
     String text = new String(raw, StandardCharsets.ISO_8859_1);
     for (String token : tokens) {
       byte[] bytes = token.getBytes(StandardCharsets.UTF_8);
-      for (String form : List.of(token, Base64.getEncoder().encodeToString(bytes),
-          Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), token.substring(0, Math.min(24, token.length())),
-          token.substring(Math.max(0, token.length() - 24)))) {
-        assertThat(text).as("a token (or its base64, or a piece of it) in PostgreSQL").doesNotContain(form);
+      for (String form :
+          List.of(
+              token,
+              Base64.getEncoder().encodeToString(bytes),
+              Base64.getUrlEncoder().withoutPadding().encodeToString(bytes),
+              token.substring(0, Math.min(24, token.length())),
+              token.substring(Math.max(0, token.length() - 24)))) {
+        assertThat(text)
+            .as("a token (or its base64, or a piece of it) in PostgreSQL")
+            .doesNotContain(form);
       }
     }
   }
@@ -253,7 +266,8 @@ class PostgresClusterTest {
    * sessions written under the old key; a node without the old key reads them as logged out.
    */
   @Test
-  void stateKeyWhenRotatedWithPreviousStateKeyThenSessionsKeptElseLoggedOutWithout5xx() throws Exception {
+  void stateKeyWhenRotatedWithPreviousStateKeyThenSessionsKeptElseLoggedOutWithout5xx()
+      throws Exception {
     Browser browser = loginAcrossNodes();
     String oldKey = Base64.getEncoder().encodeToString(new byte[32]);
     byte[] fresh = new byte[32];

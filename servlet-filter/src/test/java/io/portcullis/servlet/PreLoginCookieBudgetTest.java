@@ -12,23 +12,42 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10 finding 4 (AC4): pre-login state never locks a browser out. Whatever URLs started
- * them, all pending logins of one browser together stay within {@link #BUDGET} bytes of cookie
- * header, so requests stay far below the containers' default header limits (8 KB on Jetty and on
- * Tomcat; neither is raised here), and the newest login still completes on a page of the app.
+ * Issue 10 finding 4 (AC4): pre-login state never locks a browser out. Whatever URLs started them,
+ * all pending logins of one browser together stay within {@link #BUDGET} bytes of cookie header, so
+ * requests stay far below the containers' default header limits (8 KB on Jetty and on Tomcat;
+ * neither is raised here), and the newest login still completes on a page of the app.
  */
 class PreLoginCookieBudgetTest extends IntegrationTest {
   /** SPEC.md "Login state": all Portcullis cookies of one request at most ~4 KB. */
   static final int BUDGET = 4096;
-  private static final String[] WORDS = {"reports", "quarter", "ünïcödé", "日本語", "€uro", "😀", "a-b.c", "x_y~z",
-      "Ωμέγα", "segment", "0123456789"};
 
-  /** The bytes the browser sends for its Portcullis cookies: {@code name=value} joined by {@code "; "}. */
+  private static final String[] WORDS = {
+    "reports",
+    "quarter",
+    "ünïcödé",
+    "日本語",
+    "€uro",
+    "😀",
+    "a-b.c",
+    "x_y~z",
+    "Ωμέγα",
+    "segment",
+    "0123456789"
+  };
+
+  /**
+   * The bytes the browser sends for its Portcullis cookies: {@code name=value} joined by {@code ";
+   * "}.
+   */
   static int portcullisCookieBytes(Browser browser) {
     int bytes = 0;
     for (Map.Entry<String, String> c : browser.cookies.entrySet()) {
       if (c.getKey().startsWith("PORTCULLIS_TX_")) {
-        bytes += (bytes == 0 ? 0 : 2) + c.getKey().length() + 1 + c.getValue().getBytes(StandardCharsets.UTF_8).length;
+        bytes +=
+            (bytes == 0 ? 0 : 2)
+                + c.getKey().length()
+                + 1
+                + c.getValue().getBytes(StandardCharsets.UTF_8).length;
       }
     }
     return bytes;
@@ -40,8 +59,13 @@ class PreLoginCookieBudgetTest extends IntegrationTest {
     StringBuilder out = new StringBuilder();
     for (byte b : w.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-          || c == '_' || c == '~') {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~') {
         out.append((char) c);
       } else {
         out.append('%').append(String.format("%02X", c));
@@ -51,11 +75,13 @@ class PreLoginCookieBudgetTest extends IntegrationTest {
   }
 
   /**
-   * A request target (path and query, as sent) of exactly {@code length} characters: a long path,
-   * a long query, or both, with percent-encoded multibyte characters.
+   * A request target (path and query, as sent) of exactly {@code length} characters: a long path, a
+   * long query, or both, with percent-encoded multibyte characters.
    */
   static String longTarget(Random random, int length) {
-    StringBuilder t = new StringBuilder("/").append(List.of("docs", "search", "deep", "items").get(random.nextInt(4)));
+    StringBuilder t =
+        new StringBuilder("/")
+            .append(List.of("docs", "search", "deep", "items").get(random.nextInt(4)));
     int kind = random.nextInt(3); // 0: long path, 1: long query, 2: both
     int pathLength = kind == 0 ? length : kind == 1 ? 20 + random.nextInt(60) : length / 2;
     appendWords(t, random, "/", pathLength);
@@ -95,7 +121,8 @@ class PreLoginCookieBudgetTest extends IntegrationTest {
       lastAuthorize = Browser.location(r);
       lastTarget = target;
       assertThat(lastAuthorize).startsWith(provider.issuer() + "/authorize");
-      assertThat(portcullisCookieBytes(browser)).as("Portcullis cookie bytes after navigation %d", i)
+      assertThat(portcullisCookieBytes(browser))
+          .as("Portcullis cookie bytes after navigation %d", i)
           .isLessThanOrEqualTo(BUDGET);
       app.clock.advance(java.time.Duration.ofMillis(3));
     }
@@ -125,7 +152,9 @@ class PreLoginCookieBudgetTest extends IntegrationTest {
     assertThat(landing).startsWith("/app/").doesNotStartWith("/app//").doesNotContain("\\");
     String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
     List<String> allowed = new ArrayList<>(List.of("/app" + target, "/app" + path, "/app/"));
-    assertThat(allowed).as("landing %s for %s", landing, target).anyMatch(a -> URI.create(a).equals(URI.create(landing)));
+    assertThat(allowed)
+        .as("landing %s for %s", landing, target)
+        .anyMatch(a -> URI.create(a).equals(URI.create(landing)));
   }
 
   @Test
@@ -140,7 +169,9 @@ class PreLoginCookieBudgetTest extends IntegrationTest {
       HttpResponse<String> callback = browser.get(callbackFor(browser, Browser.location(r)));
       assertSafeLanding(Browser.location(callback), target);
       if (target.length() <= 512) {
-        assertThat(Browser.location(callback)).as("a short target is kept whole").isEqualTo("/app" + target);
+        assertThat(Browser.location(callback))
+            .as("a short target is kept whole")
+            .isEqualTo("/app" + target);
       }
     }
   }
@@ -153,7 +184,8 @@ class PreLoginCookieBudgetTest extends IntegrationTest {
     app.clock.advance(java.time.Duration.ofMinutes(11)); // this browser did not drop it itself
     HttpResponse<String> r = browser.get(app.url("/second"));
     assertThat(r.statusCode()).isEqualTo(302);
-    assertThat(r.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith(first + "=;") && c.contains("Max-Age=0"));
+    assertThat(r.headers().allValues("Set-Cookie"))
+        .anyMatch(c -> c.startsWith(first + "=;") && c.contains("Max-Age=0"));
     assertThat(browser.cookiesStartingWith("PORTCULLIS_TX_")).doesNotContain(first).isNotEmpty();
   }
 
@@ -168,7 +200,9 @@ class PreLoginCookieBudgetTest extends IntegrationTest {
       assertThat(portcullisCookieBytes(browser)).isLessThanOrEqualTo(BUDGET);
     }
     List<String> held = List.of(browser.cookiesStartingWith("PORTCULLIS_TX_").split(" "));
-    assertThat(held).hasSizeBetween(7, 8).contains(names.get(9), names.get(8), names.get(7))
+    assertThat(held)
+        .hasSizeBetween(7, 8)
+        .contains(names.get(9), names.get(8), names.get(7))
         .doesNotContain(names.get(0), names.get(1));
   }
 }

@@ -19,19 +19,21 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, finding 6: every provider call is bounded. A fake endpoint that drips a byte every
- * 400 ms, or sends 50 MB, stands in for the token endpoint, the JWK Set or discovery (the rest of
- * the flow is the real test provider). {@code http-timeout} is the deadline of the whole call:
- * the request is answered with the usual 502/503 within it and a second, the connection is
- * closed by then, and no thread is left reading; a body past the 1 MiB cap stops the reading at
- * once.
+ * Issue 10, finding 6: every provider call is bounded. A fake endpoint that drips a byte every 400
+ * ms, or sends 50 MB, stands in for the token endpoint, the JWK Set or discovery (the rest of the
+ * flow is the real test provider). {@code http-timeout} is the deadline of the whole call: the
+ * request is answered with the usual 502/503 within it and a second, the connection is closed by
+ * then, and no thread is left reading; a body past the 1 MiB cap stops the reading at once.
  */
 class ProviderIoBoundsTest extends IntegrationTest {
   private static final long TIMEOUT_MILLIS = 1000;
   private static final long BIG = 50L << 20;
 
   /** What the fake endpoint does with every request. */
-  enum Mode { DRIP, HUGE }
+  enum Mode {
+    DRIP,
+    HUGE
+  }
 
   /** One accepted connection: when it was opened and closed, and how much was written to it. */
   static final class Connection {
@@ -93,20 +95,24 @@ class ProviderIoBoundsTest extends IntegrationTest {
         if (mode == Mode.DRIP) {
           // The client's close is seen at once by a read (a write would see it only later).
           InputStream in = socket.getInputStream();
-          Thread watcher = new Thread(() -> {
-            try {
-              while (in.read() >= 0) {
-                // a request body the head did not cover: ignored
-              }
-            } catch (IOException e) {
-              // closed
-            }
-            c.markClosed();
-          }, "fake-endpoint-watch");
+          Thread watcher =
+              new Thread(
+                  () -> {
+                    try {
+                      while (in.read() >= 0) {
+                        // a request body the head did not cover: ignored
+                      }
+                    } catch (IOException e) {
+                      // closed
+                    }
+                    c.markClosed();
+                  },
+                  "fake-endpoint-watch");
           watcher.setDaemon(true);
           watcher.start();
-          out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
-              .getBytes(StandardCharsets.US_ASCII));
+          out.write(
+              ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+                  .getBytes(StandardCharsets.US_ASCII));
           out.flush();
           // A byte every 400 ms (each read well within a 1 s read timeout) for 16 s: far longer
           // than any deadline, shorter than the test client's patience.
@@ -117,11 +123,13 @@ class ProviderIoBoundsTest extends IntegrationTest {
             c.written.incrementAndGet();
           }
         } else {
-          out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-              .getBytes(StandardCharsets.US_ASCII));
+          out.write(
+              "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
           byte[] data = new byte[64 * 1024];
           Arrays.fill(data, (byte) ' ');
-          byte[] head = (Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+          byte[] head =
+              (Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
           while (c.written.get() < BIG) {
             out.write(head);
             out.write(data);
@@ -168,7 +176,8 @@ class ProviderIoBoundsTest extends IntegrationTest {
   }
 
   /** Runs the callback against {@code fake}; asserts 502 within the deadline and a second. */
-  private static void assertCallbackAnswered502InTime(TestApp target, FakeEndpoint fake) throws Exception {
+  private static void assertCallbackAnswered502InTime(TestApp target, FakeEndpoint fake)
+      throws Exception {
     Browser browser = browser();
     String callback = callbackUrl(target, browser);
     long started = System.nanoTime();
@@ -180,22 +189,36 @@ class ProviderIoBoundsTest extends IntegrationTest {
     assertThat(fake.connections).as("the fake endpoint was called").isNotEmpty();
   }
 
-  /** Every connection to {@code fake} was closed within the deadline and a second of its opening. */
+  /**
+   * Every connection to {@code fake} was closed within the deadline and a second of its opening.
+   */
   private static void assertConnectionsClosedInTime(FakeEndpoint fake) throws Exception {
     for (Connection c : fake.connections) {
-      assertThat(c.closed.await(TIMEOUT_MILLIS + 5000, TimeUnit.MILLISECONDS)).as("connection closed by the client").isTrue();
-      assertThat(c.openMillis()).as("connection for " + c.requestLine + " open for").isLessThan(TIMEOUT_MILLIS + 1000);
+      assertThat(c.closed.await(TIMEOUT_MILLIS + 5000, TimeUnit.MILLISECONDS))
+          .as("connection closed by the client")
+          .isTrue();
+      assertThat(c.openMillis())
+          .as("connection for " + c.requestLine + " open for")
+          .isLessThan(TIMEOUT_MILLIS + 1000);
     }
   }
 
-  /** A body past the cap stopped the reading early: far less than 50 MB was accepted by the client. */
+  /**
+   * A body past the cap stopped the reading early: far less than 50 MB was accepted by the client.
+   */
   private static void assertHugeBodyCutShort(FakeEndpoint fake) throws Exception {
     for (Connection c : fake.connections) {
-      assertThat(c.closed.await(10, TimeUnit.SECONDS)).as("connection closed by the client").isTrue();
+      assertThat(c.closed.await(10, TimeUnit.SECONDS))
+          .as("connection closed by the client")
+          .isTrue();
       // The 1 MiB cap, plus what the kernel's socket buffers took before the close.
       assertThat(c.written.get()).as("bytes the fake endpoint could write").isLessThan(BIG / 3);
-      System.out.println("ProviderIoBoundsTest: " + c.requestLine + " got " + (c.written.get() >> 10)
-          + " KiB of a 50 MiB body through before the client closed");
+      System.out.println(
+          "ProviderIoBoundsTest: "
+              + c.requestLine
+              + " got "
+              + (c.written.get() >> 10)
+              + " KiB of a 50 MiB body through before the client closed");
     }
   }
 
@@ -266,7 +289,10 @@ class ProviderIoBoundsTest extends IntegrationTest {
     }
   }
 
-  /** Discovery runs in the background: requests get 503 at once, and each discovery call ends in time. */
+  /**
+   * Discovery runs in the background: requests get 503 at once, and each discovery call ends in
+   * time.
+   */
   private static void assertDiscoveryFailsInTime(FakeEndpoint fake, TestApp own) throws Exception {
     Browser browser = browser();
     long started = System.nanoTime();

@@ -11,10 +11,11 @@ class ProviderMetadataTest extends IntegrationTest {
 
   @Test
   void discoveryWhenIssuerDiffersThenProviderNotUsed() throws Exception {
-    provider.tamperMetadata(json -> {
-      json.put("issuer", "https://evil.example");
-      return json;
-    });
+    provider.tamperMetadata(
+        json -> {
+          json.put("issuer", "https://evil.example");
+          return json;
+        });
     try (TestApp other = new TestApp(provider, Map.of("http-timeout", "2"))) {
       HttpResponse<String> r = browser().get(other.url("/profile"));
       assertThat(r.statusCode()).isEqualTo(503);
@@ -26,10 +27,11 @@ class ProviderMetadataTest extends IntegrationTest {
 
   @Test
   void discoveryWhenEndpointIsPlainHttpOnPublicHostThenProviderRefused() throws Exception {
-    provider.tamperMetadata(json -> {
-      json.put("token_endpoint", "http://idp.example/token");
-      return json;
-    });
+    provider.tamperMetadata(
+        json -> {
+          json.put("token_endpoint", "http://idp.example/token");
+          return json;
+        });
     try (TestApp other = new TestApp(provider)) {
       assertThat(browser().get(other.url("/profile")).statusCode()).isEqualTo(503);
     } finally {
@@ -39,10 +41,11 @@ class ProviderMetadataTest extends IntegrationTest {
 
   @Test
   void callbackWhenIssAdvertisedButMissingThenRejected() throws Exception {
-    provider.tamperMetadata(json -> {
-      json.put("authorization_response_iss_parameter_supported", true);
-      return json;
-    });
+    provider.tamperMetadata(
+        json -> {
+          json.put("authorization_response_iss_parameter_supported", true);
+          return json;
+        });
     try (TestApp other = new TestApp(provider)) {
       Browser browser = browser();
       HttpResponse<String> start = browser.get(other.url("/profile"));
@@ -53,8 +56,13 @@ class ProviderMetadataTest extends IntegrationTest {
       assertThat(r.statusCode()).isEqualTo(400);
       assertThat(r.body()).contains("Reason: iss.missing");
       assertThat(provider.tokenRequests.get()).isEqualTo(before);
-      HttpResponse<String> ok = browser.follow(browser.get(other.url("/profile")),
-          url -> url.startsWith(other.url("/oauth2/callback")) ? Browser.withParam(url, "iss", provider.issuer()) : url);
+      HttpResponse<String> ok =
+          browser.follow(
+              browser.get(other.url("/profile")),
+              url ->
+                  url.startsWith(other.url("/oauth2/callback"))
+                      ? Browser.withParam(url, "iss", provider.issuer())
+                      : url);
       assertThat(ok.statusCode()).isEqualTo(200);
     } finally {
       provider.tamperMetadata(null);
@@ -63,13 +71,15 @@ class ProviderMetadataTest extends IntegrationTest {
 
   @Test
   void explicitEndpointsWhenAllGivenThenNoDiscoveryAndLoginWorks() throws Exception {
-    provider.tamperMetadata(json -> {
-      throw new AssertionError("discovery must not be requested");
-    });
-    Map<String, String> explicit = Map.of(
-        "authorization-endpoint", provider.issuer() + "/authorize",
-        "token-endpoint", provider.issuer() + "/token",
-        "jwks-uri", provider.issuer() + "/jwks");
+    provider.tamperMetadata(
+        json -> {
+          throw new AssertionError("discovery must not be requested");
+        });
+    Map<String, String> explicit =
+        Map.of(
+            "authorization-endpoint", provider.issuer() + "/authorize",
+            "token-endpoint", provider.issuer() + "/token",
+            "jwks-uri", provider.issuer() + "/jwks");
     try (TestApp other = new TestApp(provider, explicit)) {
       Browser browser = browser();
       HttpResponse<String> end = browser.open(other.url("/profile"));

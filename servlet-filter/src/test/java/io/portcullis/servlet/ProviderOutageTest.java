@@ -9,8 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The application starts while the provider is down: public paths work, protected ones answer
- * 503 with {@code Retry-After}; once the provider is up, logins work without a restart.
+ * The application starts while the provider is down: public paths work, protected ones answer 503
+ * with {@code Retry-After}; once the provider is up, logins work without a restart.
  */
 class ProviderOutageTest {
 
@@ -29,8 +29,11 @@ class ProviderOutageTest {
       assertThat(page.statusCode()).isEqualTo(503);
       assertThat(page.headers().firstValue("Retry-After")).isPresent();
       assertThat(page.body()).contains("cannot be reached");
-      HttpResponse<String> api = browser.get(app.url("/api/data"), Map.of("Accept", "application/json"));
-      assertThat(api.statusCode()).as("an API request needs no provider to be told 401").isEqualTo(401);
+      HttpResponse<String> api =
+          browser.get(app.url("/api/data"), Map.of("Accept", "application/json"));
+      assertThat(api.statusCode())
+          .as("an API request needs no provider to be told 401")
+          .isEqualTo(401);
 
       try (TestProvider provider = new TestProvider(port)) {
         assertThat(provider.issuer()).isEqualTo(issuer);

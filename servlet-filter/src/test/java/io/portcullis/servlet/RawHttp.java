@@ -17,9 +17,15 @@ final class RawHttp {
     URI base = URI.create(baseUrl);
     try (Socket socket = new Socket(base.getHost(), base.getPort())) {
       socket.setSoTimeout(10_000);
-      StringBuilder req = new StringBuilder(method).append(' ').append(rawTarget).append(" HTTP/1.1\r\n");
-      if (java.util.Arrays.stream(headers).noneMatch(h -> h.regionMatches(true, 0, "Host:", 0, 5))) {
-        req.append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n");
+      StringBuilder req =
+          new StringBuilder(method).append(' ').append(rawTarget).append(" HTTP/1.1\r\n");
+      if (java.util.Arrays.stream(headers)
+          .noneMatch(h -> h.regionMatches(true, 0, "Host:", 0, 5))) {
+        req.append("Host: ")
+            .append(base.getHost())
+            .append(':')
+            .append(base.getPort())
+            .append("\r\n");
       }
       req.append("Connection: close\r\n");
       for (String h : headers) {

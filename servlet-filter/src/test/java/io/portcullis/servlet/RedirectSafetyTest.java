@@ -25,15 +25,34 @@ class RedirectSafetyTest extends IntegrationTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {
-      "//evil.example", "https://evil.example", "http://evil.example/x", "/\\evil.example", "\\/evil.example",
-      "/\t/evil.example", "/%09/evil.example", "/%2F%2Fevil.example", "%2F%2Fevil.example", "/%5Cevil.example",
-      "https:evil.example", "javascript:alert(1)", "data:text/html,x", "/%0d%0aLocation:%20https://evil.example",
-      "https://localhost@evil.example", "//evil.example/%2e%2e", "///evil.example", "/\\/evil.example",
-      "%68ttps://evil.example", "/.//evil.example", "/..//evil.example"})
+  @ValueSource(
+      strings = {
+        "//evil.example",
+        "https://evil.example",
+        "http://evil.example/x",
+        "/\\evil.example",
+        "\\/evil.example",
+        "/\t/evil.example",
+        "/%09/evil.example",
+        "/%2F%2Fevil.example",
+        "%2F%2Fevil.example",
+        "/%5Cevil.example",
+        "https:evil.example",
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "/%0d%0aLocation:%20https://evil.example",
+        "https://localhost@evil.example",
+        "//evil.example/%2e%2e",
+        "///evil.example",
+        "/\\/evil.example",
+        "%68ttps://evil.example",
+        "/.//evil.example",
+        "/..//evil.example"
+      })
   void returnToWhenCraftedThenPostLoginRedirectStaysInApp(String target) {
     Browser browser = browser();
-    HttpResponse<String> start = browser.get(app.url("/oauth2/callback?return_to=" + Browser.enc(target)));
+    HttpResponse<String> start =
+        browser.get(app.url("/oauth2/callback?return_to=" + Browser.enc(target)));
     if (start.statusCode() != 302) {
       assertThat(start.statusCode()).isEqualTo(400);
       return;
@@ -44,8 +63,16 @@ class RedirectSafetyTest extends IntegrationTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"//evil.example", "//evil.example/x", "/%2F%2Fevil.example", "/%5Cevil.example",
-      "/.//evil.example", "/x/..//evil.example", "/\\evil.example"})
+  @ValueSource(
+      strings = {
+        "//evil.example",
+        "//evil.example/x",
+        "/%2F%2Fevil.example",
+        "/%5Cevil.example",
+        "/.//evil.example",
+        "/x/..//evil.example",
+        "/\\evil.example"
+      })
   void originalUrlWhenCraftedThenPostLoginRedirectStaysInApp(String path) {
     Browser browser = browser();
     String raw = RawHttp.send(app.url(""), "GET", "/app" + path);
@@ -54,8 +81,13 @@ class RedirectSafetyTest extends IntegrationTest {
     if (status == 400) {
       return;
     }
-    String authorize = raw.lines().filter(l -> l.regionMatches(true, 0, "Location:", 0, 9)).findFirst().orElseThrow()
-        .substring(9).trim();
+    String authorize =
+        raw.lines()
+            .filter(l -> l.regionMatches(true, 0, "Location:", 0, 9))
+            .findFirst()
+            .orElseThrow()
+            .substring(9)
+            .trim();
     for (String line : raw.lines().toList()) {
       if (line.regionMatches(true, 0, "Set-Cookie:", 0, 11)) {
         browser.store(line.substring(11).trim());
@@ -69,9 +101,16 @@ class RedirectSafetyTest extends IntegrationTest {
   @Test
   void hostHeaderWhenForgedAndBaseUrlConfiguredThenRedirectUriFromConfiguration() throws Exception {
     try (TestApp configured = new TestApp(provider, Map.of("base-url", "http://localhost:1/app"))) {
-      String raw = RawHttp.send(configured.url(""), "GET", "/app/profile", "Host: evil.example",
-          "X-Forwarded-Host: evil.example", "Forwarded: host=evil.example;proto=https");
-      assertThat(raw).contains("redirect_uri=http%3A%2F%2Flocalhost%3A1%2Fapp%2Foauth2%2Fcallback")
+      String raw =
+          RawHttp.send(
+              configured.url(""),
+              "GET",
+              "/app/profile",
+              "Host: evil.example",
+              "X-Forwarded-Host: evil.example",
+              "Forwarded: host=evil.example;proto=https");
+      assertThat(raw)
+          .contains("redirect_uri=http%3A%2F%2Flocalhost%3A1%2Fapp%2Foauth2%2Fcallback")
           .doesNotContain("evil.example");
     }
   }
@@ -79,19 +118,32 @@ class RedirectSafetyTest extends IntegrationTest {
   @Test
   void forwardedHeadersWhenPeerNotTrustedThenIgnored() {
     Browser browser = browser();
-    HttpResponse<String> r = browser.get(app.url("/profile"), Map.of("X-Forwarded-Host", "evil.example",
-        "X-Forwarded-Proto", "https", "Forwarded", "host=evil.example;proto=https"));
-    assertThat(Browser.param(Browser.location(r), "redirect_uri")).isEqualTo(app.url("/oauth2/callback"));
+    HttpResponse<String> r =
+        browser.get(
+            app.url("/profile"),
+            Map.of(
+                "X-Forwarded-Host",
+                "evil.example",
+                "X-Forwarded-Proto",
+                "https",
+                "Forwarded",
+                "host=evil.example;proto=https"));
+    assertThat(Browser.param(Browser.location(r), "redirect_uri"))
+        .isEqualTo(app.url("/oauth2/callback"));
   }
 
   @Test
   void forwardedHeadersWhenPeerTrustedThenUsed() throws Exception {
     try (TestApp proxied = new TestApp(provider, Map.of("trusted-proxies", "127.0.0.1, ::1"))) {
       Browser browser = browser();
-      HttpResponse<String> r = browser.get(proxied.url("/profile"), Map.of("X-Forwarded-Host", "app.example",
-          "X-Forwarded-Proto", "https"));
-      assertThat(Browser.param(Browser.location(r), "redirect_uri")).isEqualTo("https://app.example/app/oauth2/callback");
-      assertThat(r.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("PORTCULLIS_TX_") && c.contains("Secure"));
+      HttpResponse<String> r =
+          browser.get(
+              proxied.url("/profile"),
+              Map.of("X-Forwarded-Host", "app.example", "X-Forwarded-Proto", "https"));
+      assertThat(Browser.param(Browser.location(r), "redirect_uri"))
+          .isEqualTo("https://app.example/app/oauth2/callback");
+      assertThat(r.headers().allValues("Set-Cookie"))
+          .anyMatch(c -> c.startsWith("PORTCULLIS_TX_") && c.contains("Secure"));
     }
   }
 
@@ -101,8 +153,11 @@ class RedirectSafetyTest extends IntegrationTest {
     login(browser, "/profile");
     HttpResponse<String> form = browser.get(app.url("/logout"));
     String csrf = form.body().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
-    HttpResponse<String> out = browser.post(app.url("/logout?post_logout_redirect_uri=https%3A%2F%2Fevil.example&redirect=https%3A%2F%2Fevil.example"),
-        Map.of("csrf", csrf, "post_logout_redirect_uri", "\\\\evil.example"));
+    HttpResponse<String> out =
+        browser.post(
+            app.url(
+                "/logout?post_logout_redirect_uri=https%3A%2F%2Fevil.example&redirect=https%3A%2F%2Fevil.example"),
+            Map.of("csrf", csrf, "post_logout_redirect_uri", "\\\\evil.example"));
     assertThat(out.statusCode()).isEqualTo(302);
     String location = Browser.location(out);
     assertThat(location).startsWith(provider.issuer() + "/endsession?");

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class RefreshTest extends IntegrationTest {
   /** Tokens live an hour; 59:30 later the access token is due (refresh-before 60 s) but valid. */
   static final Duration DUE = Duration.ofSeconds(3600 - 30);
+
   static final Duration EXPIRED = Duration.ofSeconds(3600 + 120);
   private Duration moved = Duration.ZERO;
 
@@ -56,7 +57,8 @@ class RefreshTest extends IntegrationTest {
     ExecutorService pool = Executors.newFixedThreadPool(200);
     List<Future<HttpResponse<String>>> results = new ArrayList<>();
     try {
-      Callable<HttpResponse<String>> call = () -> browser.get(app.url("/api/data"), Map.of("Accept", "application/json"));
+      Callable<HttpResponse<String>> call =
+          () -> browser.get(app.url("/api/data"), Map.of("Accept", "application/json"));
       for (int i = 0; i < 200; i++) {
         results.add(pool.submit(call));
       }
@@ -69,20 +71,26 @@ class RefreshTest extends IntegrationTest {
     assertThat(provider.refreshRequests.get() - refreshesBefore).isEqualTo(1);
     String after = tokenHash(browser);
     assertThat(after).isNotEqualTo(before);
-    for (HttpResponse<String> r : results.stream().map(f -> {
-      try {
-        return f.get();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }).toList()) {
+    for (HttpResponse<String> r :
+        results.stream()
+            .map(
+                f -> {
+                  try {
+                    return f.get();
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                })
+            .toList()) {
       assertThat(r.body()).contains("\"tokenHash\":\"" + after + "\"");
     }
     // The session holds the rotated refresh token: the next refresh presents it, and works.
-    String rotated = provider.refreshTokensPresented.get(provider.refreshTokensPresented.size() - 1);
+    String rotated =
+        provider.refreshTokensPresented.get(provider.refreshTokensPresented.size() - 1);
     advance(DUE);
     assertThat(tokenHash(browser)).isNotEqualTo(after);
-    String presented = provider.refreshTokensPresented.get(provider.refreshTokensPresented.size() - 1);
+    String presented =
+        provider.refreshTokensPresented.get(provider.refreshTokensPresented.size() - 1);
     assertThat(presented).isNotEqualTo(rotated);
   }
 
@@ -118,8 +126,11 @@ class RefreshTest extends IntegrationTest {
     HttpResponse<String> r = api.get(app.url("/api/data"), Map.of("Accept", "application/json"));
     assertThat(r.statusCode()).isEqualTo(401);
     int refreshes = provider.refreshRequests.get();
-    assertThat(api.get(app.url("/api/data"), Map.of("Accept", "application/json")).statusCode()).isEqualTo(401);
-    assertThat(provider.refreshRequests.get()).as("no loop after invalid_grant").isEqualTo(refreshes);
+    assertThat(api.get(app.url("/api/data"), Map.of("Accept", "application/json")).statusCode())
+        .isEqualTo(401);
+    assertThat(provider.refreshRequests.get())
+        .as("no loop after invalid_grant")
+        .isEqualTo(refreshes);
   }
 
   @Test
@@ -127,7 +138,8 @@ class RefreshTest extends IntegrationTest {
     Browser browser = browser();
     login(browser, "/profile");
     String before = tokenHash(browser);
-    provider.overrideTokenEndpoint(req -> new OAuth2HttpResponse(Headers.of("Content-Type", "text/plain"), 503, "down", null));
+    provider.overrideTokenEndpoint(
+        req -> new OAuth2HttpResponse(Headers.of("Content-Type", "text/plain"), 503, "down", null));
     advance(DUE);
     assertThat(tokenHash(browser)).isEqualTo(before);
     int calls = provider.tokenRequests.get();
@@ -142,15 +154,19 @@ class RefreshTest extends IntegrationTest {
   void refreshWhenProviderFailsAndTokenExpiredThen503WithRetryAfter() {
     Browser browser = browser();
     login(browser, "/profile");
-    provider.overrideTokenEndpoint(req -> new OAuth2HttpResponse(Headers.of("Content-Type", "text/plain"), 503, "down", null));
+    provider.overrideTokenEndpoint(
+        req -> new OAuth2HttpResponse(Headers.of("Content-Type", "text/plain"), 503, "down", null));
     advance(EXPIRED);
     HttpResponse<String> page = browser.get(app.url("/profile"));
     assertThat(page.statusCode()).isEqualTo(503);
     assertThat(page.headers().firstValue("Retry-After")).isPresent();
-    HttpResponse<String> api = browser.get(app.url("/api/data"), Map.of("Accept", "application/json"));
+    HttpResponse<String> api =
+        browser.get(app.url("/api/data"), Map.of("Accept", "application/json"));
     assertThat(api.statusCode()).isEqualTo(503);
     assertThat(api.body()).contains("temporarily_unavailable");
-    assertThat(browser.get(app.url("/health")).statusCode()).as("public paths unaffected").isEqualTo(200);
+    assertThat(browser.get(app.url("/health")).statusCode())
+        .as("public paths unaffected")
+        .isEqualTo(200);
   }
 
   @Test
@@ -161,7 +177,8 @@ class RefreshTest extends IntegrationTest {
       provider.delayRefresh(3000);
       advance(EXPIRED);
       long start = System.nanoTime();
-      HttpResponse<String> r = browser.get(fast.url("/api/data"), Map.of("Accept", "application/json"));
+      HttpResponse<String> r =
+          browser.get(fast.url("/api/data"), Map.of("Accept", "application/json"));
       long millis = (System.nanoTime() - start) / 1_000_000;
       assertThat(r.statusCode()).isEqualTo(503);
       assertThat(millis).isLessThan(2900);
@@ -176,27 +193,35 @@ class RefreshTest extends IntegrationTest {
       assertThat(browser.open(other.url("/profile")).statusCode()).isEqualTo(200);
       doomed.close();
       other.clock.advance(EXPIRED);
-      assertThat(browser.get(other.url("/api/data"), Map.of("Accept", "application/json")).statusCode()).isEqualTo(503);
+      assertThat(
+              browser
+                  .get(other.url("/api/data"), Map.of("Accept", "application/json"))
+                  .statusCode())
+          .isEqualTo(503);
       assertThat(browser.get(other.url("/health")).statusCode()).isEqualTo(200);
     }
   }
 
   @Test
   void expiryWhenNoRefreshTokenThenBrowserThroughAuthorizationAndApi401() {
-    provider.tamperNextTokenResponse(json -> {
-      json.remove("refresh_token");
-      return json;
-    });
+    provider.tamperNextTokenResponse(
+        json -> {
+          json.remove("refresh_token");
+          return json;
+        });
     Browser browser = browser();
     login(browser, "/profile");
     int refreshes = provider.refreshRequests.get();
     advance(EXPIRED);
-    assertThat(browser.get(app.url("/api/data"), Map.of("Accept", "application/json")).statusCode()).isEqualTo(401);
+    assertThat(browser.get(app.url("/api/data"), Map.of("Accept", "application/json")).statusCode())
+        .isEqualTo(401);
     HttpResponse<String> page = browser.get(app.url("/profile"));
     assertThat(page.statusCode()).isEqualTo(302);
     assertThat(Browser.location(page)).startsWith(provider.issuer() + "/authorize");
     assertThat(provider.refreshRequests.get()).isEqualTo(refreshes);
-    assertThat(browser.follow(page).statusCode()).as("back at once while the provider session lives").isEqualTo(200);
+    assertThat(browser.follow(page).statusCode())
+        .as("back at once while the provider session lives")
+        .isEqualTo(200);
   }
 
   @Test
@@ -220,22 +245,29 @@ class RefreshTest extends IntegrationTest {
   /** THREATS F-06: auth_time stays the time of the original authentication (OIDC Core §12.2). */
   @Test
   void refreshWhenNewIdTokenChangesAuthTimeThenSessionEnded() {
-    provider.tamperNextIdToken(b -> b.claim("auth_time", 1_700_000_000L), TestProvider.Signing.PROVIDER_KEY);
+    provider.tamperNextIdToken(
+        b -> b.claim("auth_time", 1_700_000_000L), TestProvider.Signing.PROVIDER_KEY);
     Browser browser = browser();
     login(browser, "/profile");
-    provider.tamperNextIdToken(b -> b.claim("auth_time", 1_700_000_999L), TestProvider.Signing.PROVIDER_KEY);
+    provider.tamperNextIdToken(
+        b -> b.claim("auth_time", 1_700_000_999L), TestProvider.Signing.PROVIDER_KEY);
     advance(DUE);
     assertNotLoggedIn(browser);
   }
 
-  /** The same tampering path with auth_time kept: served, so the test above fails for the right reason. */
+  /**
+   * The same tampering path with auth_time kept: served, so the test above fails for the right
+   * reason.
+   */
   @Test
   void refreshWhenNewIdTokenKeepsAuthTimeThenServed() {
-    provider.tamperNextIdToken(b -> b.claim("auth_time", 1_700_000_000L), TestProvider.Signing.PROVIDER_KEY);
+    provider.tamperNextIdToken(
+        b -> b.claim("auth_time", 1_700_000_000L), TestProvider.Signing.PROVIDER_KEY);
     Browser browser = browser();
     login(browser, "/profile");
     String before = tokenHash(browser);
-    provider.tamperNextIdToken(b -> b.claim("auth_time", 1_700_000_000L), TestProvider.Signing.PROVIDER_KEY);
+    provider.tamperNextIdToken(
+        b -> b.claim("auth_time", 1_700_000_000L), TestProvider.Signing.PROVIDER_KEY);
     advance(DUE);
     assertThat(tokenHash(browser)).isNotEqualTo(before);
   }
@@ -245,7 +277,8 @@ class RefreshTest extends IntegrationTest {
   void refreshWhenNewIdTokenCarriesAnotherNonceThenSessionEnded() {
     Browser browser = browser();
     login(browser, "/profile");
-    provider.tamperNextIdToken(b -> b.claim("nonce", "a-nonce-this-client-never-sent"), TestProvider.Signing.PROVIDER_KEY);
+    provider.tamperNextIdToken(
+        b -> b.claim("nonce", "a-nonce-this-client-never-sent"), TestProvider.Signing.PROVIDER_KEY);
     advance(DUE);
     assertNotLoggedIn(browser);
   }
@@ -262,10 +295,11 @@ class RefreshTest extends IntegrationTest {
 
   @Test
   void expiresInWhenMissingThenConservativeFiveMinutes() {
-    provider.tamperNextTokenResponse(json -> {
-      json.remove("expires_in");
-      return json;
-    });
+    provider.tamperNextTokenResponse(
+        json -> {
+          json.remove("expires_in");
+          return json;
+        });
     Browser browser = browser();
     login(browser, "/profile");
     String before = tokenHash(browser);
@@ -278,24 +312,28 @@ class RefreshTest extends IntegrationTest {
   @Test
   void expiresInWhenNegativeOrNotNumericThenTreatedAsExpired() {
     for (Object bad : new Object[] {-5, "soon"}) {
-      provider.tamperNextTokenResponse(json -> {
-        json.put("expires_in", bad);
-        return json;
-      });
+      provider.tamperNextTokenResponse(
+          json -> {
+            json.put("expires_in", bad);
+            return json;
+          });
       Browser browser = browser();
       int refreshes = provider.refreshRequests.get();
       assertThat(login(browser, "/profile").statusCode()).isEqualTo(200);
       tokenHash(browser);
-      assertThat(provider.refreshRequests.get() - refreshes).as("refreshed at once for " + bad).isEqualTo(1);
+      assertThat(provider.refreshRequests.get() - refreshes)
+          .as("refreshed at once for " + bad)
+          .isEqualTo(1);
     }
   }
 
   @Test
   void expiresInWhenHugeThenCappedAtOneDay() {
-    provider.tamperNextTokenResponse(json -> {
-      json.put("expires_in", 10L * 365 * 24 * 3600);
-      return json;
-    });
+    provider.tamperNextTokenResponse(
+        json -> {
+          json.put("expires_in", 10L * 365 * 24 * 3600);
+          return json;
+        });
     Browser browser = browser();
     login(browser, "/profile");
     String before = tokenHash(browser);
@@ -307,11 +345,16 @@ class RefreshTest extends IntegrationTest {
   void refreshWhenLogoutHappensMeanwhileThenNoResurrection() throws Exception {
     Browser browser = browser();
     login(browser, "/profile");
-    String csrf = browser.get(app.url("/logout")).body().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
+    String csrf =
+        browser
+            .get(app.url("/logout"))
+            .body()
+            .replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
     advance(DUE);
     provider.delayRefresh(800);
-    java.util.concurrent.CompletableFuture<HttpResponse<String>> inFlight = java.util.concurrent.CompletableFuture.supplyAsync(
-        () -> browser.get(app.url("/api/data"), Map.of("Accept", "application/json")));
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> inFlight =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> browser.get(app.url("/api/data"), Map.of("Accept", "application/json")));
     Thread.sleep(300);
     HttpResponse<String> out = browser.post(app.url("/logout"), Map.of("csrf", csrf));
     assertThat(out.statusCode()).isEqualTo(302);

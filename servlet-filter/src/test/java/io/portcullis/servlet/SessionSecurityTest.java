@@ -6,7 +6,9 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** THREATS group E and logout: fixation, identity switch, cookie hygiene, logout that really ends. */
+/**
+ * THREATS group E and logout: fixation, identity switch, cookie hygiene, logout that really ends.
+ */
 class SessionSecurityTest extends IntegrationTest {
 
   private static String sessionIdOf(Browser browser) {
@@ -51,7 +53,9 @@ class SessionSecurityTest extends IntegrationTest {
     Browser victim = browser();
     login(victim, "/profile");
     String id = sessionIdOf(victim);
-    String raw = RawHttp.send(app.url(""), "GET", "/app/api/data;jsessionid=" + id, "Accept: application/json");
+    String raw =
+        RawHttp.send(
+            app.url(""), "GET", "/app/api/data;jsessionid=" + id, "Accept: application/json");
     assertThat(RawHttp.status(raw)).isEqualTo(401);
   }
 
@@ -137,10 +141,16 @@ class SessionSecurityTest extends IntegrationTest {
     Browser browser = browser();
     String authorize = startLogin(browser, "/profile");
     HttpResponse<String> landed = browser.get(callbackFor(browser, authorize));
-    java.util.List<String> sessionCookies = landed.headers().allValues("Set-Cookie").stream()
-        .filter(c -> c.startsWith("JSESSIONID=")).toList();
-    assertThat(sessionCookies).isNotEmpty().allSatisfy(c -> assertThat(c.toLowerCase(java.util.Locale.ROOT))
-        .contains("httponly", "samesite=lax", "path=/app"));
+    java.util.List<String> sessionCookies =
+        landed.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith("JSESSIONID="))
+            .toList();
+    assertThat(sessionCookies)
+        .isNotEmpty()
+        .allSatisfy(
+            c ->
+                assertThat(c.toLowerCase(java.util.Locale.ROOT))
+                    .contains("httponly", "samesite=lax", "path=/app"));
   }
 
   @Test

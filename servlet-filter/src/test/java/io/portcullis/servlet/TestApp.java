@@ -30,11 +30,12 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The filter at context path {@code /app} (or another), in front of a servlet that echoes what the application
- * sees, against a {@link TestProvider}: in embedded Jetty 12, or in embedded Tomcat 11 when the
- * system property {@code portcullis-test.container} is {@code tomcat} (the build runs the suite
- * once on each). Both containers get the same filter instance, mapped to {@code /*} for {@code
- * REQUEST}, {@code FORWARD}, {@code INCLUDE}, {@code ERROR} and {@code ASYNC}, a session cookie that is HttpOnly and SameSite=Lax, and cookie-only session tracking.
+ * The filter at context path {@code /app} (or another), in front of a servlet that echoes what the
+ * application sees, against a {@link TestProvider}: in embedded Jetty 12, or in embedded Tomcat 11
+ * when the system property {@code portcullis-test.container} is {@code tomcat} (the build runs the
+ * suite once on each). Both containers get the same filter instance, mapped to {@code /*} for
+ * {@code REQUEST}, {@code FORWARD}, {@code INCLUDE}, {@code ERROR} and {@code ASYNC}, a session
+ * cookie that is HttpOnly and SameSite=Lax, and cookie-only session tracking.
  */
 final class TestApp implements AutoCloseable {
   /**
@@ -42,14 +43,18 @@ final class TestApp implements AutoCloseable {
    * {@code portcullis.*}: the filter reads those as its configuration and refuses unknown keys.
    */
   static final String CONTAINER_PROPERTY = "portcullis-test.container";
+
   static final String CLIENT_SECRET = "s3cr3t-client-secret-that-is-long-enough-for-hs256!";
-  static final String RULES = String.join("\n",
-      "/                 permit",
-      "/health           permit",
-      "GET /reports/**   read:reports",
-      "/admin/**         admin",
-      "/api/**           read:data",
-      "/**               authenticated");
+  static final String RULES =
+      String.join(
+          "\n",
+          "/                 permit",
+          "/health           permit",
+          "GET /reports/**   read:reports",
+          "/admin/**         admin",
+          "/api/**           read:data",
+          "/**               authenticated");
+
   /**
    * Error pages (for the ERROR-dispatch tests; the echo servlet answers {@code ?status=N} with
    * {@code sendError(N)}): 418 to a page under {@code /admin}, 410 to a public one.
@@ -58,18 +63,28 @@ final class TestApp implements AutoCloseable {
 
   /** A TestApp with {@link #ERROR_PAGES}, on either container. */
   static TestApp withErrorPages(TestProvider provider) throws Exception {
-    return new TestApp(provider, Map.of(), (context, filter) -> {
-      org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler errorPages = new org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler();
-      ERROR_PAGES.forEach(errorPages::addErrorPage);
-      context.setErrorHandler(errorPages);
-    }, (context, filter) -> ERROR_PAGES.forEach((code, location) -> {
-      org.apache.tomcat.util.descriptor.web.ErrorPage page = new org.apache.tomcat.util.descriptor.web.ErrorPage();
-      page.setErrorCode(code);
-      page.setLocation(location);
-      context.addErrorPage(page);
-    }));
+    return new TestApp(
+        provider,
+        Map.of(),
+        (context, filter) -> {
+          org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler errorPages =
+              new org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler();
+          ERROR_PAGES.forEach(errorPages::addErrorPage);
+          context.setErrorHandler(errorPages);
+        },
+        (context, filter) ->
+            ERROR_PAGES.forEach(
+                (code, location) -> {
+                  org.apache.tomcat.util.descriptor.web.ErrorPage page =
+                      new org.apache.tomcat.util.descriptor.web.ErrorPage();
+                  page.setErrorCode(code);
+                  page.setLocation(location);
+                  context.addErrorPage(page);
+                }));
   }
-  private static final BiConsumer<ServletContextHandler, PortcullisFilter> NO_CUSTOMIZER = (context, filter) -> { };
+
+  private static final BiConsumer<ServletContextHandler, PortcullisFilter> NO_CUSTOMIZER =
+      (context, filter) -> {};
 
   private final AutoCloseable server;
   private @org.jspecify.annotations.Nullable Server jettyServer;
@@ -86,8 +101,11 @@ final class TestApp implements AutoCloseable {
   }
 
   /** {@code customizer} sees Jetty's context before start; Jetty only. */
-  TestApp(TestProvider provider, Map<String, String> overrides,
-      BiConsumer<ServletContextHandler, PortcullisFilter> customizer) throws Exception {
+  TestApp(
+      TestProvider provider,
+      Map<String, String> overrides,
+      BiConsumer<ServletContextHandler, PortcullisFilter> customizer)
+      throws Exception {
     this(provider, overrides, customizer, null);
   }
 
@@ -95,20 +113,28 @@ final class TestApp implements AutoCloseable {
    * With a customizer per container, each seeing its container's context before start; {@code
    * tomcatCustomizer} null means the set-up needs Jetty.
    */
-  TestApp(TestProvider provider, Map<String, String> overrides,
+  TestApp(
+      TestProvider provider,
+      Map<String, String> overrides,
       BiConsumer<ServletContextHandler, PortcullisFilter> customizer,
-      @Nullable BiConsumer<Context, PortcullisFilter> tomcatCustomizer) throws Exception {
+      @Nullable BiConsumer<Context, PortcullisFilter> tomcatCustomizer)
+      throws Exception {
     this("/app", provider, overrides, customizer, tomcatCustomizer);
   }
 
   /** At another context path: {@code ""} (root), {@code /app}, {@code /a/b}. */
-  TestApp(String contextPath, TestProvider provider, Map<String, String> overrides) throws Exception {
-    this(contextPath, provider, overrides, NO_CUSTOMIZER, (context, filter) -> { });
+  TestApp(String contextPath, TestProvider provider, Map<String, String> overrides)
+      throws Exception {
+    this(contextPath, provider, overrides, NO_CUSTOMIZER, (context, filter) -> {});
   }
 
-  private TestApp(String contextPath, TestProvider provider, Map<String, String> overrides,
+  private TestApp(
+      String contextPath,
+      TestProvider provider,
+      Map<String, String> overrides,
       BiConsumer<ServletContextHandler, PortcullisFilter> customizer,
-      @Nullable BiConsumer<Context, PortcullisFilter> tomcatCustomizer) throws Exception {
+      @Nullable BiConsumer<Context, PortcullisFilter> tomcatCustomizer)
+      throws Exception {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("issuer", provider.issuer());
     config.put("client-id", "test-client");
@@ -124,12 +150,16 @@ final class TestApp implements AutoCloseable {
       if (tomcatCustomizer == null && customizer != NO_CUSTOMIZER) {
         throw new IllegalStateException("a ServletContextHandler customizer needs Jetty");
       }
-      TomcatServer tomcat = TomcatServer.start(contextPath, filter, new EchoServlet(),
-          context -> {
-            if (tomcatCustomizer != null) {
-              tomcatCustomizer.accept(context, filter);
-            }
-          });
+      TomcatServer tomcat =
+          TomcatServer.start(
+              contextPath,
+              filter,
+              new EchoServlet(),
+              context -> {
+                if (tomcatCustomizer != null) {
+                  tomcatCustomizer.accept(context, filter);
+                }
+              });
       server = tomcat;
       port = tomcat.port();
     } else {
@@ -148,12 +178,17 @@ final class TestApp implements AutoCloseable {
     return switch (container) {
       case "jetty" -> false;
       case "tomcat" -> true;
-      default -> throw new IllegalStateException(CONTAINER_PROPERTY + ": expected jetty or tomcat, got " + container);
+      default ->
+          throw new IllegalStateException(
+              CONTAINER_PROPERTY + ": expected jetty or tomcat, got " + container);
     };
   }
 
-  private static Server startJetty(String contextPath, PortcullisFilter filter,
-      BiConsumer<ServletContextHandler, PortcullisFilter> customizer) throws Exception {
+  private static Server startJetty(
+      String contextPath,
+      PortcullisFilter filter,
+      BiConsumer<ServletContextHandler, PortcullisFilter> customizer)
+      throws Exception {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("localhost");
@@ -175,14 +210,18 @@ final class TestApp implements AutoCloseable {
     return server;
   }
 
-  /** Raises Jetty's request header limit (8 KB by default, answered 431) so oversized cookies reach the filter. */
+  /**
+   * Raises Jetty's request header limit (8 KB by default, answered 431) so oversized cookies reach
+   * the filter.
+   */
   void raiseJettyRequestHeaderLimit(int bytes) {
     Server jetty = jettyServer;
     if (jetty == null) {
       throw new IllegalStateException("a Jetty setting");
     }
     for (org.eclipse.jetty.server.Connector c : jetty.getConnectors()) {
-      org.eclipse.jetty.server.HttpConnectionFactory http = c.getConnectionFactory(org.eclipse.jetty.server.HttpConnectionFactory.class);
+      org.eclipse.jetty.server.HttpConnectionFactory http =
+          c.getConnectionFactory(org.eclipse.jetty.server.HttpConnectionFactory.class);
       if (http != null) {
         http.getHttpConfiguration().setRequestHeaderSize(bytes);
       }
@@ -227,19 +266,24 @@ final class TestApp implements AutoCloseable {
     private static final long serialVersionUID = 1L;
 
     @Override
-    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException, jakarta.servlet.ServletException {
+    protected void service(HttpServletRequest req, HttpServletResponse resp)
+        throws IOException, jakarta.servlet.ServletException {
       Identity id = PortcullisRequests.identity(req).orElse(null);
       if (req.getRequestURI().endsWith("/m2m-token")) {
-        String token = PortcullisRequests.clientCredentials(req).token(Set.of(req.getParameter("scope").split(" ")));
+        String token =
+            PortcullisRequests.clientCredentials(req)
+                .token(Set.of(req.getParameter("scope").split(" ")));
         resp.setContentType("application/json");
         resp.getWriter().write("{\"m2mTokenHash\":\"" + hash(token) + "\"}");
         return;
       }
-      if (req.getDispatcherType() == DispatcherType.REQUEST && req.getParameter("forward") != null) {
+      if (req.getDispatcherType() == DispatcherType.REQUEST
+          && req.getParameter("forward") != null) {
         req.getRequestDispatcher(req.getParameter("forward")).forward(req, resp);
         return;
       }
-      if (req.getDispatcherType() == DispatcherType.REQUEST && req.getParameter("include") != null) {
+      if (req.getDispatcherType() == DispatcherType.REQUEST
+          && req.getParameter("include") != null) {
         resp.setContentType("text/plain");
         resp.getWriter().write("before-include|");
         req.getRequestDispatcher(req.getParameter("include")).include(req, resp);
@@ -262,15 +306,34 @@ final class TestApp implements AutoCloseable {
       json.append(",\"method\":\"").append(req.getMethod()).append('"');
       boolean include = req.getDispatcherType() == DispatcherType.INCLUDE;
       json.append(",\"dispatch\":\"").append(req.getDispatcherType()).append('"');
-      json.append(",\"servletPath\":").append(jsonString(include
-          ? (String) req.getAttribute(jakarta.servlet.RequestDispatcher.INCLUDE_SERVLET_PATH) : req.getServletPath()));
-      json.append(",\"pathInfo\":").append(jsonString(include
-          ? (String) req.getAttribute(jakarta.servlet.RequestDispatcher.INCLUDE_PATH_INFO) : req.getPathInfo()));
-      json.append(",\"remoteUser\":").append(req.getRemoteUser() == null ? "null" : "\"" + req.getRemoteUser() + "\"");
-      json.append(",\"principal\":").append(req.getUserPrincipal() == null ? "null" : "\"" + req.getUserPrincipal().getName() + "\"");
+      json.append(",\"servletPath\":")
+          .append(
+              jsonString(
+                  include
+                      ? (String)
+                          req.getAttribute(jakarta.servlet.RequestDispatcher.INCLUDE_SERVLET_PATH)
+                      : req.getServletPath()));
+      json.append(",\"pathInfo\":")
+          .append(
+              jsonString(
+                  include
+                      ? (String)
+                          req.getAttribute(jakarta.servlet.RequestDispatcher.INCLUDE_PATH_INFO)
+                      : req.getPathInfo()));
+      json.append(",\"remoteUser\":")
+          .append(req.getRemoteUser() == null ? "null" : "\"" + req.getRemoteUser() + "\"");
+      json.append(",\"principal\":")
+          .append(
+              req.getUserPrincipal() == null
+                  ? "null"
+                  : "\"" + req.getUserPrincipal().getName() + "\"");
       json.append(",\"admin\":").append(req.isUserInRole("admin"));
       json.append(",\"readData\":").append(req.isUserInRole("read:data"));
-      json.append(",\"remoteUserHeader\":").append(req.getHeader("Remote-User") == null ? "null" : "\"" + req.getHeader("Remote-User") + "\"");
+      json.append(",\"remoteUserHeader\":")
+          .append(
+              req.getHeader("Remote-User") == null
+                  ? "null"
+                  : "\"" + req.getHeader("Remote-User") + "\"");
       java.util.List<String> headerNames = new java.util.ArrayList<>();
       for (java.util.Enumeration<String> e = req.getHeaderNames(); e.hasMoreElements(); ) {
         String n = e.nextElement().toLowerCase(java.util.Locale.ROOT);
@@ -278,12 +341,19 @@ final class TestApp implements AutoCloseable {
           headerNames.add(n);
         }
       }
-      json.append(",\"headerNames\":\"").append(String.join(" ", new java.util.TreeSet<>(headerNames))).append('"');
-      json.append(",\"identityAttribute\":").append(req.getAttribute(PortcullisRequests.IDENTITY_ATTRIBUTE) != null);
+      json.append(",\"headerNames\":\"")
+          .append(String.join(" ", new java.util.TreeSet<>(headerNames)))
+          .append('"');
+      json.append(",\"identityAttribute\":")
+          .append(req.getAttribute(PortcullisRequests.IDENTITY_ATTRIBUTE) != null);
       if (id != null) {
-        json.append(",\"scopes\":\"").append(String.join(" ", new java.util.TreeSet<>(id.scopes()))).append('"');
+        json.append(",\"scopes\":\"")
+            .append(String.join(" ", new java.util.TreeSet<>(id.scopes())))
+            .append('"');
         json.append(",\"tokenHash\":\"").append(hash(id.accessToken())).append('"');
-        json.append(",\"sessionId\":\"").append(req.getSession(false) == null ? "" : req.getSession(false).getId()).append('"');
+        json.append(",\"sessionId\":\"")
+            .append(req.getSession(false) == null ? "" : req.getSession(false).getId())
+            .append('"');
       }
       json.append('}');
       resp.setContentType("application/json");
@@ -310,7 +380,10 @@ final class TestApp implements AutoCloseable {
 
   static String hash(String token) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)))
+          .substring(0, 16);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -46,21 +46,27 @@ final class TestProvider implements AutoCloseable {
   static final String ISSUER_ID = "default";
 
   final RSAKey signingKey;
+
   /** The provider's clock, which the apps under test share: tests move it instead of sleeping. */
   final TestApp.MutableClock clock = new TestApp.MutableClock();
+
   private final MockOAuth2Server server;
   private final OAuth2HttpRequestHandler handler;
   private final Map<String, String> scopeByCode = new ConcurrentHashMap<>();
   final List<String> issuedSecrets = new CopyOnWriteArrayList<>();
   final AtomicInteger tokenRequests = new AtomicInteger();
   final List<String> tokenRequestBodies = new CopyOnWriteArrayList<>();
-  private final AtomicReference<Function<JSONObject, JSONObject>> nextTokenTamper = new AtomicReference<>();
-  private final AtomicReference<Function<OAuth2HttpRequest, OAuth2HttpResponse>> tokenOverride = new AtomicReference<>();
+  private final AtomicReference<Function<JSONObject, JSONObject>> nextTokenTamper =
+      new AtomicReference<>();
+  private final AtomicReference<Function<OAuth2HttpRequest, OAuth2HttpResponse>> tokenOverride =
+      new AtomicReference<>();
   private volatile Set<String> withheldScopes = Set.of();
   private volatile String subject = "alice";
   private volatile Map<String, Object> extraClaims = Map.of();
+
   /** Refresh tokens this provider accepts, as handed out (ours) → the mock's own. */
   private final Map<String, String> liveRefreshTokens = new ConcurrentHashMap<>();
+
   final AtomicInteger refreshRequests = new AtomicInteger();
   final List<String> refreshTokensPresented = new CopyOnWriteArrayList<>();
   private volatile boolean rotate = true;
@@ -79,21 +85,23 @@ final class TestProvider implements AutoCloseable {
       throw new IllegalStateException(e);
     }
     Function0<java.time.Instant> now = clock::instant;
-    OAuth2TokenProvider tokenProvider = new OAuth2TokenProvider(new KeyProvider(List.of(signingKey), "RS256"), now);
+    OAuth2TokenProvider tokenProvider =
+        new OAuth2TokenProvider(new KeyProvider(List.of(signingKey), "RS256"), now);
     OAuth2Config config = new OAuth2Config(false, null, null, false, tokenProvider, Set.of());
     handler = new OAuth2HttpRequestHandler(config);
     Route inner = handler.getAuthorizationServer();
-    Route front = new Route() {
-      @Override
-      public boolean match(OAuth2HttpRequest request) {
-        return true;
-      }
+    Route front =
+        new Route() {
+          @Override
+          public boolean match(OAuth2HttpRequest request) {
+            return true;
+          }
 
-      @Override
-      public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
-        return intercept(inner, request);
-      }
-    };
+          @Override
+          public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
+            return intercept(inner, request);
+          }
+        };
     server = new MockOAuth2Server(config, front);
     server.start(port);
   }
@@ -104,7 +112,8 @@ final class TestProvider implements AutoCloseable {
     if (jwks != null) {
       return jwks;
     }
-    if (path.endsWith("/token") && "refresh_token".equals(formParam(request.getBody(), "grant_type"))) {
+    if (path.endsWith("/token")
+        && "refresh_token".equals(formParam(request.getBody(), "grant_type"))) {
       refreshRequests.incrementAndGet();
       String presented = formParam(request.getBody(), "refresh_token");
       refreshTokensPresented.add(presented);
@@ -116,17 +125,35 @@ final class TestProvider implements AutoCloseable {
         }
       }
       boolean overridden = tokenOverride.get() != null;
-      String mockToken = presented == null ? null
-          : rotate && !overridden ? liveRefreshTokens.remove(presented) : liveRefreshTokens.get(presented);
+      String mockToken =
+          presented == null
+              ? null
+              : rotate && !overridden
+                  ? liveRefreshTokens.remove(presented)
+                  : liveRefreshTokens.get(presented);
       if (mockToken == null && tokenOverride.get() == null) {
         tokenRequests.incrementAndGet();
-        return new OAuth2HttpResponse(okhttp3.Headers.of("Content-Type", "application/json"), 400,
-            "{\"error\":\"invalid_grant\",\"error_description\":\"refresh token unknown, used or revoked\"}", null);
+        return new OAuth2HttpResponse(
+            okhttp3.Headers.of("Content-Type", "application/json"),
+            400,
+            "{\"error\":\"invalid_grant\",\"error_description\":\"refresh token unknown, used or revoked\"}",
+            null);
       }
       if (mockToken != null) {
-        request = new OAuth2HttpRequest(request.getHeaders(), request.getMethod(), request.getOriginalUrl(),
-            request.getBody().replace("refresh_token=" + java.net.URLEncoder.encode(presented, java.nio.charset.StandardCharsets.UTF_8),
-                "refresh_token=" + java.net.URLEncoder.encode(mockToken, java.nio.charset.StandardCharsets.UTF_8)));
+        request =
+            new OAuth2HttpRequest(
+                request.getHeaders(),
+                request.getMethod(),
+                request.getOriginalUrl(),
+                request
+                    .getBody()
+                    .replace(
+                        "refresh_token="
+                            + java.net.URLEncoder.encode(
+                                presented, java.nio.charset.StandardCharsets.UTF_8),
+                        "refresh_token="
+                            + java.net.URLEncoder.encode(
+                                mockToken, java.nio.charset.StandardCharsets.UTF_8)));
       }
     }
     if (path.endsWith("/token")) {
@@ -137,9 +164,11 @@ final class TestProvider implements AutoCloseable {
         return override.apply(request);
       }
       if (!"refresh_token".equals(formParam(request.getBody(), "grant_type"))) {
-        handler.enqueueTokenCallback(extraClaims.isEmpty()
-            ? new DefaultOAuth2TokenCallback(ISSUER_ID, subject)
-            : new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", List.of("default"), extraClaims, 3600));
+        handler.enqueueTokenCallback(
+            extraClaims.isEmpty()
+                ? new DefaultOAuth2TokenCallback(ISSUER_ID, subject)
+                : new DefaultOAuth2TokenCallback(
+                    ISSUER_ID, subject, "JWT", List.of("default"), extraClaims, 3600));
       }
     }
     OAuth2HttpResponse response = inner.invoke(request);
@@ -156,7 +185,9 @@ final class TestProvider implements AutoCloseable {
       }
     }
     Function<JSONObject, JSONObject> mdTamper = metadataTamper;
-    if (path.endsWith("/.well-known/openid-configuration") && mdTamper != null && response.getStatus() == 200) {
+    if (path.endsWith("/.well-known/openid-configuration")
+        && mdTamper != null
+        && response.getStatus() == 200) {
       try {
         JSONObject json = mdTamper.apply(new JSONObject(JSONObjectUtils.parse(response.getBody())));
         return new OAuth2HttpResponse(response.getHeaders(), 200, json.toJSONString(), null);
@@ -170,7 +201,8 @@ final class TestProvider implements AutoCloseable {
     return response;
   }
 
-  private OAuth2HttpResponse rewriteTokenResponse(OAuth2HttpRequest request, OAuth2HttpResponse response) {
+  private OAuth2HttpResponse rewriteTokenResponse(
+      OAuth2HttpRequest request, OAuth2HttpResponse response) {
     try {
       JSONObject json = new JSONObject(JSONObjectUtils.parse(response.getBody()));
       String code = formParam(request.getBody(), "code");
@@ -201,11 +233,15 @@ final class TestProvider implements AutoCloseable {
       // and name the client in client_id (RFC 9068 §2.2; the mock names it in sub only). Its
       // header typ is the mock's JWT unless a test asks for RFC 9068's at+jwt.
       String ccScope = formParam(request.getBody(), "scope");
-      if ("client_credentials".equals(formParam(request.getBody(), "grant_type")) && ccScope != null
+      if ("client_credentials".equals(formParam(request.getBody(), "grant_type"))
+          && ccScope != null
           && json.get("access_token") instanceof String at) {
         JWTClaimsSet original = SignedJWT.parse(at).getJWTClaimsSet();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder(original).claim("scope", ccScope)
-            .claim("client_id", original.getSubject()).build();
+        JWTClaimsSet claims =
+            new JWTClaimsSet.Builder(original)
+                .claim("scope", ccScope)
+                .claim("client_id", original.getSubject())
+                .build();
         json.put("access_token", sign(claims, Signing.PROVIDER_KEY, accessTokenType));
       }
       Function<JSONObject, JSONObject> tamper = nextTokenTamper.getAndSet(null);
@@ -214,7 +250,10 @@ final class TestProvider implements AutoCloseable {
       }
       RSAKey idTokenKey = idTokenSigningKey;
       if (idTokenKey != null && json.get("id_token") instanceof String idToken) {
-        json.put("id_token", signWith(idTokenKey, idTokenKey.getKeyID(), SignedJWT.parse(idToken).getJWTClaimsSet()));
+        json.put(
+            "id_token",
+            signWith(
+                idTokenKey, idTokenKey.getKeyID(), SignedJWT.parse(idToken).getJWTClaimsSet()));
       }
       for (String member : List.of("access_token", "refresh_token", "id_token")) {
         if (json.get(member) instanceof String s) {
@@ -295,16 +334,18 @@ final class TestProvider implements AutoCloseable {
 
   /** Replaces the next successful token response's ID token claims, re-signed as {@code mode}. */
   void tamperNextIdToken(UnaryOperator<JWTClaimsSet.Builder> claims, Signing mode) {
-    tamperNextTokenResponse(json -> {
-      try {
-        SignedJWT original = SignedJWT.parse((String) json.get("id_token"));
-        JWTClaimsSet changed = claims.apply(new JWTClaimsSet.Builder(original.getJWTClaimsSet())).build();
-        json.put("id_token", sign(changed, mode));
-        return json;
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    tamperNextTokenResponse(
+        json -> {
+          try {
+            SignedJWT original = SignedJWT.parse((String) json.get("id_token"));
+            JWTClaimsSet changed =
+                claims.apply(new JWTClaimsSet.Builder(original.getJWTClaimsSet())).build();
+            json.put("id_token", sign(changed, mode));
+            return json;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 
   /** Answers every token request with {@code response} until cleared with null. */
@@ -312,7 +353,12 @@ final class TestProvider implements AutoCloseable {
     tokenOverride.set(response);
   }
 
-  enum Signing { PROVIDER_KEY, UNKNOWN_KEY, FORGED_WITH_PROVIDER_KID, NONE }
+  enum Signing {
+    PROVIDER_KEY,
+    UNKNOWN_KEY,
+    FORGED_WITH_PROVIDER_KID,
+    NONE
+  }
 
   String sign(JWTClaimsSet claims, Signing mode) throws Exception {
     return sign(claims, mode, "JWT");
@@ -328,15 +374,20 @@ final class TestProvider implements AutoCloseable {
       case UNKNOWN_KEY:
         return signWith(new RSAKeyGenerator(2048).keyID("rogue").generate(), "rogue", claims, type);
       default:
-        return signWith(new RSAKeyGenerator(2048).keyID(ISSUER_ID).generate(), ISSUER_ID, claims, type);
+        return signWith(
+            new RSAKeyGenerator(2048).keyID(ISSUER_ID).generate(), ISSUER_ID, claims, type);
     }
   }
 
-  /** Signs {@code payload}, any bytes, with the provider's key under {@code header}, any JSON text. */
+  /**
+   * Signs {@code payload}, any bytes, with the provider's key under {@code header}, any JSON text.
+   */
   String signRaw(String header, String payload) throws Exception {
     java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
-    String input = b64.encodeToString(header.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
-        + b64.encodeToString(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String input =
+        b64.encodeToString(header.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            + "."
+            + b64.encodeToString(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     java.security.Signature rsa = java.security.Signature.getInstance("SHA256withRSA");
     rsa.initSign(signingKey.toPrivateKey());
     rsa.update(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -347,8 +398,15 @@ final class TestProvider implements AutoCloseable {
     return signWith(key, kid, claims, "JWT");
   }
 
-  private static String signWith(RSAKey key, String kid, JWTClaimsSet claims, String type) throws Exception {
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).type(new JOSEObjectType(type)).build(), claims);
+  private static String signWith(RSAKey key, String kid, JWTClaimsSet claims, String type)
+      throws Exception {
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.RS256)
+                .keyID(kid)
+                .type(new JOSEObjectType(type))
+                .build(),
+            claims);
     jwt.sign(new RSASSASigner(key));
     return jwt.serialize();
   }
@@ -366,9 +424,12 @@ final class TestProvider implements AutoCloseable {
 
   /** Requests for the JWK Set, counted by the provider. */
   final AtomicInteger jwksRequests = new AtomicInteger();
+
   private volatile List<RSAKey> publishedKeys;
 
-  /** Counts a JWK Set request; answers it here once {@link #rotateSigningKey} published more keys. */
+  /**
+   * Counts a JWK Set request; answers it here once {@link #rotateSigningKey} published more keys.
+   */
   private OAuth2HttpResponse servedJwks() {
     jwksRequests.incrementAndGet();
     List<RSAKey> keys = publishedKeys;
@@ -377,14 +438,18 @@ final class TestProvider implements AutoCloseable {
     }
     List<com.nimbusds.jose.jwk.JWK> pub = new ArrayList<>();
     keys.forEach(k -> pub.add(k.toPublicJWK()));
-    return new OAuth2HttpResponse(okhttp3.Headers.of("Content-Type", "application/json"), 200,
-        new com.nimbusds.jose.jwk.JWKSet(pub).toString(), null);
+    return new OAuth2HttpResponse(
+        okhttp3.Headers.of("Content-Type", "application/json"),
+        200,
+        new com.nimbusds.jose.jwk.JWKSet(pub).toString(),
+        null);
   }
 
   /** Publishes a new signing key (kid {@code kid}) next to the current one, and returns it. */
   RSAKey rotateSigningKey(String kid) throws Exception {
     RSAKey next = new RSAKeyGenerator(2048).keyID(kid).generate();
-    List<RSAKey> keys = new ArrayList<>(publishedKeys == null ? List.of(signingKey) : publishedKeys);
+    List<RSAKey> keys =
+        new ArrayList<>(publishedKeys == null ? List.of(signingKey) : publishedKeys);
     keys.add(next);
     publishedKeys = List.copyOf(keys);
     return next;
@@ -402,14 +467,15 @@ final class TestProvider implements AutoCloseable {
 
   /** Re-signs the next ID token with {@code key}, naming {@code kid} in its header. */
   void signNextIdTokenWith(RSAKey key, String kid) {
-    tamperNextTokenResponse(json -> {
-      try {
-        JWTClaimsSet claims = SignedJWT.parse((String) json.get("id_token")).getJWTClaimsSet();
-        json.put("id_token", signWith(key, kid, claims));
-        return json;
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    tamperNextTokenResponse(
+        json -> {
+          try {
+            JWTClaimsSet claims = SignedJWT.parse((String) json.get("id_token")).getJWTClaimsSet();
+            json.put("id_token", signWith(key, kid, claims));
+            return json;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 }

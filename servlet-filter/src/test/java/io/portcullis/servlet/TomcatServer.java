@@ -22,10 +22,10 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.apache.tomcat.util.http.Rfc6265CookieProcessor;
 
 /**
- * Embedded Tomcat with one context: the given filter instance on {@code /*} (every dispatcher type) in front of
- * the given servlet on {@code /*}, the session cookie HttpOnly and SameSite=Lax, sessions tracked
- * by cookie only, listening on a free port of localhost. Tomcat's twin of {@link TestApp}'s Jetty
- * set-up.
+ * Embedded Tomcat with one context: the given filter instance on {@code /*} (every dispatcher type)
+ * in front of the given servlet on {@code /*}, the session cookie HttpOnly and SameSite=Lax,
+ * sessions tracked by cookie only, listening on a free port of localhost. Tomcat's twin of {@link
+ * TestApp}'s Jetty set-up.
  */
 final class TomcatServer implements AutoCloseable {
   private final Tomcat tomcat;
@@ -42,7 +42,8 @@ final class TomcatServer implements AutoCloseable {
    * Starts Tomcat; {@code customizer} sees the context after the set-up above, before start (to
    * replace the session manager, add valves).
    */
-  static TomcatServer start(String contextPath, Filter filter, Servlet servlet, Consumer<Context> customizer)
+  static TomcatServer start(
+      String contextPath, Filter filter, Servlet servlet, Consumer<Context> customizer)
       throws Exception {
     Path baseDir = Files.createTempDirectory("portcullis-tomcat");
     Tomcat tomcat = new Tomcat();
@@ -71,7 +72,9 @@ final class TomcatServer implements AutoCloseable {
     sessions.setPathname(null); // no SESSIONS.ser: sessions end with the server, as on Jetty
     context.setManager(sessions);
     context.addServletContainerInitializer(
-        (classes, servletContext) -> servletContext.setSessionTrackingModes(Set.of(SessionTrackingMode.COOKIE)), null);
+        (classes, servletContext) ->
+            servletContext.setSessionTrackingModes(Set.of(SessionTrackingMode.COOKIE)),
+        null);
 
     FilterDef filterDef = new FilterDef();
     filterDef.setFilterName("portcullis");
@@ -111,19 +114,23 @@ final class TomcatServer implements AutoCloseable {
       tomcat.destroy();
     } finally {
       try (Stream<Path> files = Files.walk(baseDir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(f -> {
-          try {
-            Files.deleteIfExists(f);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+        files
+            .sorted(Comparator.reverseOrder())
+            .forEach(
+                f -> {
+                  try {
+                    Files.deleteIfExists(f);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                });
       }
     }
   }
 
   /** The stock error report valve without the exception report and server information. */
-  public static final class QuietErrorReportValve extends org.apache.catalina.valves.ErrorReportValve {
+  public static final class QuietErrorReportValve
+      extends org.apache.catalina.valves.ErrorReportValve {
     public QuietErrorReportValve() {
       setShowReport(false);
       setShowServerInfo(false);

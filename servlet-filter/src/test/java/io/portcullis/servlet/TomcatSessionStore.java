@@ -23,31 +23,36 @@ final class TomcatSessionStore {
   static void install(Context context, PortcullisFilter filter, String database) {
     JdbcDataSource h2 = new JdbcDataSource();
     h2.setURL("jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1");
-    try (Connection c = h2.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = h2.getConnection();
+        Statement s = c.createStatement()) {
       // The table DataSourceStore expects (its default column names).
-      s.execute("create table if not exists tomcat_sessions (id varchar(100) not null primary key,"
-          + " valid char(1) not null, maxinactive int not null, lastaccess bigint, app varchar(255), data blob)");
+      s.execute(
+          "create table if not exists tomcat_sessions (id varchar(100) not null primary key,"
+              + " valid char(1) not null, maxinactive int not null, lastaccess bigint, app varchar(255), data blob)");
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
     }
-    DataSourceStore store = new DataSourceStore() {
-      {
-        dataSource = h2; // instead of a JNDI lookup, which embedded Tomcat has no naming for here
-      }
-    };
+    DataSourceStore store =
+        new DataSourceStore() {
+          {
+            dataSource =
+                h2; // instead of a JNDI lookup, which embedded Tomcat has no naming for here
+          }
+        };
     store.setSessionTable("tomcat_sessions");
     PersistentManager manager = new PersistentManager();
     manager.setStore(store);
     manager.setSaveOnRestart(false);
     context.setManager(manager);
     context.getPipeline().addValve(new PersistentValve());
-    filter.setSessionReloader((id, name) -> {
-      try {
-        Session session = store.load(id);
-        return session == null ? null : ((HttpSession) session.getSession()).getAttribute(name);
-      } catch (Exception e) {
-        return null;
-      }
-    });
+    filter.setSessionReloader(
+        (id, name) -> {
+          try {
+            Session session = store.load(id);
+            return session == null ? null : ((HttpSession) session.getSession()).getAttribute(name);
+          } catch (Exception e) {
+            return null;
+          }
+        });
   }
 }

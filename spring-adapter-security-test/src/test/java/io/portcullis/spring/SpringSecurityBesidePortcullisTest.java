@@ -15,7 +15,8 @@ import org.springframework.boot.test.context.SpringBootTest;
  * sees Portcullis's user, Spring Security's filters still run (its response headers), and
  * Portcullis's own endpoints answer before Spring Security's CSRF filter sees them.
  */
-@SpringBootTest(classes = {TestWebApp.class, SpringSecurityConfigs.PermitAllWithoutServletApi.class},
+@SpringBootTest(
+    classes = {TestWebApp.class, SpringSecurityConfigs.PermitAllWithoutServletApi.class},
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SpringSecurityBesidePortcullisTest extends SpringSecurityTestBase {
 
@@ -28,9 +29,11 @@ class SpringSecurityBesidePortcullisTest extends SpringSecurityTestBase {
     assertThat(profile.statusCode()).as(profile.body()).isEqualTo(200);
     assertThat(profile.uri()).isEqualTo(at("/profile"));
     assertThat(browser.logins).isEqualTo(1);
-    assertThat(profile.body()).isEqualTo("user=alice readData=true token=true scopes=[openid, profile, read:data]");
+    assertThat(profile.body())
+        .isEqualTo("user=alice readData=true token=true scopes=[openid, profile, read:data]");
     assertThat(profile.headers().firstValue("X-Content-Type-Options"))
-        .as("Spring Security's header writer ran on the same request").hasValue("nosniff");
+        .as("Spring Security's header writer ran on the same request")
+        .hasValue("nosniff");
   }
 
   @Test
@@ -50,10 +53,13 @@ class SpringSecurityBesidePortcullisTest extends SpringSecurityTestBase {
     assertThat(form.statusCode()).isEqualTo(200);
     String csrf = form.body().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
 
-    HttpResponse<String> out = browser.post(at("/logout"), "csrf=" + URLEncoder.encode(csrf, StandardCharsets.UTF_8));
+    HttpResponse<String> out =
+        browser.post(at("/logout"), "csrf=" + URLEncoder.encode(csrf, StandardCharsets.UTF_8));
 
     assertThat(out.statusCode()).as(out.body()).isEqualTo(302);
-    assertThat(out.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).startsWith(PROVIDER.issuer()));
-    assertThat(browser.get(at("/api/data"), "Accept", "application/json").statusCode()).isEqualTo(401);
+    assertThat(out.headers().firstValue("Location"))
+        .hasValueSatisfying(l -> assertThat(l).startsWith(PROVIDER.issuer()));
+    assertThat(browser.get(at("/api/data"), "Accept", "application/json").statusCode())
+        .isEqualTo(401);
   }
 }

@@ -9,13 +9,15 @@ import org.springframework.security.web.SecurityFilterChain;
 final class SpringSecurityConfigs {
   private SpringSecurityConfigs() {}
 
-  /** The README's advice: Portcullis does the login; Spring Security permits and keeps its wrapper out. */
+  /**
+   * The README's advice: Portcullis does the login; Spring Security permits and keeps its wrapper
+   * out.
+   */
   @Configuration
   static class PermitAllWithoutServletApi {
     @Bean
     SecurityFilterChain portcullisDoesTheLogin(HttpSecurity http) throws Exception {
-      http.authorizeHttpRequests(a -> a.anyRequest().permitAll())
-          .servletApi(s -> s.disable());
+      http.authorizeHttpRequests(a -> a.anyRequest().permitAll()).servletApi(s -> s.disable());
       return http.build();
     }
   }

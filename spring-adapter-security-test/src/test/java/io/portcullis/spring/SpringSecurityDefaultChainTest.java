@@ -11,7 +11,9 @@ import org.springframework.boot.test.context.SpringBootTest;
  * Why the README says to declare a {@code SecurityFilterChain}: without one, Spring Boot's default
  * chain asks for its own login after Portcullis's.
  */
-@SpringBootTest(classes = TestWebApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    classes = TestWebApp.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SpringSecurityDefaultChainTest extends SpringSecurityTestBase {
 
   @Test

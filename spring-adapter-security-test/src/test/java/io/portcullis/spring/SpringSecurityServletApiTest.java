@@ -9,11 +9,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 
 /**
  * Why the README asks for {@code servletApi(disable)}: left on, Spring Security's request wrapper
- * answers {@code getRemoteUser()} and {@code isUserInRole()} from its own anonymous
- * authentication, hiding Portcullis's user; the starter's {@link PortcullisAccessTokens} still sees
- * the login.
+ * answers {@code getRemoteUser()} and {@code isUserInRole()} from its own anonymous authentication,
+ * hiding Portcullis's user; the starter's {@link PortcullisAccessTokens} still sees the login.
  */
-@SpringBootTest(classes = {TestWebApp.class, SpringSecurityConfigs.PermitAllWithServletApi.class},
+@SpringBootTest(
+    classes = {TestWebApp.class, SpringSecurityConfigs.PermitAllWithServletApi.class},
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SpringSecurityServletApiTest extends SpringSecurityTestBase {
 
@@ -22,6 +22,7 @@ class SpringSecurityServletApiTest extends SpringSecurityTestBase {
     HttpResponse<String> profile = new Browser().navigate(at("/profile"), "alice");
 
     assertThat(profile.statusCode()).as(profile.body()).isEqualTo(200);
-    assertThat(profile.body()).isEqualTo("user=null readData=false token=true scopes=[openid, profile, read:data]");
+    assertThat(profile.body())
+        .isEqualTo("user=null readData=false token=true scopes=[openid, profile, read:data]");
   }
 }

@@ -31,29 +31,31 @@ import org.springframework.session.SessionRepository;
  *
  * <p>Every bean is {@code @ConditionalOnMissingBean}, so an application replaces any of them by
  * declaring its own: the {@link PortcullisConfig} (from {@link PortcullisProperties}, through the
- * same parser as every other source), the {@link PortcullisFilter} and its registration
- * ({@code portcullisFilterRegistration}, on {@code /*} at {@link #FILTER_ORDER}), {@link
+ * same parser as every other source), the {@link PortcullisFilter} and its registration ({@code
+ * portcullisFilterRegistration}, on {@code /*} at {@link #FILTER_ORDER}), {@link
  * PortcullisAccessTokens}, the {@link ClientCredentialsTokenSource} and {@link
  * PortcullisClientCredentialsInterceptor}, and, with Actuator, the {@code portcullis} health
  * indicator.
  *
  * <p><b>One engine.</b> The filter builds its engine in {@code Filter.init}, which the embedded
- * server calls while it starts, before the application's ordinary singletons are created. The
- * beans that need the engine reach it through the filter when they are used: the token source is
- * a lazy bean taken from {@code filter.engine()}, the interceptor and the health indicator look it
- * up per call. No second engine (nor second token cache) is built.
+ * server calls while it starts, before the application's ordinary singletons are created. The beans
+ * that need the engine reach it through the filter when they are used: the token source is a lazy
+ * bean taken from {@code filter.engine()}, the interceptor and the health indicator look it up per
+ * call. No second engine (nor second token cache) is built.
  *
  * <p><b>Spring Session.</b> When the application keeps its sessions in Spring Session (a {@link
  * SessionRepository} bean), a {@link SessionReloader} that reads an attribute afresh through that
  * repository is configured ({@code portcullisSessionReloader}), so that two nodes refreshing one
  * session at the same moment keep the user logged in. A {@link SessionReloader} bean of the
- * application's own replaces it; either is set on the filter (by the {@code portcullisFilter}
- * bean, or by {@code portcullisFilterRegistration} when the application declares its own filter).
- * This auto-configuration runs after Spring Session's (Spring Boot 3 and 4).
+ * application's own replaces it; either is set on the filter (by the {@code portcullisFilter} bean,
+ * or by {@code portcullisFilterRegistration} when the application declares its own filter). This
+ * auto-configuration runs after Spring Session's (Spring Boot 3 and 4).
  */
-@AutoConfiguration(afterName = {
-    "org.springframework.boot.autoconfigure.session.SessionAutoConfiguration",
-    "org.springframework.boot.session.autoconfigure.SessionAutoConfiguration"})
+@AutoConfiguration(
+    afterName = {
+      "org.springframework.boot.autoconfigure.session.SessionAutoConfiguration",
+      "org.springframework.boot.session.autoconfigure.SessionAutoConfiguration"
+    })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(PortcullisFilter.class)
 @Conditional(PortcullisEnabledCondition.class)
@@ -63,11 +65,10 @@ public class PortcullisAutoConfiguration {
   /**
    * The order of the filter registration: {@code -110}, which is Spring Security's default order
    * ({@code SecurityProperties.DEFAULT_FILTER_ORDER}, {@code -100}) less 10. Portcullis so runs
-   * after the filters that must see the raw request first (character encoding and forwarded
-   * headers at the highest precedence, Spring Session's repository filter at {@code
-   * Integer.MIN_VALUE + 50}, so login state lands in the shared session) and before Spring
-   * Security's filter chain, which then sees the logged-in request ({@code getRemoteUser()},
-   * {@code isUserInRole}).
+   * after the filters that must see the raw request first (character encoding and forwarded headers
+   * at the highest precedence, Spring Session's repository filter at {@code Integer.MIN_VALUE +
+   * 50}, so login state lands in the shared session) and before Spring Security's filter chain,
+   * which then sees the logged-in request ({@code getRemoteUser()}, {@code isUserInRole}).
    */
   public static final int FILTER_ORDER = -110;
 
@@ -92,17 +93,19 @@ public class PortcullisAutoConfiguration {
    */
   @Bean
   @ConditionalOnMissingBean
-  public PortcullisConfig portcullisConfig(PortcullisProperties properties, Environment environment) {
+  public PortcullisConfig portcullisConfig(
+      PortcullisProperties properties, Environment environment) {
     return SpringConfigSource.config(properties, environment);
   }
 
   /**
-   * The filter, with the configuration above and the {@link SessionReloader} bean if there is
-   * one; it builds the engine at {@code init}.
+   * The filter, with the configuration above and the {@link SessionReloader} bean if there is one;
+   * it builds the engine at {@code init}.
    */
   @Bean
   @ConditionalOnMissingBean
-  public PortcullisFilter portcullisFilter(PortcullisConfig config, ObjectProvider<SessionReloader> sessionReloader) {
+  public PortcullisFilter portcullisFilter(
+      PortcullisConfig config, ObjectProvider<SessionReloader> sessionReloader) {
     PortcullisFilter filter = new PortcullisFilter(config);
     sessionReloader.ifUnique(filter::setSessionReloader);
     return filter;
@@ -111,9 +114,8 @@ public class PortcullisAutoConfiguration {
   /**
    * Registers the filter on {@code /*} for every dispatch ({@code REQUEST}, {@code FORWARD}, {@code
    * INCLUDE}, {@code ERROR}, {@code ASYNC}: a forward or an error page to a protected path is
-   * checked too) at {@link #FILTER_ORDER},
-   * and sets the {@link SessionReloader} bean, if there is one, on it (also on a filter the
-   * application declared itself).
+   * checked too) at {@link #FILTER_ORDER}, and sets the {@link SessionReloader} bean, if there is
+   * one, on it (also on a filter the application declared itself).
    */
   @Bean
   @ConditionalOnMissingBean(name = "portcullisFilterRegistration")
@@ -137,9 +139,9 @@ public class PortcullisAutoConfiguration {
   }
 
   /**
-   * The engine's client-credentials token source. Lazy: it exists once the filter has started
-   * (the web server starts it before ordinary singletons are created). The filter owns and closes
-   * it, so the bean has no destroy method.
+   * The engine's client-credentials token source. Lazy: it exists once the filter has started (the
+   * web server starts it before ordinary singletons are created). The filter owns and closes it, so
+   * the bean has no destroy method.
    */
   @Bean(destroyMethod = "")
   @Lazy
@@ -150,8 +152,8 @@ public class PortcullisAutoConfiguration {
 
   /**
    * Adds a client-credentials bearer token for {@code portcullis.client-credentials.scopes} to
-   * outgoing {@code RestClient} / {@code RestTemplate} calls; the token source is looked up on
-   * each call.
+   * outgoing {@code RestClient} / {@code RestTemplate} calls; the token source is looked up on each
+   * call.
    */
   @Bean
   @ConditionalOnMissingBean
@@ -186,7 +188,8 @@ public class PortcullisAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "portcullisHealthIndicator")
     PortcullisHealthIndicator portcullisHealthIndicator(PortcullisFilter filter) {
-      return new PortcullisHealthIndicator(new ProviderReadiness(filter::engine, Clock.systemUTC()));
+      return new PortcullisHealthIndicator(
+          new ProviderReadiness(filter::engine, Clock.systemUTC()));
     }
   }
 
@@ -197,7 +200,8 @@ public class PortcullisAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "portcullisHealthIndicator")
     PortcullisBoot4HealthIndicator portcullisHealthIndicator(PortcullisFilter filter) {
-      return new PortcullisBoot4HealthIndicator(new ProviderReadiness(filter::engine, Clock.systemUTC()));
+      return new PortcullisBoot4HealthIndicator(
+          new ProviderReadiness(filter::engine, Clock.systemUTC()));
     }
   }
 }

@@ -17,6 +17,8 @@ final class PortcullisBoot4HealthIndicator implements HealthIndicator {
   @Override
   public Health health() {
     ProviderReadiness.State state = readiness.check();
-    return (state.up() ? Health.up() : Health.down()).withDetail("provider", state.detail()).build();
+    return (state.up() ? Health.up() : Health.down())
+        .withDetail("provider", state.detail())
+        .build();
   }
 }

@@ -13,11 +13,11 @@ import org.springframework.http.client.ClientHttpResponse;
 
 /**
  * Adds {@code Authorization: Bearer <client-credentials token>} (RFC 6749 §4.4, RFC 6750 §2.1) for
- * one scope set to outgoing {@code RestClient} / {@code RestTemplate} requests that carry no
- * {@code Authorization} header yet: {@code RestClient.builder().requestInterceptor(interceptor)}.
- * Tokens come from Portcullis's cache, refreshed ahead of expiry, so a warm call costs a lookup.
- * A token that cannot be had throws {@link io.portcullis.core.ClientCredentialsException} and the
- * request is not sent.
+ * one scope set to outgoing {@code RestClient} / {@code RestTemplate} requests that carry no {@code
+ * Authorization} header yet: {@code RestClient.builder().requestInterceptor(interceptor)}. Tokens
+ * come from Portcullis's cache, refreshed ahead of expiry, so a warm call costs a lookup. A token
+ * that cannot be had throws {@link io.portcullis.core.ClientCredentialsException} and the request
+ * is not sent.
  */
 public class PortcullisClientCredentialsInterceptor implements ClientHttpRequestInterceptor {
   private final Supplier<ClientCredentialsTokenSource> source;
@@ -44,8 +44,8 @@ public class PortcullisClientCredentialsInterceptor implements ClientHttpRequest
   }
 
   @Override
-  public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
-      throws IOException {
+  public ClientHttpResponse intercept(
+      HttpRequest request, byte[] body, ClientHttpRequestExecution execution) throws IOException {
     if (request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION) == null) {
       request.getHeaders().setBearerAuth(source.get().token(scopes));
     }

@@ -16,7 +16,8 @@ import org.springframework.util.StringUtils;
 final class PortcullisEnabledCondition extends SpringBootCondition {
 
   @Override
-  public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+  public ConditionOutcome getMatchOutcome(
+      ConditionContext context, AnnotatedTypeMetadata metadata) {
     Environment env = context.getEnvironment();
     ConditionMessage.Builder message = ConditionMessage.forCondition("Portcullis");
     String enabled = env.getProperty("portcullis.enabled", "true").trim();
@@ -28,6 +29,7 @@ final class PortcullisEnabledCondition extends SpringBootCondition {
         return ConditionOutcome.noMatch(message.because(required + " is not set"));
       }
     }
-    return ConditionOutcome.match(message.because("portcullis.issuer and portcullis.client-id are set"));
+    return ConditionOutcome.match(
+        message.because("portcullis.issuer and portcullis.client-id are set"));
   }
 }

@@ -4,9 +4,8 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 
 /**
- * Spring Boot 3 Actuator health of Portcullis ({@code portcullis}): UP once the provider's
- * metadata is loaded, DOWN otherwise; never calls the provider per check (see {@link
- * ProviderReadiness}).
+ * Spring Boot 3 Actuator health of Portcullis ({@code portcullis}): UP once the provider's metadata
+ * is loaded, DOWN otherwise; never calls the provider per check (see {@link ProviderReadiness}).
  */
 final class PortcullisHealthIndicator implements HealthIndicator {
   private final ProviderReadiness readiness;
@@ -18,6 +17,8 @@ final class PortcullisHealthIndicator implements HealthIndicator {
   @Override
   public Health health() {
     ProviderReadiness.State state = readiness.check();
-    return (state.up() ? Health.up() : Health.down()).withDetail("provider", state.detail()).build();
+    return (state.up() ? Health.up() : Health.down())
+        .withDetail("provider", state.detail())
+        .build();
   }
 }

@@ -15,15 +15,15 @@ import org.springframework.boot.convert.Delimiter;
 import org.springframework.boot.convert.DurationUnit;
 
 /**
- * The Portcullis settings under {@code portcullis.}: one property per {@link ConfigKey}, with
- * the same kebab-case name ({@code portcullis.client-id}), plus {@code portcullis.enabled} and
- * {@code portcullis.client-credentials.scopes}, which only the Spring adapter reads. Each is bound
- * as its key's {@link ConfigKey#type() type} says, by Boot's conventions: durations ({@code 90},
- * {@code 90s}, {@code 2m}; a plain number is seconds), booleans and lists (comma separated or YAML
- * lists); the rest as text. The values, as text again, are parsed by {@code PortcullisConfig}, so
+ * The Portcullis settings under {@code portcullis.}: one property per {@link ConfigKey}, with the
+ * same kebab-case name ({@code portcullis.client-id}), plus {@code portcullis.enabled} and {@code
+ * portcullis.client-credentials.scopes}, which only the Spring adapter reads. Each is bound as its
+ * key's {@link ConfigKey#type() type} says, by Boot's conventions: durations ({@code 90}, {@code
+ * 90s}, {@code 2m}; a plain number is seconds), booleans and lists (comma separated or YAML lists);
+ * the rest as text. The values, as text again, are parsed by {@code PortcullisConfig}, so
  * validation and messages are those of every other source: a value Boot cannot convert is left
- * unset here and handed as written to that parser ({@link SpringConfigSource#bindHandler}). Unknown names
- * under {@code portcullis.} fail start-up.
+ * unset here and handed as written to that parser ({@link SpringConfigSource#bindHandler}). Unknown
+ * names under {@code portcullis.} fail start-up.
  */
 @ConfigurationProperties(prefix = PortcullisProperties.PREFIX, ignoreUnknownFields = false)
 public class PortcullisProperties {
@@ -39,19 +39,31 @@ public class PortcullisProperties {
   /** OpenID provider issuer; metadata from discovery (OIDC, then RFC 8414). Default: required. */
   private @Nullable String issuer;
 
-  /** Explicit authorization endpoint (with token-endpoint and jwks-uri: no discovery). Default: from discovery. */
+  /**
+   * Explicit authorization endpoint (with token-endpoint and jwks-uri: no discovery). Default: from
+   * discovery.
+   */
   private @Nullable String authorizationEndpoint;
 
-  /** Explicit token endpoint (with authorization-endpoint and jwks-uri: no discovery). Default: from discovery. */
+  /**
+   * Explicit token endpoint (with authorization-endpoint and jwks-uri: no discovery). Default: from
+   * discovery.
+   */
   private @Nullable String tokenEndpoint;
 
-  /** Explicit JWK set URI that verifies ID tokens, for servers without discovery. Default: from discovery. */
+  /**
+   * Explicit JWK set URI that verifies ID tokens, for servers without discovery. Default: from
+   * discovery.
+   */
   private @Nullable String jwksUri;
 
   /** Explicit UserInfo endpoint, for servers without discovery. Default: from discovery. */
   private @Nullable String userinfoEndpoint;
 
-  /** Explicit end-session (RP-initiated logout) endpoint, for servers without discovery. Default: from discovery. */
+  /**
+   * Explicit end-session (RP-initiated logout) endpoint, for servers without discovery. Default:
+   * from discovery.
+   */
   private @Nullable String endSessionEndpoint;
 
   /** Client identifier. Default: required. */
@@ -60,13 +72,19 @@ public class PortcullisProperties {
   /** Client secret. Default: none (public client + PKCE). Secret: never logged. */
   private @Nullable String clientSecret;
 
-  /** Client authentication at the token endpoint: client_secret_basic, client_secret_post, private_key_jwt or none. Default: client_secret_basic when a secret is set, else none. */
+  /**
+   * Client authentication at the token endpoint: client_secret_basic, client_secret_post,
+   * private_key_jwt or none. Default: client_secret_basic when a secret is set, else none.
+   */
   private @Nullable String clientAuth;
 
   /** Client identifier for client credentials (machine-to-machine) tokens. Default: client-id. */
   private @Nullable String m2mClientId;
 
-  /** Client secret for client credentials tokens; required when m2m-client-id is set. Default: client-secret when m2m-client-id is not set. Secret: never logged. */
+  /**
+   * Client secret for client credentials tokens; required when m2m-client-id is set. Default:
+   * client-secret when m2m-client-id is not set. Secret: never logged.
+   */
   private @Nullable String m2mClientSecret;
 
   /** Scopes requested at login, space separated. Default: openid profile. */
@@ -75,7 +93,9 @@ public class PortcullisProperties {
   /** Callback path inside the application. Default: /oauth2/callback. */
   private @Nullable String redirectPath;
 
-  /** Local logout (then RP-initiated logout at the provider when it supports it). Default: /logout. */
+  /**
+   * Local logout (then RP-initiated logout at the provider when it supports it). Default: /logout.
+   */
   private @Nullable String logoutPath;
 
   /** Where the provider sends the user after logout. Default: the application root. */
@@ -88,51 +108,90 @@ public class PortcullisProperties {
   @Delimiter(Delimiter.NONE)
   private @Nullable List<String> rules;
 
-  /** Refresh the access token when it expires within this many seconds (a plain number is seconds, or e.g. 2m). Default: 60. */
+  /**
+   * Refresh the access token when it expires within this many seconds (a plain number is seconds,
+   * or e.g. 2m). Default: 60.
+   */
   @DurationUnit(ChronoUnit.SECONDS)
   private @Nullable Duration refreshBefore;
 
   /** The application's public URL, when behind a proxy. Default: derived from the request. */
   private @Nullable String baseUrl;
 
-  /** Extra authorization request parameters, name=value pairs separated by &amp; (prompt=consent&amp;audience=api). Default: none. */
+  /**
+   * Extra authorization request parameters, name=value pairs separated by &amp;
+   * (prompt=consent&amp;audience=api). Default: none.
+   */
   private @Nullable String authorizationParams;
 
   /** Claim returned by getRemoteUser(). Default: preferred_username, else sub. */
   private @Nullable String principalClaim;
 
-  /** Claim (dotted path allowed, e.g. realm_access.roles) whose values count for isUserInRole besides granted scopes. Default: none. */
+  /**
+   * Claim (dotted path allowed, e.g. realm_access.roles) whose values count for isUserInRole
+   * besides granted scopes. Default: none.
+   */
   private @Nullable String rolesClaim;
 
-  /** Deadline, seconds, of every call to the provider (connect, send and the whole response); a plain number is seconds, or e.g. 10s. Default: 5. */
+  /**
+   * Deadline, seconds, of every call to the provider (connect, send and the whole response); a
+   * plain number is seconds, or e.g. 10s. Default: 5.
+   */
   @DurationUnit(ChronoUnit.SECONDS)
   private @Nullable Duration httpTimeout;
 
   /** How the provider returns the authorization response: query or form_post. Default: query. */
   private @Nullable String responseMode;
 
-  /** Base64 key (256 bits) that encrypts pre-login state cookies and the tokens in the session; required when several nodes serve one app. Default: random per start. Secret: never logged. */
+  /**
+   * Base64 key (256 bits) that encrypts pre-login state cookies and the tokens in the session;
+   * required when several nodes serve one app. Default: random per start. Secret: never logged.
+   */
   private @Nullable String stateKey;
 
-  /** Base64 key (256 bits) still accepted, besides state-key, to read session records and state cookies: set the former state-key here while rotating it. Default: none. Secret: never logged. */
+  /**
+   * Base64 key (256 bits) still accepted, besides state-key, to read session records and state
+   * cookies: set the former state-key here while rotating it. Default: none. Secret: never logged.
+   */
   private @Nullable String previousStateKey;
 
-  /** Ask the provider for missing scopes when a browser reaches a rule that needs them. Default: true. */
+  /**
+   * Ask the provider for missing scopes when a browser reaches a rule that needs them. Default:
+   * true.
+   */
   private @Nullable Boolean scopeStepUp;
 
-  /** Incoming Authorization: Bearer access tokens accepted in place of a login: none, or own-clients (access tokens the provider issued to client-id or m2m-client-id; an access token is an RFC 9068 JWT, header typ at+jwt, or one whose aud names bearer-audience). Default: none. */
+  /**
+   * Incoming Authorization: Bearer access tokens accepted in place of a login: none, or own-clients
+   * (access tokens the provider issued to client-id or m2m-client-id; an access token is an RFC
+   * 9068 JWT, header typ at+jwt, or one whose aud names bearer-audience). Default: none.
+   */
   private @Nullable String bearerTokens;
 
-  /** Space-separated aud values that mark an incoming bearer JWT as an access token for this application (never client-id or m2m-client-id: ID tokens carry those). Default: none (only typ at+jwt). */
+  /**
+   * Space-separated aud values that mark an incoming bearer JWT as an access token for this
+   * application (never client-id or m2m-client-id: ID tokens carry those). Default: none (only typ
+   * at+jwt).
+   */
   private @Nullable List<String> bearerAudience;
 
-  /** IP addresses or CIDR ranges whose Forwarded / X-Forwarded-* headers are believed when computing the redirect URI. Default: none. */
+  /**
+   * IP addresses or CIDR ranges whose Forwarded / X-Forwarded-* headers are believed when computing
+   * the redirect URI. Default: none.
+   */
   private @Nullable List<String> trustedProxies;
 
-  /** Request header names hidden from the application besides the built-in identity headers of proxies and SSO gateways, comma or space separated; a trailing * hides a prefix. Default: none (the built-in list). */
+  /**
+   * Request header names hidden from the application besides the built-in identity headers of
+   * proxies and SSO gateways, comma or space separated; a trailing * hides a prefix. Default: none
+   * (the built-in list).
+   */
   private @Nullable List<String> identityHeaders;
 
-  /** Path of a properties file to read instead of portcullis.properties on the classpath. Default: portcullis.properties on the classpath. */
+  /**
+   * Path of a properties file to read instead of portcullis.properties on the classpath. Default:
+   * portcullis.properties on the classpath.
+   */
   private @Nullable String configFile;
 
   /** Settings of the client-credentials interceptor for outgoing calls. */
@@ -484,7 +543,8 @@ public class PortcullisProperties {
   static String propertyName(ConfigKey key) {
     StringBuilder name = new StringBuilder();
     for (String word : key.key().split("-")) {
-      name.append(name.length() == 0 ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1));
+      name.append(
+          name.length() == 0 ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1));
     }
     return name.toString();
   }

@@ -37,9 +37,11 @@ final class ProviderReadiness {
     }
     State state;
     try {
-      state = engine.get().awaitProvider(Duration.ZERO)
-          ? new State(true, "provider metadata loaded")
-          : new State(false, "provider metadata not loaded (provider unreachable or still loading)");
+      state =
+          engine.get().awaitProvider(Duration.ZERO)
+              ? new State(true, "provider metadata loaded")
+              : new State(
+                  false, "provider metadata not loaded (provider unreachable or still loading)");
     } catch (IllegalStateException e) {
       state = new State(false, "the Portcullis filter has not started");
     }

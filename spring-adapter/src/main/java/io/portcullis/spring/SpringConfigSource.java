@@ -21,27 +21,31 @@ import org.springframework.core.env.Environment;
 /**
  * The bound {@link PortcullisProperties} as a {@link ConfigSource} whose names are the Spring
  * properties ({@code portcullis.client-auth}), each typed value as the text it stands for ({@link
- * ConfigKey#textOf}), parsed by the one parser every source uses; its
- * problems are rendered in Spring's spelling, so that each names the property a user has to fix.
+ * ConfigKey#textOf}), parsed by the one parser every source uses; its problems are rendered in
+ * Spring's spelling, so that each names the property a user has to fix.
  */
 final class SpringConfigSource implements ConfigSource {
   /** The source name in messages. */
   static final String NAME = "Spring property";
+
   private static final String PREFIX = "portcullis.";
 
   /** Keys as Spring properties; how to set one in a Boot application. */
-  static final ConfigProblem.Spelling SPELLING = new ConfigProblem.Spelling() {
-    @Override
-    public String key(ConfigKey key) {
-      return PREFIX + key.key();
-    }
+  static final ConfigProblem.Spelling SPELLING =
+      new ConfigProblem.Spelling() {
+        @Override
+        public String key(ConfigKey key) {
+          return PREFIX + key.key();
+        }
 
-    @Override
-    public String howToSet(ConfigKey key) {
-      return "set " + key(key) + " (application.properties or application.yml) or environment variable "
-          + key.envName();
-    }
-  };
+        @Override
+        public String howToSet(ConfigKey key) {
+          return "set "
+              + key(key)
+              + " (application.properties or application.yml) or environment variable "
+              + key.envName();
+        }
+      };
 
   private final Map<String, String> entries;
 
@@ -66,8 +70,10 @@ final class SpringConfigSource implements ConfigSource {
     Map<String, String> keyValues = new LinkedHashMap<>();
     for (ConfigKey key : ConfigKey.values()) {
       String value = bound.get(key.key());
-      if (value == null && (key.type() == ConfigKey.Type.SECONDS || key.type() == ConfigKey.Type.FLAG)
-          || value != null && key.type() == ConfigKey.Type.SECONDS
+      if (value == null
+              && (key.type() == ConfigKey.Type.SECONDS || key.type() == ConfigKey.Type.FLAG)
+          || value != null
+              && key.type() == ConfigKey.Type.SECONDS
               && !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
         // Not converted, or not whole seconds (500ms, -5): as written, for the parser's message.
         value = binder.bind(PREFIX + key.key(), String.class).orElse(value);
@@ -88,13 +94,17 @@ final class SpringConfigSource implements ConfigSource {
   static BindHandler bindHandler(BindHandler parent) {
     return new AbstractBindHandler(parent) {
       @Override
-      public @Nullable Object onFailure(ConfigurationPropertyName name, Bindable<?> target, BindContext context,
-          Exception error) throws Exception {
+      public @Nullable Object onFailure(
+          ConfigurationPropertyName name, Bindable<?> target, BindContext context, Exception error)
+          throws Exception {
         String property = name.toString();
-        Optional<ConfigKey> key = property.startsWith(PREFIX)
-            ? ConfigKey.byKey(property.substring(PREFIX.length())) : Optional.empty();
+        Optional<ConfigKey> key =
+            property.startsWith(PREFIX)
+                ? ConfigKey.byKey(property.substring(PREFIX.length()))
+                : Optional.empty();
         if (key.isPresent()
-            && (key.get().type() == ConfigKey.Type.SECONDS || key.get().type() == ConfigKey.Type.FLAG)) {
+            && (key.get().type() == ConfigKey.Type.SECONDS
+                || key.get().type() == ConfigKey.Type.FLAG)) {
           onSuccess(name, target, context, "");
           return null;
         }
@@ -126,7 +136,9 @@ final class SpringConfigSource implements ConfigSource {
 
   @Override
   public Optional<ConfigKey> keyOf(String rawName) {
-    return rawName.startsWith(PREFIX) ? ConfigKey.byKey(rawName.substring(PREFIX.length())) : Optional.empty();
+    return rawName.startsWith(PREFIX)
+        ? ConfigKey.byKey(rawName.substring(PREFIX.length()))
+        : Optional.empty();
   }
 
   @Override

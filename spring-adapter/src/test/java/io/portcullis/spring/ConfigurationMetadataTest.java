@@ -19,10 +19,15 @@ class ConfigurationMetadataTest {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Map<String, Object>> properties() throws Exception {
-    try (InputStream in = PortcullisProperties.class.getClassLoader()
-        .getResourceAsStream("META-INF/spring-configuration-metadata.json")) {
-      Objects.requireNonNull(in, "META-INF/spring-configuration-metadata.json is not on the class path");
-      Map<String, Object> json = JsonParserFactory.getJsonParser().parseMap(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    try (InputStream in =
+        PortcullisProperties.class
+            .getClassLoader()
+            .getResourceAsStream("META-INF/spring-configuration-metadata.json")) {
+      Objects.requireNonNull(
+          in, "META-INF/spring-configuration-metadata.json is not on the class path");
+      Map<String, Object> json =
+          JsonParserFactory.getJsonParser()
+              .parseMap(new String(in.readAllBytes(), StandardCharsets.UTF_8));
       Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
       for (Object p : (List<Object>) json.get("properties")) {
         Map<String, Object> property = (Map<String, Object>) p;
@@ -33,18 +38,25 @@ class ConfigurationMetadataTest {
   }
 
   @Test
-  void metadataWhenGeneratedThenListsEveryConfigKeyWithDescriptionAndNothingElseButOurOwn() throws Exception {
+  void metadataWhenGeneratedThenListsEveryConfigKeyWithDescriptionAndNothingElseButOurOwn()
+      throws Exception {
     Map<String, Map<String, Object>> properties = properties();
 
-    List<String> expected = Stream.concat(
-            Stream.of(ConfigKey.values()).map(ConfigKey::systemProperty),
-            Stream.of("portcullis.enabled", "portcullis.client-credentials.scopes"))
-        .sorted().collect(Collectors.toList());
+    List<String> expected =
+        Stream.concat(
+                Stream.of(ConfigKey.values()).map(ConfigKey::systemProperty),
+                Stream.of("portcullis.enabled", "portcullis.client-credentials.scopes"))
+            .sorted()
+            .collect(Collectors.toList());
     assertThat(properties.keySet()).containsExactlyInAnyOrderElementsOf(expected);
     for (ConfigKey key : ConfigKey.values()) {
       Map<String, Object> property = properties.get("portcullis." + key.key());
-      assertThat((String) property.get("description")).as(key.key())
-          .startsWithIgnoringCase(key.description().substring(0, Math.min(20, key.description().length())).replace("&", "&"))
+      assertThat((String) property.get("description"))
+          .as(key.key())
+          .startsWithIgnoringCase(
+              key.description()
+                  .substring(0, Math.min(20, key.description().length()))
+                  .replace("&", "&"))
           .contains("Default: ");
     }
   }
@@ -53,7 +65,8 @@ class ConfigurationMetadataTest {
   void metadataWhenKeyHasPlainDefaultThenDefaultValueGiven() throws Exception {
     Map<String, Map<String, Object>> properties = properties();
 
-    assertThat(properties.get("portcullis.redirect-path").get("defaultValue")).isEqualTo("/oauth2/callback");
+    assertThat(properties.get("portcullis.redirect-path").get("defaultValue"))
+        .isEqualTo("/oauth2/callback");
     assertThat(properties.get("portcullis.scopes").get("defaultValue")).isEqualTo("openid profile");
     assertThat(properties.get("portcullis.refresh-before").get("defaultValue")).isEqualTo("60");
     assertThat(properties.get("portcullis.enabled").get("defaultValue")).isEqualTo(true);

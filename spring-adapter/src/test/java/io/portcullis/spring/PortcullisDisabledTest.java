@@ -19,10 +19,17 @@ import org.springframework.core.env.Environment;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Issue 4 acceptance 2 over HTTP: with {@code portcullis.enabled=false} the app is not protected. */
-@SpringBootTest(classes = PortcullisDisabledTest.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"portcullis.enabled=false", "portcullis.issuer=http://127.0.0.1:9/never",
-        "portcullis.client-id=app"})
+/**
+ * Issue 4 acceptance 2 over HTTP: with {@code portcullis.enabled=false} the app is not protected.
+ */
+@SpringBootTest(
+    classes = PortcullisDisabledTest.App.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "portcullis.enabled=false",
+      "portcullis.issuer=http://127.0.0.1:9/never",
+      "portcullis.client-id=app"
+    })
 class PortcullisDisabledTest {
   @Autowired ApplicationContext context;
   @Autowired Environment environment;
@@ -43,9 +50,11 @@ class PortcullisDisabledTest {
   @Test
   void protectedPageWhenDisabledThenServedWithoutLogin() throws Exception {
     String port = environment.getProperty("local.server.port");
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/profile")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/profile")).build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).isEqualTo("user=null");
     assertThat(r.headers().allValues("Set-Cookie")).isEmpty();

@@ -15,11 +15,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The starter end to end: a Spring Boot application on a random port, configured only by
- * {@code portcullis.*} properties (rules as a YAML-style list), against a real OpenID provider
- * in-process, driven by a scripted browser.
+ * The starter end to end: a Spring Boot application on a random port, configured only by {@code
+ * portcullis.*} properties (rules as a YAML-style list), against a real OpenID provider in-process,
+ * driven by a scripted browser.
  */
-@SpringBootTest(classes = TestWebApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    classes = TestWebApp.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class PortcullisLoginTest {
   static final TestProvider PROVIDER = new TestProvider(0);
 
@@ -49,7 +51,8 @@ class PortcullisLoginTest {
     assertThat(profile.statusCode()).as(profile.body()).isEqualTo(200);
     assertThat(profile.uri()).isEqualTo(at("/profile"));
     assertThat(browser.logins).isEqualTo(1);
-    assertThat(profile.body()).isEqualTo("user=alice readData=true token=true scopes=[openid, profile, read:data]");
+    assertThat(profile.body())
+        .isEqualTo("user=alice readData=true token=true scopes=[openid, profile, read:data]");
     assertThat(browser.get(at("/")).body()).isEqualTo("home user=alice");
     HttpResponse<String> data = browser.get(at("/api/data"), "Accept", "application/json");
     assertThat(data.statusCode()).isEqualTo(200);
@@ -73,7 +76,8 @@ class PortcullisLoginTest {
 
     assertThat(admin.statusCode()).isEqualTo(403);
     assertThat(admin.body()).contains("admin");
-    assertThat(browser.navigate(at("/admin"), "admin").statusCode()).isEqualTo(403); // still alice's session
+    assertThat(browser.navigate(at("/admin"), "admin").statusCode())
+        .isEqualTo(403); // still alice's session
   }
 
   @Test
@@ -92,7 +96,8 @@ class PortcullisLoginTest {
 
     assertThat(data.statusCode()).isEqualTo(401);
     assertThat(data.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
-    assertThat(data.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+    assertThat(data.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
     assertThat(data.body()).contains("\"login_url\"");
     assertThat(browser.cookies("localhost")).isEmpty();
   }
@@ -105,11 +110,14 @@ class PortcullisLoginTest {
     assertThat(form.statusCode()).isEqualTo(200);
     String csrf = form.body().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
 
-    HttpResponse<String> out = browser.post(at("/logout"), "csrf=" + URLEncoder.encode(csrf, StandardCharsets.UTF_8));
+    HttpResponse<String> out =
+        browser.post(at("/logout"), "csrf=" + URLEncoder.encode(csrf, StandardCharsets.UTF_8));
 
     assertThat(out.statusCode()).isEqualTo(302);
-    assertThat(out.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).startsWith(PROVIDER.issuer()));
-    assertThat(browser.get(at("/api/data"), "Accept", "application/json").statusCode()).isEqualTo(401);
+    assertThat(out.headers().firstValue("Location"))
+        .hasValueSatisfying(l -> assertThat(l).startsWith(PROVIDER.issuer()));
+    assertThat(browser.get(at("/api/data"), "Accept", "application/json").statusCode())
+        .isEqualTo(401);
   }
 
   @Test
@@ -124,7 +132,8 @@ class PortcullisLoginTest {
 
   @Test
   void healthWhenProviderMetadataLoadedThenUp() throws Exception {
-    HttpResponse<String> health = new Browser().get(at("/actuator/health/portcullis"), "Accept", "application/json");
+    HttpResponse<String> health =
+        new Browser().get(at("/actuator/health/portcullis"), "Accept", "application/json");
 
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.body()).contains("\"status\":\"UP\"").contains("provider metadata loaded");

@@ -39,28 +39,42 @@ class ProviderReadinessTest {
 
   @Test
   void checkWhenFilterNotStartedThenDown() {
-    ProviderReadiness readiness = new ProviderReadiness(() -> {
-      throw new IllegalStateException("PortcullisFilter has not been initialised");
-    }, new TestClock());
+    ProviderReadiness readiness =
+        new ProviderReadiness(
+            () -> {
+              throw new IllegalStateException("PortcullisFilter has not been initialised");
+            },
+            new TestClock());
 
-    assertThat(readiness.check()).isEqualTo(new ProviderReadiness.State(false, "the Portcullis filter has not started"));
+    assertThat(readiness.check())
+        .isEqualTo(new ProviderReadiness.State(false, "the Portcullis filter has not started"));
   }
 
   @Test
   void checkWhenProviderUnreachableThenDownAndEngineAskedOncePerRecheckPeriod() {
     TestClock clock = new TestClock();
     AtomicInteger asked = new AtomicInteger();
-    try (Portcullis engine = Portcullis.create(PortcullisConfig.of(Map.of(
-        "issuer", "http://127.0.0.1:9/nothing-listens-here", "client-id", "app", "http-timeout", "1")))) {
-      Supplier<Portcullis> counting = () -> {
-        asked.incrementAndGet();
-        return engine;
-      };
+    try (Portcullis engine =
+        Portcullis.create(
+            PortcullisConfig.of(
+                Map.of(
+                    "issuer",
+                    "http://127.0.0.1:9/nothing-listens-here",
+                    "client-id",
+                    "app",
+                    "http-timeout",
+                    "1")))) {
+      Supplier<Portcullis> counting =
+          () -> {
+            asked.incrementAndGet();
+            return engine;
+          };
       ProviderReadiness readiness = new ProviderReadiness(counting, clock);
 
       long start = System.nanoTime();
       assertThat(readiness.check().up()).isFalse();
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1)); // never waits
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isLessThan(Duration.ofSeconds(1)); // never waits
       clock.now = clock.now.plusSeconds(10);
       assertThat(readiness.check().up()).isFalse();
       assertThat(asked).hasValue(1);

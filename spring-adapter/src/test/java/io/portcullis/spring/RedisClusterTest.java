@@ -63,7 +63,8 @@ class RedisClusterTest {
 
   @BeforeEach
   void redisOrSkip() {
-    Assumptions.assumeTrue(reachable, "Redis not reachable on 127.0.0.1:6379: run scripts/test-redis.sh");
+    Assumptions.assumeTrue(
+        reachable, "Redis not reachable on 127.0.0.1:6379: run scripts/test-redis.sh");
   }
 
   private static boolean redisAnswers() {
@@ -146,22 +147,26 @@ class RedisClusterTest {
     Browser browser = new Browser();
     HttpResponse<String> toProvider = browser.get(at(a, "/profile"));
     assertThat(toProvider.statusCode()).isEqualTo(302);
-    HttpResponse<String> loginPage = browser.get(URI.create(toProvider.headers().firstValue("Location").orElseThrow()));
+    HttpResponse<String> loginPage =
+        browser.get(URI.create(toProvider.headers().firstValue("Location").orElseThrow()));
     assertThat(Browser.isLoginPage(loginPage)).as(loginPage.body()).isTrue();
     HttpResponse<String> back = browser.submitLogin(loginPage, "alice");
     assertThat(back.statusCode()).isEqualTo(302);
     String callback = back.headers().firstValue("Location").orElseThrow();
     assertThat(callback).startsWith(at(a, "/").toString());
-    HttpResponse<String> landed = browser.get(URI.create(callback.replace(at(a, "").toString(), at(b, "").toString())));
+    HttpResponse<String> landed =
+        browser.get(URI.create(callback.replace(at(a, "").toString(), at(b, "").toString())));
     assertThat(landed.statusCode()).as(landed.body()).isEqualTo(302);
-    assertThat(landed.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/profile"));
+    assertThat(landed.headers().firstValue("Location"))
+        .hasValueSatisfying(l -> assertThat(l).endsWith("/profile"));
     return browser;
   }
 
   @Test
   void starterWhenSpringSessionThenConfiguresTheSessionReloaderOnBothNodes() {
     for (ConfigurableApplicationContext node : new ConfigurableApplicationContext[] {a, b}) {
-      assertThat(node.getBeansOfType(SessionReloader.class)).containsOnlyKeys("portcullisSessionReloader");
+      assertThat(node.getBeansOfType(SessionReloader.class))
+          .containsOnlyKeys("portcullisSessionReloader");
       assertThat(node.getBean(SessionRepository.class).getClass().getName()).contains("Redis");
     }
   }
@@ -170,8 +175,10 @@ class RedisClusterTest {
   void loginWhenStartedOnAAndCallbackOnBThenLoggedInOnBoth() throws Exception {
     Browser browser = loginAcrossNodes();
 
-    assertThat(browser.get(at(b, "/profile")).body()).startsWith("user=alice readData=true token=true");
-    assertThat(browser.get(at(a, "/profile")).body()).startsWith("user=alice readData=true token=true");
+    assertThat(browser.get(at(b, "/profile")).body())
+        .startsWith("user=alice readData=true token=true");
+    assertThat(browser.get(at(a, "/profile")).body())
+        .startsWith("user=alice readData=true token=true");
     assertThat(tokenHash(browser, a)).isEqualTo(tokenHash(browser, b));
   }
 
@@ -186,7 +193,9 @@ class RedisClusterTest {
       assertThat(refreshedOnB).isNotEqualTo(before);
       assertThat(PROVIDER.refreshRequests.get()).as("B refreshed").isEqualTo(refreshesBefore + 1);
       assertThat(tokenHash(browser, a)).isEqualTo(refreshedOnB);
-      assertThat(PROVIDER.refreshRequests.get()).as("A did not refresh again").isEqualTo(refreshesBefore + 1);
+      assertThat(PROVIDER.refreshRequests.get())
+          .as("A did not refresh again")
+          .isEqualTo(refreshesBefore + 1);
     } finally {
       PROVIDER.clock.advance(Duration.ofSeconds(-(3600 - 30)));
     }
@@ -205,7 +214,9 @@ class RedisClusterTest {
         CompletableFuture<String> onA = CompletableFuture.supplyAsync(() -> tokenHash(browser, a));
         CompletableFuture<String> onB = CompletableFuture.supplyAsync(() -> tokenHash(browser, b));
         assertThat(onA.get()).as("round %d", round).isEqualTo(onB.get());
-        assertThat(PROVIDER.refreshRequests.get() - before).as("both nodes raced, round %d", round).isEqualTo(2);
+        assertThat(PROVIDER.refreshRequests.get() - before)
+            .as("both nodes raced, round %d", round)
+            .isEqualTo(2);
         PROVIDER.delayRefresh(0);
         assertThat(tokenHash(browser, a)).isEqualTo(onA.get());
         assertThat(tokenHash(browser, b)).isEqualTo(onA.get());
@@ -220,7 +231,10 @@ class RedisClusterTest {
   @SuppressWarnings("unchecked")
   void sessionAttributesWhenStoredInRedisThenReadBackThroughTheRepository() throws Exception {
     Browser browser = loginAcrossNodes();
-    String id = new String(Base64.getDecoder().decode(browser.cookies("localhost").get("SESSION")), StandardCharsets.UTF_8);
+    String id =
+        new String(
+            Base64.getDecoder().decode(browser.cookies("localhost").get("SESSION")),
+            StandardCharsets.UTF_8);
     SessionRepository<Session> repository = a.getBean(SessionRepository.class);
 
     Session session = repository.findById(id);
@@ -236,22 +250,33 @@ class RedisClusterTest {
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(login);
     }
-    System.out.println("portcullis: Spring Session attributes " + session.getAttributeNames()
-        + "; io.portcullis.login serialized: " + bytes.size() + " bytes");
+    System.out.println(
+        "portcullis: Spring Session attributes "
+            + session.getAttributeNames()
+            + "; io.portcullis.login serialized: "
+            + bytes.size()
+            + " bytes");
     assertThat(bytes.size()).isLessThan(8192);
     // The session as read back serves the next request on B.
     assertThat(tokenHash(browser, b)).isEqualTo(tokenHash(browser, a));
   }
 
   private static String sessionId(Browser browser) {
-    return new String(Base64.getDecoder().decode(browser.cookies("localhost").get("SESSION")), StandardCharsets.UTF_8);
+    return new String(
+        Base64.getDecoder().decode(browser.cookies("localhost").get("SESSION")),
+        StandardCharsets.UTF_8);
   }
 
-  /** Every field and value of the Redis hash Spring Session keeps for {@code id}, as Redis returns them. */
+  /**
+   * Every field and value of the Redis hash Spring Session keeps for {@code id}, as Redis returns
+   * them.
+   */
   private static Map<byte[], byte[]> rawHash(String id) {
     try (var connection = a.getBean(RedisConnectionFactory.class).getConnection()) {
-      Map<byte[], byte[]> hash = connection.hashCommands().hGetAll(
-          (NAMESPACE + ":sessions:" + id).getBytes(StandardCharsets.UTF_8));
+      Map<byte[], byte[]> hash =
+          connection
+              .hashCommands()
+              .hGetAll((NAMESPACE + ":sessions:" + id).getBytes(StandardCharsets.UTF_8));
       assertThat(hash).as("Redis hash of session " + id).isNotNull().isNotEmpty();
       return hash;
     }
@@ -261,9 +286,13 @@ class RedisClusterTest {
     return "sessionAttr:io.portcullis.login".getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte @org.jspecify.annotations.Nullable [] field(Map<byte[], byte[]> hash, byte[] name) {
-    return hash.entrySet().stream().filter(e -> java.util.Arrays.equals(e.getKey(), name)).map(Map.Entry::getValue)
-        .findFirst().orElse(null);
+  private static byte @org.jspecify.annotations.Nullable [] field(
+      Map<byte[], byte[]> hash, byte[] name) {
+    return hash.entrySet().stream()
+        .filter(e -> java.util.Arrays.equals(e.getKey(), name))
+        .map(Map.Entry::getValue)
+        .findFirst()
+        .orElse(null);
   }
 
   /** Issue 11 AC11: what Redis holds after a login and a refresh has no token in any form. */
@@ -277,17 +306,27 @@ class RedisClusterTest {
       PROVIDER.clock.advance(Duration.ofSeconds(-(3600 - 30)));
     }
     Map<byte[], byte[]> hash = rawHash(sessionId(browser));
-    assertThat(field(hash, loginField())).as("the login is stored").isNotNull().hasSizeGreaterThan(1000);
+    assertThat(field(hash, loginField()))
+        .as("the login is stored")
+        .isNotNull()
+        .hasSizeGreaterThan(1000);
     assertThat(PROVIDER.tokensIssued).hasSizeGreaterThan(4);
     for (Map.Entry<byte[], byte[]> e : hash.entrySet()) {
       String text = new String(e.getValue(), StandardCharsets.ISO_8859_1);
       for (String token : PROVIDER.tokensIssued) {
         byte[] bytes = token.getBytes(StandardCharsets.UTF_8);
-        for (String form : java.util.List.of(token, Base64.getEncoder().encodeToString(bytes),
-            Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), token.substring(0, Math.min(24, token.length())),
-            token.substring(Math.max(0, token.length() - 24)))) {
-          assertThat(text).as("a token (or its base64, or a piece of it) in Redis field "
-              + new String(e.getKey(), StandardCharsets.UTF_8)).doesNotContain(form);
+        for (String form :
+            java.util.List.of(
+                token,
+                Base64.getEncoder().encodeToString(bytes),
+                Base64.getUrlEncoder().withoutPadding().encodeToString(bytes),
+                token.substring(0, Math.min(24, token.length())),
+                token.substring(Math.max(0, token.length() - 24)))) {
+          assertThat(text)
+              .as(
+                  "a token (or its base64, or a piece of it) in Redis field "
+                      + new String(e.getKey(), StandardCharsets.UTF_8))
+              .doesNotContain(form);
         }
       }
     }
@@ -295,14 +334,19 @@ class RedisClusterTest {
 
   /** Issue 11 AC11: a login record copied into another session does not log that session in. */
   @Test
-  void sessionHashWhenLoginCopiedIntoAnotherSessionThenThatSessionIsLoggedOutAndNo5xx() throws Exception {
+  void sessionHashWhenLoginCopiedIntoAnotherSessionThenThatSessionIsLoggedOutAndNo5xx()
+      throws Exception {
     Browser victim = loginAcrossNodes();
     Thread.sleep(5); // another creation time, as any two sessions have
     Browser attacker = loginAcrossNodes();
     byte[] record = field(rawHash(sessionId(victim)), loginField());
     try (var connection = a.getBean(RedisConnectionFactory.class).getConnection()) {
-      connection.hashCommands().hSet((NAMESPACE + ":sessions:" + sessionId(attacker)).getBytes(StandardCharsets.UTF_8),
-          loginField(), record);
+      connection
+          .hashCommands()
+          .hSet(
+              (NAMESPACE + ":sessions:" + sessionId(attacker)).getBytes(StandardCharsets.UTF_8),
+              loginField(),
+              record);
     }
     for (ConfigurableApplicationContext node : new ConfigurableApplicationContext[] {a, b}) {
       HttpResponse<String> r = attacker.get(at(node, "/token-hash"), "Accept", "application/json");

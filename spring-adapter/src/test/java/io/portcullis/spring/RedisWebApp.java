@@ -41,13 +41,17 @@ class RedisWebApp {
 
     @GetMapping(path = "/token-hash", produces = MediaType.TEXT_PLAIN_VALUE)
     String tokenHash(HttpServletRequest request) {
-      return request.getRemoteUser() + " " + tokens.current().map(RedisWebApp::sha256).orElse("none");
+      return request.getRemoteUser()
+          + " "
+          + tokens.current().map(RedisWebApp::sha256).orElse("none");
     }
   }
 
   static String sha256(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -20,15 +20,29 @@ import no.nav.security.mock.oauth2.http.OAuth2HttpResponse;
  * refresh requests and an optional delay that makes concurrent refreshes overlap.
  */
 final class TestProvider implements AutoCloseable {
-  /** The provider's clock, for tokens' times; applications may share it: tests move it instead of sleeping. */
+  /**
+   * The provider's clock, for tokens' times; applications may share it: tests move it instead of
+   * sleeping.
+   */
   final MutableClock clock = new MutableClock();
+
   /** Refresh-token grant requests received. */
   final AtomicInteger refreshRequests = new AtomicInteger();
-  /** Refresh tokens this provider accepts, as handed out (ours) → the mock's own; one use each (rotation). */
+
+  /**
+   * Refresh tokens this provider accepts, as handed out (ours) → the mock's own; one use each
+   * (rotation).
+   */
   private final Map<String, String> liveRefreshTokens = new ConcurrentHashMap<>();
+
   private volatile long refreshDelayMillis;
-  /** Every access, refresh and ID token this provider handed out, for tests that look for them at rest. */
+
+  /**
+   * Every access, refresh and ID token this provider handed out, for tests that look for them at
+   * rest.
+   */
   final java.util.List<String> tokensIssued = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private final DemoProvider provider;
 
   /** Starts the provider on the loopback interface; {@code port} 0 picks a free port. */
@@ -41,12 +55,16 @@ final class TestProvider implements AutoCloseable {
     return provider.issuer();
   }
 
-  /** Delays refresh-token answers by {@code millis} (0: no delay), so that concurrent refreshes overlap. */
+  /**
+   * Delays refresh-token answers by {@code millis} (0: no delay), so that concurrent refreshes
+   * overlap.
+   */
   void delayRefresh(long millis) {
     this.refreshDelayMillis = millis;
   }
 
-  private OAuth2HttpResponse rotate(OAuth2HttpRequest request, Function<OAuth2HttpRequest, OAuth2HttpResponse> next) {
+  private OAuth2HttpResponse rotate(
+      OAuth2HttpRequest request, Function<OAuth2HttpRequest, OAuth2HttpResponse> next) {
     boolean token = request.getUrl().encodedPath().endsWith("/token");
     if (token && "refresh_token".equals(DemoProvider.formParam(request.getBody(), "grant_type"))) {
       // Rotation: every refresh token works once; the refresh answers with a new one.
@@ -61,20 +79,30 @@ final class TestProvider implements AutoCloseable {
       }
       String mockToken = presented == null ? null : liveRefreshTokens.remove(presented);
       if (mockToken == null) {
-        return new OAuth2HttpResponse(okhttp3.Headers.of("Content-Type", "application/json"), 400,
-            "{\"error\":\"invalid_grant\",\"error_description\":\"refresh token unknown, used or revoked\"}", null);
+        return new OAuth2HttpResponse(
+            okhttp3.Headers.of("Content-Type", "application/json"),
+            400,
+            "{\"error\":\"invalid_grant\",\"error_description\":\"refresh token unknown, used or revoked\"}",
+            null);
       }
-      request = new OAuth2HttpRequest(request.getHeaders(), request.getMethod(), request.getOriginalUrl(),
-          request.getBody().replace("refresh_token=" + URLEncoder.encode(presented, StandardCharsets.UTF_8),
-              "refresh_token=" + URLEncoder.encode(mockToken, StandardCharsets.UTF_8)));
+      request =
+          new OAuth2HttpRequest(
+              request.getHeaders(),
+              request.getMethod(),
+              request.getOriginalUrl(),
+              request
+                  .getBody()
+                  .replace(
+                      "refresh_token=" + URLEncoder.encode(presented, StandardCharsets.UTF_8),
+                      "refresh_token=" + URLEncoder.encode(mockToken, StandardCharsets.UTF_8)));
     }
     OAuth2HttpResponse response = next.apply(request);
     return token && response.getStatus() == 200 ? withClockAndRotation(response) : response;
   }
 
   /**
-   * Sets {@code expires_in} from this provider's clock (the mock computes it against the real
-   * time) and replaces the mock's refresh token with a one-use token of this provider's own.
+   * Sets {@code expires_in} from this provider's clock (the mock computes it against the real time)
+   * and replaces the mock's refresh token with a one-use token of this provider's own.
    */
   private OAuth2HttpResponse withClockAndRotation(OAuth2HttpResponse response) {
     try {
@@ -95,7 +123,8 @@ final class TestProvider implements AutoCloseable {
           tokensIssued.add(issued);
         }
       }
-      return new OAuth2HttpResponse(response.getHeaders(), 200, JSONObjectUtils.toJSONString(json), null);
+      return new OAuth2HttpResponse(
+          response.getHeaders(), 200, JSONObjectUtils.toJSONString(json), null);
     } catch (ParseException e) {
       return response;
     }
@@ -108,7 +137,8 @@ final class TestProvider implements AutoCloseable {
 
   /** A clock tests move forward instead of sleeping. */
   static final class MutableClock extends java.time.Clock {
-    private final java.util.concurrent.atomic.AtomicLong offsetMillis = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong offsetMillis =
+        new java.util.concurrent.atomic.AtomicLong();
 
     void advance(java.time.Duration by) {
       offsetMillis.addAndGet(by.toMillis());

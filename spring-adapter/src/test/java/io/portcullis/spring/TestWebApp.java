@@ -9,8 +9,8 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.client.RestClientResponseException;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientResponseException;
 
 /**
  * A small Spring Boot web application behind the starter, for the end-to-end tests. Spring Session
@@ -18,16 +18,18 @@ import org.springframework.web.client.RestClient;
  * sessions in memory and needs no Redis.
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration(excludeName = {
-    // Spring Boot 3.5
-    "org.springframework.boot.autoconfigure.session.SessionAutoConfiguration",
-    "org.springframework.boot.actuate.autoconfigure.data.redis.RedisHealthContributorAutoConfiguration",
-    "org.springframework.boot.actuate.autoconfigure.data.redis.RedisReactiveHealthContributorAutoConfiguration",
-    // Spring Boot 4.0
-    "org.springframework.boot.session.autoconfigure.SessionAutoConfiguration",
-    "org.springframework.boot.session.data.redis.autoconfigure.SessionDataRedisAutoConfiguration",
-    "org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
-    "org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration"})
+@EnableAutoConfiguration(
+    excludeName = {
+      // Spring Boot 3.5
+      "org.springframework.boot.autoconfigure.session.SessionAutoConfiguration",
+      "org.springframework.boot.actuate.autoconfigure.data.redis.RedisHealthContributorAutoConfiguration",
+      "org.springframework.boot.actuate.autoconfigure.data.redis.RedisReactiveHealthContributorAutoConfiguration",
+      // Spring Boot 4.0
+      "org.springframework.boot.session.autoconfigure.SessionAutoConfiguration",
+      "org.springframework.boot.session.data.redis.autoconfigure.SessionDataRedisAutoConfiguration",
+      "org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
+      "org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration"
+    })
 @Import(TestWebApp.Pages.class)
 class TestWebApp {
 
@@ -38,7 +40,8 @@ class TestWebApp {
   static void portcullisProperties(DynamicPropertyRegistry registry, TestProvider provider) {
     registry.add("portcullis.issuer", provider::issuer);
     registry.add("portcullis.client-id", () -> "spring-app");
-    registry.add("portcullis.client-secret", () -> "spring-app-secret-that-is-long-enough-for-hs256");
+    registry.add(
+        "portcullis.client-secret", () -> "spring-app-secret-that-is-long-enough-for-hs256");
     registry.add("portcullis.scopes", () -> "openid profile read:data");
     registry.add("portcullis.bearer-tokens", () -> "own-clients");
     // CI machines are small and shared: a cold provider's first token response may take seconds.
@@ -67,12 +70,18 @@ class TestWebApp {
       return "home user=" + request.getRemoteUser();
     }
 
-    @GetMapping(path = {"/profile", "/admin"}, produces = MediaType.TEXT_PLAIN_VALUE)
+    @GetMapping(
+        path = {"/profile", "/admin"},
+        produces = MediaType.TEXT_PLAIN_VALUE)
     String profile(HttpServletRequest request) {
-      return "user=" + request.getRemoteUser()
-          + " readData=" + request.isUserInRole("read:data")
-          + " token=" + tokens.current().map(t -> t.startsWith("eyJ")).orElse(false)
-          + " scopes=" + tokens.currentIdentity().map(i -> new java.util.TreeSet<>(i.scopes())).orElse(null);
+      return "user="
+          + request.getRemoteUser()
+          + " readData="
+          + request.isUserInRole("read:data")
+          + " token="
+          + tokens.current().map(t -> t.startsWith("eyJ")).orElse(false)
+          + " scopes="
+          + tokens.currentIdentity().map(i -> new java.util.TreeSet<>(i.scopes())).orElse(null);
     }
 
     @GetMapping(path = "/api/data", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -80,15 +89,24 @@ class TestWebApp {
       return "{\"user\":\"" + request.getRemoteUser() + "\"}";
     }
 
-    /** Calls this application's own API with a client-credentials token, through the interceptor. */
+    /**
+     * Calls this application's own API with a client-credentials token, through the interceptor.
+     */
     @GetMapping(path = "/m2m", produces = MediaType.TEXT_PLAIN_VALUE)
     String m2m(HttpServletRequest request) {
-      RestClient client = RestClient.builder()
-          .baseUrl("http://127.0.0.1:" + request.getLocalPort())
-          .requestInterceptor(interceptor.withScopes(Set.of("read:data")))
-          .build();
+      RestClient client =
+          RestClient.builder()
+              .baseUrl("http://127.0.0.1:" + request.getLocalPort())
+              .requestInterceptor(interceptor.withScopes(Set.of("read:data")))
+              .build();
       try {
-        return "200 " + client.get().uri("/api/data").accept(MediaType.APPLICATION_JSON).retrieve().body(String.class);
+        return "200 "
+            + client
+                .get()
+                .uri("/api/data")
+                .accept(MediaType.APPLICATION_JSON)
+                .retrieve()
+                .body(String.class);
       } catch (RestClientResponseException e) {
         return e.getStatusCode().value() + " " + e.getResponseBodyAsString();
       } catch (RuntimeException e) {

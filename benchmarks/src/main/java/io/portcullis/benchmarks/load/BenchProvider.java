@@ -28,7 +28,8 @@ final class BenchProvider implements AutoCloseable {
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot generate the provider's key", e);
     }
-    OAuth2TokenProvider tokens = new OAuth2TokenProvider(new KeyProvider(List.of(signingKey), "RS256"));
+    OAuth2TokenProvider tokens =
+        new OAuth2TokenProvider(new KeyProvider(List.of(signingKey), "RS256"));
     OAuth2Config config = new OAuth2Config(false, null, null, false, tokens, Set.of());
     server = new MockOAuth2Server(config);
     server.start(InetAddress.getLoopbackAddress(), 0);

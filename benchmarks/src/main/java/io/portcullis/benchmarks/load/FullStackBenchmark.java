@@ -23,14 +23,16 @@ import org.openjdk.jmh.annotations.TearDown;
  * One logged-in {@code GET /protected} through the whole Jetty 12 stack (HTTP parsing, session
  * lookup, filter, servlet, response generation) but without sockets: a persistent connection of
  * Jetty's {@code LocalConnector}. The same variants as {@link LoadBenchmark} (A no filter, S no
- * filter with a session cookie, B Portcullis, C Spring Security, D pac4j), each logged in once
- * over HTTP against the in-process provider. With {@code -prof gc} it reports what each stack
- * allocates per request. Every response is checked: status 200 and the servlet's exact body.
+ * filter with a session cookie, B Portcullis, C Spring Security, D pac4j), each logged in once over
+ * HTTP against the in-process provider. With {@code -prof gc} it reports what each stack allocates
+ * per request. Every response is checked: status 200 and the servlet's exact body.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class FullStackBenchmark {
   private static final byte[] OK_STATUS = "HTTP/1.1 200 ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] BODY = Variants.BODY.getBytes(StandardCharsets.US_ASCII);
@@ -47,13 +49,21 @@ public class FullStackBenchmark {
   public void setUp() throws Exception {
     provider = new BenchProvider();
     server = Variants.start(variant.charAt(0), provider.issuer());
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     String cookie = LoadBenchmark.login(http, server);
     LoadBenchmark.verify(http, server, cookie);
     // What wrk sends in the load benchmark: request line, Host, the session cookie.
-    String raw = "GET " + Variants.PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + (cookie.isEmpty() ? "" : "Cookie: " + cookie + "\r\n") + "\r\n";
+    String raw =
+        "GET "
+            + Variants.PATH
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + (cookie.isEmpty() ? "" : "Cookie: " + cookie + "\r\n")
+            + "\r\n";
     request = ByteBuffer.wrap(raw.getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
     endpoint = server.local.connect();
     request();
@@ -64,8 +74,10 @@ public class FullStackBenchmark {
     endpoint.addInputAndExecute(request.duplicate());
     ByteBuffer response = endpoint.waitForResponse(false, 10, TimeUnit.SECONDS);
     if (response == null || !startsWith(response, OK_STATUS) || !endsWith(response, BODY)) {
-      throw new IllegalStateException(server.name + " answered "
-          + (response == null ? "nothing" : StandardCharsets.ISO_8859_1.decode(response)));
+      throw new IllegalStateException(
+          server.name
+              + " answered "
+              + (response == null ? "nothing" : StandardCharsets.ISO_8859_1.decode(response)));
     }
     return response.remaining();
   }

@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The load generator used when {@code wrk} is not installed: a separate JVM (so it shares neither
  * heap nor JIT with the servers) that keeps {@code connections} HTTP/1.1 keep-alive connections
  * busy, one thread each, for a warm-up second and then {@code seconds}. Each request carries the
- * next cookie of the list, round-robin per connection, like the wrk script. Every response is
- * read whole and checked: status 200 and exactly the expected body. Prints one line, {@code
- * RESULT rps=… p50us=… p99us=… ok=… bad=…}, which {@link LoadBenchmark} parses.
+ * next cookie of the list, round-robin per connection, like the wrk script. Every response is read
+ * whole and checked: status 200 and exactly the expected body. Prints one line, {@code RESULT rps=…
+ * p50us=… p99us=… ok=… bad=…}, which {@link LoadBenchmark} parses.
  *
  * <p>Arguments: {@code url seconds connections expectedBody [cookie …]}.
  */
@@ -33,7 +33,14 @@ public final class JavaLoad {
     int connections = Integer.parseInt(args[2]);
     byte[] expected = args[3].getBytes(StandardCharsets.US_ASCII);
     List<byte[]> requests = new ArrayList<>();
-    String head = "GET " + url.getRawPath() + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort() + "\r\n";
+    String head =
+        "GET "
+            + url.getRawPath()
+            + " HTTP/1.1\r\nHost: "
+            + url.getHost()
+            + ":"
+            + url.getPort()
+            + "\r\n";
     if (args.length == 4) {
       requests.add((head + "\r\n").getBytes(StandardCharsets.US_ASCII));
     }
@@ -76,8 +83,14 @@ public final class JavaLoad {
       at += w.count;
     }
     Arrays.sort(all);
-    System.out.printf(Locale.ROOT, "RESULT rps=%.1f p50us=%.1f p99us=%.1f ok=%d bad=%d%n",
-        (ok + bad) * 1e9 / elapsed, percentile(all, 0.50) / 1e3, percentile(all, 0.99) / 1e3, ok, bad);
+    System.out.printf(
+        Locale.ROOT,
+        "RESULT rps=%.1f p50us=%.1f p99us=%.1f ok=%d bad=%d%n",
+        (ok + bad) * 1e9 / elapsed,
+        percentile(all, 0.50) / 1e3,
+        percentile(all, 0.99) / 1e3,
+        ok,
+        bad);
   }
 
   private static double percentile(long[] sorted, double p) {
@@ -103,7 +116,13 @@ public final class JavaLoad {
     int count;
     Throwable failure;
 
-    Worker(URI url, List<byte[]> requests, int index, byte[] expected, CountDownLatch started, AtomicBoolean measuring,
+    Worker(
+        URI url,
+        List<byte[]> requests,
+        int index,
+        byte[] expected,
+        CountDownLatch started,
+        AtomicBoolean measuring,
         AtomicBoolean stop) {
       super("load-" + index);
       this.url = url;
@@ -150,7 +169,10 @@ public final class JavaLoad {
       }
     }
 
-    /** Reads one response (headers, then a Content-Length body); true for 200 with the expected body. */
+    /**
+     * Reads one response (headers, then a Content-Length body); true for 200 with the expected
+     * body.
+     */
     private boolean readResponse(InputStream in) throws IOException {
       int length = 0;
       int headerEnd = -1;
@@ -176,10 +198,13 @@ public final class JavaLoad {
         length += r;
       }
       if (length != bodyStart + contentLength) {
-        throw new IOException("more bytes than one response: the server is not answering one request at a time");
+        throw new IOException(
+            "more bytes than one response: the server is not answering one request at a time");
       }
-      return headers.startsWith("HTTP/1.1 200 ") && contentLength == expected.length
-          && Arrays.equals(buffer, bodyStart, bodyStart + contentLength, expected, 0, expected.length);
+      return headers.startsWith("HTTP/1.1 200 ")
+          && contentLength == expected.length
+          && Arrays.equals(
+              buffer, bodyStart, bodyStart + contentLength, expected, 0, expected.length);
     }
 
     private static int indexOfBlankLine(byte[] b, int length) {

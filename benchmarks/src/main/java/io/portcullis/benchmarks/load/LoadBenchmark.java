@@ -39,17 +39,19 @@ import java.util.regex.Pattern;
  * --connections C} (2), {@code --threads T} (1, wrk only), {@code --users U} (1: every request
  * carries the one session cookie; with U &gt; 1 each variant logs in U users and the requests go
  * round-robin over their cookies, as many users' requests would), {@code --sessions N} (1000; 0
- * skips the heap measurement), {@code --variants ASNFBCD} (A first; S, N and F are diagnostics,
- * see {@link Variants}), {@code --generator wrk|java} (wrk when installed).
+ * skips the heap measurement), {@code --variants ASNFBCD} (A first; S, N and F are diagnostics, see
+ * {@link Variants}), {@code --generator wrk|java} (wrk when installed).
  */
 public final class LoadBenchmark {
   private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
-  private static final Pattern PCT = Pattern.compile("^\\s+(50|75|90|99)%\\s+([0-9.]+)(us|ms|s)\\s*$", Pattern.MULTILINE);
+  private static final Pattern PCT =
+      Pattern.compile("^\\s+(50|75|90|99)%\\s+([0-9.]+)(us|ms|s)\\s*$", Pattern.MULTILINE);
   private static final Pattern CHECK = Pattern.compile("CHECK ok=(\\d+) bad=(\\d+)");
   private static final Pattern NON2XX = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
   private static final Pattern SOCKET_ERRORS = Pattern.compile("Socket errors: (.*)");
-  private static final Pattern JAVA_RESULT = Pattern.compile(
-      "RESULT rps=([0-9.]+) p50us=([0-9.NaN]+) p99us=([0-9.NaN]+) ok=(\\d+) bad=(\\d+)");
+  private static final Pattern JAVA_RESULT =
+      Pattern.compile(
+          "RESULT rps=([0-9.]+) p50us=([0-9.NaN]+) p99us=([0-9.NaN]+) ok=(\\d+) bad=(\\d+)");
 
   private LoadBenchmark() {}
 
@@ -103,13 +105,25 @@ public final class LoadBenchmark {
         for (char c : selected.toCharArray()) {
           Remote v = Remote.start(c, issuer, users);
           variants.add(v);
-          System.out.printf("%s %-34s own JVM, logged in %d user(s), cookie %s%n", v.key, v.name, v.cookies.size(),
+          System.out.printf(
+              "%s %-34s own JVM, logged in %d user(s), cookie %s%n",
+              v.key,
+              v.name,
+              v.cookies.size(),
               v.cookies.isEmpty() ? "(none)" : names(v.cookies.get(0)));
         }
 
-        System.out.printf("generator: %s; warm-up %d s per variant, then %d rounds x %d s, %d connection(s)%s, "
-                + "%d user(s) per variant, order %s and back%n", generatorName, warmup, rounds, seconds, connections,
-            generatorName.equals("wrk") ? ", wrk -t" + threads : "", users, String.join(" ", selected.split("")));
+        System.out.printf(
+            "generator: %s; warm-up %d s per variant, then %d rounds x %d s, %d connection(s)%s, "
+                + "%d user(s) per variant, order %s and back%n",
+            generatorName,
+            warmup,
+            rounds,
+            seconds,
+            connections,
+            generatorName.equals("wrk") ? ", wrk -t" + threads : "",
+            users,
+            String.join(" ", selected.split("")));
         for (Remote v : variants) {
           if (warmup > 0) {
             generator.run(v, warmup);
@@ -130,19 +144,31 @@ public final class LoadBenchmark {
             double cpuPerRequest = (cpuAfter - cpuBefore) / 1e3 / Math.max(1, round.ok + round.bad);
             results.computeIfAbsent(v.key, k -> new ArrayList<>()).add(round);
             cpu.computeIfAbsent(v.key, k -> new ArrayList<>()).add(cpuPerRequest);
-            System.out.printf(Locale.ROOT, "round %d %s %-34s %10.0f req/s  p50 %8.1f us  p99 %8.1f us  cpu %6.1f us/req"
-                + "  ok %d bad %d%n", r, v.key, v.name, round.rps, round.p50Micros, round.p99Micros, cpuPerRequest,
-                round.ok, round.bad);
+            System.out.printf(
+                Locale.ROOT,
+                "round %d %s %-34s %10.0f req/s  p50 %8.1f us  p99 %8.1f us  cpu %6.1f us/req"
+                    + "  ok %d bad %d%n",
+                r,
+                v.key,
+                v.name,
+                round.rps,
+                round.p50Micros,
+                round.p99Micros,
+                cpuPerRequest,
+                round.ok,
+                round.bad);
           }
         }
 
         List<Round> base = results.get("A");
         System.out.println();
-        System.out.println("Ratio: each round's requests/s over the no-filter requests/s of the same round; the median"
-            + " of the rounds, then the lowest and highest round.");
+        System.out.println(
+            "Ratio: each round's requests/s over the no-filter requests/s of the same round; the median"
+                + " of the rounds, then the lowest and highest round.");
         System.out.println();
-        System.out.println("| Variant | Requests/s (median) | p50 (median) | p99 (median) | Ratio to no filter (median) "
-            + "| Lowest–highest round | Non-200 or wrong body |");
+        System.out.println(
+            "| Variant | Requests/s (median) | p50 (median) | p99 (median) | Ratio to no filter (median) "
+                + "| Lowest–highest round | Non-200 or wrong body |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|");
         for (Remote v : variants) {
           List<Round> rs = results.get(v.key);
@@ -152,17 +178,28 @@ public final class LoadBenchmark {
           }
           Arrays.sort(ratios);
           long bad = rs.stream().mapToLong(Round::bad).sum();
-          System.out.printf(Locale.ROOT, "| %s %s | %.0f | %s | %s | %.3f | %.3f–%.3f | %d |%n", v.key, v.name,
-              median(rs, Round::rps), micros(median(rs, Round::p50Micros)), micros(median(rs, Round::p99Micros)),
-              median(ratios), ratios[0], ratios[ratios.length - 1], bad);
+          System.out.printf(
+              Locale.ROOT,
+              "| %s %s | %.0f | %s | %s | %.3f | %.3f–%.3f | %d |%n",
+              v.key,
+              v.name,
+              median(rs, Round::rps),
+              micros(median(rs, Round::p50Micros)),
+              micros(median(rs, Round::p99Micros)),
+              median(ratios),
+              ratios[0],
+              ratios[ratios.length - 1],
+              bad);
         }
         System.out.println();
-        System.out.println("Server CPU time per request: the variant's JVM's CPU time (all its threads: Jetty, filter, JIT,"
-            + " GC) over a round, divided by the requests answered in the round; the median of the rounds. The ratio"
-            + " is no filter's CPU per request over the variant's, round by round, so 1.000 costs nothing and lower"
-            + " costs more.");
+        System.out.println(
+            "Server CPU time per request: the variant's JVM's CPU time (all its threads: Jetty, filter, JIT,"
+                + " GC) over a round, divided by the requests answered in the round; the median of the rounds. The ratio"
+                + " is no filter's CPU per request over the variant's, round by round, so 1.000 costs nothing and lower"
+                + " costs more.");
         System.out.println();
-        System.out.println("| Variant | Server CPU per request (median) | CPU ratio to no filter (median) | Lowest–highest round |");
+        System.out.println(
+            "| Variant | Server CPU per request (median) | CPU ratio to no filter (median) | Lowest–highest round |");
         System.out.println("|---|---:|---:|---:|");
         List<Double> baseCpu = cpu.get("A");
         for (Remote v : variants) {
@@ -172,13 +209,20 @@ public final class LoadBenchmark {
             ratios[i] = baseCpu.get(i) / cs.get(i);
           }
           Arrays.sort(ratios);
-          System.out.printf(Locale.ROOT, "| %s %s | %.1f µs | %.3f | %.3f–%.3f |%n", v.key, v.name,
-              median(cs.stream().mapToDouble(Double::doubleValue).toArray()), median(ratios), ratios[0],
+          System.out.printf(
+              Locale.ROOT,
+              "| %s %s | %.1f µs | %.3f | %.3f–%.3f |%n",
+              v.key,
+              v.name,
+              median(cs.stream().mapToDouble(Double::doubleValue).toArray()),
+              median(ratios),
+              ratios[0],
               ratios[ratios.length - 1]);
         }
         System.out.println();
-        System.out.println("Session after login (each attribute serialized alone with ObjectOutputStream; the largest"
-            + " of the variant's sessions):");
+        System.out.println(
+            "Session after login (each attribute serialized alone with ObjectOutputStream; the largest"
+                + " of the variant's sessions):");
         System.out.println();
         System.out.println("| Variant | Session bytes | Attributes |");
         System.out.println("|---|---:|---|");
@@ -188,10 +232,13 @@ public final class LoadBenchmark {
 
         if (sessionCount > 0) {
           System.out.println();
-          System.out.printf("Heap per logged-in session (%d logins per variant, each in its own JVM; used heap after full"
-              + " GCs):%n", sessionCount);
+          System.out.printf(
+              "Heap per logged-in session (%d logins per variant, each in its own JVM; used heap after full"
+                  + " GCs):%n",
+              sessionCount);
           System.out.println();
-          System.out.println("| Variant | Heap growth per login (whole JVM) | Freed per session on invalidate | New sessions | Time per login |");
+          System.out.println(
+              "| Variant | Heap growth per login (whole JVM) | Freed per session on invalidate | New sessions | Time per login |");
           System.out.println("|---|---:|---:|---:|---:|");
           for (Remote v : variants) {
             if (v.cookies.isEmpty()) {
@@ -223,7 +270,9 @@ public final class LoadBenchmark {
     private Remote(String key, Process process) {
       this.key = key;
       this.process = process;
-      this.out = new BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      this.out =
+          new BufferedReader(
+              new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       this.in = new java.io.PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
     }
 
@@ -231,11 +280,20 @@ public final class LoadBenchmark {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       Path log = Path.of("benchmarks", "target", "load-variant-" + key + ".log");
       Files.createDirectories(log.getParent());
-      Process p = new ProcessBuilder(java, "-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-cp",
-          System.getProperty("java.class.path"), VariantServer.class.getName(), String.valueOf(key), issuer,
-          Integer.toString(users))
-          .redirectError(ProcessBuilder.Redirect.to(log.toFile()))
-          .start();
+      Process p =
+          new ProcessBuilder(
+                  java,
+                  "-Xms1g",
+                  "-Xmx1g",
+                  "-XX:+UseG1GC",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  VariantServer.class.getName(),
+                  String.valueOf(key),
+                  issuer,
+                  Integer.toString(users))
+              .redirectError(ProcessBuilder.Redirect.to(log.toFile()))
+              .start();
       Remote r = new Remote(String.valueOf(key), p);
       for (String line = r.next(); !line.equals("READY"); line = r.next()) {
         if (line.startsWith("NAME ")) {
@@ -251,20 +309,29 @@ public final class LoadBenchmark {
       return r;
     }
 
-    /** The next protocol line; fails when the process ended (its stderr is in {@code benchmarks/target}). */
+    /**
+     * The next protocol line; fails when the process ended (its stderr is in {@code
+     * benchmarks/target}).
+     */
     private String next() throws IOException {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         if (line.startsWith("@@ ")) {
           return line.substring(3);
         }
       }
-      throw new IllegalStateException("variant " + key + " ended; see benchmarks/target/load-variant-" + key + ".log");
+      throw new IllegalStateException(
+          "variant " + key + " ended; see benchmarks/target/load-variant-" + key + ".log");
     }
 
     /** CPU time used so far by the variant's JVM, all threads. */
     long cpuNanos() {
-      return process.toHandle().info().totalCpuDuration().orElseThrow(
-          () -> new IllegalStateException("this platform does not report a process's CPU time")).toNanos();
+      return process
+          .toHandle()
+          .info()
+          .totalCpuDuration()
+          .orElseThrow(
+              () -> new IllegalStateException("this platform does not report a process's CPU time"))
+          .toNanos();
     }
 
     /** Sends a command; returns what follows {@code OK}, or fails with the variant's error. */
@@ -298,30 +365,39 @@ public final class LoadBenchmark {
     return false;
   }
 
-  /** Drives the browser redirects of one login with a cookie map per host and port; returns the app's Cookie header. */
+  /**
+   * Drives the browser redirects of one login with a cookie map per host and port; returns the
+   * app's Cookie header.
+   */
   static String login(HttpClient http, Variant v) throws IOException, InterruptedException {
     Map<String, Map<String, String>> jar = new HashMap<>();
     int unavailable = 0;
     URI uri = URI.create(v.base + v.loginPath);
     for (int hop = 0; hop < 20; hop++) {
-      HttpRequest.Builder req = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofSeconds(10))
-          .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
-          .header("Sec-Fetch-Mode", "navigate")
-          .header("Sec-Fetch-Dest", "document")
-          .header("User-Agent", "Mozilla/5.0 (portcullis-load-benchmark)");
+      HttpRequest.Builder req =
+          HttpRequest.newBuilder(uri)
+              .GET()
+              .timeout(Duration.ofSeconds(10))
+              .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+              .header("Sec-Fetch-Mode", "navigate")
+              .header("Sec-Fetch-Dest", "document")
+              .header("User-Agent", "Mozilla/5.0 (portcullis-load-benchmark)");
       String cookies = cookieHeader(jar.get(uri.getAuthority()));
       if (!cookies.isEmpty()) {
         req.header("Cookie", cookies);
       }
       HttpResponse<String> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-      Map<String, String> hostJar = jar.computeIfAbsent(uri.getAuthority(), k -> new LinkedHashMap<>());
+      Map<String, String> hostJar =
+          jar.computeIfAbsent(uri.getAuthority(), k -> new LinkedHashMap<>());
       for (String setCookie : resp.headers().allValues("Set-Cookie")) {
         String pair = setCookie.split(";", 2)[0];
         int eq = pair.indexOf('=');
         String name = pair.substring(0, eq).trim();
         String value = pair.substring(eq + 1).trim();
         String lower = setCookie.toLowerCase(Locale.ROOT);
-        if (value.isEmpty() || lower.contains("max-age=0") || lower.contains("expires=thu, 01 jan 1970")) {
+        if (value.isEmpty()
+            || lower.contains("max-age=0")
+            || lower.contains("expires=thu, 01 jan 1970")) {
           hostJar.remove(name);
         } else {
           hostJar.put(name, value);
@@ -339,30 +415,54 @@ public final class LoadBenchmark {
         uri = uri.resolve(location);
         continue;
       }
-      if (status == 200 && uri.getPath().equals(Variants.PATH) && Variants.BODY.equals(resp.body())) {
+      if (status == 200
+          && uri.getPath().equals(Variants.PATH)
+          && Variants.BODY.equals(resp.body())) {
         return cookieHeader(jar.get(URI.create(v.base).getAuthority()));
       }
-      throw new IllegalStateException(v.name + ": login ended at " + uri + " with " + status + ": " + abbreviate(resp.body()));
+      throw new IllegalStateException(
+          v.name + ": login ended at " + uri + " with " + status + ": " + abbreviate(resp.body()));
     }
     throw new IllegalStateException(v.name + ": more than 20 redirects");
   }
 
-  /** A plain request with just {@code cookie} ("" for none) must answer 200 and the servlet's body. */
-  static void verify(HttpClient http, Variant v, String cookie) throws IOException, InterruptedException {
-    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(v.url())).GET().timeout(Duration.ofSeconds(10));
+  /**
+   * A plain request with just {@code cookie} ("" for none) must answer 200 and the servlet's body.
+   */
+  static void verify(HttpClient http, Variant v, String cookie)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder req =
+        HttpRequest.newBuilder(URI.create(v.url())).GET().timeout(Duration.ofSeconds(10));
     if (!cookie.isEmpty()) {
       req.header("Cookie", cookie);
     }
     HttpResponse<String> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
     if (resp.statusCode() != 200 || !Variants.BODY.equals(resp.body())) {
-      throw new IllegalStateException(v.name + ": GET " + v.url() + " with the session cookie answered "
-          + resp.statusCode() + " " + resp.headers().firstValue("Location").orElse("") + " " + abbreviate(resp.body()));
+      throw new IllegalStateException(
+          v.name
+              + ": GET "
+              + v.url()
+              + " with the session cookie answered "
+              + resp.statusCode()
+              + " "
+              + resp.headers().firstValue("Location").orElse("")
+              + " "
+              + abbreviate(resp.body()));
     }
   }
 
-  static Round wrk(Remote v, Path lua, int seconds, int threads, int connections) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s",
-        "--latency", "-s", lua.toString()));
+  static Round wrk(Remote v, Path lua, int seconds, int threads, int connections)
+      throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "wrk",
+                "-t" + threads,
+                "-c" + connections,
+                "-d" + seconds + "s",
+                "--latency",
+                "-s",
+                lua.toString()));
     cmd.add(v.url);
     cmd.add("--");
     cmd.add(Variants.BODY);
@@ -381,11 +481,12 @@ public final class LoadBenchmark {
     Matcher m = PCT.matcher(out);
     while (m.find()) {
       double value = Double.parseDouble(m.group(2));
-      double factor = switch (m.group(3)) {
-        case "us" -> 1;
-        case "ms" -> 1_000;
-        default -> 1_000_000;
-      };
+      double factor =
+          switch (m.group(3)) {
+            case "us" -> 1;
+            case "ms" -> 1_000;
+            default -> 1_000_000;
+          };
       pct.put(m.group(1), value * factor);
     }
     long bad = Long.parseLong(check.group(2));
@@ -397,8 +498,12 @@ public final class LoadBenchmark {
     if (non2xx.find()) {
       bad = Math.max(bad, Long.parseLong(non2xx.group(1)));
     }
-    return new Round(Double.parseDouble(rps.group(1)), pct.getOrDefault("50", Double.NaN),
-        pct.getOrDefault("99", Double.NaN), Long.parseLong(check.group(1)), bad);
+    return new Round(
+        Double.parseDouble(rps.group(1)),
+        pct.getOrDefault("50", Double.NaN),
+        pct.getOrDefault("99", Double.NaN),
+        Long.parseLong(check.group(1)),
+        bad);
   }
 
   /** The largest session the variant's container holds: each attribute serialized alone, summed. */
@@ -414,8 +519,12 @@ public final class LoadBenchmark {
       for (String name : Collections.list(attributeNames(session))) {
         Object value = session.getAttribute(name);
         int size = serializedSize(value);
-        parts.add(name + " (" + (value == null ? "null" : value.getClass().getSimpleName()) + ") "
-            + (size < 0 ? "NOT SERIALIZABLE" : size + " B"));
+        parts.add(
+            name
+                + " ("
+                + (value == null ? "null" : value.getClass().getSimpleName())
+                + ") "
+                + (size < 0 ? "NOT SERIALIZABLE" : size + " B"));
         total += Math.max(size, 0);
       }
       if (total > largestTotal) {
@@ -427,11 +536,23 @@ public final class LoadBenchmark {
   }
 
   /** One round with {@link JavaLoad} in its own JVM. */
-  static Round javaLoad(Remote v, int seconds, int connections) throws IOException, InterruptedException {
+  static Round javaLoad(Remote v, int seconds, int connections)
+      throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx256m", "-XX:+UseSerialGC", "-cp",
-        System.getProperty("java.class.path"), JavaLoad.class.getName(), v.url, Integer.toString(seconds),
-        Integer.toString(connections), Variants.BODY));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xms256m",
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                JavaLoad.class.getName(),
+                v.url,
+                Integer.toString(seconds),
+                Integer.toString(connections),
+                Variants.BODY));
     cmd.addAll(v.cookies);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -439,8 +560,12 @@ public final class LoadBenchmark {
     if (p.waitFor() != 0 || !m.find()) {
       throw new IllegalStateException("the Java load generator failed: " + out);
     }
-    return new Round(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)),
-        Long.parseLong(m.group(4)), Long.parseLong(m.group(5)));
+    return new Round(
+        Double.parseDouble(m.group(1)),
+        Double.parseDouble(m.group(2)),
+        Double.parseDouble(m.group(3)),
+        Long.parseLong(m.group(4)),
+        Long.parseLong(m.group(5)));
   }
 
   private static Enumeration<String> attributeNames(HttpSession session) {
@@ -457,9 +582,13 @@ public final class LoadBenchmark {
     return bytes.size();
   }
 
-  /** Logs in {@code n} times (a fresh cookie jar each), measuring used heap before, after, and after invalidating. */
+  /**
+   * Logs in {@code n} times (a fresh cookie jar each), measuring used heap before, after, and after
+   * invalidating.
+   */
   static String heap(HttpClient http, Variant v, int n) throws Exception {
-    java.util.Set<HttpSession> before = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    java.util.Set<HttpSession> before =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     before.addAll(v.sessions);
     long used0 = usedAfterGc();
     long start = System.nanoTime();
@@ -480,8 +609,15 @@ public final class LoadBenchmark {
     }
     created.clear();
     long used2 = usedAfterGc();
-    return String.format(Locale.ROOT, "| %s %s | %d B | %d B | %d | %.1f ms |", v.key, v.name,
-        (used1 - used0) / n, (used1 - used2) / Math.max(live, 1), live, loginMillis / (double) n);
+    return String.format(
+        Locale.ROOT,
+        "| %s %s | %d B | %d B | %d | %.1f ms |",
+        v.key,
+        v.name,
+        (used1 - used0) / n,
+        (used1 - used2) / Math.max(live, 1),
+        live,
+        loginMillis / (double) n);
   }
 
   private static long usedAfterGc() throws InterruptedException {
@@ -505,7 +641,9 @@ public final class LoadBenchmark {
   }
 
   private static String micros(double us) {
-    return us >= 1000 ? String.format(Locale.ROOT, "%.2f ms", us / 1000) : String.format(Locale.ROOT, "%.0f µs", us);
+    return us >= 1000
+        ? String.format(Locale.ROOT, "%.2f ms", us / 1000)
+        : String.format(Locale.ROOT, "%.0f µs", us);
   }
 
   private static String cookieHeader(Map<String, String> cookies) {
@@ -513,14 +651,16 @@ public final class LoadBenchmark {
       return "";
     }
     StringBuilder sb = new StringBuilder();
-    cookies.forEach((k, val) -> sb.append(sb.length() == 0 ? "" : "; ").append(k).append('=').append(val));
+    cookies.forEach(
+        (k, val) -> sb.append(sb.length() == 0 ? "" : "; ").append(k).append('=').append(val));
     return sb.toString();
   }
 
   private static String names(String cookieHeader) {
     List<String> names = new ArrayList<>();
     for (String c : cookieHeader.split("; ")) {
-      names.add(c.substring(0, c.indexOf('=')) + " (" + (c.length() - c.indexOf('=') - 1) + " chars)");
+      names.add(
+          c.substring(0, c.indexOf('=')) + " (" + (c.length() - c.indexOf('=') - 1) + " chars)");
     }
     return String.join(", ", names);
   }

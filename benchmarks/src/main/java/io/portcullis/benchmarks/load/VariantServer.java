@@ -10,16 +10,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One variant in its own JVM, as an application runs in production: its JIT profiles and its
- * heap are its own, so no variant's filter makes another's call sites megamorphic or leaves
- * garbage for another's collections. {@link LoadBenchmark} starts one per variant and talks to it
- * over stdin/stdout; every protocol line it writes starts with {@code @@ }.
+ * One variant in its own JVM, as an application runs in production: its JIT profiles and its heap
+ * are its own, so no variant's filter makes another's call sites megamorphic or leaves garbage for
+ * another's collections. {@link LoadBenchmark} starts one per variant and talks to it over
+ * stdin/stdout; every protocol line it writes starts with {@code @@ }.
  *
  * <p>Arguments: {@code key issuer users}. It starts the variant, logs in {@code users} users (none
  * for A), then writes {@code @@ NAME}, {@code @@ URL}, one {@code @@ COOKIE} per user, {@code @@
  * SESSION} and {@code @@ READY}. Commands: {@code VERIFY} (every cookie still gets 200 and the
- * body), {@code HEAP n} (the heap measurement of n logins), {@code QUIT}. Each answers {@code @@
- * OK …} or {@code @@ ERROR …}.
+ * body), {@code HEAP n} (the heap measurement of n logins), {@code QUIT}. Each answers {@code @@ OK
+ * …} or {@code @@ ERROR …}.
  */
 public final class VariantServer {
   private VariantServer() {}
@@ -30,8 +30,12 @@ public final class VariantServer {
     int users = Integer.parseInt(args[2]);
     Variant v = Variants.start(key, issuer);
     try {
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient http =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .followRedirects(HttpClient.Redirect.NEVER)
+              .connectTimeout(Duration.ofSeconds(5))
+              .build();
       // A variant without login (no filter) answers the first attempt with no cookie: one "user".
       List<String> cookies = new ArrayList<>();
       do {
@@ -49,8 +53,11 @@ public final class VariantServer {
       }
       say("SESSION " + LoadBenchmark.sessionBytes(v));
       say("READY");
-      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-      for (String line = in.readLine(); line != null && !line.equals("QUIT"); line = in.readLine()) {
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      for (String line = in.readLine();
+          line != null && !line.equals("QUIT");
+          line = in.readLine()) {
         try {
           if (line.equals("VERIFY")) {
             for (String c : cookies) {

@@ -45,9 +45,12 @@ import org.springframework.web.filter.DelegatingFilterProxy;
 final class Variants {
   /** The protected servlet's body: 50 ASCII bytes. */
   static final String BODY = "hello from the tiny protected servlet, 50 bytes...";
+
   static final String PATH = "/protected";
+
   /** The diagnostics' servlet that makes a session (S, N, F). */
   static final String SESSION_PATH = "/session";
+
   static final String CLIENT_SECRET = "bench-client-secret-that-is-long-enough-for-hs256!";
 
   static {
@@ -65,12 +68,22 @@ final class Variants {
     final Server server;
     final String base;
     final Set<HttpSession> sessions;
+
     /** In-process connector on the same server: the full Jetty stack without sockets. */
     final LocalConnector local;
-    /** Where a browser starts to log in: the protected path, or the diagnostics' {@code /session}. */
+
+    /**
+     * Where a browser starts to log in: the protected path, or the diagnostics' {@code /session}.
+     */
     final String loginPath;
 
-    Variant(String key, String name, Server server, String base, Set<HttpSession> sessions, LocalConnector local,
+    Variant(
+        String key,
+        String name,
+        Server server,
+        String base,
+        Set<HttpSession> sessions,
+        LocalConnector local,
         String loginPath) {
       this.key = key;
       this.name = name;
@@ -114,12 +127,13 @@ final class Variants {
       case 'B' -> portcullis(issuer);
       case 'C' -> springSecurity(issuer);
       case 'D' -> pac4j(issuer);
-      default -> throw new IllegalArgumentException("variants are A, S, N, F, B, C and D, not " + key);
+      default ->
+          throw new IllegalArgumentException("variants are A, S, N, F, B, C and D, not " + key);
     };
   }
 
   static Variant noFilter() throws Exception {
-    return start("A", "no filter", (ctx, base) -> { });
+    return start("A", "no filter", (ctx, base) -> {});
   }
 
   /**
@@ -127,62 +141,89 @@ final class Variants {
    * (created by {@code GET /session}), so the container's own session lookup is in the cost.
    */
   static Variant sessionOnly() throws Exception {
-    return start("S", "no filter, session cookie", SESSION_PATH, (ctx, base) -> addSessionServlet(ctx));
+    return start(
+        "S", "no filter, session cookie", SESSION_PATH, (ctx, base) -> addSessionServlet(ctx));
   }
 
   /**
    * Diagnostics: the floor under any session-based login filter. A filter that reads one session
    * attribute and passes the request on, unwrapped (N) or in an {@code HttpServletRequestWrapper}
-   * answering {@code getRemoteUser()} (F), as a filter must to tell the application who is
-   * logged in. Sessions are made by {@code GET /session}.
+   * answering {@code getRemoteUser()} (F), as a filter must to tell the application who is logged
+   * in. Sessions are made by {@code GET /session}.
    */
   static Variant passThroughFilter(boolean wrap) throws Exception {
-    return start(wrap ? "F" : "N", wrap ? "filter reading session, wrapper" : "filter reading session, no wrapper",
-        SESSION_PATH, (ctx, base) -> {
-      addSessionServlet(ctx);
-      ctx.addFilter(new FilterHolder(new jakarta.servlet.Filter() {
-        @Override
-        public void doFilter(jakarta.servlet.ServletRequest req, jakarta.servlet.ServletResponse res,
-            jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
-          HttpServletRequest request = (HttpServletRequest) req;
-          HttpSession session = request.getSession(false);
-          Object user = session == null ? null : session.getAttribute("user");
-          if (!wrap) {
-            chain.doFilter(req, res);
-            return;
-          }
-          chain.doFilter(new jakarta.servlet.http.HttpServletRequestWrapper(request) {
-            @Override
-            public String getRemoteUser() {
-              return (String) user;
-            }
-          }, res);
-        }
-      }), "/*", EnumSet.of(DispatcherType.REQUEST));
-    });
+    return start(
+        wrap ? "F" : "N",
+        wrap ? "filter reading session, wrapper" : "filter reading session, no wrapper",
+        SESSION_PATH,
+        (ctx, base) -> {
+          addSessionServlet(ctx);
+          ctx.addFilter(
+              new FilterHolder(
+                  new jakarta.servlet.Filter() {
+                    @Override
+                    public void doFilter(
+                        jakarta.servlet.ServletRequest req,
+                        jakarta.servlet.ServletResponse res,
+                        jakarta.servlet.FilterChain chain)
+                        throws IOException, jakarta.servlet.ServletException {
+                      HttpServletRequest request = (HttpServletRequest) req;
+                      HttpSession session = request.getSession(false);
+                      Object user = session == null ? null : session.getAttribute("user");
+                      if (!wrap) {
+                        chain.doFilter(req, res);
+                        return;
+                      }
+                      chain.doFilter(
+                          new jakarta.servlet.http.HttpServletRequestWrapper(request) {
+                            @Override
+                            public String getRemoteUser() {
+                              return (String) user;
+                            }
+                          },
+                          res);
+                    }
+                  }),
+              "/*",
+              EnumSet.of(DispatcherType.REQUEST));
+        });
   }
 
   private static void addSessionServlet(ServletContextHandler ctx) {
-    ctx.addServlet(new ServletHolder(new HttpServlet() {
-      private static final long serialVersionUID = 1L;
+    ctx.addServlet(
+        new ServletHolder(
+            new HttpServlet() {
+              private static final long serialVersionUID = 1L;
 
-      @Override
-      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        req.getSession(true).setAttribute("user", "someone");
-        resp.sendRedirect(PATH);
-      }
-    }), SESSION_PATH);
+              @Override
+              protected void doGet(HttpServletRequest req, HttpServletResponse resp)
+                  throws IOException {
+                req.getSession(true).setAttribute("user", "someone");
+                resp.sendRedirect(PATH);
+              }
+            }),
+        SESSION_PATH);
   }
 
   static Variant portcullis(String issuer) throws Exception {
-    return start("B", "Portcullis", (ctx, base) -> {
-      PortcullisFilter filter = new PortcullisFilter(PortcullisConfig.of(Map.of(
-          "issuer", issuer,
-          "client-id", "portcullis-client",
-          "client-secret", CLIENT_SECRET,
-          "rules", "/** authenticated")));
-      ctx.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
-    });
+    return start(
+        "B",
+        "Portcullis",
+        (ctx, base) -> {
+          PortcullisFilter filter =
+              new PortcullisFilter(
+                  PortcullisConfig.of(
+                      Map.of(
+                          "issuer",
+                          issuer,
+                          "client-id",
+                          "portcullis-client",
+                          "client-secret",
+                          CLIENT_SECRET,
+                          "rules",
+                          "/** authenticated")));
+          ctx.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+        });
   }
 
   /** Spring Security's {@code oauth2Login()}, configured programmatically without Spring Boot. */
@@ -198,34 +239,52 @@ final class Variants {
   }
 
   static Variant springSecurity(String issuer) throws Exception {
-    return start("C", "Spring Security oauth2Login", (ctx, base) -> {
-      ClientRegistration registration = ClientRegistrations.fromIssuerLocation(issuer)
-          .registrationId("bench")
-          .clientId("spring-client")
-          .clientSecret(CLIENT_SECRET)
-          .scope("openid", "profile")
-          .build();
-      ClientRegistrationRepository repository = new InMemoryClientRegistrationRepository(registration);
-      AnnotationConfigWebApplicationContext spring = new AnnotationConfigWebApplicationContext();
-      spring.register(SpringSecurityConfig.class);
-      spring.addBeanFactoryPostProcessor(bf -> bf.registerSingleton("clientRegistrationRepository", repository));
-      ctx.addEventListener(new ContextLoaderListener(spring));
-      ctx.addFilter(new FilterHolder(new DelegatingFilterProxy("springSecurityFilterChain", spring)), "/*",
-          EnumSet.of(DispatcherType.REQUEST));
-    });
+    return start(
+        "C",
+        "Spring Security oauth2Login",
+        (ctx, base) -> {
+          ClientRegistration registration =
+              ClientRegistrations.fromIssuerLocation(issuer)
+                  .registrationId("bench")
+                  .clientId("spring-client")
+                  .clientSecret(CLIENT_SECRET)
+                  .scope("openid", "profile")
+                  .build();
+          ClientRegistrationRepository repository =
+              new InMemoryClientRegistrationRepository(registration);
+          AnnotationConfigWebApplicationContext spring =
+              new AnnotationConfigWebApplicationContext();
+          spring.register(SpringSecurityConfig.class);
+          spring.addBeanFactoryPostProcessor(
+              bf -> bf.registerSingleton("clientRegistrationRepository", repository));
+          ctx.addEventListener(new ContextLoaderListener(spring));
+          ctx.addFilter(
+              new FilterHolder(new DelegatingFilterProxy("springSecurityFilterChain", spring)),
+              "/*",
+              EnumSet.of(DispatcherType.REQUEST));
+        });
   }
 
   static Variant pac4j(String issuer) throws Exception {
-    return start("D", "pac4j", (ctx, base) -> {
-      OidcConfiguration oidc = new OidcConfiguration();
-      oidc.setClientId("pac4j-client");
-      oidc.setSecret(CLIENT_SECRET);
-      oidc.setDiscoveryURI(issuer + "/.well-known/openid-configuration");
-      OidcClient client = new OidcClient(oidc);
-      Config config = new Config(base + "/callback", client);
-      ctx.addFilter(new FilterHolder(new CallbackFilter(config)), "/callback", EnumSet.of(DispatcherType.REQUEST));
-      ctx.addFilter(new FilterHolder(new SecurityFilter(config, "OidcClient")), PATH, EnumSet.of(DispatcherType.REQUEST));
-    });
+    return start(
+        "D",
+        "pac4j",
+        (ctx, base) -> {
+          OidcConfiguration oidc = new OidcConfiguration();
+          oidc.setClientId("pac4j-client");
+          oidc.setSecret(CLIENT_SECRET);
+          oidc.setDiscoveryURI(issuer + "/.well-known/openid-configuration");
+          OidcClient client = new OidcClient(oidc);
+          Config config = new Config(base + "/callback", client);
+          ctx.addFilter(
+              new FilterHolder(new CallbackFilter(config)),
+              "/callback",
+              EnumSet.of(DispatcherType.REQUEST));
+          ctx.addFilter(
+              new FilterHolder(new SecurityFilter(config, "OidcClient")),
+              PATH,
+              EnumSet.of(DispatcherType.REQUEST));
+        });
   }
 
   private interface Customizer2 {
@@ -236,9 +295,11 @@ final class Variants {
     return start(key, name, PATH, customizer);
   }
 
-  private static Variant start(String key, String name, String loginPath, Customizer2 customizer) throws Exception {
+  private static Variant start(String key, String name, String loginPath, Customizer2 customizer)
+      throws Exception {
     int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
     String base = "http://127.0.0.1:" + port;
@@ -253,17 +314,19 @@ final class Variants {
     ctx.setContextPath("/");
     ctx.getSessionHandler().setSessionTrackingModes(EnumSet.of(SessionTrackingMode.COOKIE));
     Set<HttpSession> sessions = ConcurrentHashMap.newKeySet();
-    ctx.getSessionHandler().addEventListener(new HttpSessionListener() {
-      @Override
-      public void sessionCreated(HttpSessionEvent se) {
-        sessions.add(se.getSession());
-      }
+    ctx.getSessionHandler()
+        .addEventListener(
+            new HttpSessionListener() {
+              @Override
+              public void sessionCreated(HttpSessionEvent se) {
+                sessions.add(se.getSession());
+              }
 
-      @Override
-      public void sessionDestroyed(HttpSessionEvent se) {
-        sessions.remove(se.getSession());
-      }
-    });
+              @Override
+              public void sessionDestroyed(HttpSessionEvent se) {
+                sessions.remove(se.getSession());
+              }
+            });
     ctx.addServlet(new ServletHolder(new TinyServlet()), PATH);
     customizer.accept(ctx, base);
     server.setHandler(ctx);

@@ -4,9 +4,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The client as {@link NimbusTokenClient} authenticates it at the token endpoint. Plain values,
- * so that this package does not depend on {@code io.portcullis.core}. {@link #toString()} never
- * shows the secret.
+ * The client as {@link NimbusTokenClient} authenticates it at the token endpoint. Plain values, so
+ * that this package does not depend on {@code io.portcullis.core}. {@link #toString()} never shows
+ * the secret.
  *
  * @param clientId {@code client-id}
  * @param clientSecret {@code client-secret}, if set
@@ -32,7 +32,12 @@ public record ClientRegistration(String clientId, @Nullable String clientSecret,
 
   @Override
   public String toString() {
-    return "ClientRegistration[clientId=" + clientId + ", clientSecret=" + (clientSecret == null ? "none" : "****")
-        + ", method=" + method + "]";
+    return "ClientRegistration[clientId="
+        + clientId
+        + ", clientSecret="
+        + (clientSecret == null ? "none" : "****")
+        + ", method="
+        + method
+        + "]";
   }
 }

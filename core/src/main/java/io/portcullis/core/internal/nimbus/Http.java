@@ -35,34 +35,38 @@ import org.jspecify.annotations.Nullable;
  * goes through {@link #send}, which bounds it twice.
  *
  * <ul>
- *   <li><b>One deadline per call</b>: {@code http-timeout} covers connecting, sending, the
- *       response headers and the whole body. Nimbus' own sender ({@code HttpURLConnection}) only
- *       has per-read timeouts, so a provider dripping a byte a second would hold the calling
- *       thread for ever, and its {@code disconnect()} waits for a blocked body read. Here the
- *       exchange runs on the JDK's non-blocking {@link HttpClient}; the caller waits on its future
- *       for what is left of the deadline and then cancels it, which closes the connection. No
- *       thread is ever blocked reading from the provider.
+ *   <li><b>One deadline per call</b>: {@code http-timeout} covers connecting, sending, the response
+ *       headers and the whole body. Nimbus' own sender ({@code HttpURLConnection}) only has
+ *       per-read timeouts, so a provider dripping a byte a second would hold the calling thread for
+ *       ever, and its {@code disconnect()} waits for a blocked body read. Here the exchange runs on
+ *       the JDK's non-blocking {@link HttpClient}; the caller waits on its future for what is left
+ *       of the deadline and then cancels it, which closes the connection. No thread is ever blocked
+ *       reading from the provider.
  *   <li><b>A size cap</b>: a response body larger than {@link #MAX_RESPONSE_BYTES} is refused, by
  *       its {@code Content-Length} before any of it is read, else as soon as the bytes received
  *       pass the cap (the connection is then closed).
  * </ul>
  *
- * <p>HTTP/1.1 only, no redirects followed, the JVM's default proxy selector and TLS settings.
- * One instance per engine; {@link #close()} stops its threads.
+ * <p>HTTP/1.1 only, no redirects followed, the JVM's default proxy selector and TLS settings. One
+ * instance per engine; {@link #close()} stops its threads.
  */
 public final class Http implements AutoCloseable {
   /** The largest provider response body accepted: 1 MiB. */
   public static final int MAX_RESPONSE_BYTES = 1 << 20;
 
   /** Headers the JDK client sets itself and refuses to be given. */
-  private static final Set<String> CLIENT_SET_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade");
+  private static final Set<String> CLIENT_SET_HEADERS =
+      Set.of("connection", "content-length", "expect", "host", "upgrade");
 
   private final Duration timeout;
   private final int maxBytes;
   private final ThreadPoolExecutor callbacks;
   private final HttpClient client;
 
-  /** Creates a client whose calls end after {@code timeout} and accept at most {@link #MAX_RESPONSE_BYTES}. */
+  /**
+   * Creates a client whose calls end after {@code timeout} and accept at most {@link
+   * #MAX_RESPONSE_BYTES}.
+   */
   public Http(Duration timeout) {
     this(timeout, MAX_RESPONSE_BYTES);
   }
@@ -73,12 +77,19 @@ public final class Http implements AutoCloseable {
     AtomicInteger threads = new AtomicInteger();
     // The client's callbacks (handing over response bytes, completing futures) are short and
     // never block; their number is bounded by the calls in flight, each bounded by its deadline.
-    this.callbacks = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-      Thread t = new Thread(r, "portcullis-http-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      t.setContextClassLoader(null);
-      return t;
-    });
+    this.callbacks =
+        new ThreadPoolExecutor(
+            2,
+            2,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "portcullis-http-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              t.setContextClassLoader(null);
+              return t;
+            });
     callbacks.allowCoreThreadTimeOut(true);
     // The client starts its selector thread now; without the application's class loader as that
     // thread's context loader, a container does not count it as a thread the application leaked.
@@ -86,12 +97,13 @@ public final class Http implements AutoCloseable {
     ClassLoader loader = current.getContextClassLoader();
     current.setContextClassLoader(null);
     try {
-      this.client = HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .connectTimeout(timeout)
-          .executor(callbacks)
-          .build();
+      this.client =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .followRedirects(HttpClient.Redirect.NEVER)
+              .connectTimeout(timeout)
+              .executor(callbacks)
+              .build();
     } finally {
       current.setContextClassLoader(loader);
     }
@@ -114,27 +126,41 @@ public final class Http implements AutoCloseable {
     HttpRequest.Builder builder;
     try {
       builder = HttpRequest.newBuilder(request.getURI()).timeout(timeout);
-      request.getHeaderMap().forEach((name, values) -> {
-        if (name != null && values != null && !CLIENT_SET_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-          values.forEach(value -> builder.header(name, value));
-        }
-      });
+      request
+          .getHeaderMap()
+          .forEach(
+              (name, values) -> {
+                if (name != null
+                    && values != null
+                    && !CLIENT_SET_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                  values.forEach(value -> builder.header(name, value));
+                }
+              });
       String body = request.getBody();
-      builder.method(request.getMethod().name(), body == null
-          ? HttpRequest.BodyPublishers.noBody()
-          : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+      builder.method(
+          request.getMethod().name(),
+          body == null
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
-      throw new IOException("cannot send a request to " + request.getURI() + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot send a request to " + request.getURI() + ": " + e.getMessage(), e);
     }
-    CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(builder.build(),
-        info -> new CappedBody(maxBytes, info.headers().firstValueAsLong("Content-Length")));
+    CompletableFuture<HttpResponse<byte[]>> future =
+        client.sendAsync(
+            builder.build(),
+            info -> new CappedBody(maxBytes, info.headers().firstValueAsLong("Content-Length")));
     HttpResponse<byte[]> response;
     try {
       response = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       future.cancel(true); // closes the connection
-      throw new HttpTimeoutException("no complete response from " + request.getURI() + " within "
-          + timeout.toMillis() + " ms");
+      throw new HttpTimeoutException(
+          "no complete response from "
+              + request.getURI()
+              + " within "
+              + timeout.toMillis()
+              + " ms");
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
@@ -144,15 +170,23 @@ public final class Http implements AutoCloseable {
       if (cause instanceof IOException io) {
         throw io;
       }
-      throw new IOException("request to " + request.getURI() + " failed: "
-          + (cause == null ? "unknown cause" : cause.getClass().getSimpleName()), cause);
+      throw new IOException(
+          "request to "
+              + request.getURI()
+              + " failed: "
+              + (cause == null ? "unknown cause" : cause.getClass().getSimpleName()),
+          cause);
     }
     HTTPResponse result = new HTTPResponse(response.statusCode());
-    response.headers().map().forEach((name, values) -> {
-      if (!values.isEmpty() && !name.startsWith(":")) {
-        result.setHeader(name, values.toArray(String[]::new));
-      }
-    });
+    response
+        .headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              if (!values.isEmpty() && !name.startsWith(":")) {
+                result.setHeader(name, values.toArray(String[]::new));
+              }
+            });
     result.setBody(new String(response.body(), StandardCharsets.UTF_8));
     return result;
   }
@@ -259,7 +293,9 @@ public final class Http implements AutoCloseable {
     if (h.startsWith("[") && h.endsWith("]")) {
       h = h.substring(1, h.length() - 1);
     }
-    boolean literal = !h.isEmpty() && (h.indexOf(':') >= 0 || h.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9')));
+    boolean literal =
+        !h.isEmpty()
+            && (h.indexOf(':') >= 0 || h.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9')));
     if (!literal) {
       return false;
     }

@@ -3,8 +3,8 @@ package io.portcullis.core.internal.nimbus;
 import java.util.Objects;
 
 /**
- * A token failed validation (OIDC Core §3.1.3.7 for ID tokens, RFC 9068 for bearer access
- * tokens). {@link #check()} says which check failed; the caller turns it into its reason ({@code
+ * A token failed validation (OIDC Core §3.1.3.7 for ID tokens, RFC 9068 for bearer access tokens).
+ * {@link #check()} says which check failed; the caller turns it into its reason ({@code
  * id_token.aud}, {@code bearer.iss}). The message, for logs, never holds the token.
  */
 public final class IdTokenException extends Exception {

@@ -33,10 +33,16 @@ public final class JdkValues {
     if (value == null) {
       return null;
     }
-    if (value instanceof String || value instanceof Boolean || value instanceof Long || value instanceof Double) {
+    if (value instanceof String
+        || value instanceof Boolean
+        || value instanceof Long
+        || value instanceof Double) {
       return value;
     }
-    if (value instanceof Integer || value instanceof Short || value instanceof Byte || value instanceof BigInteger) {
+    if (value instanceof Integer
+        || value instanceof Short
+        || value instanceof Byte
+        || value instanceof BigInteger) {
       return ((Number) value).longValue();
     }
     if (value instanceof Float || value instanceof BigDecimal) {

@@ -34,22 +34,27 @@ import org.jspecify.annotations.Nullable;
  *       one re-fetch per {@link #MIN_REFETCH_INTERVAL}.
  * </ul>
  *
- * <p>The two budgets are separate: a flood of made-up {@code kid}s on the bearer path cannot use
- * up the re-fetch a rotation needs, and nothing lets the bearer path fetch more often. Each budget
- * is single-flight: callers that find an unknown key while a re-fetch for their source is in
- * flight wait for it (bounded by {@code http-timeout}) instead of starting another, and a caller
- * whose key set has been replaced since it looked uses the new one without fetching. The
- * bookkeeping is a short {@code synchronized} block per budget; no lock is held while fetching.
+ * <p>The two budgets are separate: a flood of made-up {@code kid}s on the bearer path cannot use up
+ * the re-fetch a rotation needs, and nothing lets the bearer path fetch more often. Each budget is
+ * single-flight: callers that find an unknown key while a re-fetch for their source is in flight
+ * wait for it (bounded by {@code http-timeout}) instead of starting another, and a caller whose key
+ * set has been replaced since it looked uses the new one without fetching. The bookkeeping is a
+ * short {@code synchronized} block per budget; no lock is held while fetching.
  */
 public final class JwksCache {
   /** The least time between two re-fetches caused by unknown keys in presented (bearer) tokens. */
   public static final Duration MIN_REFETCH_INTERVAL = Duration.ofMinutes(1);
-  /** The least time between two re-fetches caused by unknown keys in tokens from the token endpoint. */
+
+  /**
+   * The least time between two re-fetches caused by unknown keys in tokens from the token endpoint.
+   */
   public static final Duration MIN_TRUSTED_REFETCH_INTERVAL = Duration.ofSeconds(10);
 
   /** Where a token whose key is looked up came from. */
   public enum Source {
-    /** From the provider's token endpoint (login callback, refresh): an unknown key is a rotation. */
+    /**
+     * From the provider's token endpoint (login callback, refresh): an unknown key is a rotation.
+     */
     TOKEN_ENDPOINT,
     /** Presented by a client ({@code Authorization: Bearer}): anyone can name any key. */
     PRESENTED
@@ -66,8 +71,10 @@ public final class JwksCache {
   /** The re-fetch budget of one source. */
   private static final class Budget {
     final long intervalMillis;
+
     /** Guarded by this. */
     long lastStartMillis = Long.MIN_VALUE / 2;
+
     /** Guarded by this. */
     @Nullable CompletableFuture<JWKSet> inFlight;
 
@@ -80,18 +87,25 @@ public final class JwksCache {
    * Creates a cache that fetches with {@code http}, reads time from {@code clock} and loads on
    * {@code executor} (which may refuse: the load then fails).
    */
+  // A CacheLoader may return null ("no entry", Caffeine's documented contract); NullAway, outside
+  // JSpecify mode, does not read the loader's nullable type argument.
+  @SuppressWarnings("NullAway")
   public JwksCache(Clock clock, Http http, Executor executor) {
     this.clock = clock;
     this.http = http;
-    this.cache = Caffeine.newBuilder()
-        .executor(executor)
-        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-        .expireAfterWrite(Duration.ofHours(1))
-        .maximumSize(4)
-        .buildAsync(this::fetchOrNull);
+    this.cache =
+        Caffeine.newBuilder()
+            .executor(executor)
+            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+            .expireAfterWrite(Duration.ofHours(1))
+            .maximumSize(4)
+            .buildAsync(this::fetchOrNull);
   }
 
-  /** The key set at {@code uri}, fetched when not cached, waiting at most {@code http-timeout} for it. */
+  /**
+   * The key set at {@code uri}, fetched when not cached, waiting at most {@code http-timeout} for
+   * it.
+   */
   public JWKSet get(URI uri) throws ProviderException {
     CompletableFuture<JWKSet> future;
     try {
@@ -101,7 +115,8 @@ public final class JwksCache {
     }
     JWKSet set = await(future);
     if (set == null) {
-      throw new ProviderException("cannot load JWK Set " + uri + (lastError == null ? "" : ": " + lastError));
+      throw new ProviderException(
+          "cannot load JWK Set " + uri + (lastError == null ? "" : ": " + lastError));
     }
     return set;
   }
@@ -118,14 +133,15 @@ public final class JwksCache {
 
   /**
    * A key set to look again in because a token from {@code source} names a key that {@code seen}
-   * (the set the caller looked in) lacks: the cached set when it has been replaced since, else
-   * one re-fetched now when {@code source}'s budget allows (joining a re-fetch of that source in
+   * (the set the caller looked in) lacks: the cached set when it has been replaced since, else one
+   * re-fetched now when {@code source}'s budget allows (joining a re-fetch of that source in
    * flight). Null when no newer set may be had yet — or, for {@link Source#PRESENTED}, when the
    * re-fetch failed.
    *
    * @throws ProviderException when a re-fetch for {@link Source#TOKEN_ENDPOINT} failed
    */
-  public @Nullable JWKSet refreshForUnknownKey(URI uri, JWKSet seen, Source source) throws ProviderException {
+  public @Nullable JWKSet refreshForUnknownKey(URI uri, JWKSet seen, Source source)
+      throws ProviderException {
     JWKSet current = cachedOrNull(uri);
     if (current != null && current != seen) {
       return current;
@@ -162,7 +178,8 @@ public final class JwksCache {
     }
     JWKSet fresh = await(shared);
     if (fresh == null && source == Source.TOKEN_ENDPOINT) {
-      throw new ProviderException("cannot re-fetch JWK Set " + uri + (lastError == null ? "" : ": " + lastError));
+      throw new ProviderException(
+          "cannot re-fetch JWK Set " + uri + (lastError == null ? "" : ": " + lastError));
     }
     return fresh;
   }
@@ -174,10 +191,15 @@ public final class JwksCache {
 
   private @Nullable JWKSet cachedOrNull(URI uri) {
     CompletableFuture<JWKSet> future = cache.getIfPresent(uri);
-    return future != null && future.isDone() && !future.isCompletedExceptionally() ? future.getNow(null) : null;
+    return future != null && future.isDone() && !future.isCompletedExceptionally()
+        ? future.getNow(null)
+        : null;
   }
 
-  /** The future's key set, waiting at most a fetch's deadline and a second; null when it failed or is late. */
+  /**
+   * The future's key set, waiting at most a fetch's deadline and a second; null when it failed or
+   * is late.
+   */
   private @Nullable JWKSet await(CompletableFuture<JWKSet> future) {
     try {
       return future.get(http.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);

@@ -27,21 +27,26 @@ public final class NimbusDiscovery {
   }
 
   /**
-   * Fetches and validates the metadata. Discovery §4.3: the {@code issuer} in the document must
-   * be identical to the configured issuer; every endpoint must be HTTPS unless on loopback.
+   * Fetches and validates the metadata. Discovery §4.3: the {@code issuer} in the document must be
+   * identical to the configured issuer; every endpoint must be HTTPS unless on loopback.
    */
   public ProviderMetadata load() throws ProviderException {
     URI issuer = config.issuer();
-    boolean explicit = config.authorizationEndpoint() != null && config.tokenEndpoint() != null
-        && config.jwksUri() != null;
+    boolean explicit =
+        config.authorizationEndpoint() != null
+            && config.tokenEndpoint() != null
+            && config.jwksUri() != null;
     Map<String, Object> json = issuer == null || explicit ? Map.of() : fetch(issuer);
     String issuerValue = issuer == null ? "" : issuer.toString();
     if (issuer != null && !explicit) {
       Object documentIssuer = json.get("issuer");
       if (!issuerValue.equals(documentIssuer)) {
         throw new ProviderException(
-            "provider metadata names issuer \"" + documentIssuer + "\" but the configured issuer is \""
-                + issuerValue + "\" (OpenID Connect Discovery §4.3 requires them identical)");
+            "provider metadata names issuer \""
+                + documentIssuer
+                + "\" but the configured issuer is \""
+                + issuerValue
+                + "\" (OpenID Connect Discovery §4.3 requires them identical)");
       }
     }
     URI authorization = pick(config.authorizationEndpoint(), json, "authorization_endpoint");
@@ -50,15 +55,19 @@ public final class NimbusDiscovery {
     URI userinfo = pick(config.userinfoEndpoint(), json, "userinfo_endpoint");
     URI endSession = pick(config.endSessionEndpoint(), json, "end_session_endpoint");
     if (authorization == null || token == null) {
-      throw new ProviderException("provider metadata has no authorization_endpoint or token_endpoint");
+      throw new ProviderException(
+          "provider metadata has no authorization_endpoint or token_endpoint");
     }
     for (URI uri : new URI[] {authorization, token, jwks, userinfo, endSession}) {
       if (uri != null && !Http.isAllowedProviderUri(uri)) {
         throw new ProviderException(
-            "provider endpoint " + uri + " is not HTTPS (plain HTTP is allowed only on loopback hosts)");
+            "provider endpoint "
+                + uri
+                + " is not HTTPS (plain HTTP is allowed only on loopback hosts)");
       }
     }
-    boolean issSupported = Boolean.TRUE.equals(json.get("authorization_response_iss_parameter_supported"));
+    boolean issSupported =
+        Boolean.TRUE.equals(json.get("authorization_response_iss_parameter_supported"));
     List<String> algs = new ArrayList<>();
     if (json.get("id_token_signing_alg_values_supported") instanceof List<?> list) {
       for (Object o : list) {
@@ -70,12 +79,14 @@ public final class NimbusDiscovery {
     if (algs.isEmpty()) {
       algs.add("RS256"); // OIDC Core §3.1.3.7 step 7: RS256 is the default
     }
-    return new ProviderMetadata(issuerValue, authorization, token, jwks, userinfo, endSession, issSupported, algs);
+    return new ProviderMetadata(
+        issuerValue, authorization, token, jwks, userinfo, endSession, issSupported, algs);
   }
 
   private Map<String, Object> fetch(URI issuer) throws ProviderException {
     if (!Http.isAllowedProviderUri(issuer)) {
-      throw new ProviderException("issuer " + issuer + " is not HTTPS (plain HTTP is allowed only on loopback hosts)");
+      throw new ProviderException(
+          "issuer " + issuer + " is not HTTPS (plain HTTP is allowed only on loopback hosts)");
     }
     String base = issuer.toString();
     String trimmed = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
@@ -84,8 +95,13 @@ public final class NimbusDiscovery {
     if (path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
-    URI rfc8414 = URI.create(issuer.getScheme() + "://" + issuer.getRawAuthority()
-        + "/.well-known/oauth-authorization-server" + path);
+    URI rfc8414 =
+        URI.create(
+            issuer.getScheme()
+                + "://"
+                + issuer.getRawAuthority()
+                + "/.well-known/oauth-authorization-server"
+                + path);
     ProviderException first;
     try {
       return get(oidc);
@@ -106,8 +122,13 @@ public final class NimbusDiscovery {
       request.setAccept("application/json");
       response = http.send(request);
     } catch (IOException e) {
-      throw new ProviderException("cannot fetch " + uri + ": " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+      throw new ProviderException(
+          "cannot fetch "
+              + uri
+              + ": "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : " " + e.getMessage()),
+          e);
     }
     if (response.getStatusCode() != 200) {
       throw new ProviderException("fetching " + uri + " answered HTTP " + response.getStatusCode());
@@ -119,7 +140,8 @@ public final class NimbusDiscovery {
     }
   }
 
-  private static @Nullable URI pick(@Nullable URI explicit, Map<String, Object> json, String member) {
+  private static @Nullable URI pick(
+      @Nullable URI explicit, Map<String, Object> json, String member) {
     if (explicit != null) {
       return explicit;
     }

@@ -18,6 +18,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import io.portcullis.core.internal.nimbus.IdTokenException.Check;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,16 +28,16 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import io.portcullis.core.internal.nimbus.IdTokenException.Check;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Validates ID tokens as OIDC Core §3.1.3.7 demands: a JWS (never {@code alg=none}, never
- * encrypted here) whose algorithm the provider advertises, signed by a key of the provider's JWK
- * Set (or HMAC with the client secret, step 8); {@code iss} identical to the issuer; {@code aud}
- * holding this client and no other audience; {@code azp}, when present, this client; {@code exp}
- * in the future and {@code iat} not in the future (with {@link #CLOCK_SKEW}); {@code nonce}
- * equal to the one sent; {@code sub} present and at most 255 characters (§2).
+ * Validates ID tokens as OIDC Core §3.1.3.7 demands: a JWS (never {@code alg=none}, never encrypted
+ * here) whose algorithm the provider advertises, signed by a key of the provider's JWK Set (or HMAC
+ * with the client secret, step 8); {@code iss} identical to the issuer; {@code aud} holding this
+ * client and no other audience; {@code azp}, when present, this client; {@code exp} in the future
+ * and {@code iat} not in the future (with {@link #CLOCK_SKEW}); {@code nonce} equal to the one
+ * sent; {@code sub} present and at most 255 characters (§2).
  */
 public final class NimbusIdTokenVerifier {
   /** Tolerated clock difference with the provider. */
@@ -48,7 +49,8 @@ public final class NimbusIdTokenVerifier {
   private final Clock clock;
 
   /** Creates a verifier for one client. */
-  public NimbusIdTokenVerifier(String clientId, @Nullable String clientSecret, JwksCache jwks, Clock clock) {
+  public NimbusIdTokenVerifier(
+      String clientId, @Nullable String clientSecret, JwksCache jwks, Clock clock) {
     this.clientId = clientId;
     this.clientSecret = clientSecret;
     this.jwks = jwks;
@@ -65,14 +67,16 @@ public final class NimbusIdTokenVerifier {
    * @param expectedNonce the nonce of the authorization request, or null to skip the check (only
    *     for ID tokens returned by a refresh, OIDC Core §12.2)
    */
-  public Map<String, Object> verify(String idToken, ProviderMetadata metadata, @Nullable String expectedNonce)
+  public Map<String, Object> verify(
+      String idToken, ProviderMetadata metadata, @Nullable String expectedNonce)
       throws IdTokenException {
     try {
       return verifyIdToken(idToken, metadata, expectedNonce);
     } catch (RuntimeException e) {
       // Any shape of token: the parser throws more than ParseException (a JSON null header gives
       // a NullPointerException). The one place an ID token's failure becomes a refusal.
-      throw new IdTokenException(Check.MALFORMED, "ID token cannot be read (" + e.getClass().getSimpleName() + ")");
+      throw new IdTokenException(
+          Check.MALFORMED, "ID token cannot be read (" + e.getClass().getSimpleName() + ")");
     }
   }
 
@@ -84,13 +88,16 @@ public final class NimbusIdTokenVerifier {
    */
   public static Map<String, Object> claimsOf(String verifiedIdToken) throws IdTokenException {
     try {
-      return JdkValues.copyObject(JWTParser.parse(verifiedIdToken).getJWTClaimsSet().toJSONObject());
+      return JdkValues.copyObject(
+          JWTParser.parse(verifiedIdToken).getJWTClaimsSet().toJSONObject());
     } catch (java.text.ParseException | RuntimeException e) {
-      throw new IdTokenException(Check.MALFORMED, "ID token cannot be read (" + e.getClass().getSimpleName() + ")");
+      throw new IdTokenException(
+          Check.MALFORMED, "ID token cannot be read (" + e.getClass().getSimpleName() + ")");
     }
   }
 
-  private Map<String, Object> verifyIdToken(String idToken, ProviderMetadata metadata, @Nullable String expectedNonce)
+  private Map<String, Object> verifyIdToken(
+      String idToken, ProviderMetadata metadata, @Nullable String expectedNonce)
       throws IdTokenException {
     JWT jwt;
     try {
@@ -102,7 +109,8 @@ public final class NimbusIdTokenVerifier {
       throw new IdTokenException(Check.ALG_NONE, "ID token is unsigned (alg=none), refused");
     }
     if (!(jwt instanceof SignedJWT signed)) {
-      throw new IdTokenException(Check.UNSUPPORTED, "ID token is encrypted; encrypted ID tokens are not supported");
+      throw new IdTokenException(
+          Check.UNSUPPORTED, "ID token is encrypted; encrypted ID tokens are not supported");
     }
     JWSHeader header = signed.getHeader();
     JWSAlgorithm alg = header.getAlgorithm();
@@ -110,8 +118,12 @@ public final class NimbusIdTokenVerifier {
       throw new IdTokenException(Check.ALG_NONE, "ID token has alg=none, refused");
     }
     if (!metadata.idTokenSigningAlgs().contains(alg.getName())) {
-      throw new IdTokenException(Check.ALG, "ID token algorithm " + alg.getName()
-          + " is not one the provider advertises " + metadata.idTokenSigningAlgs());
+      throw new IdTokenException(
+          Check.ALG,
+          "ID token algorithm "
+              + alg.getName()
+              + " is not one the provider advertises "
+              + metadata.idTokenSigningAlgs());
     }
     verifySignature(signed, header, alg, metadata, JwksCache.Source.TOKEN_ENDPOINT);
     JWTClaimsSet claims;
@@ -124,19 +136,29 @@ public final class NimbusIdTokenVerifier {
     return JdkValues.copyObject(claims.toJSONObject());
   }
 
-  /** {@code source}: where the token came from, which decides how soon an unknown key may cause a JWK Set re-fetch. */
-  private void verifySignature(SignedJWT signed, JWSHeader header, JWSAlgorithm alg, ProviderMetadata metadata,
-      JwksCache.Source source) throws IdTokenException {
+  /**
+   * {@code source}: where the token came from, which decides how soon an unknown key may cause a
+   * JWK Set re-fetch.
+   */
+  private void verifySignature(
+      SignedJWT signed,
+      JWSHeader header,
+      JWSAlgorithm alg,
+      ProviderMetadata metadata,
+      JwksCache.Source source)
+      throws IdTokenException {
     try {
       if (JWSAlgorithm.Family.HMAC_SHA.contains(alg)) {
         if (clientSecret == null) {
-          throw new IdTokenException(Check.ALG, "ID token is HMAC-signed but this client has no secret");
+          throw new IdTokenException(
+              Check.ALG, "ID token is HMAC-signed but this client has no secret");
         }
         MACVerifier verifier;
         try {
           verifier = new MACVerifier(clientSecret.getBytes(StandardCharsets.UTF_8));
         } catch (JOSEException e) {
-          throw new IdTokenException(Check.SIGNATURE, "client secret too short for " + alg.getName());
+          throw new IdTokenException(
+              Check.SIGNATURE, "client secret too short for " + alg.getName());
         }
         if (!signed.verify(verifier)) {
           throw new IdTokenException(Check.SIGNATURE, "ID token signature is invalid");
@@ -145,7 +167,8 @@ public final class NimbusIdTokenVerifier {
       }
       URI jwksUri = metadata.jwksUri();
       if (jwksUri == null) {
-        throw new IdTokenException(Check.UNKNOWN_KEY, "provider has no jwks_uri to verify the ID token");
+        throw new IdTokenException(
+            Check.UNKNOWN_KEY, "provider has no jwks_uri to verify the ID token");
       }
       JWKSet seen = jwks.get(jwksUri);
       List<JWK> candidates = select(seen, header);
@@ -156,7 +179,8 @@ public final class NimbusIdTokenVerifier {
         }
       }
       if (candidates.isEmpty()) {
-        throw new IdTokenException(Check.UNKNOWN_KEY, "ID token is signed with a key not in the provider's JWK Set");
+        throw new IdTokenException(
+            Check.UNKNOWN_KEY, "ID token is signed with a key not in the provider's JWK Set");
       }
       for (JWK key : candidates) {
         JWSVerifier verifier = verifierFor(key);
@@ -168,7 +192,8 @@ public final class NimbusIdTokenVerifier {
     } catch (JOSEException e) {
       throw new IdTokenException(Check.SIGNATURE, "ID token signature cannot be verified");
     } catch (ProviderException e) {
-      throw new IdTokenException(Check.KEYS_UNAVAILABLE, e.getMessage());
+      // always constructed with a message
+      throw new IdTokenException(Check.KEYS_UNAVAILABLE, Objects.requireNonNull(e.getMessage()));
     }
   }
 
@@ -198,7 +223,8 @@ public final class NimbusIdTokenVerifier {
     List<String> others = new ArrayList<>(audience);
     others.removeIf(clientId::equals);
     if (!others.isEmpty()) {
-      throw new IdTokenException(Check.AUD, "ID token aud holds audiences this client does not trust");
+      throw new IdTokenException(
+          Check.AUD, "ID token aud holds audiences this client does not trust");
     }
     Object azp = claims.getClaim("azp");
     if (azp != null && !clientId.equals(azp)) {
@@ -221,8 +247,10 @@ public final class NimbusIdTokenVerifier {
     if (expectedNonce != null) {
       Object nonce = claims.getClaim("nonce");
       if (!(nonce instanceof String s)
-          || !MessageDigest.isEqual(s.getBytes(StandardCharsets.UTF_8), expectedNonce.getBytes(StandardCharsets.UTF_8))) {
-        throw new IdTokenException(Check.NONCE, "ID token nonce does not match the authorization request");
+          || !MessageDigest.isEqual(
+              s.getBytes(StandardCharsets.UTF_8), expectedNonce.getBytes(StandardCharsets.UTF_8))) {
+        throw new IdTokenException(
+            Check.NONCE, "ID token nonce does not match the authorization request");
       }
     }
   }
@@ -239,19 +267,22 @@ public final class NimbusIdTokenVerifier {
    * Verifies a JWT access token (RFC 6750, RFC 9068 style): signed with an asymmetric key of the
    * provider's JWK Set (never HMAC, never {@code alg=none}), {@code iss} identical to the issuer,
    * {@code exp} in the future and {@code nbf}/{@code iat} not in the future (with {@link
-   * #CLOCK_SKEW}). Whether it is an access token and whom it was issued to are the caller's
-   * checks. Any failure, of any shape of token, is an {@link IdTokenException} naming the check
-   * (an unsigned or encrypted token fails {@link IdTokenException.Check#ALG}).
+   * #CLOCK_SKEW}). Whether it is an access token and whom it was issued to are the caller's checks.
+   * Any failure, of any shape of token, is an {@link IdTokenException} naming the check (an
+   * unsigned or encrypted token fails {@link IdTokenException.Check#ALG}).
    */
-  public AccessToken verifyAccessToken(String token, ProviderMetadata metadata) throws IdTokenException {
+  public AccessToken verifyAccessToken(String token, ProviderMetadata metadata)
+      throws IdTokenException {
     try {
       return verifyJwtAccessToken(token, metadata);
     } catch (RuntimeException e) {
-      throw new IdTokenException(Check.MALFORMED, "bearer token cannot be read (" + e.getClass().getSimpleName() + ")");
+      throw new IdTokenException(
+          Check.MALFORMED, "bearer token cannot be read (" + e.getClass().getSimpleName() + ")");
     }
   }
 
-  private AccessToken verifyJwtAccessToken(String token, ProviderMetadata metadata) throws IdTokenException {
+  private AccessToken verifyJwtAccessToken(String token, ProviderMetadata metadata)
+      throws IdTokenException {
     JWT jwt;
     try {
       jwt = JWTParser.parse(token);
@@ -263,7 +294,8 @@ public final class NimbusIdTokenVerifier {
     }
     JWSHeader header = signed.getHeader();
     JWSAlgorithm alg = header.getAlgorithm();
-    if (alg == null || !(JWSAlgorithm.Family.RSA.contains(alg) || JWSAlgorithm.Family.EC.contains(alg))) {
+    if (alg == null
+        || !(JWSAlgorithm.Family.RSA.contains(alg) || JWSAlgorithm.Family.EC.contains(alg))) {
       throw new IdTokenException(Check.ALG, "bearer token algorithm is not accepted");
     }
     verifySignature(signed, header, alg, metadata, JwksCache.Source.PRESENTED);
@@ -284,10 +316,12 @@ public final class NimbusIdTokenVerifier {
     }
     Date nbf = claims.getNotBeforeTime();
     Date iat = claims.getIssueTime();
-    if ((nbf != null && nbf.getTime() > now + skew) || (iat != null && iat.getTime() > now + skew)) {
+    if ((nbf != null && nbf.getTime() > now + skew)
+        || (iat != null && iat.getTime() > now + skew)) {
       throw new IdTokenException(Check.NOT_YET_VALID, "bearer token is not valid yet");
     }
-    return new AccessToken(header.getType() == null ? null : header.getType().getType(),
+    return new AccessToken(
+        header.getType() == null ? null : header.getType().getType(),
         JdkValues.copyObject(claims.toJSONObject()));
   }
 }

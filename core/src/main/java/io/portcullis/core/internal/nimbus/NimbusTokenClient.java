@@ -27,11 +27,10 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Token endpoint requests: the authorization code grant with PKCE (RFC 6749 §4.1.3, RFC 7636
- * §4.5) and the refresh token grant (RFC 6749 §6), authenticated with {@code
- * client_secret_basic}, {@code client_secret_post} or not at all ({@code none}, with {@code
- * client_id} in the body); and the client credentials grant (RFC 6749 §4.4), always
- * authenticated.
+ * Token endpoint requests: the authorization code grant with PKCE (RFC 6749 §4.1.3, RFC 7636 §4.5)
+ * and the refresh token grant (RFC 6749 §6), authenticated with {@code client_secret_basic}, {@code
+ * client_secret_post} or not at all ({@code none}, with {@code client_id} in the body); and the
+ * client credentials grant (RFC 6749 §4.4), always authenticated.
  */
 public final class NimbusTokenClient {
   private final ClientRegistration registration;
@@ -45,10 +44,15 @@ public final class NimbusTokenClient {
     this.http = http;
   }
 
-  /** Exchanges an authorization code; {@code redirectUri} must equal the authorization request's. */
-  public TokenResult exchangeCode(URI tokenEndpoint, String code, URI redirectUri, String codeVerifier) {
-    return send(tokenEndpoint,
-        new AuthorizationCodeGrant(new AuthorizationCode(code), redirectUri, new CodeVerifier(codeVerifier)));
+  /**
+   * Exchanges an authorization code; {@code redirectUri} must equal the authorization request's.
+   */
+  public TokenResult exchangeCode(
+      URI tokenEndpoint, String code, URI redirectUri, String codeVerifier) {
+    return send(
+        tokenEndpoint,
+        new AuthorizationCodeGrant(
+            new AuthorizationCode(code), redirectUri, new CodeVerifier(codeVerifier)));
   }
 
   /** Redeems a refresh token. */
@@ -57,12 +61,12 @@ public final class NimbusTokenClient {
   }
 
   /**
-   * Asks for a token with the client credentials grant (RFC 6749 §4.4.2) for {@code clientId},
-   * a confidential client (OAuth 2.1 §4.2). The client authenticates with {@code
-   * client_secret_post} when the filter's {@code client-auth} is {@code client_secret_post}, else
-   * with {@code client_secret_basic}, whose id and secret are form-urlencoded before Base64 (RFC
-   * 6749 §2.3.1). {@code scope} is sent space separated, and omitted when {@code scopes} is empty.
-   * A refresh token in the answer should not be there (RFC 6749 §4.4.3): callers ignore it.
+   * Asks for a token with the client credentials grant (RFC 6749 §4.4.2) for {@code clientId}, a
+   * confidential client (OAuth 2.1 §4.2). The client authenticates with {@code client_secret_post}
+   * when the filter's {@code client-auth} is {@code client_secret_post}, else with {@code
+   * client_secret_basic}, whose id and secret are form-urlencoded before Base64 (RFC 6749 §2.3.1).
+   * {@code scope} is sent space separated, and omitted when {@code scopes} is empty. A refresh
+   * token in the answer should not be there (RFC 6749 §4.4.3): callers ignore it.
    */
   public TokenResult clientCredentials(
       URI tokenEndpoint, String clientId, String clientSecret, Set<String> scopes) {
@@ -72,18 +76,20 @@ public final class NimbusTokenClient {
     Objects.requireNonNull(scopes, "scopes");
     ClientID id = new ClientID(clientId);
     Secret secret = new Secret(clientSecret);
-    ClientAuthentication auth = registration.method() == ClientRegistration.Method.SECRET_POST
-        ? new ClientSecretPost(id, secret)
-        : new ClientSecretBasic(id, secret);
+    ClientAuthentication auth =
+        registration.method() == ClientRegistration.Method.SECRET_POST
+            ? new ClientSecretPost(id, secret)
+            : new ClientSecretBasic(id, secret);
     @Nullable Scope scope = scopes.isEmpty() ? null : new Scope(scopes.toArray(String[]::new));
     return send(new TokenRequest(tokenEndpoint, auth, new ClientCredentialsGrant(), scope));
   }
 
   private TokenResult send(URI tokenEndpoint, AuthorizationGrant grant) {
     ClientAuthentication auth = clientAuthentication();
-    return send(auth == null
-        ? new TokenRequest(tokenEndpoint, clientId, grant)
-        : new TokenRequest(tokenEndpoint, auth, grant));
+    return send(
+        auth == null
+            ? new TokenRequest(tokenEndpoint, clientId, grant)
+            : new TokenRequest(tokenEndpoint, auth, grant));
   }
 
   private TokenResult send(TokenRequest request) {
@@ -103,19 +109,23 @@ public final class NimbusTokenClient {
     Map<String, Object> json;
     try {
       json = JSONObjectUtils.parse(response.getBody());
-    } catch (ParseException | RuntimeException e) { // any body: the parser throws more than ParseException
-      return new TokenResult.Failed("invalid_response", "token endpoint answered HTTP " + status + " without a JSON object");
+    } catch (ParseException
+        | RuntimeException e) { // any body: the parser throws more than ParseException
+      return new TokenResult.Failed(
+          "invalid_response", "token endpoint answered HTTP " + status + " without a JSON object");
     }
     if (status != 200) {
       Object error = json.get("error");
       String code = error instanceof String s && isErrorCode(s) ? s : "invalid_response";
-      return new TokenResult.Failed(code, "token endpoint answered HTTP " + status + " error " + code);
+      return new TokenResult.Failed(
+          code, "token endpoint answered HTTP " + status + " error " + code);
     }
     if (!(json.get("access_token") instanceof String accessToken) || accessToken.isEmpty()) {
       return new TokenResult.Failed("invalid_response", "token response has no access_token");
     }
     // OAuth 2.1 §3.2.3: token_type is case-insensitive; we send bearer tokens only.
-    if (!(json.get("token_type") instanceof String type) || !type.toLowerCase(Locale.ROOT).equals("bearer")) {
+    if (!(json.get("token_type") instanceof String type)
+        || !type.toLowerCase(Locale.ROOT).equals("bearer")) {
       return new TokenResult.Failed("invalid_response", "token response token_type is not Bearer");
     }
     Long expiresIn = null;
@@ -152,7 +162,12 @@ public final class NimbusTokenClient {
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (!(c == '_' || c == '-' || c == '.' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+      if (!(c == '_'
+          || c == '-'
+          || c == '.'
+          || (c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9'))) {
         return false;
       }
     }

@@ -1,8 +1,8 @@
 package io.portcullis.core.internal.nimbus;
 
 /**
- * A call to the provider failed or its answer was unusable. The message names what failed and
- * never holds a token, a code or a secret.
+ * A call to the provider failed or its answer was unusable. The message names what failed and never
+ * holds a token, a code or a secret.
  */
 public final class ProviderException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -9,8 +9,8 @@ public sealed interface TokenResult {
    * A successful token response. {@code toString()} hides the tokens.
    *
    * @param expiresInSeconds {@code expires_in}, or null when absent or not a number
-   * @param scope {@code scope}, or null when absent (callers then grant no more than the
-   *     configured scopes, or on refresh the previous grant)
+   * @param scope {@code scope}, or null when absent (callers then grant no more than the configured
+   *     scopes, or on refresh the previous grant)
    */
   record Tokens(
       String accessToken,

@@ -24,36 +24,40 @@ class JwksCacheTest {
 
   @Test
   void refreshForUnknownKeyWhenFloodedThenAtMostOneFetchPerMinute() throws Exception {
-    String jwks = new JWKSet(new RSAKeyGenerator(2048).keyID("k1").generate().toPublicJWK()).toString();
+    String jwks =
+        new JWKSet(new RSAKeyGenerator(2048).keyID("k1").generate().toPublicJWK()).toString();
     AtomicInteger hits = new AtomicInteger();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/jwks", exchange -> {
-      hits.incrementAndGet();
-      byte[] body = jwks.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    server.createContext(
+        "/jwks",
+        exchange -> {
+          hits.incrementAndGet();
+          byte[] body = jwks.getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     server.start();
     try {
       Instant[] now = {Instant.parse("2030-01-01T00:00:00Z")};
-      Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-          return ZoneOffset.UTC;
-        }
+      Clock clock =
+          new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+              return ZoneOffset.UTC;
+            }
 
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-          return this;
-        }
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+              return this;
+            }
 
-        @Override
-        public Instant instant() {
-          return now[0];
-        }
-      };
+            @Override
+            public Instant instant() {
+              return now[0];
+            }
+          };
       URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks");
       try (Http http = new Http(Duration.ofSeconds(2))) {
         JwksCache cache = new JwksCache(clock, http, Runnable::run);
@@ -62,25 +66,33 @@ class JwksCacheTest {
         for (int i = 0; i < 1000; i++) {
           cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.PRESENTED);
         }
-        assertThat(hits.get()).as("1000 unknown kids in presented tokens: one re-fetch").isEqualTo(2);
+        assertThat(hits.get())
+            .as("1000 unknown kids in presented tokens: one re-fetch")
+            .isEqualTo(2);
         now[0] = now[0].plusSeconds(30);
-        assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.PRESENTED)).isNull();
+        assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.PRESENTED))
+            .isNull();
         assertThat(hits.get()).isEqualTo(2);
 
         // The token endpoint's budget is its own: the presented flood did not use it up, and it
         // does not give the bearer path more.
-        assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.TOKEN_ENDPOINT)).isNotNull();
-        assertThat(hits.get()).isEqualTo(3);
-        assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.PRESENTED)).isNull();
         assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.TOKEN_ENDPOINT))
-            .as("within the trusted floor").isNull();
+            .isNotNull();
+        assertThat(hits.get()).isEqualTo(3);
+        assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.PRESENTED))
+            .isNull();
+        assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.TOKEN_ENDPOINT))
+            .as("within the trusted floor")
+            .isNull();
         assertThat(hits.get()).isEqualTo(3);
         now[0] = now[0].plus(JwksCache.MIN_TRUSTED_REFETCH_INTERVAL);
-        assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.TOKEN_ENDPOINT)).isNotNull();
+        assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.TOKEN_ENDPOINT))
+            .isNotNull();
         assertThat(hits.get()).isEqualTo(4);
 
         now[0] = now[0].plusSeconds(31);
-        assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.PRESENTED)).isNotNull();
+        assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.PRESENTED))
+            .isNotNull();
         assertThat(hits.get()).isEqualTo(5);
 
         // A caller that looked in an older set gets the newer one without a fetch.
@@ -88,7 +100,9 @@ class JwksCacheTest {
         now[0] = now[0].plus(JwksCache.MIN_TRUSTED_REFETCH_INTERVAL);
         cache.refreshForUnknownKey(uri, old, JwksCache.Source.TOKEN_ENDPOINT);
         assertThat(hits.get()).isEqualTo(6);
-        assertThat(cache.refreshForUnknownKey(uri, old, JwksCache.Source.PRESENTED)).isNotNull().isNotSameAs(old);
+        assertThat(cache.refreshForUnknownKey(uri, old, JwksCache.Source.PRESENTED))
+            .isNotNull()
+            .isNotSameAs(old);
         cache.get(uri);
         assertThat(hits.get()).as("cached").isEqualTo(6);
       }

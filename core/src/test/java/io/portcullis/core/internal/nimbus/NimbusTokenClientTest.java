@@ -18,26 +18,43 @@ class NimbusTokenClientTest {
   void tokenRequestWhenEndpointRedirectsThenNotFollowed() throws Exception {
     AtomicInteger stolen = new AtomicInteger();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/token", exchange -> {
-      exchange.getResponseHeaders().add("Location", "/steal");
-      exchange.sendResponseHeaders(307, -1);
-      exchange.close();
-    });
-    server.createContext("/steal", exchange -> {
-      stolen.incrementAndGet();
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
+    server.createContext(
+        "/token",
+        exchange -> {
+          exchange.getResponseHeaders().add("Location", "/steal");
+          exchange.sendResponseHeaders(307, -1);
+          exchange.close();
+        });
+    server.createContext(
+        "/steal",
+        exchange -> {
+          stolen.incrementAndGet();
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
     server.start();
     try {
       String base = "http://127.0.0.1:" + server.getAddress().getPort();
-      PortcullisConfig config = PortcullisConfig.of(Map.of("issuer", base, "client-id", "app",
-          "client-secret", "a-secret-that-must-not-travel"));
-      NimbusTokenClient client = new NimbusTokenClient(
-          new ClientRegistration("app", "a-secret-that-must-not-travel", ClientRegistration.Method.SECRET_BASIC),
-          new Http(config.httpTimeout()));
-      TokenResult cc = client.clientCredentials(URI.create(base + "/token"), "app", "a-secret-that-must-not-travel", Set.of("x"));
-      TokenResult code = client.exchangeCode(URI.create(base + "/token"), "code", URI.create(base + "/cb"), "v".repeat(43));
+      PortcullisConfig config =
+          PortcullisConfig.of(
+              Map.of(
+                  "issuer",
+                  base,
+                  "client-id",
+                  "app",
+                  "client-secret",
+                  "a-secret-that-must-not-travel"));
+      NimbusTokenClient client =
+          new NimbusTokenClient(
+              new ClientRegistration(
+                  "app", "a-secret-that-must-not-travel", ClientRegistration.Method.SECRET_BASIC),
+              new Http(config.httpTimeout()));
+      TokenResult cc =
+          client.clientCredentials(
+              URI.create(base + "/token"), "app", "a-secret-that-must-not-travel", Set.of("x"));
+      TokenResult code =
+          client.exchangeCode(
+              URI.create(base + "/token"), "code", URI.create(base + "/cb"), "v".repeat(43));
       TokenResult refresh = client.refresh(URI.create(base + "/token"), "rt");
       for (TokenResult r : new TokenResult[] {cc, code, refresh}) {
         assertThat(r).isInstanceOf(TokenResult.Failed.class);

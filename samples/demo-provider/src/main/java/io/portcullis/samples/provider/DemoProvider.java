@@ -43,7 +43,8 @@ public final class DemoProvider implements AutoCloseable {
   static final String ISSUER_ID = "default";
   static final String ADMIN_SCOPE = "admin";
 
-  private static final Pattern FORM_POST_CODE = Pattern.compile("name=\"code\"\\s+value=\"([^\"]*)\"");
+  private static final Pattern FORM_POST_CODE =
+      Pattern.compile("name=\"code\"\\s+value=\"([^\"]*)\"");
 
   private record Grant(String scope, String username) {}
 
@@ -59,7 +60,8 @@ public final class DemoProvider implements AutoCloseable {
   @FunctionalInterface
   public interface Middleware {
     /** Answers {@code request}, calling {@code next} for the demo provider's own answer. */
-    OAuth2HttpResponse handle(OAuth2HttpRequest request, Function<OAuth2HttpRequest, OAuth2HttpResponse> next);
+    OAuth2HttpResponse handle(
+        OAuth2HttpRequest request, Function<OAuth2HttpRequest, OAuth2HttpResponse> next);
   }
 
   /** Starts the provider on the loopback interface; {@code port} 0 picks a free port. */
@@ -77,21 +79,24 @@ public final class DemoProvider implements AutoCloseable {
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot generate the demo provider's key", e);
     }
-    OAuth2TokenProvider tokens = new OAuth2TokenProvider(new KeyProvider(List.of(signingKey), "RS256"),
-        (kotlin.jvm.functions.Function0<Instant>) clock::instant);
+    OAuth2TokenProvider tokens =
+        new OAuth2TokenProvider(
+            new KeyProvider(List.of(signingKey), "RS256"),
+            (kotlin.jvm.functions.Function0<Instant>) clock::instant);
     OAuth2Config config = new OAuth2Config(true, null, null, false, tokens, java.util.Set.of());
     Route inner = new OAuth2HttpRequestHandler(config).getAuthorizationServer();
-    Route front = new Route() {
-      @Override
-      public boolean match(OAuth2HttpRequest request) {
-        return true;
-      }
+    Route front =
+        new Route() {
+          @Override
+          public boolean match(OAuth2HttpRequest request) {
+            return true;
+          }
 
-      @Override
-      public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
-        return middleware.handle(request, r -> intercept(inner, r));
-      }
-    };
+          @Override
+          public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
+            return middleware.handle(request, r -> intercept(inner, r));
+          }
+        };
     server = new MockOAuth2Server(config, front);
     server.start(InetAddress.getLoopbackAddress(), port);
   }
@@ -123,7 +128,8 @@ public final class DemoProvider implements AutoCloseable {
         return withScope(response, granted(grant));
       }
       String ccScope = formParam(request.getBody(), "scope");
-      if ("client_credentials".equals(formParam(request.getBody(), "grant_type")) && ccScope != null) {
+      if ("client_credentials".equals(formParam(request.getBody(), "grant_type"))
+          && ccScope != null) {
         return withScopeClaim(response, ccScope);
       }
     }
@@ -134,7 +140,9 @@ public final class DemoProvider implements AutoCloseable {
   private static String granted(Grant grant) {
     List<String> granted = new ArrayList<>();
     for (String scope : grant.scope().trim().split("\\s+")) {
-      if (!scope.isEmpty() && !granted.contains(scope) && (!scope.equals(ADMIN_SCOPE) || grant.username().equals("admin"))) {
+      if (!scope.isEmpty()
+          && !granted.contains(scope)
+          && (!scope.equals(ADMIN_SCOPE) || grant.username().equals("admin"))) {
         granted.add(scope);
       }
     }
@@ -145,30 +153,40 @@ public final class DemoProvider implements AutoCloseable {
     try {
       Map<String, Object> json = JSONObjectUtils.parse(response.getBody());
       json.put("scope", scope);
-      return new OAuth2HttpResponse(response.getHeaders(), 200, JSONObjectUtils.toJSONString(json), null);
+      return new OAuth2HttpResponse(
+          response.getHeaders(), 200, JSONObjectUtils.toJSONString(json), null);
     } catch (ParseException e) {
       return response;
     }
   }
 
   /**
-   * Client-credentials access tokens carry their scopes in a {@code scope} claim, as Keycloak's
-   * do, and are RFC 9068 JWT access tokens (header {@code typ} {@code at+jwt}, the client in
-   * {@code client_id}), so the application can accept them on its own APIs ({@code
+   * Client-credentials access tokens carry their scopes in a {@code scope} claim, as Keycloak's do,
+   * and are RFC 9068 JWT access tokens (header {@code typ} {@code at+jwt}, the client in {@code
+   * client_id}), so the application can accept them on its own APIs ({@code
    * bearer-tokens=own-clients}).
    */
   private OAuth2HttpResponse withScopeClaim(OAuth2HttpResponse response, String scope) {
     try {
       Map<String, Object> json = JSONObjectUtils.parse(response.getBody());
       SignedJWT original = SignedJWT.parse((String) json.get("access_token"));
-      JWTClaimsSet claims = new JWTClaimsSet.Builder(original.getJWTClaimsSet()).claim("scope", scope)
-          .claim("client_id", original.getJWTClaimsSet().getSubject()).build();
-      SignedJWT resigned = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(ISSUER_ID)
-          .type(new JOSEObjectType("at+jwt")).build(), claims);
+      JWTClaimsSet claims =
+          new JWTClaimsSet.Builder(original.getJWTClaimsSet())
+              .claim("scope", scope)
+              .claim("client_id", original.getJWTClaimsSet().getSubject())
+              .build();
+      SignedJWT resigned =
+          new SignedJWT(
+              new JWSHeader.Builder(JWSAlgorithm.RS256)
+                  .keyID(ISSUER_ID)
+                  .type(new JOSEObjectType("at+jwt"))
+                  .build(),
+              claims);
       resigned.sign(new RSASSASigner(signingKey));
       json.put("access_token", resigned.serialize());
       json.put("scope", scope);
-      return new OAuth2HttpResponse(response.getHeaders(), 200, JSONObjectUtils.toJSONString(json), null);
+      return new OAuth2HttpResponse(
+          response.getHeaders(), 200, JSONObjectUtils.toJSONString(json), null);
     } catch (ParseException | JOSEException | RuntimeException e) {
       return response;
     }

@@ -1,2 +1,4 @@
-/** The demo OpenID provider the samples embed: anyone can log in as anyone; never use it for real. */
+/**
+ * The demo OpenID provider the samples embed: anyone can log in as anyone; never use it for real.
+ */
 package io.portcullis.samples.provider;

@@ -11,9 +11,15 @@ public class AdminServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    Pages.sendHtml(response, "Administration", "<p>Welcome, administrator <b>" + Pages.html(request.getRemoteUser())
-        + "</b>.</p><p><code>request.isUserInRole(\"admin\")</code> is <b>" + request.isUserInRole("admin")
-        + "</b>: a granted scope counts as a role.</p>");
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    Pages.sendHtml(
+        response,
+        "Administration",
+        "<p>Welcome, administrator <b>"
+            + Pages.html(request.getRemoteUser())
+            + "</b>.</p><p><code>request.isUserInRole(\"admin\")</code> is <b>"
+            + request.isUserInRole("admin")
+            + "</b>: a granted scope counts as a role.</p>");
   }
 }

@@ -11,8 +11,12 @@ public class ApiDataServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    Pages.sendJson(response, "{\"user\":" + Pages.json(request.getRemoteUser())
-        + ",\"data\":[{\"id\":1,\"name\":\"alpha\"},{\"id\":2,\"name\":\"beta\"}]}");
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    Pages.sendJson(
+        response,
+        "{\"user\":"
+            + Pages.json(request.getRemoteUser())
+            + ",\"data\":[{\"id\":1,\"name\":\"alpha\"},{\"id\":2,\"name\":\"beta\"}]}");
   }
 }

@@ -11,13 +11,17 @@ public class HomeServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     String user = request.getRemoteUser();
-    String body = user == null
-        ? "<p>You are not logged in. This page is public; every other page asks Portcullis first.</p>"
-            + "<p><a href=\"/profile\">Log in</a></p>"
-        : "<p>You are logged in as <b>" + Pages.html(user) + "</b>.</p>"
-            + "<p><a href=\"/profile\">Your profile</a> · <a href=\"/logout\">Log out</a></p>";
+    String body =
+        user == null
+            ? "<p>You are not logged in. This page is public; every other page asks Portcullis first.</p>"
+                + "<p><a href=\"/profile\">Log in</a></p>"
+            : "<p>You are logged in as <b>"
+                + Pages.html(user)
+                + "</b>.</p>"
+                + "<p><a href=\"/profile\">Your profile</a> · <a href=\"/logout\">Log out</a></p>";
     Pages.sendHtml(response, "Welcome", body);
   }
 }

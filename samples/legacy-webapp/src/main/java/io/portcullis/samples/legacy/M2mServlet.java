@@ -20,27 +20,42 @@ import java.util.Set;
  */
 public class M2mServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     String token;
     try {
       token = PortcullisRequests.clientCredentials(request).token(Set.of("read:data"));
     } catch (ClientCredentialsException e) {
-      Pages.sendHtml(response, "Machine to machine", "<p>No client-credentials token: "
-          + Pages.html(e.error()) + "</p><p><a href=\"" + request.getContextPath() + "/profile\">Back</a></p>");
+      Pages.sendHtml(
+          response,
+          "Machine to machine",
+          "<p>No client-credentials token: "
+              + Pages.html(e.error())
+              + "</p><p><a href=\""
+              + request.getContextPath()
+              + "/profile\">Back</a></p>");
       return;
     }
     // Call ourselves on the loopback connector: never a URL built from the request's Host header,
     // which a client controls and which would receive the token.
-    URI api = URI.create("http://127.0.0.1:" + request.getLocalPort() + request.getContextPath() + "/api/data");
+    URI api =
+        URI.create(
+            "http://127.0.0.1:" + request.getLocalPort() + request.getContextPath() + "/api/data");
     String status;
     String body;
     try {
-      HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(api).timeout(Duration.ofSeconds(5))
-          .header("Authorization", "Bearer " + token).header("Accept", "application/json").build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> answer =
+          CLIENT.send(
+              HttpRequest.newBuilder(api)
+                  .timeout(Duration.ofSeconds(5))
+                  .header("Authorization", "Bearer " + token)
+                  .header("Accept", "application/json")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       status = Integer.toString(answer.statusCode());
       body = answer.body();
     } catch (IOException e) {
@@ -51,11 +66,20 @@ public class M2mServlet extends HttpServlet {
       status = "interrupted";
       body = "";
     }
-    Pages.sendHtml(response, "Machine to machine",
+    Pages.sendHtml(
+        response,
+        "Machine to machine",
         "<p>Client-credentials token for <code>read:data</code> (SHA-256 prefix <code>"
-            + Pages.fingerprint(token) + "</code>), cached and refreshed ahead of expiry by Portcullis.</p>"
-            + "<p><code>GET /api/data</code> with it answered <b id=\"status\">" + Pages.html(status) + "</b>:</p>"
-            + "<pre id=\"body\">" + Pages.html(body) + "</pre>"
-            + "<p><a href=\"" + request.getContextPath() + "/profile\">Back to the profile</a></p>");
+            + Pages.fingerprint(token)
+            + "</code>), cached and refreshed ahead of expiry by Portcullis.</p>"
+            + "<p><code>GET /api/data</code> with it answered <b id=\"status\">"
+            + Pages.html(status)
+            + "</b>:</p>"
+            + "<pre id=\"body\">"
+            + Pages.html(body)
+            + "</pre>"
+            + "<p><a href=\""
+            + request.getContextPath()
+            + "/profile\">Back to the profile</a></p>");
   }
 }

@@ -18,14 +18,15 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * Runs the sample: embedded Jetty 12 serving the WAR at {@code /} (or {@code CONTEXT_PATH}), and, unless {@code
- * PORTCULLIS_ISSUER} (or {@code -Dportcullis.issuer}) names a real provider, an embedded demo
- * provider on a port of its own.
+ * Runs the sample: embedded Jetty 12 serving the WAR at {@code /} (or {@code CONTEXT_PATH}), and,
+ * unless {@code PORTCULLIS_ISSUER} (or {@code -Dportcullis.issuer}) names a real provider, an
+ * embedded demo provider on a port of its own.
  *
  * <p>Environment: {@code PORT} (default 8080), {@code PROVIDER_PORT} (default: a free port), and
  * any {@code PORTCULLIS_*} key the filter reads by itself, or the same key as a system property
- * ({@code -Dportcullis.response-mode=form_post}; system properties override the WAR's init-params). {@code -Dwar=PATH} names the WAR;
- * by default it is the {@code portcullis-legacy-webapp.war} next to this launcher's jar.
+ * ({@code -Dportcullis.response-mode=form_post}; system properties override the WAR's init-params).
+ * {@code -Dwar=PATH} names the WAR; by default it is the {@code portcullis-legacy-webapp.war} next
+ * to this launcher's jar.
  */
 public final class Main {
   static final String WAR_NAME = "portcullis-legacy-webapp.war";
@@ -56,7 +57,10 @@ public final class Main {
       return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
-    /** The application's URL, e.g. {@code http://localhost:8080/} or {@code http://localhost:8080/app/}. */
+    /**
+     * The application's URL, e.g. {@code http://localhost:8080/} or {@code
+     * http://localhost:8080/app/}.
+     */
     public String url() {
       return "http://localhost:" + port() + contextPath + "/";
     }
@@ -97,29 +101,43 @@ public final class Main {
     Path war = warProperty != null ? Path.of(warProperty) : defaultWar();
     Running running;
     try {
-      running = start(port, providerPort, war, external == null || external.isBlank() ? null : external, contextPath);
+      running =
+          start(
+              port,
+              providerPort,
+              war,
+              external == null || external.isBlank() ? null : external,
+              contextPath);
     } catch (NoSuchFileException e) {
       System.err.println(e.getReason());
       System.exit(1);
       return;
     } catch (IOException e) {
       if (e.getCause() instanceof BindException || e instanceof BindException) {
-        System.err.println("Port " + port + " is in use: set PORT to another one, e.g. PORT=8081 java -jar ...");
+        System.err.println(
+            "Port " + port + " is in use: set PORT to another one, e.g. PORT=8081 java -jar ...");
         System.exit(1);
       }
       throw e;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        running.close();
-      } catch (Exception e) {
-        // stopping anyway
-      }
-    }, "portcullis-sample-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    running.close();
+                  } catch (Exception e) {
+                    // stopping anyway
+                  }
+                },
+                "portcullis-sample-stop"));
     System.out.println("Portcullis legacy sample: open " + running.url());
     if (running.embeddedProvider()) {
-      System.out.println("Log in with any user name; the user name admin is also granted the admin scope"
-          + " (demo provider at " + running.issuer() + ").");
+      System.out.println(
+          "Log in with any user name; the user name admin is also granted the admin scope"
+              + " (demo provider at "
+              + running.issuer()
+              + ").");
     } else {
       System.out.println("Provider: " + running.issuer());
     }
@@ -128,13 +146,14 @@ public final class Main {
 
   /**
    * Starts the application on {@code port} (0: a free one) from {@code war} (a WAR file or an
-   * exploded web application directory). With {@code externalIssuer} null, starts the demo
-   * provider on {@code providerPort} (0: a free one) and points the filter at it through the
-   * system property {@code portcullis.issuer}, read when the filter starts (a process cannot set
-   * its own environment); otherwise the filter reads its issuer from the environment or system
-   * properties by itself.
+   * exploded web application directory). With {@code externalIssuer} null, starts the demo provider
+   * on {@code providerPort} (0: a free one) and points the filter at it through the system property
+   * {@code portcullis.issuer}, read when the filter starts (a process cannot set its own
+   * environment); otherwise the filter reads its issuer from the environment or system properties
+   * by itself.
    */
-  public static Running start(int port, int providerPort, Path war, String externalIssuer) throws Exception {
+  public static Running start(int port, int providerPort, Path war, String externalIssuer)
+      throws Exception {
     return start(port, providerPort, war, externalIssuer, "");
   }
 
@@ -142,12 +161,17 @@ public final class Main {
    * As {@link #start(int, int, Path, String)}, with the web application at {@code contextPath}
    * ({@code ""} for the root, else {@code /app} or {@code /a/b}), as a WAR deployed under a name.
    */
-  public static Running start(int port, int providerPort, Path war, String externalIssuer, String contextPath)
+  public static Running start(
+      int port, int providerPort, Path war, String externalIssuer, String contextPath)
       throws Exception {
     contextPath = contextPath(contextPath);
     if (!Files.exists(war)) {
-      throw new NoSuchFileException(war.toString(), null, "No web application at " + war.toAbsolutePath()
-          + "; build it with ./mvnw -q package -DskipTests, or name it with -Dwar=PATH");
+      throw new NoSuchFileException(
+          war.toString(),
+          null,
+          "No web application at "
+              + war.toAbsolutePath()
+              + "; build it with ./mvnw -q package -DskipTests, or name it with -Dwar=PATH");
     }
     MOCK_WEB_SERVER_LOG.setLevel(Level.WARNING);
     MOCK_WEB_SERVER3_LOG.setLevel(Level.WARNING);
@@ -162,7 +186,8 @@ public final class Main {
     ServerConnector connector = new ServerConnector(server);
     connector.setPort(port);
     if (provider != null) {
-      // The demo provider lets anyone log in as anyone and listens on loopback only: so does the app.
+      // The demo provider lets anyone log in as anyone and listens on loopback only: so does the
+      // app.
       connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
     }
     server.addConnector(connector);
@@ -171,7 +196,9 @@ public final class Main {
     webapp.setWar(war.toAbsolutePath().toString());
     webapp.setThrowUnavailableOnStartupException(true);
     // Sessions of several instances on one host must not share a cookie: cookies ignore ports.
-    webapp.getSessionHandler().setSessionCookie("JSESSIONID_" + (port == 0 ? "SAMPLE" : Integer.toString(port)));
+    webapp
+        .getSessionHandler()
+        .setSessionCookie("JSESSIONID_" + (port == 0 ? "SAMPLE" : Integer.toString(port)));
     server.setHandler(webapp);
     server.setStopAtShutdown(false);
     try {
@@ -188,8 +215,8 @@ public final class Main {
   }
 
   /**
-   * Waits until the filter has the provider's metadata, so the first click does not meet the 503
-   * a starting filter answers while it fetches them; gives up quietly after {@code timeout} (the
+   * Waits until the filter has the provider's metadata, so the first click does not meet the 503 a
+   * starting filter answers while it fetches them; gives up quietly after {@code timeout} (the
    * filter keeps trying by itself). The filter lives in the web application's class loader, so it
    * is reached by reflection: {@code PortcullisFilter.engine().awaitProvider(timeout)}.
    */
@@ -200,10 +227,13 @@ public final class Main {
     }
     try {
       Object engine = holder.getFilter().getClass().getMethod("engine").invoke(holder.getFilter());
-      Object ready = engine.getClass().getMethod("awaitProvider", Duration.class).invoke(engine, timeout);
+      Object ready =
+          engine.getClass().getMethod("awaitProvider", Duration.class).invoke(engine, timeout);
       if (!Boolean.TRUE.equals(ready)) {
-        System.err.println("Warning: the identity provider did not answer within " + timeout.toSeconds()
-            + " s; pages that need a login answer 503 until it does.");
+        System.err.println(
+            "Warning: the identity provider did not answer within "
+                + timeout.toSeconds()
+                + " s; pages that need a login answer 503 until it does.");
       }
     } catch (ReflectiveOperationException e) {
       // another filter version: nothing to wait for
@@ -219,7 +249,16 @@ public final class Main {
     Path dir = location.getParent();
     Path war = dir.resolve(WAR_NAME);
     if (Files.isDirectory(location) && !Files.exists(war)) {
-      Path sources = dir.resolve(".." + File.separator + "src" + File.separator + "main" + File.separator + "webapp").normalize();
+      Path sources =
+          dir.resolve(
+                  ".."
+                      + File.separator
+                      + "src"
+                      + File.separator
+                      + "main"
+                      + File.separator
+                      + "webapp")
+              .normalize();
       if (Files.isDirectory(sources)) {
         return sources;
       }
@@ -227,14 +266,18 @@ public final class Main {
     return war;
   }
 
-  /** {@code CONTEXT_PATH}: null, blank or {@code /} is the root; else one leading and no trailing {@code /}. */
+  /**
+   * {@code CONTEXT_PATH}: null, blank or {@code /} is the root; else one leading and no trailing
+   * {@code /}.
+   */
   static String contextPath(String value) {
     if (value == null || value.isBlank() || value.trim().equals("/")) {
       return "";
     }
     String path = value.trim();
     if (!path.matches("(/[A-Za-z0-9._~-]+)+/?") || path.contains("/./") || path.contains("/../")) {
-      throw new IllegalArgumentException("CONTEXT_PATH must look like /app or /a/b, not \"" + value + "\"");
+      throw new IllegalArgumentException(
+          "CONTEXT_PATH must look like /app or /a/b, not \"" + value + "\"");
     }
     return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }

@@ -19,7 +19,8 @@ public class ProfileServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     Identity identity = PortcullisRequests.identity(request).orElse(null);
     if (identity == null) { // cannot happen behind the filter's rules; answer sensibly anyway
       response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
@@ -32,18 +33,29 @@ public class ProfileServlet extends HttpServlet {
       scopes.append("<li><code>").append(Pages.html(scope)).append("</code></li>");
     }
     scopes.append("</ul>");
-    String body = "<p>Logged in as <b>" + Pages.html(request.getRemoteUser()) + "</b>"
-        + " (subject <code>" + Pages.html(identity.subject()) + "</code>, issuer <code>"
-        + Pages.html(identity.issuer()) + "</code>).</p>"
-        + "<h2>Granted scopes</h2>" + scopes
-        + "<p>The access token expires at <b>" + Pages.html(expiresAt.toString()) + "</b> (in " + left + " s).</p>"
-        + "<h2>Try</h2><ul>"
-        + "<li><a href=\"/reports\">/reports</a>: needs <code>read:reports</code> (asked for on demand)</li>"
-        + "<li><a href=\"/admin\">/admin</a>: needs <code>admin</code> (granted to the user <code>admin</code> only)</li>"
-        + "<li><a href=\"/api/data\">/api/data</a>: needs <code>read:data</code> (JSON)</li>"
-        + "<li><a href=\"/me\">/me</a>: the login as JSON</li>"
-        + "<li><a href=\"/m2m\">/m2m</a>: the app calls its own <code>/api/data</code> with a client-credentials token</li>"
-        + "</ul><p><a href=\"/logout\">Log out</a></p>";
+    String body =
+        "<p>Logged in as <b>"
+            + Pages.html(request.getRemoteUser())
+            + "</b>"
+            + " (subject <code>"
+            + Pages.html(identity.subject())
+            + "</code>, issuer <code>"
+            + Pages.html(identity.issuer())
+            + "</code>).</p>"
+            + "<h2>Granted scopes</h2>"
+            + scopes
+            + "<p>The access token expires at <b>"
+            + Pages.html(expiresAt.toString())
+            + "</b> (in "
+            + left
+            + " s).</p>"
+            + "<h2>Try</h2><ul>"
+            + "<li><a href=\"/reports\">/reports</a>: needs <code>read:reports</code> (asked for on demand)</li>"
+            + "<li><a href=\"/admin\">/admin</a>: needs <code>admin</code> (granted to the user <code>admin</code> only)</li>"
+            + "<li><a href=\"/api/data\">/api/data</a>: needs <code>read:data</code> (JSON)</li>"
+            + "<li><a href=\"/me\">/me</a>: the login as JSON</li>"
+            + "<li><a href=\"/m2m\">/m2m</a>: the app calls its own <code>/api/data</code> with a client-credentials token</li>"
+            + "</ul><p><a href=\"/logout\">Log out</a></p>";
     Pages.sendHtml(response, "Profile", body);
   }
 }

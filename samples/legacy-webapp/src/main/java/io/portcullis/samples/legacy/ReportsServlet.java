@@ -11,9 +11,14 @@ public class ReportsServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    Pages.sendHtml(response, "Reports", "<p>Quarterly reports for <b>" + Pages.html(request.getRemoteUser())
-        + "</b>: everything is fine.</p><p>This page needs the scope <code>read:reports</code>, which the login did"
-        + " not ask for: Portcullis asked the provider for it when you first came here.</p>");
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    Pages.sendHtml(
+        response,
+        "Reports",
+        "<p>Quarterly reports for <b>"
+            + Pages.html(request.getRemoteUser())
+            + "</b>: everything is fine.</p><p>This page needs the scope <code>read:reports</code>, which the login did"
+            + " not ask for: Portcullis asked the provider for it when you first came here.</p>");
   }
 }

@@ -42,11 +42,14 @@ class ChromiumLoginTest {
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Duration WAIT = Duration.ofSeconds(15);
+
   /** More login pages than any flow here needs (a login and one step-up): a loop. */
   private static final int MAX_LOGINS = 3;
+
   // Selenium 4.49 knows DevTools up to an older Chromium and says so at every start; this test
   // uses only ChromeDriver's own CDP passthrough. Held strongly: JUL forgets unreferenced levels.
-  private static final Logger CDP_VERSION_LOG = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+  private static final Logger CDP_VERSION_LOG =
+      Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
 
   private static Main.Running app;
   private static Main.Running formPostApp;
@@ -61,8 +64,10 @@ class ChromiumLoginTest {
     // .ci/run installs it) a missing driver fails the test instead of hiding it.
     boolean driverInstalled = Files.isExecutable(CHROMEDRIVER);
     boolean ci = "true".equals(System.getenv("CI"));
-    Assumptions.assumeTrue(driverInstalled || ci,
-        CHROMEDRIVER + " is missing (apt-get install chromium chromium-driver); skipped outside CI");
+    Assumptions.assumeTrue(
+        driverInstalled || ci,
+        CHROMEDRIVER
+            + " is missing (apt-get install chromium chromium-driver); skipped outside CI");
     assertThat(driverInstalled).as(CHROMEDRIVER + " is installed (CI=true)").isTrue();
     assertThat(Files.isExecutable(CHROMIUM)).as(CHROMIUM + " is installed").isTrue();
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
@@ -97,14 +102,23 @@ class ChromiumLoginTest {
     userDataDir = Files.createTempDirectory("portcullis-chromium-");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-quic", "--window-size=1024,768", "--user-data-dir=" + userDataDir);
-    service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort()
-        .withSilent(true)
-        .build();
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--window-size=1024,768",
+        "--user-data-dir=" + userDataDir);
+    service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .withSilent(true)
+            .build();
     driver = new ChromeDriver(service, options);
     driver.manage().timeouts().pageLoadTimeout(WAIT);
   }
@@ -130,17 +144,23 @@ class ChromiumLoginTest {
     driver.get(base.resolve("/profile").toString());
     assertThat(logInUntil(base.resolve("/profile"), "alice")).isEqualTo(1);
     assertThat(driver.findElement(By.tagName("body")).getText()).contains("Logged in as alice");
-    assertThat(driver.getPageSource()).contains("Logged in as <b>alice</b>").contains("<code>read:data</code>");
+    assertThat(driver.getPageSource())
+        .contains("Logged in as <b>alice</b>")
+        .contains("<code>read:data</code>");
 
     // /admin needs the scope admin: one step-up through the login page, which the provider
     // refuses to alice, then a 403 page naming the scope.
     driver.get(base.resolve("/admin").toString());
     assertThat(logInUntil(base.resolve("/admin"), "alice")).isEqualTo(1);
     assertThat(driver.getPageSource()).contains("<b>admin</b>");
-    assertThat(driver.getTitle() + " " + driver.findElement(By.tagName("body")).getText()).contains("admin");
+    assertThat(driver.getTitle() + " " + driver.findElement(By.tagName("body")).getText())
+        .contains("admin");
     Path shot = Path.of("target", "chromium-admin-403.png");
     Files.createDirectories(shot.getParent());
-    Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        driver.getScreenshotAs(OutputType.FILE).toPath(),
+        shot,
+        StandardCopyOption.REPLACE_EXISTING);
     assertThat(status(base.resolve("/admin"))).isEqualTo(403);
 
     logOutAndCheck(base);
@@ -178,17 +198,29 @@ class ChromiumLoginTest {
     new WebDriverWait(driver, WAIT).until(d -> isLoginPage());
     assertThat(driver.getCurrentUrl()).contains("response_mode=form_post");
     List<Map<String, Object>> pending = cookiesOf(base.getHost());
-    assertThat(pending).filteredOn(c -> name(c).startsWith("PORTCULLIS_TX_")).singleElement()
-        .satisfies(c -> assertThat(c).containsEntry("sameSite", "None").containsEntry("secure", true)
-            .containsEntry("httpOnly", true));
-    assertThat(pending).filteredOn(c -> name(c).startsWith("JSESSIONID"))
+    assertThat(pending)
+        .filteredOn(c -> name(c).startsWith("PORTCULLIS_TX_"))
+        .singleElement()
+        .satisfies(
+            c ->
+                assertThat(c)
+                    .containsEntry("sameSite", "None")
+                    .containsEntry("secure", true)
+                    .containsEntry("httpOnly", true));
+    assertThat(pending)
+        .filteredOn(c -> name(c).startsWith("JSESSIONID"))
         .allSatisfy(c -> assertThat(c).containsEntry("sameSite", "Lax"));
 
     assertThat(logInUntil(base.resolve("/profile"), "alice")).isEqualTo(1);
-    assertThat(driver.getPageSource()).contains("Logged in as <b>alice</b>").contains("<code>read:data</code>");
-    assertThat(cookiesOf(base.getHost())).filteredOn(c -> name(c).startsWith("JSESSIONID")).singleElement()
+    assertThat(driver.getPageSource())
+        .contains("Logged in as <b>alice</b>")
+        .contains("<code>read:data</code>");
+    assertThat(cookiesOf(base.getHost()))
+        .filteredOn(c -> name(c).startsWith("JSESSIONID"))
+        .singleElement()
         .satisfies(c -> assertThat(c).containsEntry("sameSite", "Lax"));
-    assertThat(cookiesOf(base.getHost())).noneMatch(c -> name(c).startsWith("PORTCULLIS_TX_")); // used up
+    assertThat(cookiesOf(base.getHost()))
+        .noneMatch(c -> name(c).startsWith("PORTCULLIS_TX_")); // used up
 
     logOutAndCheck(base);
   }
@@ -203,7 +235,8 @@ class ChromiumLoginTest {
     driver.get(base.resolve("/reports").toString());
     new WebDriverWait(driver, WAIT).until(d -> isLoginPage());
 
-    assertThat(logInUntil(base.resolve("/reports"), "alice")).isEqualTo(2); // login, granted step-up
+    assertThat(logInUntil(base.resolve("/reports"), "alice"))
+        .isEqualTo(2); // login, granted step-up
     assertThat(driver.getPageSource()).contains("Quarterly reports for <b>alice</b>");
     driver.switchTo().window(tabA);
     assertThat(logInUntil(base.resolve("/profile"), "alice")).isEqualTo(1);
@@ -216,7 +249,6 @@ class ChromiumLoginTest {
    * (LoginSession.stepUpAsked); /admin then asks for the same step-up again, for ever, instead of
    * answering 403. Same-site (application and provider both at localhost) it works.
    */
-
   @Test
   void adminWhenFormPostCrossSiteAndStepUpRefusedThen403() {
     URI base = crossSiteBase(formPostApp);
@@ -231,8 +263,8 @@ class ChromiumLoginTest {
   /**
    * The application as {@code http://127.0.0.1:PORT/} while the provider is at {@code localhost}:
    * other sites, so the provider's auto-submitted POST back is cross-site and Chromium sends no
-   * {@code SameSite=Lax} cookie with it. (127.0.0.1, like localhost, is a secure context, so
-   * {@code Secure} cookies over plain http stick.)
+   * {@code SameSite=Lax} cookie with it. (127.0.0.1, like localhost, is a secure context, so {@code
+   * Secure} cookies over plain http stick.)
    */
   private static URI crossSiteBase(Main.Running running) {
     assertThat(URI.create(running.issuer()).getHost()).isEqualTo("localhost");
@@ -244,10 +276,14 @@ class ChromiumLoginTest {
     driver.get(base.resolve("/logout").toString());
     driver.findElement(By.cssSelector("form[action='/logout'] button[type=submit]")).click();
     // The provider's end-session endpoint sends the browser back to the home page (with a state).
-    new WebDriverWait(driver, WAIT).until(d -> {
-      URI now = URI.create(driver.getCurrentUrl());
-      return now.getHost().equals(base.getHost()) && now.getPort() == base.getPort() && now.getPath().equals("/");
-    });
+    new WebDriverWait(driver, WAIT)
+        .until(
+            d -> {
+              URI now = URI.create(driver.getCurrentUrl());
+              return now.getHost().equals(base.getHost())
+                  && now.getPort() == base.getPort()
+                  && now.getPath().equals("/");
+            });
     assertThat(driver.findElement(By.tagName("body")).getText()).contains("not logged in");
     driver.get(base.resolve("/profile").toString());
     new WebDriverWait(driver, WAIT).until(d -> isLoginPage()); // a new login, not the profile
@@ -265,13 +301,15 @@ class ChromiumLoginTest {
     name.sendKeys(user);
     driver.findElement(By.cssSelector("input[type=submit]")).click();
     // Until the login page is gone; while it goes, ChromeDriver may report its nodes as foreign.
-    new WebDriverWait(driver, WAIT).ignoring(WebDriverException.class).until(ExpectedConditions.stalenessOf(name));
+    new WebDriverWait(driver, WAIT)
+        .ignoring(WebDriverException.class)
+        .until(ExpectedConditions.stalenessOf(name));
   }
 
   /**
-   * Waits until the browser shows {@code page}, logging in as {@code user} at every login page
-   * the provider shows on the way (a login, then perhaps a step-up for a scope the first login
-   * did not ask for); returns how many login pages were submitted.
+   * Waits until the browser shows {@code page}, logging in as {@code user} at every login page the
+   * provider shows on the way (a login, then perhaps a step-up for a scope the first login did not
+   * ask for); returns how many login pages were submitted.
    */
   private int logInUntil(URI page, String user) {
     int logins = 0;
@@ -279,13 +317,21 @@ class ChromiumLoginTest {
     while (!driver.getCurrentUrl().equals(page.toString())) {
       if (isLoginPage()) {
         int submitted = logins;
-        assertThat(submitted).as(() -> "login pages on the way to " + page + "; now at " + driver.getCurrentUrl())
+        assertThat(submitted)
+            .as(() -> "login pages on the way to " + page + "; now at " + driver.getCurrentUrl())
             .isLessThan(MAX_LOGINS);
         logInAtProvider(user);
         logins++;
       } else if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("not at " + page + " in " + WAIT.toSeconds() + " s; at " + driver.getCurrentUrl()
-            + ": " + driver.findElement(By.tagName("body")).getText());
+        throw new AssertionError(
+            "not at "
+                + page
+                + " in "
+                + WAIT.toSeconds()
+                + " s; at "
+                + driver.getCurrentUrl()
+                + ": "
+                + driver.findElement(By.tagName("body")).getText());
       } else {
         sleep();
       }
@@ -310,22 +356,23 @@ class ChromiumLoginTest {
 
   private void awaitPage(URI page) {
     new WebDriverWait(driver, WAIT).until(ExpectedConditions.urlToBe(page.toString()));
-    new WebDriverWait(driver, WAIT).until(d -> "complete".equals(
-        driver.executeScript("return document.readyState")));
+    new WebDriverWait(driver, WAIT)
+        .until(d -> "complete".equals(driver.executeScript("return document.readyState")));
   }
 
   /** Every cookie Chromium holds for {@code host}, as the DevTools protocol reports them. */
   @SuppressWarnings("unchecked")
   private List<Map<String, Object>> cookiesOf(String host) {
     Map<String, Object> all = driver.executeCdpCommand("Network.getAllCookies", Map.of());
-    return ((List<Map<String, Object>>) all.get("cookies")).stream()
-        .filter(c -> host.equals(c.get("domain"))).toList();
+    return ((List<Map<String, Object>>) all.get("cookies"))
+        .stream().filter(c -> host.equals(c.get("domain"))).toList();
   }
 
   /** The status of the current page's document, as the browser got it. */
   private long status(URI page) {
-    Object status = driver.executeScript(
-        "const e = performance.getEntriesByType('navigation')[0]; return e ? e.responseStatus : -1;");
+    Object status =
+        driver.executeScript(
+            "const e = performance.getEntriesByType('navigation')[0]; return e ? e.responseStatus : -1;");
     assertThat(driver.getCurrentUrl()).isEqualTo(page.toString());
     return ((Number) status).longValue();
   }

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 10 finding 1, as it was reproduced: the sample's WAR deployed at {@code /app}, a user
- * without {@code admin} logged in, and request targets that spell the context part another way.
- * On f64bf08 Jetty served the Administration page for each of them; now they are refused.
+ * without {@code admin} logged in, and request targets that spell the context part another way. On
+ * f64bf08 Jetty served the Administration page for each of them; now they are refused.
  */
 class ContextPathAttackTest {
   private static Main.Running app;
@@ -28,7 +28,9 @@ class ContextPathAttackTest {
     bob = new Browser();
     HttpResponse<String> profile = bob.navigate(URI.create(app.url() + "profile"), "bob");
     assertThat(profile.statusCode()).isEqualTo(200);
-    assertThat(bob.get(server.resolve("/app/admin"), "Accept", "application/json").statusCode()).as("the rule works at all").isEqualTo(403);
+    assertThat(bob.get(server.resolve("/app/admin"), "Accept", "application/json").statusCode())
+        .as("the rule works at all")
+        .isEqualTo(403);
   }
 
   @AfterAll
@@ -40,8 +42,19 @@ class ContextPathAttackTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"/%61pp/admin", "/ap%70/admin", "/%61pp/admin/users", "/x/../app/admin", "//app/admin",
-      "/app;x=1/admin", "/./app/admin", "/APP/admin", "/app/../app/admin", "/%2561pp/admin"})
+  @ValueSource(
+      strings = {
+        "/%61pp/admin",
+        "/ap%70/admin",
+        "/%61pp/admin/users",
+        "/x/../app/admin",
+        "//app/admin",
+        "/app;x=1/admin",
+        "/./app/admin",
+        "/APP/admin",
+        "/app/../app/admin",
+        "/%2561pp/admin"
+      })
   void adminWhenContextPartSpelledOtherwiseThenRefused(String target) throws Exception {
     HttpResponse<String> r = bob.get(URI.create(server + target), "Accept", "application/json");
     assertThat(r.statusCode()).as(target + ": " + r.body()).isIn(400, 404);
@@ -50,8 +63,10 @@ class ContextPathAttackTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"/%61pp/reports", "/%61pp/profile", "/x/../app/api/data"})
-  void protectedPageWhenAnonymousAndContextPartSpelledOtherwiseThenRefused(String target) throws Exception {
-    HttpResponse<String> r = new Browser().get(URI.create(server + target), "Accept", "application/json");
+  void protectedPageWhenAnonymousAndContextPartSpelledOtherwiseThenRefused(String target)
+      throws Exception {
+    HttpResponse<String> r =
+        new Browser().get(URI.create(server + target), "Accept", "application/json");
     assertThat(r.statusCode()).as(target).isIn(400, 404);
   }
 }

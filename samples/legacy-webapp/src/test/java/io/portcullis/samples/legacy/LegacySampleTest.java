@@ -14,9 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sample end to end, as its launcher runs it: the web application from {@code
- * src/main/webapp} (its classes from the test class path) in embedded Jetty, the demo provider
- * in-process, and a scripted browser that logs in through the provider's login page.
+ * The sample end to end, as its launcher runs it: the web application from {@code src/main/webapp}
+ * (its classes from the test class path) in embedded Jetty, the demo provider in-process, and a
+ * scripted browser that logs in through the provider's login page.
  */
 class LegacySampleTest {
   private static Main.Running app;
@@ -58,13 +58,19 @@ class LegacySampleTest {
     assertThat(profile.statusCode()).isEqualTo(200);
     assertThat(profile.uri()).isEqualTo(at("/profile"));
     assertThat(browser.logins).isEqualTo(1);
-    assertThat(profile.body()).contains("Logged in as <b>alice</b>").contains("read:data")
+    assertThat(profile.body())
+        .contains("Logged in as <b>alice</b>")
+        .contains("read:data")
         .contains("href=\"/logout\">Log out</a>");
 
     HttpResponse<String> me = browser.get(at("/me"), "Accept", "application/json");
     assertThat(me.statusCode()).isEqualTo(200);
-    assertThat(me.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
-    assertThat(me.body()).contains("\"user\":\"alice\"").contains("\"read:data\"").doesNotContain("\"admin\"");
+    assertThat(me.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+    assertThat(me.body())
+        .contains("\"user\":\"alice\"")
+        .contains("\"read:data\"")
+        .doesNotContain("\"admin\"");
     Matcher hash = Pattern.compile("\"tokenHash\":\"([0-9a-f]+)\"").matcher(me.body());
     assertThat(hash.find()).isTrue();
     assertThat(hash.group(1)).hasSize(16);
@@ -114,7 +120,9 @@ class LegacySampleTest {
     HttpResponse<String> page = browser.navigate(at("/m2m"), "alice");
 
     assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.body()).contains("<b id=\"status\">200</b>").contains("alpha")
+    assertThat(page.body())
+        .contains("<b id=\"status\">200</b>")
+        .contains("alpha")
         .contains("&quot;user&quot;:&quot;legacy-webapp&quot;");
     HttpResponse<String> again = browser.get(at("/m2m"));
     String first = page.body().replaceAll("(?s).*SHA-256 prefix <code>([0-9a-f]+)</code>.*", "$1");
@@ -145,7 +153,8 @@ class LegacySampleTest {
 
     assertThat(admin.statusCode()).isEqualTo(200);
     assertThat(admin.uri()).isEqualTo(at("/admin"));
-    assertThat(admin.body()).contains("Welcome, administrator <b>admin</b>")
+    assertThat(admin.body())
+        .contains("Welcome, administrator <b>admin</b>")
         .contains("isUserInRole(\"admin\")</code> is <b>true</b>");
     assertThat(browser.logins).isEqualTo(2); // login, then step-up for admin, granted to admin
     HttpResponse<String> me = browser.get(at("/me"), "Accept", "application/json");
@@ -159,7 +168,8 @@ class LegacySampleTest {
 
     assertThat(data.statusCode()).isEqualTo(401);
     assertThat(data.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
-    assertThat(data.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+    assertThat(data.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
     assertThat(data.body()).contains("\"error\":\"unauthorized\"").contains("\"login_url\"");
     assertThat(browser.cookies(base.getHost())).isEmpty(); // an API request starts no login
   }
@@ -170,10 +180,12 @@ class LegacySampleTest {
     HttpResponse<String> toProvider = browser.get(at("/profile"));
     assertThat(toProvider.statusCode()).isEqualTo(302); // a login is pending in this browser
 
-    HttpResponse<String> callback = browser.get(at("/oauth2/callback?code=stolen-code&state=forged-state"));
+    HttpResponse<String> callback =
+        browser.get(at("/oauth2/callback?code=stolen-code&state=forged-state"));
 
     assertThat(callback.statusCode()).isBetween(400, 499);
-    assertThat(callback.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    assertThat(callback.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
     assertThat(callback.body()).contains("state").doesNotContain("stolen-code");
     HttpResponse<String> me = browser.get(at("/me"), "Accept", "application/json");
     assertThat(me.statusCode()).isEqualTo(401);

@@ -74,7 +74,8 @@ public final class Pages {
   /** The first 16 hex digits of the SHA-256 of {@code token}: shows which token, not the token. */
   public static String fingerprint(String token) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
       return HexFormat.of().formatHex(digest, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every Java platform", e);
@@ -82,19 +83,23 @@ public final class Pages {
   }
 
   /** Sends an HTML page; {@code title} is text, {@code bodyHtml} is already escaped HTML. */
-  public static void sendHtml(HttpServletResponse response, String title, String bodyHtml) throws IOException {
+  public static void sendHtml(HttpServletResponse response, String title, String bodyHtml)
+      throws IOException {
     response.setContentType("text/html");
     response.setCharacterEncoding("UTF-8");
     response.setHeader("Cache-Control", "no-store");
     response.setHeader("X-Content-Type-Options", "nosniff");
-    response.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    response.setHeader(
+        "Content-Security-Policy",
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
     PrintWriter out = response.getWriter();
     out.print("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
     out.print(html(title));
-    out.print(" · Portcullis sample</title><style>body{font-family:system-ui,sans-serif;"
-        + "max-width:44em;margin:3em auto;padding:0 1em}nav a{margin-right:1em}code{background:#eee}</style>"
-        + "</head><body><nav><a href=\"/\">Home</a><a href=\"/profile\">Profile</a><a href=\"/reports\">Reports</a>"
-        + "<a href=\"/admin\">Admin</a><a href=\"/api/data\">API data</a><a href=\"/me\">/me</a><a href=\"/m2m\">/m2m</a></nav><h1>");
+    out.print(
+        " · Portcullis sample</title><style>body{font-family:system-ui,sans-serif;"
+            + "max-width:44em;margin:3em auto;padding:0 1em}nav a{margin-right:1em}code{background:#eee}</style>"
+            + "</head><body><nav><a href=\"/\">Home</a><a href=\"/profile\">Profile</a><a href=\"/reports\">Reports</a>"
+            + "<a href=\"/admin\">Admin</a><a href=\"/api/data\">API data</a><a href=\"/me\">/me</a><a href=\"/m2m\">/m2m</a></nav><h1>");
     out.print(html(title));
     out.print("</h1>");
     out.print(bodyHtml);

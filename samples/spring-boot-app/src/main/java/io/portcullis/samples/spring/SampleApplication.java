@@ -26,19 +26,24 @@ public class SampleApplication {
     DemoProvider provider = null;
     if (!issuerConfigured(args)) {
       provider = new DemoProvider(intFromEnv("PROVIDER_PORT", 0));
-      // The demo provider lets anyone log in as anyone and listens on loopback only: so does the app.
-      application.setDefaultProperties(Map.of(
-          "portcullis.issuer", provider.issuer(),
-          "server.address", InetAddress.getLoopbackAddress().getHostAddress()));
-      System.out.println("Demo OpenID provider at " + provider.issuer()
-          + " (log in with any user name; the user \"admin\" also gets the admin scope)");
+      // The demo provider lets anyone log in as anyone and listens on loopback only: so does the
+      // app.
+      application.setDefaultProperties(
+          Map.of(
+              "portcullis.issuer", provider.issuer(),
+              "server.address", InetAddress.getLoopbackAddress().getHostAddress()));
+      System.out.println(
+          "Demo OpenID provider at "
+              + provider.issuer()
+              + " (log in with any user name; the user \"admin\" also gets the admin scope)");
       DemoProvider started = provider;
       application.addListeners((ContextClosedEvent event) -> started.close());
     }
     try {
       ConfigurableApplicationContext context = application.run(args);
       // Start-up never waits for the provider; the sample does, so that its first page works.
-      context.getBeanProvider(PortcullisFilter.class)
+      context
+          .getBeanProvider(PortcullisFilter.class)
           .ifAvailable(filter -> filter.engine().awaitProvider(Duration.ofSeconds(15)));
       return context;
     } catch (RuntimeException e) {

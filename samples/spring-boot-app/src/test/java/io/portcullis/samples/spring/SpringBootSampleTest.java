@@ -22,7 +22,9 @@ class SpringBootSampleTest {
   static void start() {
     // CI machines are small and shared: a cold provider's first token response may take seconds.
     app = SampleApplication.start("--server.port=0", "--portcullis.http-timeout=20");
-    base = URI.create("http://localhost:" + app.getEnvironment().getProperty("local.server.port") + "/");
+    base =
+        URI.create(
+            "http://localhost:" + app.getEnvironment().getProperty("local.server.port") + "/");
   }
 
   @AfterAll
@@ -43,7 +45,8 @@ class SpringBootSampleTest {
 
     assertThat(home.statusCode()).isEqualTo(200);
     assertThat(home.body()).contains("not logged in").contains("href=\"/profile\">Log in</a>");
-    HttpResponse<String> health = browser.get(at("/actuator/health/portcullis"), "Accept", "application/json");
+    HttpResponse<String> health =
+        browser.get(at("/actuator/health/portcullis"), "Accept", "application/json");
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.body()).contains("\"status\":\"UP\"");
   }
@@ -59,7 +62,10 @@ class SpringBootSampleTest {
     assertThat(profile.body()).contains("Logged in as <b>alice</b>").contains("read:data");
     HttpResponse<String> me = browser.get(at("/me"), "Accept", "application/json");
     assertThat(me.statusCode()).isEqualTo(200);
-    assertThat(me.body()).contains("\"user\":\"alice\"").contains("\"read:data\"").doesNotContain("\"admin\"");
+    assertThat(me.body())
+        .contains("\"user\":\"alice\"")
+        .contains("\"read:data\"")
+        .doesNotContain("\"admin\"");
     HttpResponse<String> data = browser.get(at("/api/data"), "Accept", "application/json");
     assertThat(data.statusCode()).isEqualTo(200);
     assertThat(data.body()).contains("\"user\":\"alice\"");
@@ -93,7 +99,8 @@ class SpringBootSampleTest {
     HttpResponse<String> admin = new Browser().navigate(at("/admin"), "admin");
 
     assertThat(admin.statusCode()).isEqualTo(200);
-    assertThat(admin.body()).contains("Welcome, administrator <b>admin</b>")
+    assertThat(admin.body())
+        .contains("Welcome, administrator <b>admin</b>")
         .contains("isUserInRole(\"admin\")</code> is <b>true</b>");
   }
 
@@ -102,7 +109,9 @@ class SpringBootSampleTest {
     HttpResponse<String> page = new Browser().navigate(at("/m2m"), "alice");
 
     assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
-    assertThat(page.body()).contains("<b id=\"status\">200</b>").contains("alpha")
+    assertThat(page.body())
+        .contains("<b id=\"status\">200</b>")
+        .contains("alpha")
         .contains("&quot;user&quot;:&quot;spring-boot-app&quot;");
   }
 
