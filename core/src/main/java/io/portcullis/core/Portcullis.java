@@ -283,12 +283,10 @@ public final class Portcullis implements AutoCloseable {
               "oidc.authz.denied path=" + path.value() + " required=authentication dispatch=true");
       return new Outcome.Forbidden(Set.of(), RequestKind.isApi(exchange));
     }
-    if (access.kind() == Access.Kind.SCOPES && !identity.scopes().containsAll(access.scopes())) {
-      Set<String> missing = new TreeSet<>(access.scopes());
-      missing.removeAll(identity.scopes());
-      return forbidden(path, missing, RequestKind.isApi(exchange));
-    }
-    return new Outcome.Proceed(identity);
+    Set<String> missing = lacking(identity, access);
+    return missing.isEmpty()
+        ? new Outcome.Proceed(identity)
+        : forbidden(path, missing, RequestKind.isApi(exchange));
   }
 
   /** The identity of a bearer token or of the session's login with an unexpired token, or null. */
@@ -322,12 +320,8 @@ public final class Portcullis implements AutoCloseable {
       return new Outcome.InvalidToken();
     }
     Identity identity = ((BearerAuthenticator.Result.Valid) result).identity();
-    if (access.kind() == Access.Kind.SCOPES && !identity.scopes().containsAll(access.scopes())) {
-      Set<String> missing = new TreeSet<>(access.scopes());
-      missing.removeAll(identity.scopes());
-      return forbidden(path, missing, true);
-    }
-    return new Outcome.Proceed(identity);
+    Set<String> missing = lacking(identity, access);
+    return missing.isEmpty() ? new Outcome.Proceed(identity) : forbidden(path, missing, true);
   }
 
   /**
@@ -358,6 +352,18 @@ public final class Portcullis implements AutoCloseable {
       sessions.put(exchange, session.withStepUpAsked(key));
     }
     return outcome;
+  }
+
+  /**
+   * The scopes {@code access} needs that {@code identity} lacks; empty (no allocation) when none.
+   */
+  private static Set<String> lacking(Identity identity, Access access) {
+    if (access.kind() != Access.Kind.SCOPES || identity.scopes().containsAll(access.scopes())) {
+      return Set.of();
+    }
+    Set<String> missing = new TreeSet<>(access.scopes());
+    missing.removeAll(identity.scopes());
+    return missing;
   }
 
   private static Outcome forbidden(RequestPath path, Set<String> missing, boolean api) {

@@ -100,14 +100,9 @@ final class RequestPath {
     if (decodedPath.isEmpty()) {
       return ROOT;
     }
-    for (int i = 0; i < decodedPath.length(); i++) {
-      char c = decodedPath.charAt(i);
-      if (c == ';' || c == '\\' || isControl(c)) {
-        return null;
-      }
-    }
     // Every character outside the unreserved alphabet (the % included) escaped, then parsed: one
-    // decoding gives back exactly the decoded path, and parse() does the rest.
+    // decoding gives back exactly the decoded path, and parse() does the rest, refusing an escaped
+    // ';', '\\' or control character as it refuses them in a raw path.
     return parseOrNull(encode(decodedPath));
   }
 
