@@ -275,6 +275,17 @@ public enum ConfigKey {
       "request header names hidden from the application besides the built-in identity headers"
           + " of proxies and SSO gateways, comma or space separated; a trailing * hides a prefix",
       "none (the built-in list)"),
+  /** {@code container-auth}: the container's own security constraints, through Portcullis. */
+  CONTAINER_AUTH(
+      "container-auth",
+      Type.FLAG,
+      false,
+      ConfigParser.whenSet(ConfigParser::flag),
+      "true: no filter; Portcullis registers itself as the container's Jakarta Authentication"
+          + " module, so web.xml security constraints, @ServletSecurity, isUserInRole,"
+          + " authenticate and logout work from the tokens (set as a context-param"
+          + " portcullis.container-auth or in the other sources)",
+      "false"),
   /** {@code config-file}: a properties file read instead of the classpath one. */
   CONFIG_FILE(
       "config-file",

@@ -130,6 +130,36 @@ public final class Portcullis implements AutoCloseable {
 
   /** Decides what happens to one request. */
   public Outcome handle(HttpExchange exchange) {
+    return decide(exchange, null);
+  }
+
+  /**
+   * Decides a request for container-managed security (the servlet adapter's Jakarta Authentication
+   * module): the container's own security constraints say whether the request needs a login, the
+   * rules are not consulted. Everything else is {@link #handle}'s: the path guard, the callback and
+   * logout endpoints, bearer tokens, refresh, the login start or {@code 401} when a login is
+   * needed, and the login found in the session when it is not.
+   *
+   * @param exchange the request
+   * @param mandatory whether the container requires an authenticated user for it (a protected
+   *     resource, or {@code HttpServletRequest.authenticate})
+   * @return {@link Outcome.Proceed} with the identity (null: nobody logged in, and none needed), or
+   *     the answer to send
+   */
+  public Outcome authenticate(HttpExchange exchange, boolean mandatory) {
+    return decide(exchange, mandatory ? Access.authenticated() : Access.permit());
+  }
+
+  /**
+   * Ends the login of {@code exchange}'s session here (not at the provider): {@code
+   * HttpServletRequest.logout()} under container-managed security. The session itself stays.
+   */
+  public void endLogin(HttpExchange exchange) {
+    SessionStore.clear(Objects.requireNonNull(exchange, "exchange"));
+  }
+
+  /** {@link #handle} with {@code fixed} access, or the rules' decision when it is null. */
+  private Outcome decide(HttpExchange exchange, @Nullable Access fixed) {
     Objects.requireNonNull(exchange, "exchange");
     RequestPath path = requestPath(exchange);
     if (path == null) {
@@ -144,7 +174,7 @@ public final class Portcullis implements AutoCloseable {
     }
     // Whether the request is an API request matters only for an answer other than Proceed, so
     // its header lookups are made only then (RequestKind.isApi), never on the authenticated path.
-    Access access = rules.decide(exchange.method(), path);
+    Access access = fixed != null ? fixed : rules.decide(exchange.method(), path);
     if (bearer != null && access.kind() != Access.Kind.DENY) {
       String token = BearerAuthenticator.bearerToken(exchange);
       if (token != null) {

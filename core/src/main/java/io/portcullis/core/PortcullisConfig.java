@@ -215,6 +215,14 @@ public final class PortcullisConfig {
     return this.<Optional<byte[]>>get(ConfigKey.PREVIOUS_STATE_KEY).map(byte[]::clone);
   }
 
+  /**
+   * Returns whether the container authenticates through Portcullis (Jakarta Authentication) instead
+   * of the filter deciding by the rules ({@code container-auth}).
+   */
+  public boolean containerAuth() {
+    return get(ConfigKey.CONTAINER_AUTH);
+  }
+
   /** Returns whether missing scopes are asked for when a browser reaches a rule needing them. */
   public boolean scopeStepUp() {
     return get(ConfigKey.SCOPE_STEP_UP);

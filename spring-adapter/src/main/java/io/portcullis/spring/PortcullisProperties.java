@@ -189,6 +189,13 @@ public class PortcullisProperties {
   private @Nullable List<String> identityHeaders;
 
   /**
+   * True: no filter; Portcullis registers itself as the container's Jakarta Authentication module
+   * (web.xml applications). Not for Spring Boot, whose applications Spring Security secures: true
+   * is refused at start-up. Default: false.
+   */
+  private @Nullable Boolean containerAuth;
+
+  /**
    * Path of a properties file to read instead of portcullis.properties on the classpath. Default:
    * portcullis.properties on the classpath.
    */
@@ -505,6 +512,16 @@ public class PortcullisProperties {
   /** Sets {@code portcullis.identity-headers}. */
   public void setIdentityHeaders(@Nullable List<String> identityHeaders) {
     this.identityHeaders = identityHeaders;
+  }
+
+  /** Returns {@code portcullis.container-auth} as bound, or null when not set. */
+  public @Nullable Boolean getContainerAuth() {
+    return containerAuth;
+  }
+
+  /** Sets {@code portcullis.container-auth}. */
+  public void setContainerAuth(@Nullable Boolean containerAuth) {
+    this.containerAuth = containerAuth;
   }
 
   /** Returns {@code portcullis.config-file} as bound, or null when not set. */
