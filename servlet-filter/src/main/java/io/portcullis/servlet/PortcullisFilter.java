@@ -70,6 +70,14 @@ public class PortcullisFilter implements Filter {
       LOG.log(Level.ERROR, e.getMessage());
       throw new ServletException(e.getMessage());
     }
+    if (config.containerAuth()) {
+      String message =
+          "container-auth=true: the container authenticates through Portcullis's Jakarta"
+              + " Authentication module, and the filter is not used; remove the PortcullisFilter"
+              + " declaration (or set container-auth=false to keep the filter and its rules)";
+      LOG.log(Level.ERROR, message);
+      throw new ServletException(message);
+    }
     engine = Portcullis.create(config, clock);
     identityHeaders = new IdentityHeaders(config.identityHeaders());
     filterConfig
@@ -146,8 +154,8 @@ public class PortcullisFilter implements Filter {
     render(outcome, request, response);
   }
 
-  private static void render(
-      Outcome outcome, HttpServletRequest request, HttpServletResponse response)
+  /** Writes the engine's answer; the filter's and {@link PortcullisAuthModule}'s. */
+  static void render(Outcome outcome, HttpServletRequest request, HttpServletResponse response)
       throws IOException {
     Responses.Response rendered = Responses.render(outcome);
     response.setStatus(rendered.status());

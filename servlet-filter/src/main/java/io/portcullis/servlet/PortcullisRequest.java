@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
 final class PortcullisRequest extends HttpServletRequestWrapper {
   private final @Nullable Identity identity;
   private final IdentityHeaders hidden;
+  private final boolean containerManaged;
+  private final @Nullable Runnable endLogin;
   private @Nullable Principal principal;
 
   PortcullisRequest(
@@ -27,6 +29,45 @@ final class PortcullisRequest extends HttpServletRequestWrapper {
     super(request);
     this.identity = identity;
     this.hidden = hidden;
+    this.containerManaged = false;
+    this.endLogin = null;
+  }
+
+  /**
+   * With {@code containerManaged}, under container-managed security ({@link PortcullisAuthModule}):
+   * the container answers {@code getRemoteUser}, {@code getUserPrincipal}, {@code isUserInRole} and
+   * {@code getAuthType} from what the module established (so that {@code logout()} ends them at
+   * once, and role references apply); this wrapper hides the identity headers, carries the identity
+   * only while the container still has the user, and runs {@code endLogin} on {@code logout()},
+   * whichever container (some never tell the module of a logout).
+   */
+  PortcullisRequest(
+      HttpServletRequest request,
+      @Nullable Identity identity,
+      IdentityHeaders hidden,
+      Runnable endLogin) {
+    super(request);
+    this.identity = identity;
+    this.hidden = hidden;
+    this.containerManaged = true;
+    this.endLogin = endLogin;
+  }
+
+  @Override
+  public void logout() throws jakarta.servlet.ServletException {
+    try {
+      super.logout();
+    } finally {
+      if (endLogin != null) {
+        endLogin.run();
+      }
+    }
+  }
+
+  private @Nullable Identity identity() {
+    return containerManaged && identity != null && super.getUserPrincipal() == null
+        ? null
+        : identity;
   }
 
   /** Whether {@code name} is a header that only an authenticating proxy should set. */
@@ -43,14 +84,14 @@ final class PortcullisRequest extends HttpServletRequestWrapper {
   @Override
   public @Nullable Object getAttribute(String name) {
     if (PortcullisRequests.IDENTITY_ATTRIBUTE.equals(name)) {
-      return identity;
+      return identity();
     }
     return super.getAttribute(name);
   }
 
   @Override
   public Enumeration<String> getAttributeNames() {
-    if (identity == null) {
+    if (identity() == null) {
       return super.getAttributeNames();
     }
     List<String> names = new ArrayList<>();
@@ -98,11 +139,17 @@ final class PortcullisRequest extends HttpServletRequestWrapper {
 
   @Override
   public @Nullable String getRemoteUser() {
+    if (containerManaged) {
+      return super.getRemoteUser();
+    }
     return identity == null ? null : identity.name();
   }
 
   @Override
   public @Nullable Principal getUserPrincipal() {
+    if (containerManaged) {
+      return super.getUserPrincipal();
+    }
     if (identity == null) {
       return null;
     }
@@ -116,11 +163,17 @@ final class PortcullisRequest extends HttpServletRequestWrapper {
 
   @Override
   public boolean isUserInRole(String role) {
+    if (containerManaged) {
+      return super.isUserInRole(role);
+    }
     return identity != null && role != null && identity.hasRole(role);
   }
 
   @Override
   public @Nullable String getAuthType() {
+    if (containerManaged) {
+      return super.getAuthType();
+    }
     return identity == null ? null : "OIDC";
   }
 }

@@ -4,6 +4,7 @@ import io.portcullis.core.ConfigSource;
 import io.portcullis.core.InvalidConfigurationException;
 import io.portcullis.core.PortcullisConfig;
 import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -32,7 +33,29 @@ final class ServletConfigSources {
     for (String name : Collections.list(filterConfig.getInitParameterNames())) {
       params.put(name, filterConfig.getInitParameter(name));
     }
-    ConfigSource initParams = ConfigSource.of("init-param", params);
+    return PortcullisConfig.from(sources(ConfigSource.of("init-param", params)));
+  }
+
+  /**
+   * The sources of container-managed security ({@link PortcullisContainerAuth}), where no filter
+   * has init-params: the context-params named {@code portcullis.KEY} first, then the file, system
+   * properties and environment variables as for the filter.
+   */
+  static ConfigSource[] sources(ServletContext context) {
+    Map<String, String> params = new LinkedHashMap<>();
+    for (String name : Collections.list(context.getInitParameterNames())) {
+      if (name.startsWith(CONTEXT_PARAM_PREFIX)) {
+        params.put(name.substring(CONTEXT_PARAM_PREFIX.length()), context.getInitParameter(name));
+      }
+    }
+    return sources(ConfigSource.of("context-param " + CONTEXT_PARAM_PREFIX + "*", params));
+  }
+
+  /** The prefix of the context-params container-managed security reads. */
+  static final String CONTEXT_PARAM_PREFIX = "portcullis.";
+
+  private static ConfigSource[] sources(ConfigSource initParams) {
+    Map<String, String> params = initParams.entries();
     ConfigSource system = ConfigSource.systemProperties();
     ConfigSource environment = ConfigSource.environment();
     List<ConfigSource> sources = new ArrayList<>();
@@ -43,7 +66,7 @@ final class ServletConfigSources {
     }
     sources.add(system);
     sources.add(environment);
-    return PortcullisConfig.from(sources.toArray(ConfigSource[]::new));
+    return sources.toArray(ConfigSource[]::new);
   }
 
   private static @Nullable String configFile(

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class CallbackAttackTest extends IntegrationTest {
 
-  private static void assertRejected(HttpResponse<String> r, int status, String reason) {
+  static void assertRejected(HttpResponse<String> r, int status, String reason) {
     assertThat(r.statusCode()).as("status for " + reason).isEqualTo(status);
     assertThat(r.body()).contains("Reason: " + reason);
     assertThat(r.headers().firstValue("Location")).as("no automatic retry").isEmpty();

@@ -49,6 +49,25 @@ class FilterConfigurationTest {
   }
 
   @Test
+  void initWhenContainerAuthThenRefusedNamingTheWayOut() {
+    PortcullisFilter filter = new PortcullisFilter();
+    assertThatThrownBy(
+            () ->
+                filter.init(
+                    initParams(
+                        Map.of(
+                            "issuer",
+                            "http://127.0.0.1:9/realm",
+                            "client-id",
+                            "app",
+                            "container-auth",
+                            "true"))))
+        .isInstanceOf(ServletException.class)
+        .hasMessageContaining("container-auth=true")
+        .hasMessageContaining("remove the PortcullisFilter declaration");
+  }
+
+  @Test
   void initWhenValidThenStartsWithoutContactingProvider() throws Exception {
     // Start-up does not depend on the provider: nothing listens on port 9 of loopback.
     PortcullisFilter filter = new PortcullisFilter();

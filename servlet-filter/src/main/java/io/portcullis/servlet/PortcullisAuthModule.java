@@ -1,0 +1,171 @@
+package io.portcullis.servlet;
+
+import io.portcullis.core.Identity;
+import io.portcullis.core.Outcome;
+import io.portcullis.core.Portcullis;
+import jakarta.security.auth.message.AuthException;
+import jakarta.security.auth.message.AuthStatus;
+import jakarta.security.auth.message.MessageInfo;
+import jakarta.security.auth.message.MessagePolicy;
+import jakarta.security.auth.message.callback.CallerPrincipalCallback;
+import jakarta.security.auth.message.callback.GroupPrincipalCallback;
+import jakarta.security.auth.message.config.ServerAuthContext;
+import jakarta.security.auth.message.module.ServerAuthModule;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.security.Principal;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import javax.security.auth.Subject;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.CallbackHandler;
+import javax.security.auth.callback.UnsupportedCallbackException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Portcullis as the container's Jakarta Authentication (JASPIC) server authentication module, for
+ * container-managed security ({@code container-auth=true}, registered by {@link
+ * PortcullisContainerAuth}): the container's own {@code <security-constraint>}s,
+ * {@code @ServletSecurity}, {@code isUserInRole}, {@code authenticate} and {@code logout} work with
+ * the login Portcullis keeps, and the roles are the granted scopes and the values of {@code
+ * roles-claim}.
+ *
+ * <p>Every request goes through the same engine as the filter's ({@link Portcullis#authenticate}):
+ * the callback and logout endpoints, bearer tokens, refresh and every check on the path behave the
+ * same; only whether a login is needed comes from the container.
+ */
+final class PortcullisAuthModule implements ServerAuthModule, ServerAuthContext {
+  private static final System.Logger LOG = System.getLogger("io.portcullis");
+
+  /**
+   * The {@link MessageInfo#getMap()} key by which the container says that the resource needs an
+   * authenticated user (Jakarta Authentication, Servlet Container Profile), spelled from the class
+   * so that it follows the API's package.
+   */
+  private static final String MANDATORY = MessagePolicy.class.getName() + ".isMandatory";
+
+  private static final Class<?>[] SUPPORTED = {HttpServletRequest.class, HttpServletResponse.class};
+
+  private final Portcullis engine;
+  private final IdentityHeaders identityHeaders;
+  private final ServletContext context;
+  private @Nullable CallbackHandler handler;
+
+  PortcullisAuthModule(Portcullis engine, ServletContext context) {
+    this.engine = engine;
+    this.context = context;
+    this.identityHeaders = new IdentityHeaders(engine.config().identityHeaders());
+  }
+
+  @Override
+  @SuppressWarnings("rawtypes") // the Jakarta Authentication API uses raw Maps
+  public void initialize(
+      @Nullable MessagePolicy requestPolicy,
+      @Nullable MessagePolicy responsePolicy,
+      CallbackHandler handler,
+      @Nullable Map options) {
+    this.handler = handler;
+  }
+
+  @Override
+  @SuppressWarnings("rawtypes")
+  public Class[] getSupportedMessageTypes() {
+    return SUPPORTED.clone();
+  }
+
+  @Override
+  public AuthStatus validateRequest(
+      MessageInfo messageInfo, Subject clientSubject, @Nullable Subject serviceSubject)
+      throws AuthException {
+    if (!(messageInfo.getRequestMessage() instanceof HttpServletRequest request)
+        || !(messageInfo.getResponseMessage() instanceof HttpServletResponse response)) {
+      throw new AuthException("not an HTTP servlet request");
+    }
+    boolean mandatory = Boolean.parseBoolean(String.valueOf(messageInfo.getMap().get(MANDATORY)));
+    Outcome outcome = engine.authenticate(exchange(request, response), mandatory);
+    if (!(outcome instanceof Outcome.Proceed proceed)) {
+      try {
+        PortcullisFilter.render(outcome, request, response);
+      } catch (IOException e) {
+        // The client went away while the answer was written; nothing more to send.
+        LOG.log(Level.DEBUG, "portcullis: answer not sent (" + e.getClass().getSimpleName() + ")");
+      }
+      // A login on its way (to the provider, or back to the page first asked for) continues;
+      // anything else was refused with the answer just written.
+      return outcome instanceof Outcome.Redirect || outcome instanceof Outcome.Challenge
+          ? AuthStatus.SEND_CONTINUE
+          : AuthStatus.SEND_FAILURE;
+    }
+    Identity identity = proceed.identity();
+    callback(
+        identity == null
+            ? new Callback[] {new CallerPrincipalCallback(clientSubject, (Principal) null)}
+            : new Callback[] {
+              new CallerPrincipalCallback(clientSubject, new PortcullisPrincipal(identity)),
+              new GroupPrincipalCallback(clientSubject, roles(identity))
+            });
+    // Identity headers a client may have forged are hidden from the application, as behind the
+    // filter; the container keeps answering getUserPrincipal and isUserInRole.
+    messageInfo.setRequestMessage(
+        new PortcullisRequest(
+            request,
+            identity,
+            identityHeaders,
+            () -> engine.endLogin(exchange(request, response))));
+    return AuthStatus.SUCCESS;
+  }
+
+  /** The roles of {@code identity}: its granted scopes and its {@code roles-claim} values. */
+  private static String[] roles(Identity identity) {
+    Set<String> roles = new LinkedHashSet<>(identity.scopes());
+    roles.addAll(identity.roles());
+    return roles.toArray(String[]::new);
+  }
+
+  private void callback(Callback[] callbacks) throws AuthException {
+    CallbackHandler h = handler;
+    if (h == null) {
+      throw new AuthException("PortcullisAuthModule has not been initialised");
+    }
+    try {
+      h.handle(callbacks);
+    } catch (IOException | UnsupportedCallbackException e) {
+      AuthException failure = new AuthException("the container refused the caller principal");
+      failure.initCause(e);
+      throw failure;
+    }
+  }
+
+  @Override
+  public AuthStatus secureResponse(MessageInfo messageInfo, @Nullable Subject serviceSubject) {
+    return AuthStatus.SEND_SUCCESS;
+  }
+
+  /**
+   * {@code HttpServletRequest.logout()}: ends the Portcullis login in this session too (locally;
+   * the provider's session ends through the {@code logout-path} form).
+   */
+  @Override
+  public void cleanSubject(MessageInfo messageInfo, @Nullable Subject subject) {
+    if (messageInfo.getRequestMessage() instanceof HttpServletRequest request
+        && messageInfo.getResponseMessage() instanceof HttpServletResponse response) {
+      engine.endLogin(exchange(request, response));
+    }
+    if (subject != null && !subject.isReadOnly()) {
+      subject.getPrincipals().clear();
+    }
+  }
+
+  private ServletHttpExchange exchange(HttpServletRequest request, HttpServletResponse response) {
+    return new ServletHttpExchange(
+        request,
+        response,
+        context.getAttribute(SessionReloader.CONTEXT_ATTRIBUTE) instanceof SessionReloader r
+            ? r
+            : null);
+  }
+}

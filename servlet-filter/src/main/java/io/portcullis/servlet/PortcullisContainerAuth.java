@@ -1,0 +1,219 @@
+package io.portcullis.servlet;
+
+import io.portcullis.core.ConfigKey;
+import io.portcullis.core.ConfigSource;
+import io.portcullis.core.InvalidConfigurationException;
+import io.portcullis.core.Portcullis;
+import io.portcullis.core.PortcullisConfig;
+import jakarta.security.auth.message.MessageInfo;
+import jakarta.security.auth.message.config.AuthConfigFactory;
+import jakarta.security.auth.message.config.AuthConfigProvider;
+import jakarta.security.auth.message.config.ClientAuthConfig;
+import jakarta.security.auth.message.config.ServerAuthConfig;
+import jakarta.security.auth.message.config.ServerAuthContext;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletException;
+import java.lang.System.Logger.Level;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.security.auth.Subject;
+import javax.security.auth.callback.CallbackHandler;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Container-managed security through Portcullis: when an application sets {@code
+ * container-auth=true} (a context-param {@code portcullis.container-auth}, {@code
+ * portcullis.properties}, {@code -Dportcullis.container-auth} or {@code
+ * PORTCULLIS_CONTAINER_AUTH}), this initializer, found by the container in the Portcullis jar,
+ * registers a {@link PortcullisAuthModule} for the application with the container's Jakarta
+ * Authentication factory (layer {@code HttpServlet}, application context "virtual host, space,
+ * context path"), and removes it when the application stops. Without the switch it does nothing.
+ *
+ * <p>The configuration comes from the same keys and sources as the filter's, with context-params
+ * named {@code portcullis.KEY} in place of the filter's init-params; a bad one stops the
+ * application with one message naming every bad key.
+ */
+public final class PortcullisContainerAuth implements ServletContainerInitializer {
+  private static final System.Logger LOG = System.getLogger("io.portcullis");
+
+  /** The Jakarta Authentication message layer of servlet containers. */
+  static final String LAYER = "HttpServlet";
+
+  @Override
+  public void onStartup(@Nullable Set<Class<?>> classes, ServletContext context)
+      throws ServletException {
+    ConfigSource[] sources;
+    PortcullisConfig config;
+    try {
+      sources = ServletConfigSources.sources(context);
+      if (!switchedOn(sources)) {
+        return;
+      }
+      config = PortcullisConfig.from(sources);
+    } catch (InvalidConfigurationException e) {
+      LOG.log(Level.ERROR, e.getMessage());
+      throw new ServletException(e.getMessage());
+    }
+    if (!config.containerAuth()) {
+      return;
+    }
+    AuthConfigFactory factory = factory();
+    String appContext = context.getVirtualServerName() + " " + context.getContextPath();
+    Portcullis engine = Portcullis.create(config);
+    String registration;
+    try {
+      registration =
+          factory.registerConfigProvider(
+              new Provider(engine, context), LAYER, appContext, "Portcullis");
+    } catch (RuntimeException e) {
+      engine.close();
+      throw new ServletException(
+          "container-auth=true: the container refused the Jakarta Authentication registration ("
+              + e.getClass().getSimpleName()
+              + ")");
+    }
+    context.setAttribute(
+        PortcullisRequests.CLIENT_CREDENTIALS_ATTRIBUTE, engine.clientCredentials());
+    context.addListener(new Unregister(factory, registration, engine));
+    LOG.log(
+        Level.INFO,
+        "portcullis: container-managed security (Jakarta Authentication) for "
+            + context.getContextPath()
+            + "/, provider "
+            + config.issuer().map(Object::toString).orElse("(explicit endpoints)"));
+  }
+
+  /**
+   * Whether any source sets {@code container-auth} to something other than {@code false}: an
+   * application that does not opt in is left alone, whatever else its sources hold (a filter's
+   * keys, for instance, completed by init-params this initializer does not see).
+   */
+  private static boolean switchedOn(ConfigSource[] sources) {
+    String value = null;
+    for (ConfigSource source : sources) {
+      for (Map.Entry<String, String> e : source.entries().entrySet()) {
+        if (source.keyOf(e.getKey()).equals(Optional.of(ConfigKey.CONTAINER_AUTH))) {
+          value = e.getValue();
+        }
+      }
+    }
+    return value != null && !value.isBlank() && !value.strip().equalsIgnoreCase("false");
+  }
+
+  private static AuthConfigFactory factory() throws ServletException {
+    AuthConfigFactory factory;
+    try {
+      factory = AuthConfigFactory.getFactory();
+    } catch (RuntimeException | LinkageError e) {
+      factory = null;
+    }
+    if (factory == null) {
+      String message =
+          "container-auth=true: this container has no Jakarta Authentication factory"
+              + " (AuthConfigFactory); on Jetty enable its Jakarta Authentication module"
+              + " (README \"Container-managed security\")";
+      LOG.log(Level.ERROR, message);
+      throw new ServletException(message);
+    }
+    return factory;
+  }
+
+  /** Removes the registration and stops the engine when the application stops. */
+  private static final class Unregister implements ServletContextListener {
+    private final AuthConfigFactory factory;
+    private final String registration;
+    private final Portcullis engine;
+
+    Unregister(AuthConfigFactory factory, String registration, Portcullis engine) {
+      this.factory = factory;
+      this.registration = registration;
+      this.engine = engine;
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+      try {
+        factory.removeRegistration(registration);
+      } finally {
+        engine.close();
+      }
+    }
+  }
+
+  /** The provider registered for one application: server side only. */
+  private static final class Provider implements AuthConfigProvider {
+    private final Portcullis engine;
+    private final ServletContext context;
+
+    Provider(Portcullis engine, ServletContext context) {
+      this.engine = engine;
+      this.context = context;
+    }
+
+    @Override
+    public @Nullable ClientAuthConfig getClientAuthConfig(
+        String layer, String appContext, @Nullable CallbackHandler handler) {
+      return null;
+    }
+
+    @Override
+    public ServerAuthConfig getServerAuthConfig(
+        String layer, String appContext, CallbackHandler handler) {
+      PortcullisAuthModule module = new PortcullisAuthModule(engine, context);
+      module.initialize(null, null, handler, Map.of());
+      return new Config(layer, appContext, module);
+    }
+
+    @Override
+    public void refresh() {}
+  }
+
+  /** One application's server configuration: always the one module. */
+  private static final class Config implements ServerAuthConfig {
+    private final String layer;
+    private final String appContext;
+    private final PortcullisAuthModule module;
+
+    Config(String layer, String appContext, PortcullisAuthModule module) {
+      this.layer = layer;
+      this.appContext = appContext;
+      this.module = module;
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes") // the Jakarta Authentication API uses raw Maps
+    public ServerAuthContext getAuthContext(
+        @Nullable String authContextId,
+        @Nullable Subject serviceSubject,
+        @Nullable Map properties) {
+      return module;
+    }
+
+    @Override
+    public String getMessageLayer() {
+      return layer;
+    }
+
+    @Override
+    public String getAppContext() {
+      return appContext;
+    }
+
+    @Override
+    public String getAuthContextID(MessageInfo messageInfo) {
+      return "portcullis";
+    }
+
+    @Override
+    public void refresh() {}
+
+    @Override
+    public boolean isProtected() {
+      return false;
+    }
+  }
+}
