@@ -16,7 +16,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.security.Principal;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -101,13 +100,15 @@ final class PortcullisAuthModule implements ServerAuthModule, ServerAuthContext 
           : AuthStatus.SEND_FAILURE;
     }
     Identity identity = proceed.identity();
-    callback(
-        identity == null
-            ? new Callback[] {new CallerPrincipalCallback(clientSubject, (Principal) null)}
-            : new Callback[] {
-              new CallerPrincipalCallback(clientSubject, new PortcullisPrincipal(identity)),
-              new GroupPrincipalCallback(clientSubject, roles(identity))
-            });
+    if (identity != null) {
+      // Nobody logged in: no caller principal at all, which every container reads as
+      // unauthenticated (a null one makes some, such as Jetty 12.0's, fail).
+      callback(
+          new Callback[] {
+            new CallerPrincipalCallback(clientSubject, new PortcullisPrincipal(identity)),
+            new GroupPrincipalCallback(clientSubject, roles(identity))
+          });
+    }
     // Identity headers a client may have forged are hidden from the application, as behind the
     // filter; the container keeps answering getUserPrincipal and isUserInRole.
     messageInfo.setRequestMessage(

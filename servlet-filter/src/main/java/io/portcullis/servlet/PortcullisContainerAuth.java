@@ -62,7 +62,7 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
       return;
     }
     AuthConfigFactory factory = factory();
-    String appContext = context.getVirtualServerName() + " " + context.getContextPath();
+    String appContext = appContext(context);
     Portcullis engine = Portcullis.create(config);
     String registration;
     try {
@@ -88,6 +88,21 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
   }
 
   /**
+   * The application context the container looks the module up by (Jakarta Authentication, Servlet
+   * Container Profile): the virtual server name, a space, the context path ({@code "/"} for the
+   * root on Jetty). Jetty names a context without virtual hosts {@code server}, where the servlet
+   * API answers null.
+   */
+  static String appContext(ServletContext context) {
+    String host = context.getVirtualServerName();
+    String path = context.getContextPath();
+    if (host == null) {
+      return "server " + (path.isEmpty() ? "/" : path);
+    }
+    return host + " " + path;
+  }
+
+  /**
    * Whether any source sets {@code container-auth} to something other than {@code false}: an
    * application that does not opt in is left alone, whatever else its sources hold (a filter's
    * keys, for instance, completed by init-params this initializer does not see).
@@ -106,15 +121,19 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
 
   private static AuthConfigFactory factory() throws ServletException {
     AuthConfigFactory factory;
+    String failure = "";
     try {
       factory = AuthConfigFactory.getFactory();
     } catch (RuntimeException | LinkageError e) {
       factory = null;
+      failure = " (" + e.getClass().getSimpleName() + ")";
     }
     if (factory == null) {
       String message =
           "container-auth=true: this container has no Jakarta Authentication factory"
-              + " (AuthConfigFactory); on Jetty enable its Jakarta Authentication module"
+              + " (AuthConfigFactory)"
+              + failure
+              + "; on Jetty enable its Jakarta Authentication module"
               + " (README \"Container-managed security\")";
       LOG.log(Level.ERROR, message);
       throw new ServletException(message);
