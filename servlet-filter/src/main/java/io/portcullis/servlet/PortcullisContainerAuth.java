@@ -50,7 +50,8 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
     PortcullisConfig config;
     try {
       sources = ServletConfigSources.sources(context);
-      if (!switchedOn(sources)) {
+      String on = rawValue(sources, ConfigKey.CONTAINER_AUTH);
+      if (on == null || on.isBlank() || on.strip().equalsIgnoreCase("false")) {
         return;
       }
       config = PortcullisConfig.from(sources);
@@ -60,6 +61,14 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
     }
     if (!config.containerAuth()) {
       return;
+    }
+    if (rawValue(sources, ConfigKey.RULES) != null) {
+      String message =
+          "rules: not used with container-auth=true, where the application's own security"
+              + " constraints decide; remove the rules key (or set container-auth=false to use"
+              + " the filter and its rules)";
+      LOG.log(Level.ERROR, message);
+      throw new ServletException(message);
     }
     AuthConfigFactory factory = factory();
     String appContext = appContext(context);
@@ -103,20 +112,20 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
   }
 
   /**
-   * Whether any source sets {@code container-auth} to something other than {@code false}: an
-   * application that does not opt in is left alone, whatever else its sources hold (a filter's
-   * keys, for instance, completed by init-params this initializer does not see).
+   * The value the highest-precedence source gives {@code key}, or null when none names it: an
+   * application that does not set {@code container-auth} is left alone, whatever else its sources
+   * hold (a filter's keys, for instance, completed by init-params this initializer does not see).
    */
-  private static boolean switchedOn(ConfigSource[] sources) {
+  private static @Nullable String rawValue(ConfigSource[] sources, ConfigKey key) {
     String value = null;
     for (ConfigSource source : sources) {
       for (Map.Entry<String, String> e : source.entries().entrySet()) {
-        if (source.keyOf(e.getKey()).equals(Optional.of(ConfigKey.CONTAINER_AUTH))) {
+        if (source.keyOf(e.getKey()).equals(Optional.of(key))) {
           value = e.getValue();
         }
       }
     }
-    return value != null && !value.isBlank() && !value.strip().equalsIgnoreCase("false");
+    return value;
   }
 
   private static AuthConfigFactory factory() throws ServletException {

@@ -269,6 +269,22 @@ class ContainerAuthTest {
   }
 
   @Test
+  void rulesWhenSetBesideContainerAuthThenTheWarDoesNotStart() {
+    int before = LeakCheck.LINES.size();
+    assertThatThrownBy(
+            () ->
+                new ContainerAuthApp(
+                        "/ruled",
+                        provider,
+                        Map.of("portcullis.rules", "/** authenticated"),
+                        UnaryOperator.identity())
+                    .close())
+        .hasMessageContaining("did not start");
+    assertThat(LeakCheck.LINES.subList(before, LeakCheck.LINES.size()))
+        .anyMatch(l -> l.contains("rules: not used with container-auth=true"));
+  }
+
+  @Test
   void switchWhenAbsentThenTheContainerKeepsItsOwnLogin() throws Exception {
     try (ContainerAuthApp plain =
         new ContainerAuthApp(
