@@ -49,7 +49,15 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
     ConfigSource[] sources;
     PortcullisConfig config;
     try {
-      sources = ServletConfigSources.sources(context);
+      try {
+        sources = ServletConfigSources.sources(context);
+      } catch (InvalidConfigurationException unreadableFile) {
+        // An application that has not opted in is never stopped here (its filter reports this).
+        if (!optedInOutsideTheFile(context)) {
+          return;
+        }
+        throw unreadableFile;
+      }
       String on = rawValue(sources, ConfigKey.CONTAINER_AUTH);
       if (on == null || on.isBlank() || on.strip().equalsIgnoreCase("false")) {
         return;
@@ -126,6 +134,21 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
       }
     }
     return value;
+  }
+
+  /** Whether a context-param, system property or environment variable sets the switch. */
+  private static boolean optedInOutsideTheFile(ServletContext context) {
+    for (String value :
+        new String[] {
+          context.getInitParameter(ServletConfigSources.CONTEXT_PARAM_PREFIX + "container-auth"),
+          System.getProperty(ConfigKey.CONTAINER_AUTH.systemProperty()),
+          System.getenv(ConfigKey.CONTAINER_AUTH.envName())
+        }) {
+      if (value != null && !value.isBlank() && !value.strip().equalsIgnoreCase("false")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static AuthConfigFactory factory() throws ServletException {
