@@ -87,6 +87,7 @@ class ConfigKeyTest {
             "bearer-audience",
             "trusted-proxies",
             "identity-headers",
+            "container-auth", // issue 12 AC3: not in SPEC.md's table (read-only here)
             "config-file");
   }
 

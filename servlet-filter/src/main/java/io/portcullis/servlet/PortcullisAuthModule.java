@@ -15,7 +15,10 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.Serial;
+import java.io.Serializable;
 import java.lang.System.Logger.Level;
+import java.security.Principal;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -105,7 +108,7 @@ final class PortcullisAuthModule implements ServerAuthModule, ServerAuthContext 
       // unauthenticated (a null one makes some, such as Jetty 12.0's, fail).
       callback(
           new Callback[] {
-            new CallerPrincipalCallback(clientSubject, new PortcullisPrincipal(identity)),
+            new CallerPrincipalCallback(clientSubject, CallerPrincipal.of(identity)),
             new GroupPrincipalCallback(clientSubject, roles(identity))
           });
     }
@@ -122,9 +125,35 @@ final class PortcullisAuthModule implements ServerAuthModule, ServerAuthContext 
 
   /** The roles of {@code identity}: its granted scopes and its {@code roles-claim} values. */
   private static String[] roles(Identity identity) {
+    return roleSet(identity).toArray(String[]::new);
+  }
+
+  private static Set<String> roleSet(Identity identity) {
     Set<String> roles = new LinkedHashSet<>(identity.scopes());
     roles.addAll(identity.roles());
-    return roles.toArray(String[]::new);
+    return roles;
+  }
+
+  /**
+   * The caller principal the container keeps: equal only for the same user with the same roles, so
+   * that a container that caches it in the session and keeps it while an equal one comes (Tomcat)
+   * takes the roles of a refreshed login at once. The application never sees it: {@link
+   * PortcullisRequest} answers {@code getUserPrincipal} with the request's {@link
+   * PortcullisPrincipal}.
+   */
+  record CallerPrincipal(String name, String subject, String issuer, Set<String> roles)
+      implements Principal, Serializable {
+    @Serial private static final long serialVersionUID = 1L;
+
+    static CallerPrincipal of(Identity identity) {
+      return new CallerPrincipal(
+          identity.name(), identity.subject(), identity.issuer(), Set.copyOf(roleSet(identity)));
+    }
+
+    @Override
+    public String getName() {
+      return name;
+    }
   }
 
   private void callback(Callback[] callbacks) throws AuthException {

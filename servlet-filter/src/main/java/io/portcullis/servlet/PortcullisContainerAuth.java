@@ -58,25 +58,21 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
         }
         throw unreadableFile;
       }
-      String on = rawValue(sources, ConfigKey.CONTAINER_AUTH);
-      if (on == null || on.isBlank() || on.strip().equalsIgnoreCase("false")) {
+      if (!switchedOn(rawValue(sources, ConfigKey.CONTAINER_AUTH))) {
         return;
       }
       config = PortcullisConfig.from(sources);
     } catch (InvalidConfigurationException e) {
-      LOG.log(Level.ERROR, e.getMessage());
-      throw new ServletException(e.getMessage());
+      throw PortcullisFilter.startFailure(String.valueOf(e.getMessage()));
     }
     if (!config.containerAuth()) {
       return;
     }
     if (rawValue(sources, ConfigKey.RULES) != null) {
-      String message =
+      throw PortcullisFilter.startFailure(
           "rules: not used with container-auth=true, where the application's own security"
               + " constraints decide; remove the rules key (or set container-auth=false to use"
-              + " the filter and its rules)";
-      LOG.log(Level.ERROR, message);
-      throw new ServletException(message);
+              + " the filter and its rules)");
     }
     AuthConfigFactory factory = factory();
     String appContext = appContext(context);
@@ -136,6 +132,14 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
     return value;
   }
 
+  /**
+   * Whether a raw {@code container-auth} value opts in: anything but nothing or {@code false} (a
+   * value that does not parse is then reported by the configuration).
+   */
+  private static boolean switchedOn(@Nullable String value) {
+    return value != null && !value.isBlank() && !value.strip().equalsIgnoreCase("false");
+  }
+
   /** Whether a context-param, system property or environment variable sets the switch. */
   private static boolean optedInOutsideTheFile(ServletContext context) {
     for (String value :
@@ -144,7 +148,7 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
           System.getProperty(ConfigKey.CONTAINER_AUTH.systemProperty()),
           System.getenv(ConfigKey.CONTAINER_AUTH.envName())
         }) {
-      if (value != null && !value.isBlank() && !value.strip().equalsIgnoreCase("false")) {
+      if (switchedOn(value)) {
         return true;
       }
     }
@@ -161,30 +165,19 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
       failure = " (" + e.getClass().getSimpleName() + ")";
     }
     if (factory == null) {
-      String message =
+      throw PortcullisFilter.startFailure(
           "container-auth=true: this container has no Jakarta Authentication factory"
               + " (AuthConfigFactory)"
               + failure
               + "; on Jetty enable its Jakarta Authentication module"
-              + " (README \"Container-managed security\")";
-      LOG.log(Level.ERROR, message);
-      throw new ServletException(message);
+              + " (README \"Container-managed security\")");
     }
     return factory;
   }
 
   /** Removes the registration and stops the engine when the application stops. */
-  private static final class Unregister implements ServletContextListener {
-    private final AuthConfigFactory factory;
-    private final String registration;
-    private final Portcullis engine;
-
-    Unregister(AuthConfigFactory factory, String registration, Portcullis engine) {
-      this.factory = factory;
-      this.registration = registration;
-      this.engine = engine;
-    }
-
+  private record Unregister(AuthConfigFactory factory, String registration, Portcullis engine)
+      implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
       try {
@@ -196,15 +189,7 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
   }
 
   /** The provider registered for one application: server side only. */
-  private static final class Provider implements AuthConfigProvider {
-    private final Portcullis engine;
-    private final ServletContext context;
-
-    Provider(Portcullis engine, ServletContext context) {
-      this.engine = engine;
-      this.context = context;
-    }
-
+  private record Provider(Portcullis engine, ServletContext context) implements AuthConfigProvider {
     @Override
     public @Nullable ClientAuthConfig getClientAuthConfig(
         String layer, String appContext, @Nullable CallbackHandler handler) {
@@ -224,17 +209,8 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
   }
 
   /** One application's server configuration: always the one module. */
-  private static final class Config implements ServerAuthConfig {
-    private final String layer;
-    private final String appContext;
-    private final PortcullisAuthModule module;
-
-    Config(String layer, String appContext, PortcullisAuthModule module) {
-      this.layer = layer;
-      this.appContext = appContext;
-      this.module = module;
-    }
-
+  private record Config(String layer, String appContext, PortcullisAuthModule module)
+      implements ServerAuthConfig {
     @Override
     @SuppressWarnings("rawtypes") // the Jakarta Authentication API uses raw Maps
     public ServerAuthContext getAuthContext(

@@ -67,16 +67,13 @@ public class PortcullisFilter implements Filter {
     try {
       config = presetConfig != null ? presetConfig : ServletConfigSources.load(filterConfig);
     } catch (InvalidConfigurationException e) {
-      LOG.log(Level.ERROR, e.getMessage());
-      throw new ServletException(e.getMessage());
+      throw startFailure(String.valueOf(e.getMessage()));
     }
     if (config.containerAuth()) {
-      String message =
+      throw startFailure(
           "container-auth=true: the container authenticates through Portcullis's Jakarta"
               + " Authentication module, and the filter is not used; remove the PortcullisFilter"
-              + " declaration (or set container-auth=false to keep the filter and its rules)";
-      LOG.log(Level.ERROR, message);
-      throw new ServletException(message);
+              + " declaration (or set container-auth=false to keep the filter and its rules)");
     }
     engine = Portcullis.create(config, clock);
     identityHeaders = new IdentityHeaders(config.identityHeaders());
@@ -96,6 +93,12 @@ public class PortcullisFilter implements Filter {
             + engine.ruleCount()
             + " rules, provider "
             + config.issuer().map(Object::toString).orElse("(explicit endpoints)"));
+  }
+
+  /** Logs {@code message} (which holds no secret) and returns the exception that stops start-up. */
+  static ServletException startFailure(String message) {
+    LOG.log(Level.ERROR, message);
+    return new ServletException(message);
   }
 
   /**

@@ -147,8 +147,8 @@ final class PortcullisRequest extends HttpServletRequestWrapper {
 
   @Override
   public @Nullable Principal getUserPrincipal() {
-    if (containerManaged) {
-      return super.getUserPrincipal();
+    if (containerManaged && super.getUserPrincipal() == null) {
+      return null; // logged out, or the container has no user for this request
     }
     if (identity == null) {
       return null;

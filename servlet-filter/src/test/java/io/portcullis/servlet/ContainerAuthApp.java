@@ -8,15 +8,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardContext;
@@ -141,23 +138,12 @@ final class ContainerAuthApp implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws org.apache.catalina.LifecycleException, java.io.IOException {
     try {
       tomcat.stop();
       tomcat.destroy();
     } finally {
-      try (Stream<Path> files = Files.walk(baseDir)) {
-        files
-            .sorted(Comparator.reverseOrder())
-            .forEach(
-                f -> {
-                  try {
-                    Files.deleteIfExists(f);
-                  } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                  }
-                });
-      }
+      TomcatServer.deleteTree(baseDir);
     }
   }
 

@@ -89,6 +89,11 @@ class ContainerAuthTest {
             "\"staff\":false",
             "\"identity\":\"alice\"");
     assertThat(browser.cookiesStartingWith("PORTCULLIS_TX_")).isEmpty();
+    HttpResponse<String> again = browser.get(app.url("/secure/page"));
+    assertThat(again.body()).contains("\"principal\":\"alice\"", "\"read:data\":true");
+    assertThat(again.headers().allValues("Set-Cookie"))
+        .as("the container keeps the session id while the login stays the same")
+        .isEmpty();
   }
 
   @Test

@@ -113,18 +113,23 @@ final class TomcatServer implements AutoCloseable {
       tomcat.stop();
       tomcat.destroy();
     } finally {
-      try (Stream<Path> files = Files.walk(baseDir)) {
-        files
-            .sorted(Comparator.reverseOrder())
-            .forEach(
-                f -> {
-                  try {
-                    Files.deleteIfExists(f);
-                  } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                  }
-                });
-      }
+      deleteTree(baseDir);
+    }
+  }
+
+  /** Deletes {@code dir} and everything below it. */
+  static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              f -> {
+                try {
+                  Files.deleteIfExists(f);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     }
   }
 
