@@ -220,6 +220,25 @@ class ContainerAuthTest {
   }
 
   @Test
+  void preLoginCookiesWhenManyLoginsStartedThenWithinTheBudgetAndTheNewestCompletes() {
+    Browser browser = browser();
+    String newest = null;
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> start =
+          browser.get(app.url("/secure/" + "segment-".repeat(40) + i + "?q=" + "x".repeat(300)));
+      assertThat(start.statusCode()).isEqualTo(302);
+      newest = Browser.location(start);
+    }
+    assertThat(browser.cookiesStartingWith("PORTCULLIS_TX_").split(" ").length)
+        .isLessThanOrEqualTo(8);
+    assertThat(PreLoginCookieBudgetTest.portcullisCookieBytes(browser))
+        .isLessThanOrEqualTo(PreLoginCookieBudgetTest.BUDGET);
+    HttpResponse<String> page = browser.follow(browser.get(newest));
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("\"remoteUser\":\"alice\"", "segment-19\"");
+  }
+
+  @Test
   void identityHeadersWhenSentThenHiddenFromTheApplication() {
     Browser browser = browser();
     HttpResponse<String> r = browser.get(app.url("/public"), Map.of("Remote-User", "admin"));
