@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.portcullis.core.internal.nimbus.Http;
+import io.portcullis.testsupport.FakeProvider;
+import io.portcullis.testsupport.MutableClock;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -39,13 +41,13 @@ class ClientCredentialsTokenSourceTest {
   private static final String SECRET = "s3cr3t:Zebra+Quokka%2F/é 9931";
 
   private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-  private M2mProvider provider;
+  private FakeProvider provider;
   private ExecutorService executor;
   private final List<ClientCredentialsTokenSource> sources = new ArrayList<>();
 
   @BeforeEach
   void start() {
-    provider = new M2mProvider();
+    provider = new FakeProvider(clock);
     executor = Executors.newCachedThreadPool();
   }
 

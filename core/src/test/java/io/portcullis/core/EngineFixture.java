@@ -2,6 +2,8 @@ package io.portcullis.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testsupport.FakeProvider;
+import io.portcullis.testsupport.MutableClock;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -1,15 +1,7 @@
-package io.portcullis.core;
+package io.portcullis.testsupport;
 
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -19,8 +11,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,9 +37,9 @@ import java.util.function.UnaryOperator;
 import net.minidev.json.JSONObject;
 
 /**
- * An OpenID provider in-process, on the JDK's own HTTP server and a loopback port, for core's
- * tests: discovery, a JWK Set (with key rotation), the token endpoint's authorization code (with
- * PKCE S256), refresh token (rotating by default) and client credentials grants, and an end-session
+ * An OpenID provider in-process, on the JDK's own HTTP server and a loopback port, for tests:
+ * discovery, a JWK Set (with key rotation), the token endpoint's authorization code (with PKCE
+ * S256), refresh token (rotating by default) and client credentials grants, and an end-session
  * endpoint in its metadata. Tokens are RS256 JWTs dated by the test's clock, so tests move time
  * instead of sleeping.
  *
@@ -59,7 +53,9 @@ import net.minidev.json.JSONObject;
  */
 public final class FakeProvider implements AutoCloseable {
   /** One key for every instance: RSA key generation costs a test suite seconds. */
-  private static final RSAKey DEFAULT_KEY = generateKey("k1");
+  private static final RSAKey DEFAULT_KEY = TestKeys.generate("k1");
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Clock clock;
   private final HttpServer server;
@@ -222,7 +218,7 @@ public final class FakeProvider implements AutoCloseable {
    * from now on, as a provider does after a key rotation.
    */
   public RSAKey rotateSigningKey(String kid) {
-    RSAKey next = generateKey(kid);
+    RSAKey next = TestKeys.generate(kid);
     List<RSAKey> keys = new ArrayList<>(publishedKeys);
     keys.add(next);
     publishedKeys = List.copyOf(keys);
@@ -237,7 +233,7 @@ public final class FakeProvider implements AutoCloseable {
   public record Callback(String code, String state, URI redirectUri) {
     /** The callback's query string, {@code code=…&state=…}. */
     public String query() {
-      return "code=" + Urls.encode(code) + "&state=" + Urls.encode(state);
+      return "code=" + encode(code) + "&state=" + encode(state);
     }
   }
 
@@ -262,7 +258,7 @@ public final class FakeProvider implements AutoCloseable {
     }
     Set<String> granted = new LinkedHashSet<>(Arrays.asList(q.get("scope").split(" ")));
     granted.removeAll(withheld);
-    String code = "code-" + counter.incrementAndGet() + "-" + Randoms.token(16);
+    String code = "code-" + counter.incrementAndGet() + "-" + randomToken(16);
     issuedSecrets.add(code);
     codes.put(
         code,
@@ -336,9 +332,7 @@ public final class FakeProvider implements AutoCloseable {
 
   private Answer jwks(HttpExchange exchange, String body) {
     jwksRequests.incrementAndGet();
-    List<JWK> keys = new ArrayList<>();
-    publishedKeys.forEach(k -> keys.add(k.toPublicJWK()));
-    return new Answer(200, new JWKSet(keys).toString());
+    return new Answer(200, TestKeys.jwks(publishedKeys));
   }
 
   private Answer token(HttpExchange exchange, String body) throws Exception {
@@ -444,7 +438,7 @@ public final class FakeProvider implements AutoCloseable {
     }
     json.put("id_token", sign(id.build(), "JWT"));
     if (issueRefreshTokens && (newRefreshToken || login)) {
-      String refresh = "rt-" + counter.incrementAndGet() + "-" + Randoms.token(16);
+      String refresh = "rt-" + counter.incrementAndGet() + "-" + randomToken(16);
       refreshTokens.put(refresh, grant);
       json.put("refresh_token", refresh);
     }
@@ -464,7 +458,7 @@ public final class FakeProvider implements AutoCloseable {
             .audience("api")
             .issueTime(Date.from(now))
             .expirationTime(Date.from(now.plusSeconds(lifetimeSeconds)))
-            .jwtID(Randoms.token(12))
+            .jwtID(randomToken(12))
             .claim("client_id", client);
     claims.forEach(b::claim);
     return sign(b.build(), "at+jwt");
@@ -492,19 +486,12 @@ public final class FakeProvider implements AutoCloseable {
   /** Signs {@code claims} with the current signing key, header {@code typ} {@code type}. */
   public String sign(JWTClaimsSet claims, String type) {
     RSAKey key = signingKey;
-    try {
-      SignedJWT jwt =
-          new SignedJWT(
-              new JWSHeader.Builder(JWSAlgorithm.RS256)
-                  .keyID(key.getKeyID())
-                  .type(new JOSEObjectType(type))
-                  .build(),
-              claims);
-      jwt.sign(new RSASSASigner(key));
-      return jwt.serialize();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return TestKeys.sign(key, key.getKeyID(), claims, type);
+  }
+
+  /** The key that signs this provider's tokens now. */
+  public RSAKey signingKey() {
+    return signingKey;
   }
 
   private static Answer error(String code) {
@@ -537,7 +524,7 @@ public final class FakeProvider implements AutoCloseable {
   }
 
   /** A decoded query string or form body (the first value of each name). */
-  static Map<String, String> form(String body) {
+  public static Map<String, String> form(String body) {
     return query(body);
   }
 
@@ -557,12 +544,15 @@ public final class FakeProvider implements AutoCloseable {
     return out;
   }
 
-  private static RSAKey generateKey(String kid) {
-    try {
-      return new RSAKeyGenerator(2048).keyID(kid).generate();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** {@code bytes} random bytes, base64url: codes and refresh tokens no one can guess. */
+  private static String randomToken(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
   @Override
