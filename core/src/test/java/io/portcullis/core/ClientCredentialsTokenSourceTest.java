@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The client credentials token source against a real provider in-process (THREATS group H). */
+/** The client credentials token source against the in-process FakeProvider (THREATS group H). */
 class ClientCredentialsTokenSourceTest {
 
   /** Characters that client_secret_basic must form-urlencode (RFC 6749 §2.3.1, THREATS H-04). */
