@@ -63,14 +63,7 @@ class ClientCredentialsTokenSourceTest {
     map.put("issuer", provider.issuer());
     map.put("client-id", "app");
     map.put("client-secret", SECRET);
-    for (int i = 0; i < keyValues.length; i += 2) {
-      if (keyValues[i + 1] == null) {
-        map.remove(keyValues[i]);
-      } else {
-        map.put(keyValues[i], keyValues[i + 1]);
-      }
-    }
-    return PortcullisConfig.of(map);
+    return PortcullisConfig.of(EngineFixture.overlay(map, keyValues));
   }
 
   private ClientCredentialsTokenSource source(PortcullisConfig config) {
