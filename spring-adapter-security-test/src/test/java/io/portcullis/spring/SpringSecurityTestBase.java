@@ -1,5 +1,7 @@
 package io.portcullis.spring;
 
+import io.portcullis.testsupport.FakeProvider;
+import io.portcullis.testsupport.MutableClock;
 import java.net.URI;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -12,7 +14,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 abstract class SpringSecurityTestBase {
   /** One provider for the module's test classes; it stops with the test JVM. */
-  static final TestProvider PROVIDER = new TestProvider(0);
+  static final FakeProvider PROVIDER = TestWebApp.provider(MutableClock.ticking());
 
   @Value("${local.server.port}")
   int port;

@@ -3,6 +3,8 @@ package io.portcullis.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.testsupport.Browser;
+import io.portcullis.testsupport.FakeProvider;
+import io.portcullis.testsupport.MutableClock;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -16,14 +18,14 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The starter end to end: a Spring Boot application on a random port, configured only by {@code
- * portcullis.*} properties (rules as a YAML-style list), against a real OpenID provider in-process,
- * driven by a scripted browser.
+ * portcullis.*} properties (rules as a YAML-style list), against the fake OpenID provider
+ * in-process, driven by a scripted browser.
  */
 @SpringBootTest(
     classes = TestWebApp.class,
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class PortcullisLoginTest {
-  static final TestProvider PROVIDER = new TestProvider(0);
+  static final FakeProvider PROVIDER = TestWebApp.provider(MutableClock.ticking());
 
   @Value("${local.server.port}")
   int port;

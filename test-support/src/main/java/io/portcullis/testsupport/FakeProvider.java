@@ -43,13 +43,18 @@ import net.minidev.json.JSONObject;
  * endpoint in its metadata. Tokens are RS256 JWTs dated by the test's clock, so tests move time
  * instead of sleeping.
  *
- * <p>The authorization endpoint is played without HTTP: {@link #authorize} reads an authorization
- * request URL (what the engine redirected to), checks it, and returns the redirect back with a
- * fresh code. Failure modes: {@link #answer} (every token request gets a fixed status and body),
- * {@link #tamper} and {@link #tamperNext} (rewrite successful token responses), {@link #delay},
- * {@link #revokeRefreshTokens}, {@link #withhold} (grant fewer scopes), {@link #rotateSigningKey}.
- * It records every token request (count, form body, {@code Authorization} header) and every code
- * and token it issued.
+ * <p>The authorization endpoint is played in-process or served. {@link #authorize} reads an
+ * authorization request URL (what the engine redirected to), checks it, and returns the redirect
+ * back with a fresh code for the current {@link #subject}, without HTTP. Over HTTP, {@code
+ * /authorize} does the same and redirects back (or answers a {@code form_post} form), or, with
+ * {@link #loginPage}, first shows a login form where any user name logs in (what {@code Browser}
+ * fills in); {@code /logout}, the end-session endpoint, sends the browser to its {@code
+ * post_logout_redirect_uri}. {@link #grantOnlyTo} keeps a scope for some users. Failure modes:
+ * {@link #answer} (every token request gets a fixed status and body), {@link #tamper} and {@link
+ * #tamperNext} (rewrite successful token responses), {@link #delay}, {@link #delayRefresh}, {@link
+ * #revokeRefreshTokens}, {@link #withhold} (grant fewer scopes), {@link #rotateSigningKey}. It
+ * records every token request (count, form body, {@code Authorization} header) and every code and
+ * token it issued.
  */
 public final class FakeProvider implements AutoCloseable {
   /** One key for every instance: RSA key generation costs a test suite seconds. */
@@ -80,6 +85,9 @@ public final class FakeProvider implements AutoCloseable {
   /** Requests for the discovery document. */
   public final AtomicInteger discoveryRequests = new AtomicInteger();
 
+  /** Requests for the end-session endpoint. */
+  public final AtomicInteger endSessionRequests = new AtomicInteger();
+
   /** Each token request's form body, in order. */
   public final List<String> bodies = new CopyOnWriteArrayList<>();
 
@@ -99,6 +107,9 @@ public final class FakeProvider implements AutoCloseable {
   private final AtomicReference<UnaryOperator<JSONObject>> tamperNext = new AtomicReference<>();
   private volatile Answer answer;
   private volatile long delayMillis;
+  private volatile long refreshDelayMillis;
+  private volatile boolean loginPage;
+  private final Map<String, Set<String>> scopeUsers = new ConcurrentHashMap<>();
   private volatile List<RSAKey> publishedKeys = List.of(DEFAULT_KEY);
   private volatile RSAKey signingKey = DEFAULT_KEY;
   private volatile String subject = "alice";
@@ -123,6 +134,8 @@ public final class FakeProvider implements AutoCloseable {
         "/realm/.well-known/openid-configuration", ex -> serve(ex, this::discovery));
     server.createContext("/realm/jwks", ex -> serve(ex, this::jwks));
     server.createContext("/realm/token", ex -> serve(ex, this::token));
+    server.createContext("/realm/authorize", this::authorizationEndpoint);
+    server.createContext("/realm/logout", this::endSessionEndpoint);
     server.start();
   }
 
@@ -141,7 +154,7 @@ public final class FakeProvider implements AutoCloseable {
     return URI.create(issuer + "/token");
   }
 
-  /** The authorization endpoint named in the metadata (never served: see {@link #authorize}). */
+  /** The authorization endpoint (served, or played in-process: see {@link #authorize}). */
   public URI authorizationEndpoint() {
     return URI.create(issuer + "/authorize");
   }
@@ -161,6 +174,19 @@ public final class FakeProvider implements AutoCloseable {
   /** Claims added to the next ID tokens (e.g. roles). */
   public void claims(Map<String, Object> claims) {
     extraClaims = Map.copyOf(claims);
+  }
+
+  /**
+   * Whether the served authorization endpoint first shows a login form, where any user name logs in
+   * (default false: it logs the current {@link #subject} in at once and redirects back).
+   */
+  public void loginPage(boolean on) {
+    loginPage = on;
+  }
+
+  /** Grants {@code scope} only to {@code users} from now on; others get the rest they ask for. */
+  public void grantOnlyTo(String scope, String... users) {
+    scopeUsers.put(scope, Set.of(users));
   }
 
   /** Scopes the provider refuses to grant from now on. */
@@ -213,6 +239,11 @@ public final class FakeProvider implements AutoCloseable {
     delayMillis = millis;
   }
 
+  /** Delays the responses to refresh token requests by {@code millis} (0: no delay). */
+  public void delayRefresh(long millis) {
+    refreshDelayMillis = millis;
+  }
+
   /**
    * Publishes a new signing key {@code kid} beside the current ones and signs every token with it
    * from now on, as a provider does after a key rotation.
@@ -243,6 +274,10 @@ public final class FakeProvider implements AutoCloseable {
    * issues for the current {@link #subject}.
    */
   public Callback authorize(String authorizationRequestUrl) {
+    return issueCode(checkAuthorizationRequest(authorizationRequestUrl), subject);
+  }
+
+  private Map<String, String> checkAuthorizationRequest(String authorizationRequestUrl) {
     if (!authorizationRequestUrl.startsWith(authorizationEndpoint() + "?")) {
       throw new IllegalArgumentException(
           "not this provider's authorization endpoint: " + authorizationRequestUrl);
@@ -256,15 +291,26 @@ public final class FakeProvider implements AutoCloseable {
         throw new IllegalArgumentException("authorization request without " + name);
       }
     }
+    return q;
+  }
+
+  /** A code for {@code user}, granting the scopes asked for less those withheld from them. */
+  private Callback issueCode(Map<String, String> q, String user) {
     Set<String> granted = new LinkedHashSet<>(Arrays.asList(q.get("scope").split(" ")));
     granted.removeAll(withheld);
+    scopeUsers.forEach(
+        (scope, users) -> {
+          if (!users.contains(user)) {
+            granted.remove(scope);
+          }
+        });
     String code = "code-" + counter.incrementAndGet() + "-" + randomToken(16);
     issuedSecrets.add(code);
     codes.put(
         code,
         new Grant(
             q.get("client_id"),
-            subject,
+            user,
             extraClaims,
             String.join(" ", granted),
             q.get("nonce"),
@@ -314,6 +360,117 @@ public final class FakeProvider implements AutoCloseable {
     }
   }
 
+  /**
+   * The served authorization endpoint: a GET logs the current subject in and redirects back, or
+   * shows the login form; the form posts back here with the user name. A request that is not this
+   * provider's gets a 400 page and no code.
+   */
+  private void authorizationEndpoint(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      String raw = exchange.getRequestURI().getRawQuery();
+      Map<String, String> q;
+      try {
+        q = checkAuthorizationRequest(authorizationEndpoint() + "?" + (raw == null ? "" : raw));
+      } catch (IllegalArgumentException e) {
+        page(exchange, 400, "<p>Invalid authorization request.</p>");
+        return;
+      }
+      String user = "POST".equals(exchange.getRequestMethod()) ? form(body).get("username") : null;
+      if (user == null && !loginPage) {
+        user = subject;
+      }
+      if (user == null || user.isBlank()) {
+        page(
+            exchange,
+            200,
+            "<form method=\"post\"><label>User name <input name=\"username\" autofocus></label>"
+                + "<textarea name=\"claims\" hidden></textarea>"
+                + "<button type=\"submit\">Log in</button></form>");
+        return;
+      }
+      Callback cb = issueCode(q, user.strip());
+      String response = cb.query();
+      if (issParameterSupported) {
+        response += "&iss=" + encode(issuer);
+      }
+      if ("form_post".equals(q.get("response_mode"))) {
+        StringBuilder inputs = new StringBuilder();
+        query(response)
+            .forEach(
+                (name, value) ->
+                    inputs
+                        .append("<input type=\"hidden\" name=\"")
+                        .append(html(name))
+                        .append("\" value=\"")
+                        .append(html(value))
+                        .append("\">"));
+        page(
+            exchange,
+            200,
+            "<form method=\"post\" action=\""
+                + html(cb.redirectUri().toString())
+                + "\">"
+                + inputs
+                + "<button type=\"submit\">Continue</button></form>"
+                + "<script>document.forms[0].submit()</script>");
+        return;
+      }
+      String back = cb.redirectUri().toString();
+      redirect(exchange, back + (back.contains("?") ? "&" : "?") + response);
+    }
+  }
+
+  /**
+   * The end-session endpoint: back to {@code post_logout_redirect_uri} (with its state), if any.
+   */
+  private void endSessionEndpoint(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      endSessionRequests.incrementAndGet();
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
+      form(body).forEach(q::putIfAbsent);
+      String back = q.get("post_logout_redirect_uri");
+      if (back == null || back.isEmpty()) {
+        page(exchange, 200, "<p>You are logged out.</p>");
+        return;
+      }
+      String state = q.get("state");
+      redirect(
+          exchange,
+          state == null
+              ? back
+              : back + (back.contains("?") ? "&" : "?") + "state=" + encode(state));
+    }
+  }
+
+  private static void redirect(HttpExchange exchange, String location) throws IOException {
+    exchange.getResponseHeaders().set("Location", location);
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    exchange.sendResponseHeaders(302, -1);
+  }
+
+  private static void page(HttpExchange exchange, int status, String content) throws IOException {
+    byte[] bytes =
+        ("<!DOCTYPE html><html><head><title>Fake provider</title></head><body>"
+                + content
+                + "</body></html>")
+            .getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private static String html(String s) {
+    return s.replace("&", "&amp;")
+        .replace("\"", "&quot;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;");
+  }
+
   private Answer discovery(HttpExchange exchange, String body) {
     discoveryRequests.incrementAndGet();
     Map<String, Object> md = new LinkedHashMap<>();
@@ -341,10 +498,11 @@ public final class FakeProvider implements AutoCloseable {
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
     authorizations.add(authorization == null ? "" : authorization);
     Map<String, String> form = form(body);
+    long delay = delayMillis;
     if ("refresh_token".equals(form.get("grant_type"))) {
       refreshRequests.incrementAndGet();
+      delay += refreshDelayMillis;
     }
-    long delay = delayMillis;
     if (delay > 0) {
       Thread.sleep(delay);
     }
