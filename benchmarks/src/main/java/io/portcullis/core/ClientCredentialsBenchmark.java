@@ -1,13 +1,7 @@
 package io.portcullis.core;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import io.portcullis.testsupport.FakeProvider;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,9 +24,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * A warm client-credentials token (RFC 6749 §4.4): {@link ClientCredentialsTokenSource#token} for a
  * scope set whose token is already cached and far from its refresh time, so no request reaches the
- * provider while measuring. The provider is a small {@code com.sun.net.httpserver} on loopback
- * serving discovery and a token endpoint; the tear-down checks it answered exactly one token
- * request.
+ * provider while measuring. The provider is the tests' {@link FakeProvider} (test-support) on
+ * loopback; the tear-down checks it answered exactly one token request.
  *
  * <p>{@link #baseline} is what a cache hit fundamentally costs: one {@link ConcurrentHashMap#get}
  * of a precomputed key shaped like the source's own (token endpoint, client id, sorted scopes).
@@ -47,9 +39,8 @@ public class ClientCredentialsBenchmark {
   /** The same shape as the source's private cache key. */
   record Key(URI tokenEndpoint, String clientId, List<String> scopes) {}
 
-  private final AtomicInteger tokenRequests = new AtomicInteger();
   private final Set<String> scopes = Set.of("read:data");
-  private HttpServer provider;
+  private FakeProvider provider;
   private Portcullis engine;
   private ClientCredentialsTokenSource source;
   private ConcurrentHashMap<Key, String> map;
@@ -57,44 +48,13 @@ public class ClientCredentialsBenchmark {
 
   /** Starts the provider, the engine, and fetches the one token the measurement reuses. */
   @Setup(Level.Trial)
-  public void setUp() throws IOException {
-    provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    String issuer = "http://127.0.0.1:" + provider.getAddress().getPort();
-    String discovery =
-        "{\"issuer\":\""
-            + issuer
-            + "\","
-            + "\"authorization_endpoint\":\""
-            + issuer
-            + "/authorize\","
-            + "\"token_endpoint\":\""
-            + issuer
-            + "/token\","
-            + "\"jwks_uri\":\""
-            + issuer
-            + "/jwks\","
-            + "\"response_types_supported\":[\"code\"],"
-            + "\"subject_types_supported\":[\"public\"],"
-            + "\"id_token_signing_alg_values_supported\":[\"RS256\"]}";
-    provider.createContext(
-        "/.well-known/openid-configuration", exchange -> answer(exchange, discovery));
-    provider.createContext("/jwks", exchange -> answer(exchange, "{\"keys\":[]}"));
-    provider.createContext(
-        "/token",
-        exchange -> {
-          exchange.getRequestBody().readAllBytes();
-          tokenRequests.incrementAndGet();
-          answer(
-              exchange,
-              "{\"access_token\":\"m2m-access-token-value\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
-        });
-    provider.start();
-
+  public void setUp() {
+    provider = new FakeProvider();
     engine =
         Portcullis.create(
             PortcullisConfig.of(
                 Map.of(
-                    "issuer", issuer,
+                    "issuer", provider.issuer(),
                     "client-id", "bench-service",
                     "client-secret", "bench-secret")),
             Clock.systemUTC());
@@ -103,12 +63,12 @@ public class ClientCredentialsBenchmark {
     }
     source = engine.clientCredentials();
     String token = source.token(scopes);
-    if (!token.equals("m2m-access-token-value") || tokenRequests.get() != 1) {
+    if (!provider.issuedTokens.equals(List.of(token)) || provider.tokenRequests.get() != 1) {
       throw new IllegalStateException(
-          "warm-up did not fetch exactly one token: " + tokenRequests.get());
+          "warm-up did not fetch exactly one token: " + provider.tokenRequests.get());
     }
 
-    key = new Key(URI.create(issuer + "/token"), "bench-service", List.of("read:data"));
+    key = new Key(provider.tokenEndpoint(), "bench-service", List.of("read:data"));
     map = new ConcurrentHashMap<>();
     map.put(key, token);
     for (int i = 0; i < 15; i++) {
@@ -116,26 +76,16 @@ public class ClientCredentialsBenchmark {
     }
   }
 
-  private static void answer(HttpExchange exchange, String json) throws IOException {
-    byte[] body = json.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    exchange.sendResponseHeaders(200, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
-  }
-
   /** Stops everything, after checking the measurement never went to the provider. */
   @TearDown(Level.Trial)
   public void tearDown() {
-    int requests = tokenRequests.get();
+    int requests = provider.tokenRequests.get();
     System.out.println();
     System.out.println(
         "ClientCredentialsBenchmark: token requests during the trial (warm-up included): "
             + requests);
     engine.close();
-    provider.stop(0);
+    provider.close();
     if (requests != 1) {
       throw new IllegalStateException(
           "expected exactly 1 token request, the provider saw " + requests);

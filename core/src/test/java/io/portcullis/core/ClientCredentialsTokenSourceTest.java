@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.portcullis.core.internal.nimbus.Http;
+import io.portcullis.testsupport.FakeProvider;
+import io.portcullis.testsupport.MutableClock;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -32,20 +34,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The client credentials token source against a real provider in-process (THREATS group H). */
+/** The client credentials token source against the in-process FakeProvider (THREATS group H). */
 class ClientCredentialsTokenSourceTest {
 
   /** Characters that client_secret_basic must form-urlencode (RFC 6749 §2.3.1, THREATS H-04). */
   private static final String SECRET = "s3cr3t:Zebra+Quokka%2F/é 9931";
 
   private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-  private M2mProvider provider;
+  private FakeProvider provider;
   private ExecutorService executor;
   private final List<ClientCredentialsTokenSource> sources = new ArrayList<>();
 
   @BeforeEach
   void start() {
-    provider = new M2mProvider();
+    provider = new FakeProvider(clock);
     executor = Executors.newCachedThreadPool();
   }
 
@@ -61,14 +63,7 @@ class ClientCredentialsTokenSourceTest {
     map.put("issuer", provider.issuer());
     map.put("client-id", "app");
     map.put("client-secret", SECRET);
-    for (int i = 0; i < keyValues.length; i += 2) {
-      if (keyValues[i + 1] == null) {
-        map.remove(keyValues[i]);
-      } else {
-        map.put(keyValues[i], keyValues[i + 1]);
-      }
-    }
-    return PortcullisConfig.of(map);
+    return PortcullisConfig.of(EngineFixture.overlay(map, keyValues));
   }
 
   private ClientCredentialsTokenSource source(PortcullisConfig config) {

@@ -2,6 +2,8 @@ package io.portcullis.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testsupport.FakeProvider;
+import io.portcullis.testsupport.MutableClock;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +44,19 @@ final class EngineFixture implements AutoCloseable {
     map.put("client-id", CLIENT_ID);
     map.put("client-secret", CLIENT_SECRET);
     map.put("scopes", "openid profile offline_access");
+    overlay(map, keyValues);
+    engine = Portcullis.create(PortcullisConfig.of(map), clock);
+    assertThat(engine.awaitProvider(Duration.ofSeconds(10)))
+        .as("provider metadata loaded")
+        .isTrue();
+    return this;
+  }
+
+  /**
+   * Puts {@code keyValues} (name, value, name, value, …) into the configuration {@code map}: a null
+   * value removes the key. Returns {@code map}.
+   */
+  static Map<String, String> overlay(Map<String, String> map, String... keyValues) {
     for (int i = 0; i < keyValues.length; i += 2) {
       if (keyValues[i + 1] == null) {
         map.remove(keyValues[i]);
@@ -49,11 +64,7 @@ final class EngineFixture implements AutoCloseable {
         map.put(keyValues[i], keyValues[i + 1]);
       }
     }
-    engine = Portcullis.create(PortcullisConfig.of(map), clock);
-    assertThat(engine.awaitProvider(Duration.ofSeconds(10)))
-        .as("provider metadata loaded")
-        .isTrue();
-    return this;
+    return map;
   }
 
   /** A browser navigation to {@code target} (raw path and optional query). */

@@ -3,6 +3,7 @@ package io.portcullis.core;
 import static io.portcullis.core.EngineFixture.queryParam;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testsupport.FakeProvider;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;

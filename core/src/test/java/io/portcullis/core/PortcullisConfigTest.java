@@ -34,14 +34,7 @@ class PortcullisConfigTest {
     Map<String, String> map = new LinkedHashMap<>();
     map.put("issuer", "https://idp.example.com/realms/app");
     map.put("client-id", "app");
-    for (int i = 0; i < keyValues.length; i += 2) {
-      if (keyValues[i + 1] == null) {
-        map.remove(keyValues[i]);
-      } else {
-        map.put(keyValues[i], keyValues[i + 1]);
-      }
-    }
-    return map;
+    return EngineFixture.overlay(map, keyValues);
   }
 
   private static List<String> problems(String... keyValues) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.portcullis.testsupport.Browser;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Date;

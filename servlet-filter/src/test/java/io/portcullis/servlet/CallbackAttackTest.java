@@ -2,6 +2,7 @@ package io.portcullis.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testsupport.Browser;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,10 +78,10 @@ class CallbackAttackTest extends IntegrationTest {
   void callbackWhenPreLoginCookieTamperedThenRejected() {
     Browser browser = browser();
     String callback = callbackFor(browser, startLogin(browser, "/profile"));
-    String name = browser.cookiesStartingWith("PORTCULLIS_TX_");
-    String value = browser.cookies.get(name);
+    String name = browser.cookiesStartingWith(TestApp.HOST, "PORTCULLIS_TX_");
+    String value = browser.cookies(TestApp.HOST).get(name);
     char flipped = value.charAt(20) == 'A' ? 'B' : 'A';
-    browser.cookies.put(name, value.substring(0, 20) + flipped + value.substring(21));
+    browser.cookies(TestApp.HOST).put(name, value.substring(0, 20) + flipped + value.substring(21));
     int before = provider.tokenRequests.get();
     assertRejected(browser.get(callback), 400, "state.unknown");
     assertThat(provider.tokenRequests.get()).isEqualTo(before);
@@ -233,7 +234,7 @@ class CallbackAttackTest extends IntegrationTest {
   void callbackWhenNoStateAndNothingElseThenNoLoop() {
     Browser browser = browser();
     assertRejected(browser.get(app.url("/oauth2/callback")), 400, "state.missing");
-    assertThat(browser.cookies).isEmpty();
+    assertThat(browser.cookies(TestApp.HOST)).isEmpty();
   }
 
   @Test
@@ -297,14 +298,14 @@ class CallbackAttackTest extends IntegrationTest {
     Browser browser = browser();
     String callbackA = callbackFor(browser, startLogin(browser, "/tab-a"));
     String callbackB = callbackFor(browser, startLogin(browser, "/tab-b"));
-    assertThat(browser.cookiesStartingWith("PORTCULLIS_TX_").split(" ")).hasSize(2);
+    assertThat(browser.cookiesStartingWith(TestApp.HOST, "PORTCULLIS_TX_").split(" ")).hasSize(2);
     HttpResponse<String> b = browser.get(callbackB);
     assertThat(Browser.location(b)).isEqualTo("/app/tab-b");
     HttpResponse<String> a = browser.get(callbackA);
     assertThat(Browser.location(a)).isEqualTo("/app/tab-a");
     assertThat(browser.follow(a).statusCode()).isEqualTo(200);
     assertLoggedInAs(browser, "alice");
-    assertThat(browser.cookiesStartingWith("PORTCULLIS_TX_")).isEmpty();
+    assertThat(browser.cookiesStartingWith(TestApp.HOST, "PORTCULLIS_TX_")).isEmpty();
   }
 
   @Test
@@ -315,7 +316,7 @@ class CallbackAttackTest extends IntegrationTest {
       callbacks.add(callbackFor(browser, startLogin(browser, "/tab-" + i)));
       app.clock.advance(Duration.ofMillis(5));
     }
-    assertThat(browser.cookiesStartingWith("PORTCULLIS_TX_").split(" ")).hasSize(8);
+    assertThat(browser.cookiesStartingWith(TestApp.HOST, "PORTCULLIS_TX_").split(" ")).hasSize(8);
     assertRejected(browser.get(callbacks.get(0)), 400, "state.unknown");
     assertThat(Browser.location(browser.get(callbacks.get(9)))).isEqualTo("/app/tab-9");
   }

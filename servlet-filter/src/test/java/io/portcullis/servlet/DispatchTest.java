@@ -2,6 +2,7 @@ package io.portcullis.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testsupport.Browser;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +48,9 @@ class DispatchTest extends IntegrationTest {
       HttpResponse<String> r = anonymous.get(app.url("/health?" + how + "=" + Browser.enc(target)));
       assertThat(r.statusCode()).as(how + " " + target).isEqualTo(403);
       assertThat(r.headers().firstValue("Location")).as("no login started").isEmpty();
-      assertThat(anonymous.cookiesStartingWith("PORTCULLIS_TX_")).as("no pending login").isEmpty();
+      assertThat(anonymous.cookiesStartingWith(TestApp.HOST, "PORTCULLIS_TX_"))
+          .as("no pending login")
+          .isEmpty();
       assertThat(r.body()).doesNotContain("servletPath");
     }
   }

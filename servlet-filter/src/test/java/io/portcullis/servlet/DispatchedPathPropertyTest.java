@@ -2,6 +2,7 @@ package io.portcullis.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testsupport.Browser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -72,7 +73,7 @@ class DispatchedPathPropertyTest {
     try (TestApp app = new TestApp(contextPath, provider, Map.of("rules", RULES))) {
       Browser browser = new Browser();
       browser.follow(browser.get(app.url("/profile")));
-      String cookie = "Cookie: " + browser.cookieHeader();
+      String cookie = "Cookie: " + browser.cookieHeader(TestApp.HOST);
       assertThat(
               RawHttp.send(
                   app.url(""), "GET", contextPath + "/profile", cookie, "Accept: application/json"))

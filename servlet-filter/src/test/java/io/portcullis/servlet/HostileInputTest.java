@@ -2,6 +2,7 @@ package io.portcullis.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testsupport.Browser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -93,7 +94,7 @@ class HostileInputTest extends IntegrationTest {
 
     Browser alice = browser();
     assertThat(login(alice, "/profile").statusCode()).isEqualTo(200);
-    loggedInCookies = alice.cookieHeader();
+    loggedInCookies = alice.cookieHeader(TestApp.HOST);
     secrets = new ArrayList<>(provider.secretsIssued());
     secrets.add(TestApp.CLIENT_SECRET);
     secrets.removeIf(s -> s == null || s.length() < 8);
@@ -146,7 +147,7 @@ class HostileInputTest extends IntegrationTest {
     // tabs; sending them all could exceed the container's header limit: 431, not a login.)
     Browser jar = browser();
     if (fixedJar.containsKey("JSESSIONID")) {
-      jar.cookies.put("JSESSIONID", fixedJar.get("JSESSIONID"));
+      jar.cookies(TestApp.HOST).put("JSESSIONID", fixedJar.get("JSESSIONID"));
     }
     jar.navigation = false;
     HttpResponse<String> r = jar.get(app.url("/api/data"), Map.of("Accept", "application/json"));

@@ -7,9 +7,10 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.portcullis.testsupport.Browser;
+import io.portcullis.testsupport.TestKeys;
 import java.net.http.HttpResponse;
 import java.util.Date;
 import java.util.List;
@@ -139,7 +140,7 @@ class IdTokenAttackTest extends IntegrationTest {
     provider.tamperNextTokenResponse(
         json -> {
           try {
-            RSAKey attacker = new RSAKeyGenerator(2048).keyID("embedded").generate();
+            RSAKey attacker = TestKeys.generate("embedded");
             JWTClaimsSet claims = SignedJWT.parse((String) json.get("id_token")).getJWTClaimsSet();
             SignedJWT forged =
                 new SignedJWT(

@@ -2,6 +2,7 @@ package io.portcullis.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testsupport.Browser;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -174,7 +175,7 @@ class InputLimitsTest extends IntegrationTest {
   void callbackWhenHundredGarbageStateCookiesBesideTheRealOneThenLoginWorks() {
     Browser browser = browser();
     String callback = callbackFor(browser, startLogin(browser, "/profile"));
-    String cookies = garbageCookies(100, 7) + "; " + browser.cookieHeader();
+    String cookies = garbageCookies(100, 7) + "; " + browser.cookieHeader(TestApp.HOST);
     HttpResponse<String> r = browser.get(callback, Map.of("Cookie", cookies));
     assertThat(Browser.location(r)).isEqualTo("/app/profile");
     assertThat(r.headers().allValues("Set-Cookie").size()).isLessThanOrEqualTo(2);
@@ -189,7 +190,7 @@ class InputLimitsTest extends IntegrationTest {
       Browser b = browser();
       startLogin(b, "/tab-" + i);
       app.clock.advance(java.time.Duration.ofMillis(5));
-      cookies.append(cookies.length() == 0 ? "" : "; ").append(b.cookieHeader());
+      cookies.append(cookies.length() == 0 ? "" : "; ").append(b.cookieHeader(TestApp.HOST));
     }
     Browser browser = browser();
     HttpResponse<String> r = browser.get(app.url("/profile"), Map.of("Cookie", cookies.toString()));
@@ -198,13 +199,13 @@ class InputLimitsTest extends IntegrationTest {
     // 7 stay beside the new one.
     assertThat(deletions(r)).isEqualTo(13);
     assertThat(r.headers().allValues("Set-Cookie")).hasSize(14);
-    browser.cookies.clear();
+    browser.cookies(TestApp.HOST).clear();
     for (String part : cookies.toString().split("; ")) {
       String[] nv = part.split("=", 2);
-      browser.cookies.put(nv[0], nv[1]);
+      browser.cookies(TestApp.HOST).put(nv[0], nv[1]);
     }
-    r.headers().allValues("Set-Cookie").forEach(browser::store);
-    assertThat(browser.cookiesStartingWith("PORTCULLIS_TX_").split(" ")).hasSize(8);
+    r.headers().allValues("Set-Cookie").forEach(c -> browser.store(TestApp.HOST, c));
+    assertThat(browser.cookiesStartingWith(TestApp.HOST, "PORTCULLIS_TX_").split(" ")).hasSize(8);
   }
 
   /** Found by HostileInputTest: a long first URL made a state cookie larger than browsers keep. */

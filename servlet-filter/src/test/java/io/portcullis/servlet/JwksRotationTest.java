@@ -6,10 +6,11 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.portcullis.core.internal.nimbus.JwksCache;
+import io.portcullis.testsupport.Browser;
+import io.portcullis.testsupport.TestKeys;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,7 +105,7 @@ class JwksRotationTest extends IntegrationTest {
   @Test
   void unknownKidFromTokenEndpointWhenRepeatedThenAtMostOneRefetchPerTrustedInterval()
       throws Exception {
-    RSAKey rogue = new RSAKeyGenerator(2048).keyID("rogue").generate();
+    RSAKey rogue = TestKeys.generate("rogue");
     try (TestApp own = new TestApp(provider)) {
       assertThat(loginSignedWith(own, browser(), null, null).statusCode()).isEqualTo(302);
       int base = provider.jwksRequests.get();
@@ -136,7 +137,7 @@ class JwksRotationTest extends IntegrationTest {
 
   @Test
   void unknownKidFloodWhenFirstTokenEverThenLoadPlusOneRefetch() throws Exception {
-    RSAKey rogue = new RSAKeyGenerator(2048).keyID("rogue").generate();
+    RSAKey rogue = TestKeys.generate("rogue");
     try (TestApp own = new TestApp(provider)) {
       int base = provider.jwksRequests.get();
       long started = System.nanoTime();
@@ -157,7 +158,7 @@ class JwksRotationTest extends IntegrationTest {
 
   /** Sends {@code count} bearer tokens naming made-up key IDs; each must be refused with 401. */
   private static void bearerFlood(TestApp target, int count, String prefix) throws Exception {
-    RSAKey rogue = new RSAKeyGenerator(2048).keyID("rogue").generate();
+    RSAKey rogue = TestKeys.generate("rogue");
     Browser api = browser();
     for (int i = 0; i < count; i++) {
       JWTClaimsSet claims =

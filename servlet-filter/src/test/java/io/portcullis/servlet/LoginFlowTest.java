@@ -2,6 +2,7 @@ package io.portcullis.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testsupport.Browser;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class LoginFlowTest extends IntegrationTest {
             "\"readData\":true",
             "\"admin\":false",
             "\"scopes\":\"offline_access openid profile read:data\"");
-    assertThat(browser.cookiesStartingWith("PORTCULLIS_TX_")).isEmpty();
+    assertThat(browser.cookiesStartingWith(TestApp.HOST, "PORTCULLIS_TX_")).isEmpty();
   }
 
   @Test

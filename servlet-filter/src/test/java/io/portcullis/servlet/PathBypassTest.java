@@ -2,6 +2,7 @@ package io.portcullis.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testsupport.Browser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,7 +19,7 @@ class PathBypassTest extends IntegrationTest {
   static void logIn() {
     Browser browser = browser();
     login(browser, "/profile");
-    cookie = "Cookie: " + browser.cookieHeader();
+    cookie = "Cookie: " + browser.cookieHeader(TestApp.HOST);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -2,6 +2,7 @@ package io.portcullis.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testsupport.Browser;
 import io.portcullis.testsupport.TokenForms;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
@@ -169,7 +170,7 @@ class PostgresClusterTest {
   @Test
   void sessionAttributesWhenStoredThenSurviveSerializationAndSizeIsReported() throws Exception {
     Browser browser = loginAcrossNodes();
-    String id = browser.cookies.get("JSESSIONID");
+    String id = browser.cookies(TestApp.HOST).get("JSESSIONID");
     String plainId = id.contains(".") ? id.substring(0, id.indexOf('.')) : id;
     SessionData data = storeOfA.load(plainId);
     assertThat(data).isNotNull();
@@ -188,7 +189,7 @@ class PostgresClusterTest {
   }
 
   private static String plainId(Browser browser) {
-    String id = browser.cookies.get("JSESSIONID");
+    String id = browser.cookies(TestApp.HOST).get("JSESSIONID");
     return id.contains(".") ? id.substring(0, id.indexOf('.')) : id;
   }
 

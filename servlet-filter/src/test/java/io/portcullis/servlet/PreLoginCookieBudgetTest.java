@@ -2,6 +2,7 @@ package io.portcullis.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testsupport.Browser;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,7 @@ class PreLoginCookieBudgetTest extends IntegrationTest {
    */
   static int portcullisCookieBytes(Browser browser) {
     int bytes = 0;
-    for (Map.Entry<String, String> c : browser.cookies.entrySet()) {
+    for (Map.Entry<String, String> c : browser.cookies(TestApp.HOST).entrySet()) {
       if (c.getKey().startsWith("PORTCULLIS_TX_")) {
         bytes +=
             (bytes == 0 ? 0 : 2)
@@ -180,13 +181,15 @@ class PreLoginCookieBudgetTest extends IntegrationTest {
   void loginStartWhenEarlierPendingLoginExpiredThenItsCookieDeleted() {
     Browser browser = browser();
     startLogin(browser, "/first");
-    String first = browser.cookiesStartingWith("PORTCULLIS_TX_");
+    String first = browser.cookiesStartingWith(TestApp.HOST, "PORTCULLIS_TX_");
     app.clock.advance(java.time.Duration.ofMinutes(11)); // this browser did not drop it itself
     HttpResponse<String> r = browser.get(app.url("/second"));
     assertThat(r.statusCode()).isEqualTo(302);
     assertThat(r.headers().allValues("Set-Cookie"))
         .anyMatch(c -> c.startsWith(first + "=;") && c.contains("Max-Age=0"));
-    assertThat(browser.cookiesStartingWith("PORTCULLIS_TX_")).doesNotContain(first).isNotEmpty();
+    assertThat(browser.cookiesStartingWith(TestApp.HOST, "PORTCULLIS_TX_"))
+        .doesNotContain(first)
+        .isNotEmpty();
   }
 
   @Test
@@ -196,10 +199,11 @@ class PreLoginCookieBudgetTest extends IntegrationTest {
     for (int i = 0; i < 10; i++) {
       startLogin(browser, "/tab-" + i);
       app.clock.advance(java.time.Duration.ofMillis(5));
-      names.add(browser.cookiesStartingWith("PORTCULLIS_TX_").replaceAll(".* ", ""));
+      names.add(browser.cookiesStartingWith(TestApp.HOST, "PORTCULLIS_TX_").replaceAll(".* ", ""));
       assertThat(portcullisCookieBytes(browser)).isLessThanOrEqualTo(BUDGET);
     }
-    List<String> held = List.of(browser.cookiesStartingWith("PORTCULLIS_TX_").split(" "));
+    List<String> held =
+        List.of(browser.cookiesStartingWith(TestApp.HOST, "PORTCULLIS_TX_").split(" "));
     assertThat(held)
         .hasSizeBetween(7, 8)
         .contains(names.get(9), names.get(8), names.get(7))

@@ -2,6 +2,7 @@ package io.portcullis.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testsupport.Browser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

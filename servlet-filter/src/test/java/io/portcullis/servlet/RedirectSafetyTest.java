@@ -2,6 +2,7 @@ package io.portcullis.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testsupport.Browser;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -90,7 +91,7 @@ class RedirectSafetyTest extends IntegrationTest {
             .trim();
     for (String line : raw.lines().toList()) {
       if (line.regionMatches(true, 0, "Set-Cookie:", 0, 11)) {
-        browser.store(line.substring(11).trim());
+        browser.store(TestApp.HOST, line.substring(11).trim());
       }
     }
     HttpResponse<String> callback = browser.get(callbackFor(browser, authorize));

@@ -2,6 +2,7 @@ package io.portcullis.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testsupport.Browser;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -367,10 +368,10 @@ class RefreshTest extends IntegrationTest {
   void refreshWhenDoneThenSessionIdUnchanged() {
     Browser browser = browser();
     login(browser, "/profile");
-    String id = browser.cookies.get("JSESSIONID");
+    String id = browser.cookies(TestApp.HOST).get("JSESSIONID");
     String before = tokenHash(browser);
     advance(DUE);
     assertThat(tokenHash(browser)).isNotEqualTo(before);
-    assertThat(browser.cookies.get("JSESSIONID")).isEqualTo(id);
+    assertThat(browser.cookies(TestApp.HOST).get("JSESSIONID")).isEqualTo(id);
   }
 }

@@ -2,6 +2,7 @@ package io.portcullis.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testsupport.Browser;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class SessionSecurityTest extends IntegrationTest {
 
   private static String sessionIdOf(Browser browser) {
-    return browser.cookies.get("JSESSIONID");
+    return browser.cookies(TestApp.HOST).get("JSESSIONID");
   }
 
   @Test
@@ -31,7 +32,7 @@ class SessionSecurityTest extends IntegrationTest {
     assertThat(after).isNotEqualTo(before);
     if (before != null) {
       Browser attacker = browser();
-      attacker.cookies.put("JSESSIONID", before);
+      attacker.cookies(TestApp.HOST).put("JSESSIONID", before);
       assertNotLoggedIn(attacker);
     }
     assertLoggedInAs(browser, "alice");
@@ -40,11 +41,11 @@ class SessionSecurityTest extends IntegrationTest {
   @Test
   void plantedSessionCookieWhenLoginThenNotAdopted() {
     Browser browser = browser();
-    browser.cookies.put("JSESSIONID", "attacker-chosen-id");
+    browser.cookies(TestApp.HOST).put("JSESSIONID", "attacker-chosen-id");
     login(browser, "/profile");
     assertThat(sessionIdOf(browser)).isNotEqualTo("attacker-chosen-id");
     Browser attacker = browser();
-    attacker.cookies.put("JSESSIONID", "attacker-chosen-id");
+    attacker.cookies(TestApp.HOST).put("JSESSIONID", "attacker-chosen-id");
     assertNotLoggedIn(attacker);
   }
 
@@ -73,7 +74,7 @@ class SessionSecurityTest extends IntegrationTest {
     }
     assertThat(sessionIdOf(browser)).isNotEqualTo(first);
     Browser old = browser();
-    old.cookies.put("JSESSIONID", first);
+    old.cookies(TestApp.HOST).put("JSESSIONID", first);
     assertNotLoggedIn(old);
   }
 
@@ -103,7 +104,7 @@ class SessionSecurityTest extends IntegrationTest {
     assertThat(Browser.location(again)).startsWith(provider.issuer());
 
     Browser replay = browser();
-    replay.cookies.put("JSESSIONID", sessionId);
+    replay.cookies(TestApp.HOST).put("JSESSIONID", sessionId);
     assertNotLoggedIn(replay);
   }
 
@@ -130,10 +131,10 @@ class SessionSecurityTest extends IntegrationTest {
   void sessionWhenLoggedInThenNoTokenInAnyCookie() {
     Browser browser = browser();
     login(browser, "/profile");
-    for (String value : browser.cookies.values()) {
+    for (String value : browser.cookies(TestApp.HOST).values()) {
       assertThat(value).doesNotContain("eyJ");
     }
-    assertThat(browser.cookies.keySet()).containsExactly("JSESSIONID");
+    assertThat(browser.cookies(TestApp.HOST).keySet()).containsExactly("JSESSIONID");
   }
 
   @Test

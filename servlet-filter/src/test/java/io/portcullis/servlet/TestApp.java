@@ -2,6 +2,7 @@ package io.portcullis.servlet;
 
 import io.portcullis.core.Identity;
 import io.portcullis.core.PortcullisConfig;
+import io.portcullis.testsupport.MutableClock;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.SessionTrackingMode;
 import jakarta.servlet.http.HttpServlet;
@@ -10,10 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -38,6 +36,9 @@ import org.jspecify.annotations.Nullable;
  * cookie that is HttpOnly and SameSite=Lax, and cookie-only session tracking.
  */
 final class TestApp implements AutoCloseable {
+  /** The host the applications listen on and the tests' browsers keep their cookies for. */
+  static final String HOST = "localhost";
+
   /**
    * The system property that picks the container: {@code jetty} (default) or {@code tomcat}. Not
    * {@code portcullis.*}: the filter reads those as its configuration and refuses unknown keys.
@@ -168,7 +169,7 @@ final class TestApp implements AutoCloseable {
       server = jetty::stop;
       port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
     }
-    base = "http://localhost:" + port + contextPath;
+    base = "http://" + HOST + ":" + port + contextPath;
     filter.engine().awaitProvider(Duration.ofSeconds(10));
   }
 
@@ -191,7 +192,7 @@ final class TestApp implements AutoCloseable {
       throws Exception {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
-    connector.setHost("localhost");
+    connector.setHost(HOST);
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
     context.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
@@ -235,30 +236,6 @@ final class TestApp implements AutoCloseable {
   @Override
   public void close() throws Exception {
     server.close();
-  }
-
-  /** A clock tests move forward instead of sleeping. */
-  static final class MutableClock extends Clock {
-    private volatile Duration offset = Duration.ZERO;
-
-    void advance(Duration d) {
-      offset = offset.plus(d);
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.now().plus(offset);
-    }
   }
 
   /** Echoes what the application sees, never the token itself (only a hash). */

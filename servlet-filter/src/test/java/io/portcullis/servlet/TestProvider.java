@@ -1,15 +1,12 @@
 package io.portcullis.servlet;
 
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
+import io.portcullis.testsupport.MutableClock;
+import io.portcullis.testsupport.TestKeys;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,6 +38,12 @@ import okhttp3.HttpUrl;
  * front: it counts token requests, remembers every code and token it issued (so tests can assert
  * none leaks), grants scopes by a policy, and can tamper with the next token response to play a
  * faulty or hostile provider.
+ *
+ * <p>Not the shared {@code FakeProvider} (test-support): the developers' guide wants the filter's
+ * integration suite run against a real provider implementation, whose discovery, authorization
+ * endpoint, token endpoint and tokens are not ours. What this front adds to it, keys, signatures,
+ * JWK Sets and the clock, comes from test-support ({@code TestKeys}, {@code MutableClock}), not a
+ * copy.
  */
 final class TestProvider implements AutoCloseable {
   static final String ISSUER_ID = "default";
@@ -48,7 +51,7 @@ final class TestProvider implements AutoCloseable {
   final RSAKey signingKey;
 
   /** The provider's clock, which the apps under test share: tests move it instead of sleeping. */
-  final TestApp.MutableClock clock = new TestApp.MutableClock();
+  final MutableClock clock = MutableClock.ticking();
 
   private final MockOAuth2Server server;
   private final OAuth2HttpRequestHandler handler;
@@ -79,11 +82,7 @@ final class TestProvider implements AutoCloseable {
   }
 
   TestProvider(int port) {
-    try {
-      signingKey = new RSAKeyGenerator(2048).keyID(ISSUER_ID).generate();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    signingKey = TestKeys.generate(ISSUER_ID);
     Function0<java.time.Instant> now = clock::instant;
     OAuth2TokenProvider tokenProvider =
         new OAuth2TokenProvider(new KeyProvider(List.of(signingKey), "RS256"), now);
@@ -252,8 +251,11 @@ final class TestProvider implements AutoCloseable {
       if (idTokenKey != null && json.get("id_token") instanceof String idToken) {
         json.put(
             "id_token",
-            signWith(
-                idTokenKey, idTokenKey.getKeyID(), SignedJWT.parse(idToken).getJWTClaimsSet()));
+            TestKeys.sign(
+                idTokenKey,
+                idTokenKey.getKeyID(),
+                SignedJWT.parse(idToken).getJWTClaimsSet(),
+                "JWT"));
       }
       for (String member : List.of("access_token", "refresh_token", "id_token")) {
         if (json.get(member) instanceof String s) {
@@ -370,12 +372,11 @@ final class TestProvider implements AutoCloseable {
       case NONE:
         return new PlainJWT(claims).serialize();
       case PROVIDER_KEY:
-        return signWith(signingKey, ISSUER_ID, claims, type);
+        return TestKeys.sign(signingKey, ISSUER_ID, claims, type);
       case UNKNOWN_KEY:
-        return signWith(new RSAKeyGenerator(2048).keyID("rogue").generate(), "rogue", claims, type);
+        return TestKeys.sign(TestKeys.generate("rogue"), "rogue", claims, type);
       default:
-        return signWith(
-            new RSAKeyGenerator(2048).keyID(ISSUER_ID).generate(), ISSUER_ID, claims, type);
+        return TestKeys.sign(TestKeys.generate(ISSUER_ID), ISSUER_ID, claims, type);
     }
   }
 
@@ -392,23 +393,6 @@ final class TestProvider implements AutoCloseable {
     rsa.initSign(signingKey.toPrivateKey());
     rsa.update(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     return input + "." + b64.encodeToString(rsa.sign());
-  }
-
-  private static String signWith(RSAKey key, String kid, JWTClaimsSet claims) throws Exception {
-    return signWith(key, kid, claims, "JWT");
-  }
-
-  private static String signWith(RSAKey key, String kid, JWTClaimsSet claims, String type)
-      throws Exception {
-    SignedJWT jwt =
-        new SignedJWT(
-            new JWSHeader.Builder(JWSAlgorithm.RS256)
-                .keyID(kid)
-                .type(new JOSEObjectType(type))
-                .build(),
-            claims);
-    jwt.sign(new RSASSASigner(key));
-    return jwt.serialize();
   }
 
   List<String> secretsIssued() {
@@ -436,18 +420,13 @@ final class TestProvider implements AutoCloseable {
     if (keys == null) {
       return null;
     }
-    List<com.nimbusds.jose.jwk.JWK> pub = new ArrayList<>();
-    keys.forEach(k -> pub.add(k.toPublicJWK()));
     return new OAuth2HttpResponse(
-        okhttp3.Headers.of("Content-Type", "application/json"),
-        200,
-        new com.nimbusds.jose.jwk.JWKSet(pub).toString(),
-        null);
+        okhttp3.Headers.of("Content-Type", "application/json"), 200, TestKeys.jwks(keys), null);
   }
 
   /** Publishes a new signing key (kid {@code kid}) next to the current one, and returns it. */
   RSAKey rotateSigningKey(String kid) throws Exception {
-    RSAKey next = new RSAKeyGenerator(2048).keyID(kid).generate();
+    RSAKey next = TestKeys.generate(kid);
     List<RSAKey> keys =
         new ArrayList<>(publishedKeys == null ? List.of(signingKey) : publishedKeys);
     keys.add(next);
@@ -471,7 +450,7 @@ final class TestProvider implements AutoCloseable {
         json -> {
           try {
             JWTClaimsSet claims = SignedJWT.parse((String) json.get("id_token")).getJWTClaimsSet();
-            json.put("id_token", signWith(key, kid, claims));
+            json.put("id_token", TestKeys.sign(key, kid, claims, "JWT"));
             return json;
           } catch (Exception e) {
             throw new IllegalStateException(e);

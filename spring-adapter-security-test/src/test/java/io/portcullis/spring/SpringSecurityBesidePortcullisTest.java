@@ -18,7 +18,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 @SpringBootTest(
     classes = {TestWebApp.class, SpringSecurityConfigs.PermitAllWithoutServletApi.class},
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class SpringSecurityBesidePortcullisTest extends SpringSecurityTestBase {
+class SpringSecurityBesidePortcullisTest extends EndToEndTestBase {
 
   @Test
   void profileWhenNotLoggedInThenPortcullisLoginAndTheAppSeesTheUser() throws Exception {

@@ -14,7 +14,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 @SpringBootTest(
     classes = TestWebApp.class,
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class SpringSecurityDefaultChainTest extends SpringSecurityTestBase {
+class SpringSecurityDefaultChainTest extends EndToEndTestBase {
 
   @Test
   void profileWhenNoChainDeclaredThenSpringBootsOwnLoginAfterPortcullis() throws Exception {

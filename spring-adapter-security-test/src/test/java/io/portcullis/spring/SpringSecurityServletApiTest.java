@@ -15,7 +15,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 @SpringBootTest(
     classes = {TestWebApp.class, SpringSecurityConfigs.PermitAllWithServletApi.class},
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class SpringSecurityServletApiTest extends SpringSecurityTestBase {
+class SpringSecurityServletApiTest extends EndToEndTestBase {
 
   @Test
   void profileWhenSpringWrapsTheRequestThenRemoteUserHiddenButTokensAvailable() throws Exception {

@@ -3,44 +3,21 @@ package io.portcullis.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.testsupport.Browser;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The starter end to end: a Spring Boot application on a random port, configured only by {@code
- * portcullis.*} properties (rules as a YAML-style list), against a real OpenID provider in-process,
- * driven by a scripted browser.
+ * portcullis.*} properties (rules as a YAML-style list), against the fake OpenID provider
+ * in-process, driven by a scripted browser.
  */
 @SpringBootTest(
     classes = TestWebApp.class,
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class PortcullisLoginTest {
-  static final TestProvider PROVIDER = new TestProvider(0);
-
-  @Value("${local.server.port}")
-  int port;
-
-  @DynamicPropertySource
-  static void portcullis(DynamicPropertyRegistry registry) {
-    TestWebApp.portcullisProperties(registry, PROVIDER);
-  }
-
-  @AfterAll
-  static void stopProvider() {
-    PROVIDER.close();
-  }
-
-  private URI at(String path) {
-    return URI.create("http://localhost:" + port + path);
-  }
+class PortcullisLoginTest extends EndToEndTestBase {
 
   @Test
   void profileWhenNotLoggedInThenFullLoginAndTheAppSeesTheUser() throws Exception {

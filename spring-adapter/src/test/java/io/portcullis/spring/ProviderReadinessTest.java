@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.core.Portcullis;
 import io.portcullis.core.PortcullisConfig;
-import java.time.Clock;
+import io.portcullis.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -17,24 +15,8 @@ import org.junit.jupiter.api.Test;
 /** The health indicators' logic: never waits, and does not ask a down provider on every probe. */
 class ProviderReadinessTest {
 
-  /** A clock tests move by hand. */
-  static final class TestClock extends Clock {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
+  private static MutableClock clock() {
+    return new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   }
 
   @Test
@@ -44,7 +26,7 @@ class ProviderReadinessTest {
             () -> {
               throw new IllegalStateException("PortcullisFilter has not been initialised");
             },
-            new TestClock());
+            clock());
 
     assertThat(readiness.check())
         .isEqualTo(new ProviderReadiness.State(false, "the Portcullis filter has not started"));
@@ -52,7 +34,7 @@ class ProviderReadinessTest {
 
   @Test
   void checkWhenProviderUnreachableThenDownAndEngineAskedOncePerRecheckPeriod() {
-    TestClock clock = new TestClock();
+    MutableClock clock = clock();
     AtomicInteger asked = new AtomicInteger();
     try (Portcullis engine =
         Portcullis.create(
@@ -75,11 +57,11 @@ class ProviderReadinessTest {
       assertThat(readiness.check().up()).isFalse();
       assertThat(Duration.ofNanos(System.nanoTime() - start))
           .isLessThan(Duration.ofSeconds(1)); // never waits
-      clock.now = clock.now.plusSeconds(10);
+      clock.advance(Duration.ofSeconds(10));
       assertThat(readiness.check().up()).isFalse();
       assertThat(asked).hasValue(1);
 
-      clock.now = clock.now.plus(ProviderReadiness.RECHECK_DOWN);
+      clock.advance(ProviderReadiness.RECHECK_DOWN);
       assertThat(readiness.check().up()).isFalse();
       assertThat(asked).hasValue(2);
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.servlet.SessionReloader;
 import io.portcullis.testsupport.Browser;
+import io.portcullis.testsupport.FakeProvider;
+import io.portcullis.testsupport.MutableClock;
 import io.portcullis.testsupport.TokenForms;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -41,7 +43,10 @@ import org.springframework.session.SessionRepository;
  * itself. Skipped without Redis unless {@code CI=true}, where a missing Redis fails.
  */
 class RedisClusterTest {
-  static final TestProvider PROVIDER = new TestProvider(0);
+  /** The provider's clock, which node A and B share: tests move it instead of sleeping. */
+  static final MutableClock CLOCK = MutableClock.ticking();
+
+  static final FakeProvider PROVIDER = TestWebApp.provider(CLOCK);
   static final String NAMESPACE = "portcullis-test:" + UUID.randomUUID();
   static ConfigurableApplicationContext a;
   static ConfigurableApplicationContext b;
@@ -187,7 +192,7 @@ class RedisClusterTest {
   void refreshWhenDoneOnBThenSeenOnA() throws Exception {
     Browser browser = loginAcrossNodes();
     String before = tokenHash(browser, a);
-    PROVIDER.clock.advance(Duration.ofSeconds(3600 - 30));
+    CLOCK.advance(Duration.ofSeconds(3600 - 30));
     try {
       int refreshesBefore = PROVIDER.refreshRequests.get();
       String refreshedOnB = tokenHash(browser, b);
@@ -198,7 +203,7 @@ class RedisClusterTest {
           .as("A did not refresh again")
           .isEqualTo(refreshesBefore + 1);
     } finally {
-      PROVIDER.clock.advance(Duration.ofSeconds(-(3600 - 30)));
+      CLOCK.advance(Duration.ofSeconds(-(3600 - 30)));
     }
   }
 
@@ -208,7 +213,7 @@ class RedisClusterTest {
     Duration moved = Duration.ZERO;
     try {
       for (int round = 0; round < 3; round++) {
-        PROVIDER.clock.advance(Duration.ofSeconds(3600 - 30));
+        CLOCK.advance(Duration.ofSeconds(3600 - 30));
         moved = moved.plusSeconds(3600 - 30);
         PROVIDER.delayRefresh(300);
         int before = PROVIDER.refreshRequests.get();
@@ -224,7 +229,7 @@ class RedisClusterTest {
       }
     } finally {
       PROVIDER.delayRefresh(0);
-      PROVIDER.clock.advance(moved.negated());
+      CLOCK.advance(moved.negated());
     }
   }
 
@@ -300,21 +305,21 @@ class RedisClusterTest {
   @Test
   void sessionHashWhenReadFromRedisAfterLoginAndRefreshThenHoldsNoToken() throws Exception {
     Browser browser = loginAcrossNodes();
-    PROVIDER.clock.advance(Duration.ofSeconds(3600 - 30));
+    CLOCK.advance(Duration.ofSeconds(3600 - 30));
     try {
       tokenHash(browser, b); // a refresh on B, written back to Redis
     } finally {
-      PROVIDER.clock.advance(Duration.ofSeconds(-(3600 - 30)));
+      CLOCK.advance(Duration.ofSeconds(-(3600 - 30)));
     }
     Map<byte[], byte[]> hash = rawHash(sessionId(browser));
     assertThat(field(hash, loginField()))
         .as("the login is stored")
         .isNotNull()
         .hasSizeGreaterThan(1000);
-    assertThat(PROVIDER.tokensIssued).hasSizeGreaterThan(4);
+    assertThat(PROVIDER.issuedSecrets).hasSizeGreaterThan(4);
     for (Map.Entry<byte[], byte[]> e : hash.entrySet()) {
       String text = new String(e.getValue(), StandardCharsets.ISO_8859_1);
-      for (String token : PROVIDER.tokensIssued) {
+      for (String token : PROVIDER.issuedSecrets) {
         for (String form : TokenForms.of(token)) {
           assertThat(text)
               .as(

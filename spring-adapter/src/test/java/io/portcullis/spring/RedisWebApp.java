@@ -27,7 +27,7 @@ class RedisWebApp {
 
   @Bean
   PortcullisFilter portcullisFilter(PortcullisConfig config) {
-    return new PortcullisFilter(config, RedisClusterTest.PROVIDER.clock);
+    return new PortcullisFilter(config, RedisClusterTest.CLOCK);
   }
 
   /** The current access token's SHA-256 (never the token), to compare nodes. */

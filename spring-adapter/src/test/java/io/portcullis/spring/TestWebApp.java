@@ -1,6 +1,9 @@
 package io.portcullis.spring;
 
+import io.portcullis.testsupport.FakeProvider;
+import io.portcullis.testsupport.MutableClock;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
 import java.util.Set;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -34,10 +37,23 @@ import org.springframework.web.client.RestClientResponseException;
 class TestWebApp {
 
   /**
+   * The provider of the end-to-end tests, dating its tokens by {@code clock}: the shared fake
+   * provider with the samples' policy (a login page where any user name logs in, {@code admin}
+   * granted only to the user {@code admin}) and hour-long access tokens; refresh tokens rotate.
+   */
+  static FakeProvider provider(MutableClock clock) {
+    FakeProvider provider = new FakeProvider(clock);
+    provider.loginPage(true);
+    provider.grantOnlyTo("admin", "admin");
+    provider.expiresIn(Duration.ofHours(1));
+    return provider;
+  }
+
+  /**
    * The {@code portcullis.*} properties of the end-to-end tests, against {@code provider}: the
    * rules as a YAML-style list, bearer tokens of the application's own clients accepted.
    */
-  static void portcullisProperties(DynamicPropertyRegistry registry, TestProvider provider) {
+  static void portcullisProperties(DynamicPropertyRegistry registry, FakeProvider provider) {
     registry.add("portcullis.issuer", provider::issuer);
     registry.add("portcullis.client-id", () -> "spring-app");
     registry.add(

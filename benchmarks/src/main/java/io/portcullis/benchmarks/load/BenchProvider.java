@@ -15,6 +15,11 @@ import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
  * The one OpenID provider every variant logs in against: navikt mock-oauth2-server on the loopback
  * interface, non-interactive (the authorization endpoint redirects straight back with a code, no
  * login form), RS256 with a fresh 2048-bit key. It accepts any client id, secret and redirect URI.
+ *
+ * <p>Not the tests' {@code FakeProvider} (test-support): the results in {@code results/} were
+ * measured against this provider, so moving would change what the load benchmark compares, and
+ * would need a new {@code run-load.sh} run to check that the Spring Security and pac4j variants log
+ * in at the fake's stricter authorization endpoint (PKCE S256 and a nonce required).
  */
 final class BenchProvider implements AutoCloseable {
   static final String ISSUER_ID = "default";

@@ -3,15 +3,11 @@ package io.portcullis.core.internal.nimbus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
+import io.portcullis.testsupport.FakeProvider;
+import io.portcullis.testsupport.MutableClock;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -24,41 +20,10 @@ class JwksCacheTest {
 
   @Test
   void refreshForUnknownKeyWhenFloodedThenAtMostOneFetchPerMinute() throws Exception {
-    String jwks =
-        new JWKSet(new RSAKeyGenerator(2048).keyID("k1").generate().toPublicJWK()).toString();
-    AtomicInteger hits = new AtomicInteger();
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext(
-        "/jwks",
-        exchange -> {
-          hits.incrementAndGet();
-          byte[] body = jwks.getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "application/json");
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
-    server.start();
-    try {
-      Instant[] now = {Instant.parse("2030-01-01T00:00:00Z")};
-      Clock clock =
-          new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-              return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-              return this;
-            }
-
-            @Override
-            public Instant instant() {
-              return now[0];
-            }
-          };
-      URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks");
+    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    try (FakeProvider provider = new FakeProvider(clock)) {
+      AtomicInteger hits = provider.jwksRequests;
+      URI uri = URI.create(provider.issuer() + "/jwks");
       try (Http http = new Http(Duration.ofSeconds(2))) {
         JwksCache cache = new JwksCache(clock, http, Runnable::run);
         assertThat(cache.get(uri).getKeyByKeyId("k1")).isNotNull();
@@ -69,7 +34,7 @@ class JwksCacheTest {
         assertThat(hits.get())
             .as("1000 unknown kids in presented tokens: one re-fetch")
             .isEqualTo(2);
-        now[0] = now[0].plusSeconds(30);
+        clock.advance(Duration.ofSeconds(30));
         assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.PRESENTED))
             .isNull();
         assertThat(hits.get()).isEqualTo(2);
@@ -85,19 +50,19 @@ class JwksCacheTest {
             .as("within the trusted floor")
             .isNull();
         assertThat(hits.get()).isEqualTo(3);
-        now[0] = now[0].plus(JwksCache.MIN_TRUSTED_REFETCH_INTERVAL);
+        clock.advance(JwksCache.MIN_TRUSTED_REFETCH_INTERVAL);
         assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.TOKEN_ENDPOINT))
             .isNotNull();
         assertThat(hits.get()).isEqualTo(4);
 
-        now[0] = now[0].plusSeconds(31);
+        clock.advance(Duration.ofSeconds(31));
         assertThat(cache.refreshForUnknownKey(uri, cache.get(uri), JwksCache.Source.PRESENTED))
             .isNotNull();
         assertThat(hits.get()).isEqualTo(5);
 
         // A caller that looked in an older set gets the newer one without a fetch.
         JWKSet old = cache.get(uri);
-        now[0] = now[0].plus(JwksCache.MIN_TRUSTED_REFETCH_INTERVAL);
+        clock.advance(JwksCache.MIN_TRUSTED_REFETCH_INTERVAL);
         cache.refreshForUnknownKey(uri, old, JwksCache.Source.TOKEN_ENDPOINT);
         assertThat(hits.get()).isEqualTo(6);
         assertThat(cache.refreshForUnknownKey(uri, old, JwksCache.Source.PRESENTED))
@@ -106,8 +71,6 @@ class JwksCacheTest {
         cache.get(uri);
         assertThat(hits.get()).as("cached").isEqualTo(6);
       }
-    } finally {
-      server.stop(0);
     }
   }
 }

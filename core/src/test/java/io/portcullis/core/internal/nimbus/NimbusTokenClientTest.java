@@ -11,7 +11,12 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** THREATS H-05: a token endpoint's redirect is never followed, so no credentials are re-sent. */
+/**
+ * THREATS H-05: a token endpoint's redirect is never followed, so no credentials are re-sent.
+ *
+ * <p>A two-route server of its own rather than FakeProvider: what it plays is not a provider but a
+ * hostile redirect, and the count that matters is of requests to where it points.
+ */
 class NimbusTokenClientTest {
 
   @Test

@@ -14,13 +14,10 @@ import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -38,6 +35,12 @@ import okhttp3.HttpUrl;
  * any user name, and its token responses carry {@code scope} (RFC 6749 §5.1), granting the scopes
  * asked for at the authorization endpoint except {@code admin}, which only the user {@code admin}
  * gets. Not for production: anyone can log in as anyone.
+ *
+ * <p>Not built on the tests' {@code FakeProvider} (test-support), which plays the same policy for
+ * the starter's tests ({@code loginPage}, {@code grantOnlyTo}): this is main code of runnable
+ * samples that people open in a browser, shipped in their jars, so it runs a real provider
+ * implementation rather than a test fixture, and test-support (never published) cannot be a compile
+ * dependency of it.
  */
 public final class DemoProvider implements AutoCloseable {
   static final String ISSUER_ID = "default";
@@ -52,37 +55,15 @@ public final class DemoProvider implements AutoCloseable {
   private final RSAKey signingKey;
   private final Map<String, Grant> grantsByCode = new ConcurrentHashMap<>();
 
-  /**
-   * Wraps every request the provider answers, for tests that build on it (the starter's {@code
-   * TestProvider} adds refresh-token rotation and delays): call {@code next} to let the demo
-   * provider answer, and change the request before or the response after, or answer alone.
-   */
-  @FunctionalInterface
-  public interface Middleware {
-    /** Answers {@code request}, calling {@code next} for the demo provider's own answer. */
-    OAuth2HttpResponse handle(
-        OAuth2HttpRequest request, Function<OAuth2HttpRequest, OAuth2HttpResponse> next);
-  }
-
   /** Starts the provider on the loopback interface; {@code port} 0 picks a free port. */
   public DemoProvider(int port) {
-    this(port, Clock.systemUTC(), (request, next) -> next.apply(request));
-  }
-
-  /**
-   * The same with {@code clock} for the tokens' times (tests move it instead of sleeping) and
-   * {@code middleware} around every request.
-   */
-  public DemoProvider(int port, Clock clock, Middleware middleware) {
     try {
       signingKey = new RSAKeyGenerator(2048).keyID(ISSUER_ID).generate();
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot generate the demo provider's key", e);
     }
     OAuth2TokenProvider tokens =
-        new OAuth2TokenProvider(
-            new KeyProvider(List.of(signingKey), "RS256"),
-            (kotlin.jvm.functions.Function0<Instant>) clock::instant);
+        new OAuth2TokenProvider(new KeyProvider(List.of(signingKey), "RS256"));
     OAuth2Config config = new OAuth2Config(true, null, null, false, tokens, java.util.Set.of());
     Route inner = new OAuth2HttpRequestHandler(config).getAuthorizationServer();
     Route front =
@@ -94,7 +75,7 @@ public final class DemoProvider implements AutoCloseable {
 
           @Override
           public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
-            return middleware.handle(request, r -> intercept(inner, r));
+            return intercept(inner, request);
           }
         };
     server = new MockOAuth2Server(config, front);
@@ -202,7 +183,7 @@ public final class DemoProvider implements AutoCloseable {
   }
 
   /** The value of {@code name} in the form {@code body}, decoded, or null. */
-  public static String formParam(String body, String name) {
+  private static String formParam(String body, String name) {
     if (body == null) {
       return null;
     }

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * requests of one browser do. Reading a header, a parameter or a session attribute allocates
  * nothing (the benchmarks measure the engine's allocation). Not thread-safe.
  *
- * <p>Shared with {@code benchmarks/} through core's test-jar.
+ * <p>One source file in test-support/src/core-package/java, compiled by core's tests and by {@code
+ * benchmarks/} (see test-support/pom.xml): it needs core's package-private session types.
  */
 public final class InMemoryExchange implements HttpExchange {
   private final String method;

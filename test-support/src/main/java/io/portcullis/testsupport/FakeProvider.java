@@ -1,15 +1,7 @@
-package io.portcullis.core;
+package io.portcullis.testsupport;
 
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -19,8 +11,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,23 +37,30 @@ import java.util.function.UnaryOperator;
 import net.minidev.json.JSONObject;
 
 /**
- * An OpenID provider in-process, on the JDK's own HTTP server and a loopback port, for core's
- * tests: discovery, a JWK Set (with key rotation), the token endpoint's authorization code (with
- * PKCE S256), refresh token (rotating by default) and client credentials grants, and an end-session
+ * An OpenID provider in-process, on the JDK's own HTTP server and a loopback port, for tests:
+ * discovery, a JWK Set (with key rotation), the token endpoint's authorization code (with PKCE
+ * S256), refresh token (rotating by default) and client credentials grants, and an end-session
  * endpoint in its metadata. Tokens are RS256 JWTs dated by the test's clock, so tests move time
  * instead of sleeping.
  *
- * <p>The authorization endpoint is played without HTTP: {@link #authorize} reads an authorization
- * request URL (what the engine redirected to), checks it, and returns the redirect back with a
- * fresh code. Failure modes: {@link #answer} (every token request gets a fixed status and body),
- * {@link #tamper} and {@link #tamperNext} (rewrite successful token responses), {@link #delay},
- * {@link #revokeRefreshTokens}, {@link #withhold} (grant fewer scopes), {@link #rotateSigningKey}.
- * It records every token request (count, form body, {@code Authorization} header) and every code
- * and token it issued.
+ * <p>The authorization endpoint is played in-process or served. {@link #authorize} reads an
+ * authorization request URL (what the engine redirected to), checks it, and returns the redirect
+ * back with a fresh code for the current {@link #subject}, without HTTP. Over HTTP, {@code
+ * /authorize} does the same and redirects back (or answers a {@code form_post} form), or, with
+ * {@link #loginPage}, first shows a login form where any user name logs in (what {@code Browser}
+ * fills in); {@code /logout}, the end-session endpoint, sends the browser to its {@code
+ * post_logout_redirect_uri}. {@link #grantOnlyTo} keeps a scope for some users. Failure modes:
+ * {@link #answer} (every token request gets a fixed status and body), {@link #tamper} and {@link
+ * #tamperNext} (rewrite successful token responses), {@link #delay}, {@link #delayRefresh}, {@link
+ * #revokeRefreshTokens}, {@link #withhold} (grant fewer scopes), {@link #rotateSigningKey}. It
+ * records every token request (count, form body, {@code Authorization} header) and every code and
+ * token it issued.
  */
 public final class FakeProvider implements AutoCloseable {
   /** One key for every instance: RSA key generation costs a test suite seconds. */
-  private static final RSAKey DEFAULT_KEY = generateKey("k1");
+  private static final RSAKey DEFAULT_KEY = TestKeys.generate("k1");
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Clock clock;
   private final HttpServer server;
@@ -84,6 +85,9 @@ public final class FakeProvider implements AutoCloseable {
   /** Requests for the discovery document. */
   public final AtomicInteger discoveryRequests = new AtomicInteger();
 
+  /** Requests for the end-session endpoint. */
+  public final AtomicInteger endSessionRequests = new AtomicInteger();
+
   /** Each token request's form body, in order. */
   public final List<String> bodies = new CopyOnWriteArrayList<>();
 
@@ -103,6 +107,9 @@ public final class FakeProvider implements AutoCloseable {
   private final AtomicReference<UnaryOperator<JSONObject>> tamperNext = new AtomicReference<>();
   private volatile Answer answer;
   private volatile long delayMillis;
+  private volatile long refreshDelayMillis;
+  private volatile boolean loginPage;
+  private final Map<String, Set<String>> scopeUsers = new ConcurrentHashMap<>();
   private volatile List<RSAKey> publishedKeys = List.of(DEFAULT_KEY);
   private volatile RSAKey signingKey = DEFAULT_KEY;
   private volatile String subject = "alice";
@@ -127,6 +134,8 @@ public final class FakeProvider implements AutoCloseable {
         "/realm/.well-known/openid-configuration", ex -> serve(ex, this::discovery));
     server.createContext("/realm/jwks", ex -> serve(ex, this::jwks));
     server.createContext("/realm/token", ex -> serve(ex, this::token));
+    server.createContext("/realm/authorize", this::authorizationEndpoint);
+    server.createContext("/realm/logout", this::endSessionEndpoint);
     server.start();
   }
 
@@ -145,7 +154,7 @@ public final class FakeProvider implements AutoCloseable {
     return URI.create(issuer + "/token");
   }
 
-  /** The authorization endpoint named in the metadata (never served: see {@link #authorize}). */
+  /** The authorization endpoint (served, or played in-process: see {@link #authorize}). */
   public URI authorizationEndpoint() {
     return URI.create(issuer + "/authorize");
   }
@@ -165,6 +174,19 @@ public final class FakeProvider implements AutoCloseable {
   /** Claims added to the next ID tokens (e.g. roles). */
   public void claims(Map<String, Object> claims) {
     extraClaims = Map.copyOf(claims);
+  }
+
+  /**
+   * Whether the served authorization endpoint first shows a login form, where any user name logs in
+   * (default false: it logs the current {@link #subject} in at once and redirects back).
+   */
+  public void loginPage(boolean on) {
+    loginPage = on;
+  }
+
+  /** Grants {@code scope} only to {@code users} from now on; others get the rest they ask for. */
+  public void grantOnlyTo(String scope, String... users) {
+    scopeUsers.put(scope, Set.of(users));
   }
 
   /** Scopes the provider refuses to grant from now on. */
@@ -217,12 +239,17 @@ public final class FakeProvider implements AutoCloseable {
     delayMillis = millis;
   }
 
+  /** Delays the responses to refresh token requests by {@code millis} (0: no delay). */
+  public void delayRefresh(long millis) {
+    refreshDelayMillis = millis;
+  }
+
   /**
    * Publishes a new signing key {@code kid} beside the current ones and signs every token with it
    * from now on, as a provider does after a key rotation.
    */
   public RSAKey rotateSigningKey(String kid) {
-    RSAKey next = generateKey(kid);
+    RSAKey next = TestKeys.generate(kid);
     List<RSAKey> keys = new ArrayList<>(publishedKeys);
     keys.add(next);
     publishedKeys = List.copyOf(keys);
@@ -237,7 +264,7 @@ public final class FakeProvider implements AutoCloseable {
   public record Callback(String code, String state, URI redirectUri) {
     /** The callback's query string, {@code code=…&state=…}. */
     public String query() {
-      return "code=" + Urls.encode(code) + "&state=" + Urls.encode(state);
+      return "code=" + encode(code) + "&state=" + encode(state);
     }
   }
 
@@ -247,6 +274,10 @@ public final class FakeProvider implements AutoCloseable {
    * issues for the current {@link #subject}.
    */
   public Callback authorize(String authorizationRequestUrl) {
+    return issueCode(checkAuthorizationRequest(authorizationRequestUrl), subject);
+  }
+
+  private Map<String, String> checkAuthorizationRequest(String authorizationRequestUrl) {
     if (!authorizationRequestUrl.startsWith(authorizationEndpoint() + "?")) {
       throw new IllegalArgumentException(
           "not this provider's authorization endpoint: " + authorizationRequestUrl);
@@ -260,15 +291,26 @@ public final class FakeProvider implements AutoCloseable {
         throw new IllegalArgumentException("authorization request without " + name);
       }
     }
+    return q;
+  }
+
+  /** A code for {@code user}, granting the scopes asked for less those withheld from them. */
+  private Callback issueCode(Map<String, String> q, String user) {
     Set<String> granted = new LinkedHashSet<>(Arrays.asList(q.get("scope").split(" ")));
     granted.removeAll(withheld);
-    String code = "code-" + counter.incrementAndGet() + "-" + Randoms.token(16);
+    scopeUsers.forEach(
+        (scope, users) -> {
+          if (!users.contains(user)) {
+            granted.remove(scope);
+          }
+        });
+    String code = "code-" + counter.incrementAndGet() + "-" + randomToken(16);
     issuedSecrets.add(code);
     codes.put(
         code,
         new Grant(
             q.get("client_id"),
-            subject,
+            user,
             extraClaims,
             String.join(" ", granted),
             q.get("nonce"),
@@ -318,6 +360,117 @@ public final class FakeProvider implements AutoCloseable {
     }
   }
 
+  /**
+   * The served authorization endpoint: a GET logs the current subject in and redirects back, or
+   * shows the login form; the form posts back here with the user name. A request that is not this
+   * provider's gets a 400 page and no code.
+   */
+  private void authorizationEndpoint(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      String raw = exchange.getRequestURI().getRawQuery();
+      Map<String, String> q;
+      try {
+        q = checkAuthorizationRequest(authorizationEndpoint() + "?" + (raw == null ? "" : raw));
+      } catch (IllegalArgumentException e) {
+        page(exchange, 400, "<p>Invalid authorization request.</p>");
+        return;
+      }
+      String user = "POST".equals(exchange.getRequestMethod()) ? form(body).get("username") : null;
+      if (user == null && !loginPage) {
+        user = subject;
+      }
+      if (user == null || user.isBlank()) {
+        page(
+            exchange,
+            200,
+            "<form method=\"post\"><label>User name <input name=\"username\" autofocus></label>"
+                + "<textarea name=\"claims\" hidden></textarea>"
+                + "<button type=\"submit\">Log in</button></form>");
+        return;
+      }
+      Callback cb = issueCode(q, user.strip());
+      String response = cb.query();
+      if (issParameterSupported) {
+        response += "&iss=" + encode(issuer);
+      }
+      if ("form_post".equals(q.get("response_mode"))) {
+        StringBuilder inputs = new StringBuilder();
+        query(response)
+            .forEach(
+                (name, value) ->
+                    inputs
+                        .append("<input type=\"hidden\" name=\"")
+                        .append(html(name))
+                        .append("\" value=\"")
+                        .append(html(value))
+                        .append("\">"));
+        page(
+            exchange,
+            200,
+            "<form method=\"post\" action=\""
+                + html(cb.redirectUri().toString())
+                + "\">"
+                + inputs
+                + "<button type=\"submit\">Continue</button></form>"
+                + "<script>document.forms[0].submit()</script>");
+        return;
+      }
+      String back = cb.redirectUri().toString();
+      redirect(exchange, back + (back.contains("?") ? "&" : "?") + response);
+    }
+  }
+
+  /**
+   * The end-session endpoint: back to {@code post_logout_redirect_uri} (with its state), if any.
+   */
+  private void endSessionEndpoint(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      endSessionRequests.incrementAndGet();
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
+      form(body).forEach(q::putIfAbsent);
+      String back = q.get("post_logout_redirect_uri");
+      if (back == null || back.isEmpty()) {
+        page(exchange, 200, "<p>You are logged out.</p>");
+        return;
+      }
+      String state = q.get("state");
+      redirect(
+          exchange,
+          state == null
+              ? back
+              : back + (back.contains("?") ? "&" : "?") + "state=" + encode(state));
+    }
+  }
+
+  private static void redirect(HttpExchange exchange, String location) throws IOException {
+    exchange.getResponseHeaders().set("Location", location);
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    exchange.sendResponseHeaders(302, -1);
+  }
+
+  private static void page(HttpExchange exchange, int status, String content) throws IOException {
+    byte[] bytes =
+        ("<!DOCTYPE html><html><head><title>Fake provider</title></head><body>"
+                + content
+                + "</body></html>")
+            .getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private static String html(String s) {
+    return s.replace("&", "&amp;")
+        .replace("\"", "&quot;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;");
+  }
+
   private Answer discovery(HttpExchange exchange, String body) {
     discoveryRequests.incrementAndGet();
     Map<String, Object> md = new LinkedHashMap<>();
@@ -336,9 +489,7 @@ public final class FakeProvider implements AutoCloseable {
 
   private Answer jwks(HttpExchange exchange, String body) {
     jwksRequests.incrementAndGet();
-    List<JWK> keys = new ArrayList<>();
-    publishedKeys.forEach(k -> keys.add(k.toPublicJWK()));
-    return new Answer(200, new JWKSet(keys).toString());
+    return new Answer(200, TestKeys.jwks(publishedKeys));
   }
 
   private Answer token(HttpExchange exchange, String body) throws Exception {
@@ -347,10 +498,11 @@ public final class FakeProvider implements AutoCloseable {
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
     authorizations.add(authorization == null ? "" : authorization);
     Map<String, String> form = form(body);
+    long delay = delayMillis;
     if ("refresh_token".equals(form.get("grant_type"))) {
       refreshRequests.incrementAndGet();
+      delay += refreshDelayMillis;
     }
-    long delay = delayMillis;
     if (delay > 0) {
       Thread.sleep(delay);
     }
@@ -444,7 +596,7 @@ public final class FakeProvider implements AutoCloseable {
     }
     json.put("id_token", sign(id.build(), "JWT"));
     if (issueRefreshTokens && (newRefreshToken || login)) {
-      String refresh = "rt-" + counter.incrementAndGet() + "-" + Randoms.token(16);
+      String refresh = "rt-" + counter.incrementAndGet() + "-" + randomToken(16);
       refreshTokens.put(refresh, grant);
       json.put("refresh_token", refresh);
     }
@@ -464,7 +616,7 @@ public final class FakeProvider implements AutoCloseable {
             .audience("api")
             .issueTime(Date.from(now))
             .expirationTime(Date.from(now.plusSeconds(lifetimeSeconds)))
-            .jwtID(Randoms.token(12))
+            .jwtID(randomToken(12))
             .claim("client_id", client);
     claims.forEach(b::claim);
     return sign(b.build(), "at+jwt");
@@ -492,19 +644,12 @@ public final class FakeProvider implements AutoCloseable {
   /** Signs {@code claims} with the current signing key, header {@code typ} {@code type}. */
   public String sign(JWTClaimsSet claims, String type) {
     RSAKey key = signingKey;
-    try {
-      SignedJWT jwt =
-          new SignedJWT(
-              new JWSHeader.Builder(JWSAlgorithm.RS256)
-                  .keyID(key.getKeyID())
-                  .type(new JOSEObjectType(type))
-                  .build(),
-              claims);
-      jwt.sign(new RSASSASigner(key));
-      return jwt.serialize();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return TestKeys.sign(key, key.getKeyID(), claims, type);
+  }
+
+  /** The key that signs this provider's tokens now. */
+  public RSAKey signingKey() {
+    return signingKey;
   }
 
   private static Answer error(String code) {
@@ -537,7 +682,7 @@ public final class FakeProvider implements AutoCloseable {
   }
 
   /** A decoded query string or form body (the first value of each name). */
-  static Map<String, String> form(String body) {
+  public static Map<String, String> form(String body) {
     return query(body);
   }
 
@@ -557,12 +702,15 @@ public final class FakeProvider implements AutoCloseable {
     return out;
   }
 
-  private static RSAKey generateKey(String kid) {
-    try {
-      return new RSAKeyGenerator(2048).keyID(kid).generate();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** {@code bytes} random bytes, base64url: codes and refresh tokens no one can guess. */
+  private static String randomToken(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
   @Override

@@ -1,18 +1,21 @@
 package io.portcullis.spring;
 
+import io.portcullis.testsupport.FakeProvider;
+import io.portcullis.testsupport.MutableClock;
 import java.net.URI;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The starter's test application ({@link TestWebApp}) with Spring Security on the class path,
- * against the starter's in-process provider; the subclasses choose the Spring Security
- * configuration.
+ * What the end-to-end tests of the starter's test application ({@link TestWebApp}) share, here and
+ * in spring-adapter-security-test: one {@link FakeProvider} for the test JVM (it stops with it),
+ * the application's {@code portcullis.*} properties against it, and its URLs. A subclass declares
+ * its {@code @SpringBootTest} on a random port.
  */
-abstract class SpringSecurityTestBase {
+abstract class EndToEndTestBase {
   /** One provider for the module's test classes; it stops with the test JVM. */
-  static final TestProvider PROVIDER = new TestProvider(0);
+  static final FakeProvider PROVIDER = TestWebApp.provider(MutableClock.ticking());
 
   @Value("${local.server.port}")
   int port;
@@ -22,6 +25,7 @@ abstract class SpringSecurityTestBase {
     TestWebApp.portcullisProperties(registry, PROVIDER);
   }
 
+  /** The application's URL for {@code path}. */
   URI at(String path) {
     return URI.create("http://localhost:" + port + path);
   }
