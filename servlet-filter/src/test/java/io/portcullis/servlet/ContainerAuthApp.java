@@ -1,5 +1,6 @@
 package io.portcullis.servlet;
 
+import io.portcullis.testsupport.Browser;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.HttpConstraint;
 import jakarta.servlet.annotation.ServletSecurity;

@@ -3,6 +3,7 @@ package io.portcullis.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portcullis.testsupport.Browser;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +89,7 @@ class ContainerAuthTest {
             "\"admin\":false",
             "\"staff\":false",
             "\"identity\":\"alice\"");
-    assertThat(browser.cookiesStartingWith("PORTCULLIS_TX_")).isEmpty();
+    assertThat(browser.cookiesStartingWith(TestApp.HOST, "PORTCULLIS_TX_")).isEmpty();
     HttpResponse<String> again = browser.get(app.url("/secure/page"));
     assertThat(again.body()).contains("\"principal\":\"alice\"", "\"read:data\":true");
     assertThat(again.headers().allValues("Set-Cookie"))
@@ -229,7 +230,7 @@ class ContainerAuthTest {
       assertThat(start.statusCode()).isEqualTo(302);
       newest = Browser.location(start);
     }
-    assertThat(browser.cookiesStartingWith("PORTCULLIS_TX_").split(" ").length)
+    assertThat(browser.cookiesStartingWith(TestApp.HOST, "PORTCULLIS_TX_").split(" ").length)
         .isLessThanOrEqualTo(8);
     assertThat(PreLoginCookieBudgetTest.portcullisCookieBytes(browser))
         .isLessThanOrEqualTo(PreLoginCookieBudgetTest.BUDGET);
