@@ -83,11 +83,13 @@ class ConfigKeyTest {
             "state-key",
             "previous-state-key",
             "scope-step-up",
+            "bearer-only",
             "bearer-tokens",
             "bearer-audience",
             "trusted-proxies",
             "identity-headers",
-            "config-file");
+            "config-file",
+            "keycloak-config-file");
   }
 
   @Test
