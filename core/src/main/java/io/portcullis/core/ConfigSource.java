@@ -60,6 +60,18 @@ public interface ConfigSource {
   }
 
   /**
+   * Returns a source over the {@code keycloak.json} at {@code location}, the value of {@code
+   * keycloak-config-file}: a file path, or {@code classpath:} and a resource name.
+   *
+   * @throws InvalidConfigurationException naming {@code keycloak-config-file} when it cannot be
+   *     read
+   */
+  static ConfigSource keycloakJsonFile(String location) {
+    Objects.requireNonNull(location, "location");
+    return keycloakJson(location, KeycloakJson.readFile(location));
+  }
+
+  /**
    * Returns a source over a copy of {@code keyValues}, whose names are the keys themselves ({@code
    * client-id}), as in init-params.
    */

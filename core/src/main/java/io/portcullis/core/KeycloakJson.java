@@ -2,9 +2,14 @@ package io.portcullis.core;
 
 import io.portcullis.core.ConfigProblem.Text;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -64,6 +69,42 @@ final class KeycloakJson implements ConfigSource {
     KeycloakJson json = new KeycloakJson(name, environment, systemProperties);
     json.read(text);
     return json;
+  }
+
+  /**
+   * The text of the {@code keycloak.json} at {@code location}: a file path, or {@code classpath:}
+   * and a resource name of the context class loader.
+   *
+   * @throws InvalidConfigurationException naming {@code keycloak-config-file} when it cannot be
+   *     read
+   */
+  static String readFile(String location) {
+    try {
+      if (location.startsWith("classpath:")) {
+        String resource = location.substring("classpath:".length()).replaceFirst("^/+", "");
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+          loader = KeycloakJson.class.getClassLoader();
+        }
+        try (InputStream in = loader.getResourceAsStream(resource)) {
+          if (in == null) {
+            throw new NoSuchFileException(resource);
+          }
+          return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+      }
+      return Files.readString(Path.of(location), StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidConfigurationException(
+          List.of(
+              ConfigKey.KEYCLOAK_CONFIG_FILE.key()
+                  + ": cannot read "
+                  + ConfigParser.quote(location)
+                  + " ("
+                  + e.getClass().getSimpleName()
+                  + "); expected a readable keycloak.json file (a path, or classpath: and a"
+                  + " resource name)"));
+    }
   }
 
   @Override
