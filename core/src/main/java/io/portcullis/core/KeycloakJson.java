@@ -540,6 +540,12 @@ final class KeycloakJson implements ConfigSource {
           "principal-attribute", ConfigKey.PRINCIPAL_CLAIM,
           "token-minimum-time-to-live", ConfigKey.REFRESH_BEFORE);
 
+  private static void because(Map<String, String> m, String why, String... keys) {
+    for (String key : keys) {
+      m.put(key, why);
+    }
+  }
+
   /** The keys mapped (or checked) above. */
   private static final List<String> KNOWN =
       List.of(
@@ -559,55 +565,77 @@ final class KeycloakJson implements ConfigSource {
 
   private static Map<String, String> ignored() {
     Map<String, String> m = new LinkedHashMap<>();
-    String tls =
+    because(m, "keys come from the realm's JWK set, found by discovery", "realm-public-key");
+    because(m, "every call goes to the issuer's endpoints", "auth-server-url-for-backend-requests");
+    because(m, "Portcullis answers no CORS preflight; configure CORS in the app", "enable-cors");
+    because(
+        m,
+        "no CORS handling",
+        "cors-max-age",
+        "cors-allowed-methods",
+        "cors-allowed-headers",
+        "cors-exposed-headers");
+    because(m, "the access token is available to the app as the identity's token", "expose-token");
+    because(
+        m,
+        "API requests (XHR, JSON Accept) always get 401 instead of a login redirect",
+        "autodetect-bearer-only");
+    because(m, "no basic authentication: API clients send bearer tokens", "enable-basic-auth");
+    because(
+        m,
+        "Portcullis's provider client has its own pool and timeouts (http-timeout)",
+        "connection-pool-size",
+        "socket-timeout-millis",
+        "connection-timeout-millis",
+        "connection-ttl-millis");
+    because(
+        m,
         "Portcullis always verifies the provider's TLS certificate with the JVM's trust store;"
-            + " add the provider's CA there (-Djavax.net.ssl.trustStore)";
-    String http = "Portcullis's provider client has its own pool and timeouts (http-timeout)";
-    m.put("realm-public-key", "keys come from the realm's JWK set, found by discovery");
-    m.put("auth-server-url-for-backend-requests", "every call goes to the issuer's endpoints");
-    m.put("enable-cors", "Portcullis answers no CORS preflight; configure CORS in the app");
-    m.put("cors-max-age", "no CORS handling");
-    m.put("cors-allowed-methods", "no CORS handling");
-    m.put("cors-allowed-headers", "no CORS handling");
-    m.put("cors-exposed-headers", "no CORS handling");
-    m.put("expose-token", "the access token is available to the app as the identity's token");
-    m.put(
-        "autodetect-bearer-only",
-        "API requests (XHR, JSON Accept) always get 401 instead of a login redirect");
-    m.put("enable-basic-auth", "no basic authentication: API clients send bearer tokens");
-    m.put("connection-pool-size", http);
-    m.put("socket-timeout-millis", http);
-    m.put("connection-timeout-millis", http);
-    m.put("connection-ttl-millis", http);
-    m.put("allow-any-hostname", tls);
-    m.put("disable-trust-manager", tls);
-    m.put("truststore", tls);
-    m.put("truststore-password", tls);
-    m.put("client-keystore", "no mutual-TLS client authentication");
-    m.put("client-keystore-password", "no mutual-TLS client authentication");
-    m.put("client-key-password", "no mutual-TLS client authentication");
-    m.put("proxy-url", "calls go straight to the provider");
-    m.put("always-refresh-token", "the token is refreshed refresh-before seconds before expiry");
-    m.put("register-node-at-startup", "no node registration: back-channel logout is not used");
-    m.put("register-node-period", "no node registration");
-    m.put("token-store", "tokens are kept, encrypted, in the HTTP session");
-    m.put("adapter-state-cookie-path", "tokens are kept in the HTTP session");
-    m.put(
-        "turn-off-change-session-id-on-login",
-        "the session id is always changed at login (session fixation)");
-    m.put("public-key-cache-ttl", "the JWK set is cached and refetched on an unknown key id");
-    m.put("enable-pkce", "PKCE is always used");
-    m.put("ignore-oauth-query-parameter", "a token is never taken from the query string");
-    m.put(
-        "verify-token-audience",
-        "bearer tokens are checked against the client (client-id) and bearer-audience");
-    m.put("redirect-rewrite-rules", "the redirect URI follows base-url or the request");
-    m.put(
-        "min-time-between-jwks-requests", "the JWK set is refetched at most once per unknown key");
-    m.put("confidential-port", "no HTTPS redirect: enforce HTTPS in the container or proxy");
-    m.put(
+            + " add the provider's CA there (-Djavax.net.ssl.trustStore)",
+        "allow-any-hostname",
+        "disable-trust-manager",
+        "truststore",
+        "truststore-password");
+    because(
+        m,
+        "no mutual-TLS client authentication",
+        "client-keystore",
+        "client-keystore-password",
+        "client-key-password");
+    because(m, "calls go straight to the provider", "proxy-url");
+    because(
+        m, "the token is refreshed refresh-before seconds before expiry", "always-refresh-token");
+    because(
+        m,
+        "no node registration: back-channel logout is not used",
+        "register-node-at-startup",
+        "register-node-period");
+    because(
+        m,
+        "tokens are kept, encrypted, in the HTTP session",
+        "token-store",
+        "adapter-state-cookie-path");
+    because(
+        m,
+        "the session id is always changed at login (session fixation)",
+        "turn-off-change-session-id-on-login");
+    because(
+        m,
+        "the JWK set is cached and refetched on an unknown key id",
+        "public-key-cache-ttl",
+        "min-time-between-jwks-requests");
+    because(m, "PKCE is always used", "enable-pkce");
+    because(m, "a token is never taken from the query string", "ignore-oauth-query-parameter");
+    because(
+        m,
+        "bearer tokens are checked against the client (client-id) and bearer-audience",
+        "verify-token-audience");
+    because(m, "the redirect URI follows base-url or the request", "redirect-rewrite-rules");
+    because(
+        m,
+        "no HTTPS redirect: enforce HTTPS in the container or proxy; cookies are Secure on HTTPS",
         "ssl-required",
-        "no HTTPS redirect: enforce HTTPS in the container or proxy; cookies are Secure on HTTPS");
+        "confidential-port");
     return Collections.unmodifiableMap(m);
   }
 }
