@@ -86,6 +86,15 @@ class KeycloakJsonTest {
   }
 
   @Test
+  void corpusWhenListedThenEveryFileOfTheDirectoryIsInIt() throws IOException {
+    try (Stream<java.nio.file.Path> files =
+        java.nio.file.Files.list(java.nio.file.Path.of("src/test/resources/keycloak-json"))) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrderElementsOf(corpus().map(a -> (String) a.get()[0]).toList());
+    }
+  }
+
+  @Test
   void fromWhenInstallationExportThenIssuerClientSecretAndResourceRoles() throws IOException {
     PortcullisConfig config = config("kc4-installation-confidential.json");
     assertThat(config.issuer()).contains(URI.create("https://sso.example.com/auth/realms/demo"));

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -26,10 +29,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * web.xml}, whose filter class now names PortcullisFilter: {@code /portal} a confidential client
  * ({@code credentials.secret}) with {@code use-resource-role-mappings} and {@code
  * principal-attribute}; {@code /public-app} a public client with realm roles and the adapters'
- * default principal ({@code sub}). Users log in through Keycloak's own login form.
+ * default principal ({@code sub}); {@code /service} the quickstarts' bearer-only service. Users log
+ * in through Keycloak's own login form.
  *
- * <p>A variant with the apps' {@code web.xml} security constraints (the JASPIC module) deploys its
- * WARs in {@link #deploy} on the same port and reuses the same checks.
+ * <p>The variant with the apps' {@code web.xml} security constraints (the Jakarta Authentication
+ * module) is one more WAR directory under src/test/webapp, added to {@link #deploy}'s list under
+ * its own context path (the realm's clients accept any path of the app port), and tests like these
+ * against it; or, for another container (Tomcat), another test class extended with {@link
+ * KeycloakExtension} whose server listens on {@link KeycloakExtension#appPort()} and stops after
+ * its tests. Keycloak is started once for the module either way.
  */
 @ExtendWith(KeycloakExtension.class)
 class KeycloakJsonMigrationTest {
@@ -44,7 +52,7 @@ class KeycloakJsonMigrationTest {
     connector.setPort(KeycloakExtension.appPort());
     jetty.addConnector(connector);
     Handler.Sequence contexts = new Handler.Sequence();
-    for (String name : new String[] {"portal", "public-app"}) {
+    for (String name : new String[] {"portal", "public-app", "service"}) {
       WebAppContext context = new WebAppContext();
       context.setContextPath("/" + name);
       context.setBaseResourceAsPath(Path.of("src/test/webapp", name).toAbsolutePath());
@@ -140,6 +148,46 @@ class KeycloakJsonMigrationTest {
     HttpResponse<String> after = bob.navigate(endSession, null, null);
     assertThat(KeycloakBrowser.isLoginForm(after)).as(after.uri().toString()).isTrue();
     assertThat(bob.loginForms).isEqualTo(1);
+  }
+
+  @Test
+  void bearerOnlyServiceWhenNoTokenThen401NeverALoginAndWithItsTokenThenServed() throws Exception {
+    KeycloakBrowser browser = new KeycloakBrowser();
+    HttpResponse<String> anonymous = browser.browser.get(app.resolve("/service/page"));
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+    assertThat(anonymous.headers().firstValue("Location")).isEmpty();
+
+    // The service account's client-credentials token, as a caller of the service gets it.
+    URI tokenEndpoint =
+        URI.create(KeycloakExtension.server().authServerUrl())
+            .resolve("realms/legacy/protocol/openid-connect/token");
+    HttpResponse<String> tokenResponse =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(tokenEndpoint)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header(
+                        "Authorization",
+                        "Basic "
+                            + Base64.getEncoder()
+                                .encodeToString(
+                                    "legacy-service:legacy-service-secret-3c4fcf098815f7ab"
+                                        .getBytes(StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(tokenResponse.statusCode()).as(tokenResponse.body()).isEqualTo(200);
+    Matcher token = Pattern.compile("\"access_token\":\"([^\"]+)\"").matcher(tokenResponse.body());
+    assertThat(token.find()).isTrue();
+    HttpResponse<String> served =
+        browser.browser.get(
+            app.resolve("/service/page"), "Authorization", "Bearer " + token.group(1));
+    assertThat(page(served).get("user")).isNotEmpty().isNotEqualTo("null");
+    HttpResponse<String> forged =
+        browser.browser.get(
+            app.resolve("/service/page"), "Authorization", "Bearer " + token.group(1) + "x");
+    assertThat(forged.statusCode()).isEqualTo(401);
   }
 
   /** The lines {@code name=value} of the WhoAmI page. */
