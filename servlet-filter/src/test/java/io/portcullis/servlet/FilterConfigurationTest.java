@@ -177,4 +177,15 @@ class FilterConfigurationTest {
         .hasMessageContaining("keycloak-config-file")
         .hasMessageContaining("/nonexistent/kc.json");
   }
+
+  @Test
+  void initWhenTheAdaptersConfigFileInitParamThenFailsSuggestingKeycloakConfigFile() {
+    PortcullisFilter filter = new PortcullisFilter();
+    assertThatThrownBy(
+            () -> filter.init(initParams(Map.of("keycloak.config.file", "/etc/app/keycloak.json"))))
+        .isInstanceOf(ServletException.class)
+        .hasMessageContaining(
+            "unknown key \"keycloak.config.file\" in init-param; did you mean"
+                + " \"keycloak-config-file\"?");
+  }
 }
