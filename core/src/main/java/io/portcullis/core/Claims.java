@@ -9,16 +9,36 @@ import org.jspecify.annotations.Nullable;
 final class Claims {
   private Claims() {}
 
-  /** The claim at a dotted path ({@code realm_access.roles}), or null. */
+  /**
+   * The claim at a dotted path ({@code realm_access.roles}), or null. A name that itself holds dots
+   * is found too ({@code resource_access.my.app.roles}, for a client {@code my.app}): the shortest
+   * names are tried first.
+   */
   static @Nullable Object lookup(Map<String, Object> claims, String dottedPath) {
-    Object current = claims;
-    for (String part : dottedPath.split("\\.")) {
-      if (!(current instanceof Map<?, ?> m)) {
-        return null;
-      }
-      current = m.get(part);
+    return lookup(claims, dottedPath.split("\\."), 0);
+  }
+
+  private static @Nullable Object lookup(@Nullable Object current, String[] parts, int from) {
+    if (from == parts.length) {
+      return current;
     }
-    return current;
+    if (!(current instanceof Map<?, ?> m)) {
+      return null;
+    }
+    StringBuilder name = new StringBuilder();
+    for (int to = from; to < parts.length; to++) {
+      if (to > from) {
+        name.append('.');
+      }
+      name.append(parts[to]);
+      if (m.containsKey(name.toString())) {
+        Object found = lookup(m.get(name.toString()), parts, to + 1);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
   }
 
   /** Adds the roles of a claim (a list, or a space- or comma-separated string) to {@code into}. */

@@ -235,12 +235,22 @@ public enum ConfigKey {
       ConfigParser.whenSet(ConfigParser::flag),
       "ask the provider for missing scopes when a browser reaches a rule that needs them",
       "true"),
+  /** {@code bearer-only}: whether the application answers bearer-token requests only. */
+  BEARER_ONLY(
+      "bearer-only",
+      Type.FLAG,
+      false,
+      ConfigParser.whenSet(ConfigParser::flag),
+      "take bearer tokens only: a request that needs a login and has no valid bearer token gets"
+          + " 401, never a login redirect (keycloak.json bearer-only; implies bearer-tokens"
+          + " own-clients)",
+      "false"),
   /** {@code bearer-tokens}: which incoming bearer access tokens are accepted. */
   BEARER_TOKENS(
       "bearer-tokens",
       Type.TEXT,
       "none",
-      ConfigParser.whenSet(ConfigParser::bearerTokens),
+      ConfigParser::bearerTokens,
       "incoming Authorization: Bearer access tokens accepted in place of a login: none, or"
           + " own-clients (access tokens the provider issued to client-id or m2m-client-id; an"
           + " access token is an RFC 9068 JWT, header typ at+jwt, or one whose aud names"
@@ -293,7 +303,16 @@ public enum ConfigKey {
       Optional.empty(),
       ConfigParser.whenSet(ConfigParser::text),
       "path of a properties file to read instead of portcullis.properties on the classpath",
-      "portcullis.properties on the classpath");
+      "portcullis.properties on the classpath"),
+  /** {@code keycloak-config-file}: a Keycloak adapter keycloak.json read as the lowest source. */
+  KEYCLOAK_CONFIG_FILE(
+      "keycloak-config-file",
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.whenSet(ConfigParser::text),
+      "path of a Keycloak adapter keycloak.json whose keys are read below every other source"
+          + " (README \"keycloak.json\")",
+      "WEB-INF/keycloak.json when the application has one");
 
   private static final Map<String, ConfigKey> BY_KEY =
       Stream.of(values())

@@ -94,6 +94,17 @@ final class ConfigParser {
     for (ConfigSource source : lowestToHighest) {
       collect(source);
     }
+    // A source's own problem stands unless a later source sets the key it is about.
+    for (ConfigSource source : lowestToHighest) {
+      for (ConfigProblem problem : source.problems()) {
+        Setting winner = problem.key() == null ? null : settings.get(problem.key());
+        if (problem.key() == ConfigKey.KEYCLOAK_CONFIG_FILE
+            || winner == null
+            || winner.source() == source) {
+          problems.add(problem);
+        }
+      }
+    }
     for (ConfigKey key : ConfigKey.values()) {
       Object value = key.rule().value(this, setting(key).orElse(null));
       values.put(key, value == null ? key.defaultValue() : value);
@@ -589,7 +600,18 @@ final class ConfigParser {
     return mode.get();
   }
 
-  @Nullable Object bearerTokens(Setting s) {
+  @Nullable Object bearerTokens(@Nullable Setting s) {
+    boolean bearerOnly = value(ConfigKey.BEARER_ONLY);
+    if (s == null) {
+      return bearerOnly ? "own-clients" : null;
+    }
+    if (s.value().equals("none") && bearerOnly) {
+      invalid(
+          s,
+          Text.of("is none but ", ConfigKey.BEARER_ONLY, " is true"),
+          Text.of("own-clients (the default with ", ConfigKey.BEARER_ONLY, ")"));
+      return null;
+    }
     if (s.value().equals("none") || s.value().equals("own-clients")) {
       return s.value();
     }

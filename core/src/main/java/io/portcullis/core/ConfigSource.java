@@ -1,5 +1,6 @@
 package io.portcullis.core;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,6 +31,45 @@ public interface ConfigSource {
 
   /** Returns how this source spells {@code key}, e.g. {@code PORTCULLIS_CLIENT_ID}. */
   String rawNameOf(ConfigKey key);
+
+  /**
+   * Returns the problems found while reading the source itself, each naming the key as the source
+   * spells it; {@link PortcullisConfig#from} reports them with every other problem, except those
+   * whose key a later source sets. None for most sources.
+   */
+  default List<ConfigProblem> problems() {
+    return List.of();
+  }
+
+  /**
+   * Returns what a user should hear once at start-up about this source, e.g. which of its entries
+   * are ignored and why; never a secret. None for most sources.
+   */
+  default List<String> notes() {
+    return List.of();
+  }
+
+  /**
+   * Returns a source over the text of a Keycloak adapter {@code keycloak.json} (README
+   * "keycloak.json"), found at {@code name}: its keys mapped onto Portcullis keys, {@code ${...}}
+   * replaced from the environment ({@code ${env.NAME}}) and system properties as the adapters did;
+   * what it ignores is in {@link #notes()}, what it refuses in {@link #problems()}.
+   */
+  static ConfigSource keycloakJson(String name, String text) {
+    return KeycloakJson.parse(name, text, System::getenv, System::getProperty);
+  }
+
+  /**
+   * Returns a source over the {@code keycloak.json} at {@code location}, the value of {@code
+   * keycloak-config-file}: a file path, or {@code classpath:} and a resource name.
+   *
+   * @throws InvalidConfigurationException naming {@code keycloak-config-file} when it cannot be
+   *     read
+   */
+  static ConfigSource keycloakJsonFile(String location) {
+    Objects.requireNonNull(location, "location");
+    return keycloakJson(location, KeycloakJson.readFile(location));
+  }
 
   /**
    * Returns a source over a copy of {@code keyValues}, whose names are the keys themselves ({@code

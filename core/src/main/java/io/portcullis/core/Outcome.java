@@ -38,9 +38,10 @@ public sealed interface Outcome {
 
   /**
    * Not logged in on a path that needs it, for an API request: {@code 401} with {@code
-   * WWW-Authenticate: Bearer} and a JSON body carrying {@code login_url}.
+   * WWW-Authenticate: Bearer} and a JSON body carrying {@code login_url}, or none when {@code
+   * loginUrl} is null ({@code bearer-only}: there is no login).
    */
-  record Challenge(String loginUrl) implements Outcome {}
+  record Challenge(@Nullable String loginUrl) implements Outcome {}
 
   /**
    * A bearer token that is not valid (RFC 6750 §3.1): {@code 401} with {@code WWW-Authenticate:

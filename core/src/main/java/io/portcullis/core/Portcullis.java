@@ -181,6 +181,9 @@ public final class Portcullis implements AutoCloseable {
         return decideBearer(bearer, token, access, path);
       }
     }
+    if (config.bearerOnly()) {
+      return bearerOnly(access, path);
+    }
     LoginSession session = sessions.get(exchange);
     if (session != null
         && access.kind() != Access.Kind.DENY
@@ -333,6 +336,22 @@ public final class Portcullis implements AutoCloseable {
     return session == null || session.identity().tokens().isExpired(clock.instant())
         ? null
         : session.identity();
+  }
+
+  /**
+   * {@code bearer-only} (keycloak.json {@code bearer-only}): a request without a bearer token is
+   * never sent to log in and never reads a session; where a login is needed it gets {@code 401}.
+   */
+  private Outcome bearerOnly(Access access, RequestPath path) {
+    switch (access.kind()) {
+      case PERMIT:
+        return Outcome.Proceed.ANONYMOUS;
+      case DENY:
+        LOG.log(Level.INFO, () -> "oidc.authz.denied path=" + path.value() + " required=deny");
+        return new Outcome.Forbidden(Set.of(), true);
+      default:
+        return new Outcome.Challenge(null);
+    }
   }
 
   /** A request authenticated by its own bearer token: no session, no login, no step-up. */

@@ -181,6 +181,14 @@ public final class PortcullisConfig {
     return get(ConfigKey.PRINCIPAL_CLAIM);
   }
 
+  /**
+   * Returns whether the application takes bearer tokens only: a request that needs a login and has
+   * no valid bearer token gets {@code 401}, never a login redirect.
+   */
+  public boolean bearerOnly() {
+    return get(ConfigKey.BEARER_ONLY);
+  }
+
   /** Returns the claim, possibly a dotted path, whose values count as roles, when configured. */
   public Optional<String> rolesClaim() {
     return get(ConfigKey.ROLES_CLAIM);

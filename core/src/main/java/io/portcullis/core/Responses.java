@@ -34,11 +34,16 @@ public final class Responses {
     }
     if (outcome instanceof Outcome.Challenge c) {
       h.put("WWW-Authenticate", "Bearer");
+      String loginUrl = c.loginUrl();
+      if (loginUrl == null) {
+        return json(
+            401, h, "{\"error\":\"unauthorized\",\"error_description\":\"bearer token required\"}");
+      }
       return json(
           401,
           h,
           "{\"error\":\"unauthorized\",\"error_description\":\"login required\",\"login_url\":"
-              + quote(c.loginUrl())
+              + quote(loginUrl)
               + "}");
     }
     if (outcome instanceof Outcome.InvalidToken) {

@@ -21,6 +21,19 @@ class ClaimsTest {
   }
 
   @Test
+  void lookupWhenAClaimNameHoldsDotsThenFoundAsKeycloakClientRolesAre() {
+    Map<String, Object> claims =
+        Map.of(
+            "resource_access",
+            Map.of(
+                "my.app", Map.of("roles", List.of("editor")),
+                "my", Map.of("other", List.of("x"))));
+    assertThat(Claims.lookup(claims, "resource_access.my.app.roles")).isEqualTo(List.of("editor"));
+    assertThat(Claims.lookup(claims, "resource_access.my.other")).isEqualTo(List.of("x"));
+    assertThat(Claims.lookup(claims, "resource_access.my.app.nothing")).isNull();
+  }
+
+  @Test
   void rolesSplitOnSpacesAndCommasScopesOnSpacesOnly() {
     Set<String> roles = new LinkedHashSet<>();
     Claims.collectRoles(" admin, user  ops,,", roles);

@@ -83,12 +83,14 @@ class ConfigKeyTest {
             "state-key",
             "previous-state-key",
             "scope-step-up",
+            "bearer-only",
             "bearer-tokens",
             "bearer-audience",
             "trusted-proxies",
             "identity-headers",
             "container-auth", // issue 12 AC3: not in SPEC.md's table (read-only here)
-            "config-file");
+            "config-file",
+            "keycloak-config-file");
   }
 
   @Test

@@ -143,4 +143,20 @@ class EngineBearerTest {
     assertThat(bearer("/api/items", accessToken(EngineFixture.CLIENT_ID, "read:data")))
         .isInstanceOf(Outcome.Proceed.class);
   }
+
+  @Test
+  void handleWhenBearerOnlyThenNoLoginRedirectOnlyA401AndBearerTokensStillAccepted() {
+    f.start("bearer-only", "true", "rules", RULES);
+    Outcome browser = f.send(InMemoryExchange.get("/page").header("Accept", "text/html"));
+    assertThat(browser).isEqualTo(new Outcome.Challenge(null));
+    Responses.Response response = Responses.render(browser);
+    assertThat(response.status()).isEqualTo(401);
+    assertThat(response.headers()).containsEntry("WWW-Authenticate", "Bearer");
+    assertThat(response.body()).doesNotContain("login_url");
+    assertThat(f.send(InMemoryExchange.get("/public/x"))).isEqualTo(Outcome.Proceed.ANONYMOUS);
+    assertThat(f.send(InMemoryExchange.get("/admin/x"))).isInstanceOf(Outcome.Forbidden.class);
+    Outcome bearer = bearer("/page", accessToken(EngineFixture.CLIENT_ID, "openid"));
+    assertThat(bearer).isInstanceOf(Outcome.Proceed.class);
+    assertThat(f.session.id()).as("a bearer-only app creates no session").isNull();
+  }
 }

@@ -1,5 +1,6 @@
 package io.portcullis.servlet;
 
+import io.portcullis.core.ConfigKey;
 import io.portcullis.core.ConfigSource;
 import io.portcullis.core.InvalidConfigurationException;
 import io.portcullis.core.PortcullisConfig;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,10 +24,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The configuration sources of a {@code web.xml} filter, lowest precedence first (SPEC.md
- * "Configuration keys"): init-params, a {@code portcullis.properties} file (the path in {@code
- * config-file}, else the classpath), system properties, environment variables.
+ * "Configuration keys"): a Keycloak adapter {@code keycloak.json} (the one {@code
+ * keycloak-config-file} names, else {@code WEB-INF/keycloak.json} when there is one), init-params,
+ * a {@code portcullis.properties} file (the path in {@code config-file}, else the classpath),
+ * system properties, environment variables.
  */
 final class ServletConfigSources {
+  private static final System.Logger LOG = System.getLogger("io.portcullis");
+  private static final String WEB_INF_KEYCLOAK_JSON = "/WEB-INF/keycloak.json";
+
   private ServletConfigSources() {}
 
   static PortcullisConfig load(FilterConfig filterConfig) {
@@ -33,7 +40,8 @@ final class ServletConfigSources {
     for (String name : Collections.list(filterConfig.getInitParameterNames())) {
       params.put(name, filterConfig.getInitParameter(name));
     }
-    return PortcullisConfig.from(sources(ConfigSource.of("init-param", params)));
+    return PortcullisConfig.from(
+        sources(filterConfig.getServletContext(), ConfigSource.of("init-param", params)));
   }
 
   /**
@@ -48,19 +56,28 @@ final class ServletConfigSources {
         params.put(name.substring(CONTEXT_PARAM_PREFIX.length()), context.getInitParameter(name));
       }
     }
-    return sources(ConfigSource.of("context-param " + CONTEXT_PARAM_PREFIX + "*", params));
+    return sources(context, ConfigSource.of("context-param " + CONTEXT_PARAM_PREFIX + "*", params));
   }
 
   /** The prefix of the context-params container-managed security reads. */
   static final String CONTEXT_PARAM_PREFIX = "portcullis.";
 
-  private static ConfigSource[] sources(ConfigSource initParams) {
+  private static ConfigSource[] sources(ServletContext context, ConfigSource initParams) {
     Map<String, String> params = initParams.entries();
     ConfigSource system = ConfigSource.systemProperties();
     ConfigSource environment = ConfigSource.environment();
     List<ConfigSource> sources = new ArrayList<>();
+    ConfigSource keycloak =
+        keycloakJson(context, named(ConfigKey.KEYCLOAK_CONFIG_FILE, params, system, environment));
+    if (keycloak != null) {
+      // Below every other source: explicit keys win. Said once, at start-up.
+      for (String note : keycloak.notes()) {
+        LOG.log(Level.WARNING, note);
+      }
+      sources.add(keycloak);
+    }
     sources.add(initParams);
-    ConfigSource file = propertiesFile(configFile(params, system, environment));
+    ConfigSource file = propertiesFile(named(ConfigKey.CONFIG_FILE, params, system, environment));
     if (file != null) {
       sources.add(file);
     }
@@ -69,17 +86,44 @@ final class ServletConfigSources {
     return sources.toArray(ConfigSource[]::new);
   }
 
-  private static @Nullable String configFile(
-      Map<String, String> params, ConfigSource system, ConfigSource environment) {
-    String env = environment.entries().get("PORTCULLIS_CONFIG_FILE");
+  /** The value of a key naming a file, from the sources above the file: env, -D, init-param. */
+  private static @Nullable String named(
+      ConfigKey key, Map<String, String> params, ConfigSource system, ConfigSource environment) {
+    String env = environment.entries().get(key.envName());
     if (env != null) {
       return env;
     }
-    String sys = system.entries().get("portcullis.config-file");
+    String sys = system.entries().get(key.systemProperty());
     if (sys != null) {
       return sys;
     }
-    return params.get("config-file");
+    return params.get(key.key());
+  }
+
+  /**
+   * The {@code keycloak.json} that {@code keycloak-config-file} names, else the application's
+   * {@code WEB-INF/keycloak.json} if it has one, else null.
+   */
+  private static @Nullable ConfigSource keycloakJson(
+      ServletContext context, @Nullable String location) {
+    if (location != null && !location.isBlank()) {
+      return ConfigSource.keycloakJsonFile(location.strip());
+    }
+    try (InputStream in = context.getResourceAsStream(WEB_INF_KEYCLOAK_JSON)) {
+      if (in == null) {
+        return null;
+      }
+      return ConfigSource.keycloakJson(
+          WEB_INF_KEYCLOAK_JSON.substring(1),
+          new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new InvalidConfigurationException(
+          List.of(
+              WEB_INF_KEYCLOAK_JSON.substring(1)
+                  + ": cannot be read ("
+                  + e.getClass().getSimpleName()
+                  + ")"));
+    }
   }
 
   private static @Nullable ConfigSource propertiesFile(@Nullable String path) {

@@ -119,4 +119,92 @@ class FilterConfigurationTest {
   private static Enumeration<String> none() {
     return Collections.emptyEnumeration();
   }
+
+  private static final String KEYCLOAK_JSON =
+      "{\"realm\": \"demo\", \"auth-server-url\": \"http://127.0.0.1:9/auth/\","
+          + " \"ssl-required\": \"external\", \"resource\": \"portal\","
+          + " \"credentials\": {\"secret\": \"kc-secret-4711-abcdef\"},"
+          + " \"use-resource-role-mappings\": true, \"enable-cors\": true,"
+          + " \"confidential-port\": 0}";
+
+  @Test
+  void initWhenWebInfKeycloakJsonThenReadBelowInitParamsAndIgnoredKeysLoggedOnce()
+      throws Exception {
+    FilterConfig config = initParams(Map.of("principal-claim", "email"));
+    Mockito.when(config.getServletContext().getResourceAsStream("/WEB-INF/keycloak.json"))
+        .thenAnswer(
+            i ->
+                new java.io.ByteArrayInputStream(
+                    KEYCLOAK_JSON.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    java.util.List<String> logged = new java.util.ArrayList<>();
+    java.util.logging.Logger jul = java.util.logging.Logger.getLogger("io.portcullis");
+    java.util.logging.Handler handler =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord r) {
+            logged.add(r.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    jul.addHandler(handler);
+    PortcullisFilter filter = new PortcullisFilter();
+    try {
+      filter.init(config);
+    } finally {
+      jul.removeHandler(handler);
+    }
+    var c = filter.engine().config();
+    assertThat(c.issuer().orElseThrow().toString())
+        .isEqualTo("http://127.0.0.1:9/auth/realms/demo");
+    assertThat(c.clientId()).isEqualTo("portal");
+    assertThat(c.clientSecret()).contains("kc-secret-4711-abcdef");
+    assertThat(c.rolesClaim()).contains("resource_access.portal.roles");
+    assertThat(c.principalClaim()).as("the init-param wins").contains("email");
+    assertThat(logged.stream().filter(m -> m.contains("ignored keycloak.json keys")))
+        .singleElement()
+        .asString()
+        .startsWith("WEB-INF/keycloak.json: ")
+        .contains("enable-cors (")
+        .contains("ssl-required (");
+    assertThat(String.join("\n", logged)).doesNotContain("kc-secret-4711-abcdef");
+    filter.destroy();
+  }
+
+  @Test
+  void initWhenKeycloakJsonRefusesAKeyThenFailsNamingKeyAndFile(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("keycloak.json");
+    java.nio.file.Files.writeString(
+        file,
+        KEYCLOAK_JSON.replace(
+            "{\"secret\": \"kc-secret-4711-abcdef\"}",
+            "{\"jwt\": {\"client-key-password\": \"kp\"}}"));
+    PortcullisFilter filter = new PortcullisFilter();
+    assertThatThrownBy(
+            () -> filter.init(initParams(Map.of("keycloak-config-file", file.toString()))))
+        .isInstanceOf(ServletException.class)
+        .hasMessageContaining("keycloak.json credentials.jwt")
+        .hasMessageContaining(file.toString());
+    assertThatThrownBy(
+            () -> filter.init(initParams(Map.of("keycloak-config-file", "/nonexistent/kc.json"))))
+        .isInstanceOf(ServletException.class)
+        .hasMessageContaining("keycloak-config-file")
+        .hasMessageContaining("/nonexistent/kc.json");
+  }
+
+  @Test
+  void initWhenTheAdaptersConfigFileInitParamThenFailsSuggestingKeycloakConfigFile() {
+    PortcullisFilter filter = new PortcullisFilter();
+    assertThatThrownBy(
+            () -> filter.init(initParams(Map.of("keycloak.config.file", "/etc/app/keycloak.json"))))
+        .isInstanceOf(ServletException.class)
+        .hasMessageContaining(
+            "unknown key \"keycloak.config.file\" in init-param; did you mean"
+                + " \"keycloak-config-file\"?");
+  }
 }

@@ -10,8 +10,9 @@ import org.springframework.util.StringUtils;
 
 /**
  * Matches when {@code portcullis.issuer} and {@code portcullis.client-id} are set (in any form
- * Spring Boot's relaxed binding reads, {@code PORTCULLIS_ISSUER} included) and {@code
- * portcullis.enabled} is not {@code false}.
+ * Spring Boot's relaxed binding reads, {@code PORTCULLIS_ISSUER} included), or {@code
+ * portcullis.keycloak-config-file} (whose keycloak.json gives them), and {@code portcullis.enabled}
+ * is not {@code false}.
  */
 final class PortcullisEnabledCondition extends SpringBootCondition {
 
@@ -23,6 +24,9 @@ final class PortcullisEnabledCondition extends SpringBootCondition {
     String enabled = env.getProperty("portcullis.enabled", "true").trim();
     if ("false".equalsIgnoreCase(enabled)) {
       return ConditionOutcome.noMatch(message.because("portcullis.enabled is false"));
+    }
+    if (StringUtils.hasText(env.getProperty("portcullis.keycloak-config-file"))) {
+      return ConditionOutcome.match(message.because("portcullis.keycloak-config-file is set"));
     }
     for (String required : new String[] {"portcullis.issuer", "portcullis.client-id"}) {
       if (!StringUtils.hasText(env.getProperty(required))) {

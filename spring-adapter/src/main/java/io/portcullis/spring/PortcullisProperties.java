@@ -162,6 +162,13 @@ public class PortcullisProperties {
   private @Nullable Boolean scopeStepUp;
 
   /**
+   * Take bearer tokens only: a request that needs a login and has no valid bearer token gets 401,
+   * never a login redirect (keycloak.json bearer-only; implies bearer-tokens own-clients). Default:
+   * false.
+   */
+  private @Nullable Boolean bearerOnly;
+
+  /**
    * Incoming Authorization: Bearer access tokens accepted in place of a login: none, or own-clients
    * (access tokens the provider issued to client-id or m2m-client-id; an access token is an RFC
    * 9068 JWT, header typ at+jwt, or one whose aud names bearer-audience). Default: none.
@@ -200,6 +207,13 @@ public class PortcullisProperties {
    * portcullis.properties on the classpath.
    */
   private @Nullable String configFile;
+
+  /**
+   * Path of a Keycloak adapter keycloak.json whose keys are read below every other source (README
+   * "keycloak.json"), or classpath: and a resource name. Default: none in a Spring Boot application
+   * (WEB-INF/keycloak.json in a WAR filter).
+   */
+  private @Nullable String keycloakConfigFile;
 
   /** Settings of the client-credentials interceptor for outgoing calls. */
   private final ClientCredentials clientCredentials = new ClientCredentials();
@@ -474,6 +488,16 @@ public class PortcullisProperties {
     this.scopeStepUp = scopeStepUp;
   }
 
+  /** Returns {@code portcullis.bearer-only} as bound, or null when not set. */
+  public @Nullable Boolean getBearerOnly() {
+    return bearerOnly;
+  }
+
+  /** Sets {@code portcullis.bearer-only}. */
+  public void setBearerOnly(@Nullable Boolean bearerOnly) {
+    this.bearerOnly = bearerOnly;
+  }
+
   /** Returns {@code portcullis.bearer-tokens} as bound, or null when not set. */
   public @Nullable String getBearerTokens() {
     return bearerTokens;
@@ -532,6 +556,16 @@ public class PortcullisProperties {
   /** Sets {@code portcullis.config-file}. */
   public void setConfigFile(@Nullable String configFile) {
     this.configFile = configFile;
+  }
+
+  /** Returns {@code portcullis.keycloak-config-file} as bound, or null when not set. */
+  public @Nullable String getKeycloakConfigFile() {
+    return keycloakConfigFile;
+  }
+
+  /** Sets {@code portcullis.keycloak-config-file}. */
+  public void setKeycloakConfigFile(@Nullable String keycloakConfigFile) {
+    this.keycloakConfigFile = keycloakConfigFile;
   }
 
   /** Returns the settings under {@code portcullis.client-credentials}. */

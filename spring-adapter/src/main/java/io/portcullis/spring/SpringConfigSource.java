@@ -30,6 +30,8 @@ final class SpringConfigSource implements ConfigSource {
 
   private static final String PREFIX = "portcullis.";
 
+  private static final System.Logger LOG = System.getLogger("io.portcullis");
+
   /** Keys as Spring properties; how to set one in a Boot application. */
   static final ConfigProblem.Spelling SPELLING =
       new ConfigProblem.Spelling() {
@@ -115,6 +117,15 @@ final class SpringConfigSource implements ConfigSource {
 
   private static PortcullisConfig config(Map<String, String> keyValues) {
     try {
+      String keycloakConfigFile = keyValues.get(ConfigKey.KEYCLOAK_CONFIG_FILE.key());
+      if (keycloakConfigFile != null && !keycloakConfigFile.isBlank()) {
+        // Below the Spring properties: they win. Its notes are said once, here at start-up.
+        ConfigSource keycloak = ConfigSource.keycloakJsonFile(keycloakConfigFile.strip());
+        for (String note : keycloak.notes()) {
+          LOG.log(System.Logger.Level.WARNING, note);
+        }
+        return PortcullisConfig.from(keycloak, new SpringConfigSource(keyValues));
+      }
       return PortcullisConfig.from(new SpringConfigSource(keyValues));
     } catch (InvalidConfigurationException e) {
       if (e.configProblems().isEmpty()) {

@@ -60,4 +60,23 @@ class SpringConfigSourceTest {
                 + " a plain path inside the application; expected a path starting with a single /, without ?, # or"
                 + " whitespace, e.g. /oauth2/callback");
   }
+
+  @Test
+  void configWhenKeycloakConfigFileThenItsKeysBelowTheSpringProperties(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("keycloak.json");
+    java.nio.file.Files.writeString(
+        file,
+        "{\"realm\": \"demo\", \"auth-server-url\": \"https://sso.example.com/auth\","
+            + " \"resource\": \"portal\", \"public-client\": true, \"bearer-only\": true}");
+    PortcullisProperties p = new PortcullisProperties();
+    p.setKeycloakConfigFile(file.toString());
+    p.setPrincipalClaim("email");
+    var config = SpringConfigSource.config(p);
+    assertThat(config.issuer().orElseThrow().toString())
+        .isEqualTo("https://sso.example.com/auth/realms/demo");
+    assertThat(config.clientId()).isEqualTo("portal");
+    assertThat(config.bearerOnly()).isTrue();
+    assertThat(config.principalClaim()).contains("email");
+  }
 }
