@@ -32,12 +32,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * default principal ({@code sub}); {@code /service} the quickstarts' bearer-only service. Users log
  * in through Keycloak's own login form.
  *
- * <p>The variant with the apps' {@code web.xml} security constraints (the Jakarta Authentication
- * module) is one more WAR directory under src/test/webapp, added to {@link #deploy}'s list under
- * its own context path (the realm's clients accept any path of the app port), and tests like these
- * against it; or, for another container (Tomcat), another test class extended with {@link
- * KeycloakExtension} whose server listens on {@link KeycloakExtension#appPort()} and stops after
- * its tests. Keycloak is started once for the module either way.
+ * <p>The variant with the app's {@code web.xml} security constraints (the Jakarta Authentication
+ * module, which needs Tomcat) is {@link ContainerAuthMigrationTest}; both classes share the one
+ * Keycloak of {@link KeycloakExtension} and its app port, one after the other.
  */
 @ExtendWith(KeycloakExtension.class)
 class KeycloakJsonMigrationTest {
@@ -190,8 +187,8 @@ class KeycloakJsonMigrationTest {
     assertThat(forged.statusCode()).isEqualTo(401);
   }
 
-  /** The lines {@code name=value} of the WhoAmI page. */
-  private static Map<String, String> page(HttpResponse<String> response) {
+  /** The lines {@code name=value} of the WhoAmI page, which must have answered 200. */
+  static Map<String, String> page(HttpResponse<String> response) {
     assertThat(response.statusCode()).as(response.uri() + "\n" + response.body()).isEqualTo(200);
     Map<String, String> values = new LinkedHashMap<>();
     for (String line : response.body().split("\n")) {

@@ -1,6 +1,7 @@
 package io.portcullis.it.keycloak;
 
 import io.portcullis.servlet.PortcullisRequests;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -8,23 +9,31 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.Principal;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * What a legacy page of the migrated apps learns from the container: {@code getRemoteUser()} and
- * {@code isUserInRole} for the realm's and the clients' role names, as lines {@code name=value},
- * and a digest of the access token (never the token) so that a refresh shows.
+ * What a legacy page of the migrated apps learns from the container: {@code getRemoteUser()}, the
+ * name of {@code getUserPrincipal()} and {@code isUserInRole} for the realm's and the clients' role
+ * names, as lines {@code name=value}, and a digest of the access token (never the token) so that a
+ * refresh shows. With the parameter {@code logout} it first calls {@code request.logout()}, as the
+ * adapters' applications did.
  */
 public class WhoAmIServlet extends HttpServlet {
   private static final List<String> ROLES = List.of("user", "admin", "editor", "viewer", "reader");
 
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
-      throws IOException {
+      throws IOException, ServletException {
+    if (request.getParameter("logout") != null) {
+      request.logout();
+    }
     response.setContentType("text/plain;charset=UTF-8");
     StringBuilder out = new StringBuilder();
     out.append("user=").append(request.getRemoteUser()).append('\n');
+    Principal principal = request.getUserPrincipal();
+    out.append("principal=").append(principal == null ? null : principal.getName()).append('\n');
     for (String role : ROLES) {
       out.append("role.").append(role).append('=').append(request.isUserInRole(role)).append('\n');
     }
