@@ -19,6 +19,8 @@ final class KeycloakBrowser {
   private static final Pattern FORM_ACTION_FIRST =
       Pattern.compile("<form[^>]*action=\"([^\"]+)\"[^>]*id=\"kc-form-login\"", Pattern.DOTALL);
 
+  private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+
   final Browser browser = new Browser();
   int loginForms;
 
@@ -51,6 +53,24 @@ final class KeycloakBrowser {
       }
     }
     throw new AssertionError("too many redirects, last " + response.uri());
+  }
+
+  /**
+   * Signs out at the app's {@code logout-path} as a browser would: fetches the sign-out page and
+   * submits its form with the anti-CSRF token. Returns the form's answer (the redirect to
+   * Keycloak's end-session endpoint).
+   */
+  HttpResponse<String> signOut(URI logoutPath) throws IOException, InterruptedException {
+    HttpResponse<String> form = browser.get(logoutPath);
+    if (form.statusCode() != 200) {
+      throw new AssertionError("sign-out page answered " + form.statusCode());
+    }
+    Matcher csrf = CSRF.matcher(form.body());
+    if (!csrf.find()) {
+      throw new AssertionError("no csrf field on the sign-out page:\n" + form.body());
+    }
+    return browser.post(
+        logoutPath, "csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8));
   }
 
   static boolean isLoginForm(HttpResponse<String> response) {

@@ -3,7 +3,6 @@ package io.portcullis.it.keycloak;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -111,14 +110,9 @@ class KeycloakJsonMigrationTest {
     KeycloakBrowser alice = new KeycloakBrowser();
     Map<String, String> first =
         page(alice.navigate(app.resolve("/portal/page"), "alice", "alice-password"));
-    // Access tokens live 60 s in the realm; token-minimum-time-to-live 57 makes them due after 3 s.
-    Thread.sleep(3_500);
-    HttpResponse<String> again = alice.browser.get(app.resolve("/portal/page"));
-    assertThat(again.statusCode()).isEqualTo(200);
-    Map<String, String> second = page(again);
-    assertThat(second.get("token")).isNotEqualTo(first.get("token"));
-    assertThat(second).containsEntry("user", "alice").containsEntry("role.editor", "true");
-    assertThat(alice.loginForms).as("a refresh, not a new login").isEqualTo(1);
+    assertThat(afterRefresh(alice, app.resolve("/portal/page"), first))
+        .containsEntry("user", "alice")
+        .containsEntry("role.editor", "true");
   }
 
   @Test
@@ -127,14 +121,7 @@ class KeycloakJsonMigrationTest {
     assertThat(page(bob.navigate(app.resolve("/portal/page"), "bob", "bob-password")))
         .containsEntry("user", "bob");
     // The sign-out page's form (with its anti-CSRF token), submitted as a browser would.
-    HttpResponse<String> form = bob.browser.get(app.resolve("/portal/logout"));
-    assertThat(form.statusCode()).isEqualTo(200);
-    Matcher csrf = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(form.body());
-    assertThat(csrf.find()).as(form.body()).isTrue();
-    HttpResponse<String> logout =
-        bob.browser.post(
-            app.resolve("/portal/logout"),
-            "csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8));
+    HttpResponse<String> logout = bob.signOut(app.resolve("/portal/logout"));
     assertThat(logout.statusCode()).isEqualTo(302);
     URI endSession = URI.create(logout.headers().firstValue("Location").orElseThrow());
     assertThat(endSession.getPath())
@@ -185,6 +172,23 @@ class KeycloakJsonMigrationTest {
         browser.browser.get(
             app.resolve("/service/page"), "Authorization", "Bearer " + token.group(1) + "x");
     assertThat(forged.statusCode()).isEqualTo(401);
+  }
+
+  /**
+   * The WhoAmI page at {@code uri} once the access token of {@code first} is due: served (no new
+   * login), with another token. Access tokens live 60 s in the realm; the apps'
+   * token-minimum-time-to-live 57 makes them due after 3 s.
+   */
+  static Map<String, String> afterRefresh(KeycloakBrowser user, URI uri, Map<String, String> first)
+      throws Exception {
+    int logins = user.loginForms;
+    Thread.sleep(3_500);
+    HttpResponse<String> again = user.browser.get(uri);
+    assertThat(again.statusCode()).as("no new login").isEqualTo(200);
+    Map<String, String> second = page(again);
+    assertThat(second.get("token")).as("refreshed").isNotEqualTo(first.get("token"));
+    assertThat(user.loginForms).as("a refresh, not a new login").isEqualTo(logins);
+    return second;
   }
 
   /** The lines {@code name=value} of the WhoAmI page, which must have answered 200. */
