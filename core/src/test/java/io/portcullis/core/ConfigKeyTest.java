@@ -87,6 +87,7 @@ class ConfigKeyTest {
             "bearer-audience",
             "trusted-proxies",
             "identity-headers",
+            "container-error-pages",
             "config-file");
   }
 
