@@ -55,22 +55,12 @@ class ErrorPagesTest extends IntegrationTest {
         provider,
         config,
         (context, filter) -> {
-          org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler pages =
-              new org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler();
-          ERROR_PAGES.forEach(pages::addErrorPage);
-          context.setErrorHandler(pages);
+          TestApp.errorPages(context, ERROR_PAGES);
           context.addServlet(
               new org.eclipse.jetty.ee10.servlet.ServletHolder(new AppErrorPage()), "/errors/*");
         },
         (context, filter) -> {
-          ERROR_PAGES.forEach(
-              (code, location) -> {
-                org.apache.tomcat.util.descriptor.web.ErrorPage page =
-                    new org.apache.tomcat.util.descriptor.web.ErrorPage();
-                page.setErrorCode(code);
-                page.setLocation(location);
-                context.addErrorPage(page);
-              });
+          TestApp.errorPages(context, ERROR_PAGES);
           org.apache.catalina.startup.Tomcat.addServlet(context, "errors", new AppErrorPage());
           context.addServletMappingDecoded("/errors/*", "errors");
         });

@@ -66,21 +66,28 @@ final class TestApp implements AutoCloseable {
     return new TestApp(
         provider,
         Map.of(),
-        (context, filter) -> {
-          org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler errorPages =
-              new org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler();
-          ERROR_PAGES.forEach(errorPages::addErrorPage);
-          context.setErrorHandler(errorPages);
-        },
-        (context, filter) ->
-            ERROR_PAGES.forEach(
-                (code, location) -> {
-                  org.apache.tomcat.util.descriptor.web.ErrorPage page =
-                      new org.apache.tomcat.util.descriptor.web.ErrorPage();
-                  page.setErrorCode(code);
-                  page.setLocation(location);
-                  context.addErrorPage(page);
-                }));
+        (context, filter) -> errorPages(context, ERROR_PAGES),
+        (context, filter) -> errorPages(context, ERROR_PAGES));
+  }
+
+  /** Jetty's equivalent of {@code web.xml} {@code <error-page>}: status to location. */
+  static void errorPages(ServletContextHandler context, Map<Integer, String> pages) {
+    org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler handler =
+        new org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler();
+    pages.forEach(handler::addErrorPage);
+    context.setErrorHandler(handler);
+  }
+
+  /** Tomcat's equivalent of {@code web.xml} {@code <error-page>}: status to location. */
+  static void errorPages(Context context, Map<Integer, String> pages) {
+    pages.forEach(
+        (code, location) -> {
+          org.apache.tomcat.util.descriptor.web.ErrorPage page =
+              new org.apache.tomcat.util.descriptor.web.ErrorPage();
+          page.setErrorCode(code);
+          page.setLocation(location);
+          context.addErrorPage(page);
+        });
   }
 
   private static final BiConsumer<ServletContextHandler, PortcullisFilter> NO_CUSTOMIZER =
