@@ -246,9 +246,15 @@ class HostileInputTest extends IntegrationTest {
     int status = status(response);
     statuses.computeIfAbsent(status, k -> new AtomicInteger()).incrementAndGet();
     // A blank or control character in the target breaks the request line itself: Jetty's parser
-    // reads a bad HTTP version (505) before any filter runs. Every other 5xx is a failure.
-    boolean splitRequestLine = status == 505 && g.target.chars().anyMatch(c -> c <= ' ');
-    if (status >= 500 && !splitRequestLine) {
+    // reads a bad HTTP version (505) before any filter runs. Under load its parser has also been
+    // seen to answer "505 Unknown Version" to a long request line without one (seed
+    // 6211064714243579302, request #9028; replays passed): Jetty's page for a request its parser
+    // refused names the URI /badMessage, and no filter ran. Every other 5xx is a failure.
+    boolean parserRefused =
+        status == 505
+            && (g.target.chars().anyMatch(c -> c <= ' ')
+                || response.contains("<th>URI:</th><td>/badMessage</td>"));
+    if (status >= 500 && !parserRefused) {
       fail(seed, index, g, "status " + status + ": " + abbreviate(response));
     }
     Matcher trace = STACK_TRACE.matcher(response);
