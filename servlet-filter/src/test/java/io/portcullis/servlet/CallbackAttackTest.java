@@ -205,10 +205,11 @@ class CallbackAttackTest extends IntegrationTest {
   @Test
   void callbackWhenAccessDeniedThen403PageWithEscapedText() {
     Browser browser = browser();
-    String callback = callbackFor(browser, startLogin(browser, "/profile"));
     String denied =
-        Browser.withParam(Browser.withParam(callback, "code", null), "error", "access_denied");
-    denied = Browser.withParam(denied, "error_description", "<script>alert(1)</script>");
+        Browser.withParam(
+            callbackWithError(browser, "access_denied"),
+            "error_description",
+            "<script>alert(1)</script>");
     int before = provider.tokenRequests.get();
     HttpResponse<String> r = browser.get(denied);
     assertRejected(r, 403, "provider.access_denied");

@@ -178,15 +178,13 @@ class ErrorPagesTest extends IntegrationTest {
     // 502 (the provider refused the sign-in) is neither mapped nor listed: Portcullis's page, not
     // the container's default one (Jetty's prints the request URI with its query).
     Browser anonymous = browser();
-    String callback = callbackFor(anonymous, startLogin(anonymous, "/profile"));
-    String failed =
-        Browser.withParam(Browser.withParam(callback, "code", null), "error", "server_error");
+    String failed = callbackWithError(anonymous, "server_error");
     HttpResponse<String> r = anonymous.get(failed);
     assertThat(r.statusCode()).isEqualTo(502);
     assertThat(r.body())
         .contains("Reason: provider.server_error")
         .doesNotContain("ACME", "Exception", " at io.", "Powered by", "Apache Tomcat")
-        .doesNotContain(Browser.param(callback, "state"));
+        .doesNotContain(Browser.param(failed, "state"));
   }
 
   @Test
