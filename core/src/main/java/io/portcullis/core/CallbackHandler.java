@@ -170,7 +170,8 @@ final class CallbackHandler {
           };
       return reject(exchange, state, reason, reason.code(error), api);
     }
-    if (code == null || code.isEmpty()) {
+    if (code == null || code.isBlank()) {
+      // Only blanks is no code (and the token client's library refuses it with an exception).
       return reject(exchange, state, Reason.CODE_MISSING, api);
     }
     TokenResult result =

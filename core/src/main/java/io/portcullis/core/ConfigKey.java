@@ -296,6 +296,20 @@ public enum ConfigKey {
           + " authenticate and logout work from the tokens (set as a context-param"
           + " portcullis.container-auth or in the other sources)",
       "false"),
+  /**
+   * {@code container-error-pages}: the statuses whose browser error answers go through the
+   * container's {@code sendError}, so that the application's own error pages show them.
+   */
+  CONTAINER_ERROR_PAGES(
+      "container-error-pages",
+      Type.LIST,
+      Set.of(),
+      ConfigParser.whenSet(ConfigParser::errorPageStatuses),
+      "statuses, comma or space separated, of 400 401 403 405 502 503, whose browser error answers"
+          + " go through the container's sendError, so that the application's error-page mapping"
+          + " for the status shows them (the reason code in the request attribute"
+          + " io.portcullis.reason); list only statuses the application maps; API answers stay JSON",
+      "none (Portcullis's own pages)"),
   /** {@code config-file}: a properties file read instead of the classpath one. */
   CONFIG_FILE(
       "config-file",

@@ -697,6 +697,29 @@ final class ConfigParser {
     return null;
   }
 
+  /** The statuses Portcullis answers a browser navigation with, for {@code sendError}. */
+  private static final Set<Integer> BROWSER_ERROR_STATUSES = Set.of(400, 401, 403, 405, 502, 503);
+
+  @Nullable Object errorPageStatuses(Setting s) {
+    Set<Integer> statuses = new java.util.TreeSet<>();
+    for (String entry : s.value().trim().split("[,\\s]+")) {
+      if (entry.isEmpty()) {
+        continue;
+      }
+      Integer status = entry.matches("[0-9]{3}") ? Integer.valueOf(entry) : null;
+      if (status == null || !BROWSER_ERROR_STATUSES.contains(status)) {
+        invalid(
+            s,
+            "entry " + quote(entry) + " is not a status Portcullis answers a browser with",
+            "statuses among 400, 401, 403, 405, 502 and 503, comma or space separated, e.g."
+                + " \"403, 503\"");
+        return null;
+      }
+      statuses.add(status);
+    }
+    return java.util.Collections.unmodifiableSet(statuses);
+  }
+
   @Nullable Object trustedProxies(Setting found) {
     List<String> entries = new ArrayList<>();
     List<IpRange> ranges = new ArrayList<>();

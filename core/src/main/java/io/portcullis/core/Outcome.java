@@ -59,10 +59,20 @@ public sealed interface Outcome {
     public Forbidden {
       missingScopes = Set.copyOf(missingScopes);
     }
+
+    /** {@link Reason#SCOPE_MISSING} when scopes are missing, else {@link Reason#ACCESS_DENIED}. */
+    public Reason reason() {
+      return missingScopes.isEmpty() ? Reason.ACCESS_DENIED : Reason.SCOPE_MISSING;
+    }
   }
 
   /** The provider cannot be reached: {@code 503} with {@code Retry-After}. */
-  record Unavailable(Duration retryAfter, boolean api) implements Outcome {}
+  record Unavailable(Duration retryAfter, boolean api) implements Outcome {
+    /** {@link Reason#LOGIN_UNAVAILABLE}. */
+    public Reason reason() {
+      return Reason.LOGIN_UNAVAILABLE;
+    }
+  }
 
   /**
    * A request refused with an error: a bad path ({@code 400}), a bad callback ({@code 400} / {@code

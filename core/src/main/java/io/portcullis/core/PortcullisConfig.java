@@ -237,6 +237,15 @@ public final class PortcullisConfig {
   }
 
   /**
+   * Returns the statuses whose browser error answers go through the container's {@code sendError}
+   * (the application's error pages) instead of Portcullis's own pages; empty by default. API
+   * answers stay JSON either way.
+   */
+  public Set<Integer> containerErrorPages() {
+    return get(ConfigKey.CONTAINER_ERROR_PAGES);
+  }
+
+  /**
    * Returns whether {@code Authorization: Bearer} JWT access tokens issued to this application's
    * own clients are accepted in place of a login ({@code bearer-tokens=own-clients}).
    */

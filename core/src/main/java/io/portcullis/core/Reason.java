@@ -205,6 +205,29 @@ public enum Reason {
       Family.LOGIN,
       "The sign-out form is not valid; open the sign-out page again."),
 
+  // ---- access (the rules; answered by the browser pages and, as codes, to error pages) ----
+  /**
+   * A {@code deny} rule, or a dispatch (forward, include, error page, async) to a path the user may
+   * not see: {@code 403}.
+   */
+  ACCESS_DENIED("access.denied", 403, Level.INFO, Family.FORBIDDEN, "You may not open this page."),
+  /** The login lacks a scope the rule needs (after any step-up): {@code 403}. */
+  SCOPE_MISSING(
+      "scope.missing",
+      403,
+      Level.INFO,
+      Family.INSUFFICIENT_SCOPE,
+      "This page needs a scope your sign-in was not granted."),
+  /**
+   * The provider cannot be reached to start a login, or to refresh a login whose access token has
+   * expired: {@code 503} with {@code Retry-After}.
+   */
+  LOGIN_UNAVAILABLE(
+      "login.unavailable",
+      503,
+      Level.INFO,
+      Family.UNAVAILABLE,
+      "The identity provider cannot be reached right now. Please try again shortly."),
   // ---- bearer tokens (RFC 6750 §3.1: answered 401 invalid_token; logged) ----
   /** The bearer token cannot be read, or is not a JWT. */
   BEARER_MALFORMED("bearer.malformed", Family.BEARER),
@@ -240,6 +263,10 @@ public enum Reason {
     LOGIN("login_failed"),
     /** {@code invalid_token}: a bearer token (RFC 6750 §3.1). */
     BEARER("invalid_token"),
+    /** {@code forbidden}: the rules refuse the path ({@code 403}). */
+    FORBIDDEN("forbidden"),
+    /** {@code insufficient_scope}: the login lacks a scope (RFC 6750 §3.1, {@code 403}). */
+    INSUFFICIENT_SCOPE("insufficient_scope"),
     /** {@code temporarily_unavailable}: the provider cannot be reached now ({@code 503}). */
     UNAVAILABLE("temporarily_unavailable");
 
@@ -327,8 +354,8 @@ public enum Reason {
   }
 
   /**
-   * The JSON {@code error}: {@code bad_request}, {@code login_failed}, {@code invalid_token} or
-   * {@code temporarily_unavailable}.
+   * The JSON {@code error}: {@code bad_request}, {@code login_failed}, {@code invalid_token},
+   * {@code forbidden}, {@code insufficient_scope} or {@code temporarily_unavailable}.
    */
   public String error() {
     return family.error;

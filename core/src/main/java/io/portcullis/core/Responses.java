@@ -3,7 +3,10 @@ package io.portcullis.core;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns an {@link Outcome} other than {@link Outcome.Proceed} into status, headers and body, as
@@ -119,6 +122,66 @@ public final class Responses {
       return html(p.status(), h, p.title(), p.htmlBody());
     }
     throw new IllegalArgumentException("Proceed is not a response");
+  }
+
+  /**
+   * A browser error answer that the application's own error page may show instead of Portcullis's
+   * ({@code container-error-pages}): what the page may tell the user, never request data, a token
+   * or a secret.
+   *
+   * @param status the HTTP status
+   * @param reason the stable reason code ({@link Reason#code()}, or a family member's code)
+   * @param message the reason's sentence for people
+   * @param retryUrl where a person may start over (a path of this application), or null
+   * @param headers the response headers that still apply ({@code Cache-Control}, {@code
+   *     Retry-After}, {@code Referrer-Policy}); the content type and the security headers of a page
+   *     are the application page's
+   */
+  public record ErrorPage(
+      int status,
+      String reason,
+      String message,
+      @Nullable String retryUrl,
+      Map<String, String> headers) {
+    /** Validates and copies. */
+    public ErrorPage {
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(message, "message");
+      headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    }
+  }
+
+  private static final Set<String> ERROR_PAGE_HEADERS =
+      Set.of("Cache-Control", "Retry-After", "Referrer-Policy");
+
+  /**
+   * The browser error answer of {@code outcome}, for the application's error page: a {@code 403}
+   * ({@link Outcome.Forbidden}), a {@code 503} ({@link Outcome.Unavailable}) or a refusal ({@link
+   * Outcome.Rejected}: the callback's {@code 400}, {@code 401}, {@code 403}, {@code 502}, a bad
+   * path, a bad logout form) answered to a browser navigation; empty for an API request (answered
+   * JSON), a redirect, a challenge and Portcullis's own pages.
+   */
+  public static Optional<ErrorPage> errorPage(Outcome outcome) {
+    Objects.requireNonNull(outcome, "outcome");
+    Reason reason;
+    String code;
+    String retryUrl = null;
+    if (outcome instanceof Outcome.Forbidden f && !f.api()) {
+      reason = f.reason();
+      code = reason.code();
+    } else if (outcome instanceof Outcome.Unavailable u && !u.api()) {
+      reason = u.reason();
+      code = reason.code();
+    } else if (outcome instanceof Outcome.Rejected r && !r.api()) {
+      reason = r.reason();
+      code = r.error();
+      retryUrl = r.retryUrl();
+    } else {
+      return Optional.empty();
+    }
+    Map<String, String> headers = new LinkedHashMap<>(render(outcome).headers());
+    headers.keySet().retainAll(ERROR_PAGE_HEADERS);
+    return Optional.of(new ErrorPage(reason.status(), code, reason.sentence(), retryUrl, headers));
   }
 
   private static String titleFor(int status) {

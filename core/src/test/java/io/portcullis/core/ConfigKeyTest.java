@@ -89,6 +89,7 @@ class ConfigKeyTest {
             "trusted-proxies",
             "identity-headers",
             "container-auth", // issue 12 AC3: not in SPEC.md's table (read-only here)
+            "container-error-pages",
             "config-file",
             "keycloak-config-file");
   }

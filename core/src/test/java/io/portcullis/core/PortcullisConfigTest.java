@@ -764,6 +764,27 @@ class PortcullisConfigTest {
         .anySatisfy(p -> assertThat(p).contains("entry \"10.0.0.0/40\""));
   }
 
+  // ---- container error pages -------------------------------------------------------------------
+
+  @Test
+  void fromWhenContainerErrorPagesGivenThenTheStatusesElseNone() {
+    assertThat(config("container-error-pages", "503, 403 400,403").containerErrorPages())
+        .containsExactly(400, 403, 503);
+    assertThat(config("container-error-pages", "").containerErrorPages()).isEmpty();
+    assertThat(config("client-id", "app").containerErrorPages()).isEmpty();
+  }
+
+  @Test
+  void fromWhenContainerErrorPagesNamesAnotherStatusThenOneProblemNamingIt() {
+    for (String bad : new String[] {"404", "500", "true", "4033", "403;503"}) {
+      assertThat(problems("container-error-pages", "403 " + bad))
+          .as(bad)
+          .singleElement()
+          .satisfies(p -> assertThat(p).startsWith("container-error-pages = \"403 "))
+          .satisfies(p -> assertThat(p).contains("entry \"" + bad + "\"", "400, 401, 403"));
+    }
+  }
+
   // ---- identity headers ------------------------------------------------------------------------
 
   @Test

@@ -63,6 +63,9 @@ class ReasonTest {
           "refresh.{error}",
           "session.ended",
           "logout.csrf",
+          "access.denied",
+          "scope.missing",
+          "login.unavailable",
           "bearer.malformed",
           "bearer.alg",
           "bearer.signature",
@@ -89,7 +92,13 @@ class ReasonTest {
       assertThat(r.sentence()).as(r.code()).endsWith(".").doesNotContain("<", ">", "&", "\"");
       assertThat(r.error())
           .as(r.code())
-          .isIn("bad_request", "login_failed", "invalid_token", "temporarily_unavailable");
+          .isIn(
+              "bad_request",
+              "login_failed",
+              "invalid_token",
+              "forbidden",
+              "insufficient_scope",
+              "temporarily_unavailable");
     }
     assertThat(Reason.PATH_INVALID.error()).isEqualTo("bad_request");
     assertThat(Reason.STATE_MISMATCH.error()).isEqualTo("login_failed");
@@ -146,6 +155,44 @@ class ReasonTest {
         Responses.render(new Outcome.Rejected(Reason.LOGOUT_CSRF, "/logout", false));
     assertThat(page.status()).isEqualTo(403);
     assertThat(page.body()).contains("Reason: logout.csrf", "href=\"/logout\"");
+  }
+
+  @Test
+  void errorPageWhenBrowserAnswerThenReasonSentenceAndOnlyTheHeadersThatStillApply() {
+    Responses.ErrorPage scope =
+        Responses.errorPage(new Outcome.Forbidden(Set.of("admin"), false)).orElseThrow();
+    assertThat(scope.status()).isEqualTo(403);
+    assertThat(scope.reason()).isEqualTo("scope.missing");
+    assertThat(scope.message()).isEqualTo(Reason.SCOPE_MISSING.sentence());
+    assertThat(scope.headers()).containsOnlyKeys("Cache-Control");
+    assertThat(Responses.errorPage(new Outcome.Forbidden(Set.of(), false)).orElseThrow().reason())
+        .isEqualTo("access.denied");
+    Responses.ErrorPage down =
+        Responses.errorPage(new Outcome.Unavailable(java.time.Duration.ofSeconds(7), false))
+            .orElseThrow();
+    assertThat(down.status()).isEqualTo(503);
+    assertThat(down.reason()).isEqualTo("login.unavailable");
+    assertThat(down.headers()).containsEntry("Retry-After", "7").containsKey("Cache-Control");
+    Responses.ErrorPage callback =
+        Responses.errorPage(
+                new Outcome.Rejected(
+                    Reason.TOKEN_ERROR, Reason.TOKEN_ERROR.code("invalid_grant"), "/cb?x", false))
+            .orElseThrow();
+    assertThat(callback.status()).isEqualTo(400);
+    assertThat(callback.reason()).isEqualTo("token.invalid_grant");
+    assertThat(callback.retryUrl()).isEqualTo("/cb?x");
+    assertThat(callback.headers())
+        .containsOnlyKeys("Cache-Control", "Referrer-Policy")
+        .doesNotContainKeys("Content-Type", "Content-Security-Policy", "X-Frame-Options");
+    // API answers, redirects, challenges and Portcullis's own pages have no error page.
+    assertThat(Responses.errorPage(new Outcome.Forbidden(Set.of("admin"), true))).isEmpty();
+    assertThat(Responses.errorPage(new Outcome.Unavailable(java.time.Duration.ofSeconds(1), true)))
+        .isEmpty();
+    assertThat(Responses.errorPage(new Outcome.Rejected(Reason.STATE_USED, null, true))).isEmpty();
+    assertThat(Responses.errorPage(new Outcome.Challenge("/login"))).isEmpty();
+    assertThat(Responses.errorPage(new Outcome.InvalidToken())).isEmpty();
+    assertThat(Responses.errorPage(new Outcome.Redirect("/x", false))).isEmpty();
+    assertThat(Responses.errorPage(new Outcome.Page(200, "t", "<p>b</p>"))).isEmpty();
   }
 
   static String expectedTable() {

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,10 +37,17 @@ import org.jspecify.annotations.Nullable;
 public class PortcullisFilter implements Filter {
   private static final System.Logger LOG = System.getLogger("io.portcullis");
 
+  /**
+   * The refusal an error dispatch is showing (with {@code container-error-pages}): when the rules
+   * refuse the application's error page itself, Portcullis's own page for that refusal is shown.
+   */
+  private static final String OUTCOME_ATTRIBUTE = "io.portcullis.servlet.refusal";
+
   private final @Nullable PortcullisConfig presetConfig;
   private final Clock clock;
   private @Nullable Portcullis engine;
   private IdentityHeaders identityHeaders = IdentityHeaders.DEFAULT;
+  private Set<Integer> containerErrorPages = Set.of();
   private volatile @Nullable SessionReloader sessionReloader;
 
   /** For {@code web.xml}: configuration from the init-params and the other sources. */
@@ -77,6 +85,7 @@ public class PortcullisFilter implements Filter {
     }
     engine = Portcullis.create(config, clock);
     identityHeaders = new IdentityHeaders(config.identityHeaders());
+    containerErrorPages = config.containerErrorPages();
     filterConfig
         .getServletContext()
         .setAttribute(PortcullisRequests.CLIENT_CREDENTIALS_ATTRIBUTE, engine.clientCredentials());
@@ -144,7 +153,16 @@ public class PortcullisFilter implements Filter {
       } else if (request.getDispatcherType() != DispatcherType.INCLUDE && !response.isCommitted()) {
         // An include cannot set the status: the included resource is left out instead.
         response.resetBuffer();
-        render(outcome, request, response);
+        if (request.getDispatcherType() == DispatcherType.ERROR
+            && request.getAttribute(OUTCOME_ATTRIBUTE) instanceof Outcome refused) {
+          // The application's error page for a refusal of ours is itself refused (it needs a
+          // login the user does not have): Portcullis's own page, with the refusal's status.
+          render(refused, request, response);
+        } else if (request.getDispatcherType() == DispatcherType.FORWARD) {
+          answer(outcome, request, response);
+        } else {
+          render(outcome, request, response);
+        }
       }
       return;
     }
@@ -154,7 +172,36 @@ public class PortcullisFilter implements Filter {
       chain.doFilter(new PortcullisRequest(request, proceed.identity(), identityHeaders), response);
       return;
     }
-    render(outcome, request, response);
+    answer(outcome, request, response);
+  }
+
+  /**
+   * Answers a refusal: a browser error whose status {@code container-error-pages} lists through
+   * {@code sendError}, so that the container shows the application's error page for the status,
+   * with the reason in request attributes; anything else (API answers, redirects, statuses not
+   * listed, a response already committed) as Portcullis renders it.
+   */
+  private void answer(Outcome outcome, HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    Responses.ErrorPage page =
+        containerErrorPages.isEmpty() || response.isCommitted()
+            ? null
+            : Responses.errorPage(outcome).orElse(null);
+    if (page == null || !containerErrorPages.contains(page.status())) {
+      render(outcome, request, response);
+      return;
+    }
+    request.setAttribute(PortcullisRequests.REASON_ATTRIBUTE, page.reason());
+    request.setAttribute(PortcullisRequests.MESSAGE_ATTRIBUTE, page.message());
+    request.setAttribute(PortcullisRequests.STATUS_ATTRIBUTE, page.status());
+    if (page.retryUrl() != null) {
+      request.setAttribute(PortcullisRequests.RETRY_URL_ATTRIBUTE, page.retryUrl());
+    }
+    request.setAttribute(OUTCOME_ATTRIBUTE, outcome);
+    for (Map.Entry<String, String> h : page.headers().entrySet()) {
+      response.setHeader(h.getKey(), h.getValue());
+    }
+    response.sendError(page.status(), page.message());
   }
 
   /** Writes the engine's answer; the filter's and {@link PortcullisAuthModule}'s. */

@@ -23,6 +23,27 @@ public final class PortcullisRequests {
 
   private PortcullisRequests() {}
 
+  /**
+   * With {@code container-error-pages}: the request attribute holding the stable reason code
+   * (README "Reason codes", e.g. {@code scope.missing}, {@code login.unavailable}, {@code
+   * state.mismatch}) of the refusal the application's error page is showing. Set only on a
+   * Portcullis refusal, beside the container's own {@code jakarta.servlet.error.*} attributes; like
+   * the others below, it never holds a token, a code, a secret or request data.
+   */
+  public static final String REASON_ATTRIBUTE = "io.portcullis.reason";
+
+  /** With {@code container-error-pages}: the reason's sentence for people (a {@code String}). */
+  public static final String MESSAGE_ATTRIBUTE = "io.portcullis.message";
+
+  /** With {@code container-error-pages}: the status Portcullis answered (an {@code Integer}). */
+  public static final String STATUS_ATTRIBUTE = "io.portcullis.status";
+
+  /**
+   * With {@code container-error-pages}: after a failed login (the callback), the path of this
+   * application that starts a new one, for a "start again" link; absent otherwise.
+   */
+  public static final String RETRY_URL_ATTRIBUTE = "io.portcullis.retry-url";
+
   /** The servlet context attribute holding the filter's {@link ClientCredentialsTokenSource}. */
   public static final String CLIENT_CREDENTIALS_ATTRIBUTE = "io.portcullis.client-credentials";
 

@@ -173,6 +173,24 @@ class CallbackAttackTest extends IntegrationTest {
     assertNotLoggedIn(browser);
   }
 
+  /**
+   * Found by HostileInputTest (seed -2837262246394049767, request #9646): a genuine state with
+   * {@code code=+%20+} (only blanks) reached the token client, whose library refuses a blank code
+   * with an exception: a 500 naming it.
+   */
+  @Test
+  void callbackWhenCodeOnlyBlanksThenCodeMissingWithoutTokenRequest() {
+    for (String blank : new String[] {"+%20+", "%20", "%09", "+"}) {
+      Browser browser = browser();
+      String callback = callbackFor(browser, startLogin(browser, "/profile"));
+      int before = provider.tokenRequests.get();
+      String url = Browser.withParam(callback, "code", null) + "&code=" + blank;
+      assertRejected(browser.get(url), 400, "code.missing");
+      assertThat(provider.tokenRequests.get()).as(blank).isEqualTo(before);
+      assertNotLoggedIn(browser);
+    }
+  }
+
   @Test
   void callbackWhenBothCodeAndErrorThenRejected() {
     Browser browser = browser();
@@ -188,10 +206,11 @@ class CallbackAttackTest extends IntegrationTest {
   @Test
   void callbackWhenAccessDeniedThen403PageWithEscapedText() {
     Browser browser = browser();
-    String callback = callbackFor(browser, startLogin(browser, "/profile"));
     String denied =
-        Browser.withParam(Browser.withParam(callback, "code", null), "error", "access_denied");
-    denied = Browser.withParam(denied, "error_description", "<script>alert(1)</script>");
+        Browser.withParam(
+            callbackWithError(browser, "access_denied"),
+            "error_description",
+            "<script>alert(1)</script>");
     int before = provider.tokenRequests.get();
     HttpResponse<String> r = browser.get(denied);
     assertRejected(r, 403, "provider.access_denied");

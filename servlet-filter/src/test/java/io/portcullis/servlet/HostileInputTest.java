@@ -45,8 +45,8 @@ import org.junit.jupiter.api.Test;
  * no response carries more than 34 {@code Set-Cookie} headers. Another small share uses a logged-in
  * browser's cookies, to look for leaks from a session that holds tokens.
  *
- * <p>The seed is random per run and printed; {@code -Dportcullis.hostile.seed=N} replays a run, and
- * every failure names the seed and the request index.
+ * <p>The seed is random per run and printed; {@code -Dportcullis-test.hostile.seed=N} replays a
+ * run, and every failure names the seed, the request index and how to replay it.
  */
 // Jetty only: Tomcat itself answers some of these malformed requests (CONNECT, TRACE, broken
 // request lines) with 501 or 505 before any filter runs, which Portcullis cannot change; the
@@ -61,6 +61,21 @@ class HostileInputTest extends IntegrationTest {
   }
 
   static final int REQUESTS = 10_000;
+
+  /**
+   * Replays a run: {@code -Dportcullis-test.hostile.seed=N}. Not {@code portcullis.*}: every filter
+   * in the JVM that reads its configuration from the sources would refuse that as an unknown key.
+   */
+  static final String SEED_PROPERTY = "portcullis-test.hostile.seed";
+
+  private static String replay(long seed) {
+    return "-D"
+        + SEED_PROPERTY
+        + "="
+        + seed
+        + " -Dtest=HostileInputTest#tenThousandMalformedRequestsWhenSentThenNo5xxNoLeakNoLogin";
+  }
+
   private static final int THREADS = 4;
   private static final Pattern STACK_TRACE =
       Pattern.compile("Exception|\\bat (io|java|org|jakarta|sun)\\.");
@@ -85,9 +100,8 @@ class HostileInputTest extends IntegrationTest {
 
   @Test
   void tenThousandMalformedRequestsWhenSentThenNo5xxNoLeakNoLogin() throws Exception {
-    long seed = Long.getLong("portcullis.hostile.seed", new SecureRandom().nextLong());
-    System.out.println(
-        "HostileInputTest seed=" + seed + " (replay with -Dportcullis.hostile.seed=" + seed + ")");
+    long seed = Long.getLong(SEED_PROPERTY, new SecureRandom().nextLong());
+    System.out.println("HostileInputTest seed=" + seed + " (replay with " + replay(seed) + ")");
     URI base = URI.create(app.url(""));
     host = base.getHost();
     port = base.getPort();
@@ -134,7 +148,14 @@ class HostileInputTest extends IntegrationTest {
             + knownStates.size());
 
     assertThat(failures)
-        .as("seed=" + seed + ": " + failureCount.get() + " failing responses, first ones")
+        .as(
+            "seed="
+                + seed
+                + " (replay with "
+                + replay(seed)
+                + "): "
+                + failureCount.get()
+                + " failing responses, first ones")
         .isEmpty();
     assertThat(provider.secretsIssued())
         .as("seed=" + seed + ": the provider issued no code or token")
@@ -185,6 +206,30 @@ class HostileInputTest extends IntegrationTest {
     }
   }
 
+  /**
+   * A {@code CONNECT} that Jetty hands to its handlers ({@code *}, an authority target, a path
+   * whose query ends like a port) is answered {@code 400}, but Jetty ignores {@code Connection:
+   * close} on it and reads the connection as its content until the client closes: the exchange must
+   * end with the client's half close, not with the client's read timeout (which used to end it,
+   * whatever had arrived by then counting as the response).
+   */
+  @Test
+  void connectWhenAnsweredByAHandlerThenTheExchangeEndsWithoutWaitingForATimeout() {
+    URI base = URI.create(app.url(""));
+    host = base.getHost();
+    port = base.getPort();
+    for (String target :
+        List.of("*", "localhost:80", "evil.example:443", "/app/profile?x=abc:80", "/app/profile")) {
+      for (String body : java.util.Arrays.asList(null, "code=abc&state=def")) {
+        long started = System.nanoTime();
+        String reply = send("CONNECT", target, List.of("Accept: text/html"), body);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertThat(reply).as(target).startsWith("HTTP/1.1 400 ");
+        assertThat(millis).as(target + ": answered and closed at once").isLessThan(5_000);
+      }
+    }
+  }
+
   private void runOne(long seed, int index) {
     Random random = new Random(seed * 0x9E3779B97F4A7C15L + index);
     Generated g = generate(random);
@@ -202,9 +247,15 @@ class HostileInputTest extends IntegrationTest {
     int status = status(response);
     statuses.computeIfAbsent(status, k -> new AtomicInteger()).incrementAndGet();
     // A blank or control character in the target breaks the request line itself: Jetty's parser
-    // reads a bad HTTP version (505) before any filter runs. Every other 5xx is a failure.
-    boolean splitRequestLine = status == 505 && g.target.chars().anyMatch(c -> c <= ' ');
-    if (status >= 500 && !splitRequestLine) {
+    // reads a bad HTTP version (505) before any filter runs. Under load its parser has also been
+    // seen to answer "505 Unknown Version" to a long request line without one (seed
+    // 6211064714243579302, request #9028; replays passed): Jetty's page for a request its parser
+    // refused names the URI /badMessage, and no filter ran. Every other 5xx is a failure.
+    boolean parserRefused =
+        status == 505
+            && (g.target.chars().anyMatch(c -> c <= ' ')
+                || response.contains("<th>URI:</th><td>/badMessage</td>"));
+    if (status >= 500 && !parserRefused) {
       fail(seed, index, g, "status " + status + ": " + abbreviate(response));
     }
     Matcher trace = STACK_TRACE.matcher(response);
@@ -736,7 +787,16 @@ class HostileInputTest extends IntegrationTest {
 
   // ---------------------------------------------------------------- transport
 
-  /** One request on its own connection, the target and headers sent byte for byte (UTF-8). */
+  /**
+   * One request on its own connection, the target and headers sent byte for byte (UTF-8), then the
+   * sending half closed; returns everything the server sent until it closed the connection.
+   *
+   * <p>The half close is what ends every exchange with the server's close: Jetty ignores {@code
+   * Connection: close} on a {@code CONNECT} it answers from a handler ({@code CONNECT *}, an
+   * authority target) and keeps reading the connection as the request's content until the client
+   * closes. Without it such a read ended only by this client's read timeout, and whatever had
+   * arrived by then was taken for the response; a read that ends by a timeout now fails.
+   */
   private String send(String method, String target, List<String> headers, String body) {
     try (Socket socket = new Socket(host, port)) {
       socket.setSoTimeout(15_000);
@@ -761,6 +821,7 @@ class HostileInputTest extends IntegrationTest {
           out.write(content);
         }
         out.flush();
+        socket.shutdownOutput();
       } catch (IOException earlyClose) {
         // The server may answer (e.g. 431) and close before it has read everything; read that
         // answer.
@@ -769,7 +830,12 @@ class HostileInputTest extends IntegrationTest {
       ByteArrayOutputStream buf = new ByteArrayOutputStream();
       try {
         in.transferTo(buf);
+      } catch (java.net.SocketTimeoutException timeout) {
+        throw new IllegalStateException(
+            "no close within 15 s after " + buf.size() + " bytes: " + escape(buf), timeout);
       } catch (IOException reset) {
+        // A server that answers before reading the whole request closes with unread data, which
+        // resets the connection: what arrived before the reset is its answer.
         if (buf.size() == 0) {
           throw reset;
         }
@@ -778,6 +844,17 @@ class HostileInputTest extends IntegrationTest {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The first 300 bytes, control characters escaped, for failure messages. */
+  private static String escape(ByteArrayOutputStream buf) {
+    StringBuilder out = new StringBuilder();
+    byte[] bytes = buf.toByteArray();
+    for (int i = 0; i < Math.min(300, bytes.length); i++) {
+      int b = bytes[i] & 0xff;
+      out.append(b >= 0x20 && b < 0x7f ? String.valueOf((char) b) : String.format("\\x%02x", b));
+    }
+    return out.toString();
   }
 
   private static int status(String response) {

@@ -61,6 +61,15 @@ abstract class IntegrationTest {
     return callback;
   }
 
+  /**
+   * Starts a login at {@code /profile} and returns the provider's callback with {@code error} in
+   * place of the code: the provider refused the sign-in.
+   */
+  static String callbackWithError(Browser browser, String error) {
+    String callback = callbackFor(browser, startLogin(browser, "/profile"));
+    return Browser.withParam(Browser.withParam(callback, "code", null), "error", error);
+  }
+
   /** Logs in through {@code path} and returns the final page. */
   static HttpResponse<String> login(Browser browser, String path) {
     return browser.follow(browser.get(app.url(path)));

@@ -67,21 +67,28 @@ final class TestApp implements AutoCloseable {
     return new TestApp(
         provider,
         Map.of(),
-        (context, filter) -> {
-          org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler errorPages =
-              new org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler();
-          ERROR_PAGES.forEach(errorPages::addErrorPage);
-          context.setErrorHandler(errorPages);
-        },
-        (context, filter) ->
-            ERROR_PAGES.forEach(
-                (code, location) -> {
-                  org.apache.tomcat.util.descriptor.web.ErrorPage page =
-                      new org.apache.tomcat.util.descriptor.web.ErrorPage();
-                  page.setErrorCode(code);
-                  page.setLocation(location);
-                  context.addErrorPage(page);
-                }));
+        (context, filter) -> errorPages(context, ERROR_PAGES),
+        (context, filter) -> errorPages(context, ERROR_PAGES));
+  }
+
+  /** Jetty's equivalent of {@code web.xml} {@code <error-page>}: status to location. */
+  static void errorPages(ServletContextHandler context, Map<Integer, String> pages) {
+    org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler handler =
+        new org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler();
+    pages.forEach(handler::addErrorPage);
+    context.setErrorHandler(handler);
+  }
+
+  /** Tomcat's equivalent of {@code web.xml} {@code <error-page>}: status to location. */
+  static void errorPages(Context context, Map<Integer, String> pages) {
+    pages.forEach(
+        (code, location) -> {
+          org.apache.tomcat.util.descriptor.web.ErrorPage page =
+              new org.apache.tomcat.util.descriptor.web.ErrorPage();
+          page.setErrorCode(code);
+          page.setLocation(location);
+          context.addErrorPage(page);
+        });
   }
 
   private static final BiConsumer<ServletContextHandler, PortcullisFilter> NO_CUSTOMIZER =
@@ -170,7 +177,23 @@ final class TestApp implements AutoCloseable {
       port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
     }
     base = "http://" + HOST + ":" + port + contextPath;
-    filter.engine().awaitProvider(Duration.ofSeconds(10));
+    awaitProvider(provider.issuer().equals(config.get("issuer")));
+  }
+
+  /**
+   * Waits for the provider's metadata. A discovery that times out on a loaded machine (the
+   * provider's first answer can take longer than {@code http-timeout} there) is followed by a
+   * second attempt after a back-off; the tests' first requests must not fall into that back-off
+   * (503), so a live {@link TestProvider} is waited for until it is loaded, up to 60 s. A dead
+   * issuer (the outage tests) gets one attempt.
+   */
+  private void awaitProvider(boolean live) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(live ? 60 : 10).toNanos();
+    while (!filter.engine().awaitProvider(Duration.ofSeconds(10))
+        && live
+        && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
   }
 
   /** Whether this run uses Tomcat rather than Jetty. */

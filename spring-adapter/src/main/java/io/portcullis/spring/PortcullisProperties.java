@@ -203,6 +203,14 @@ public class PortcullisProperties {
   private @Nullable Boolean containerAuth;
 
   /**
+   * Statuses, comma or space separated, of 400 401 403 405 502 503, whose browser error answers go
+   * through the container's sendError, so that the application's error-page mapping for the status
+   * shows them (the reason code in the request attribute io.portcullis.reason); list only statuses
+   * the application maps; API answers stay JSON. Default: none (Portcullis's own pages).
+   */
+  private @Nullable List<String> containerErrorPages;
+
+  /**
    * Path of a properties file to read instead of portcullis.properties on the classpath. Default:
    * portcullis.properties on the classpath.
    */
@@ -546,6 +554,16 @@ public class PortcullisProperties {
   /** Sets {@code portcullis.container-auth}. */
   public void setContainerAuth(@Nullable Boolean containerAuth) {
     this.containerAuth = containerAuth;
+  }
+
+  /** Returns {@code portcullis.container-error-pages} as bound, or null when not set. */
+  public @Nullable List<String> getContainerErrorPages() {
+    return containerErrorPages;
+  }
+
+  /** Sets {@code portcullis.container-error-pages}. */
+  public void setContainerErrorPages(@Nullable List<String> containerErrorPages) {
+    this.containerErrorPages = containerErrorPages;
   }
 
   /** Returns {@code portcullis.config-file} as bound, or null when not set. */
