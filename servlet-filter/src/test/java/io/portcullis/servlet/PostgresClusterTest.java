@@ -14,9 +14,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.eclipse.jetty.session.DatabaseAdaptor;
 import org.eclipse.jetty.session.JDBCSessionDataStore;
-import org.eclipse.jetty.session.NullSessionCache;
 import org.eclipse.jetty.session.SessionData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -66,14 +64,9 @@ class PostgresClusterTest {
         provider,
         keys,
         (context, filter) -> {
-          var handler = context.getSessionHandler();
-          NullSessionCache cache = new NullSessionCache(handler);
-          DatabaseAdaptor db = new DatabaseAdaptor();
-          db.setDriverInfo("org.postgresql.Driver", URL + "?user=portcullis&password=portcullis");
-          JDBCSessionDataStore store = new JDBCSessionDataStore();
-          store.setDatabaseAdaptor(db);
-          cache.setSessionDataStore(store);
-          handler.setSessionCache(cache);
+          JDBCSessionDataStore store =
+              context.jdbcSessions(
+                  "org.postgresql.Driver", URL + "?user=portcullis&password=portcullis");
           if (keepStore) {
             storeOfA = store;
           }
