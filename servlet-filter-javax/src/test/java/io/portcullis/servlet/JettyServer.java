@@ -1,5 +1,7 @@
 package io.portcullis.servlet;
 
+import java.io.IOException;
+import java.io.Writer;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -8,7 +10,7 @@ import javax.servlet.DispatcherType;
 import javax.servlet.Filter;
 import javax.servlet.Servlet;
 import javax.servlet.SessionTrackingMode;
-import org.eclipse.jetty.ee8.nested.ErrorHandler;
+import javax.servlet.http.HttpServletRequest;
 import org.eclipse.jetty.ee8.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee8.servlet.FilterHolder;
 import org.eclipse.jetty.ee8.servlet.ServletContextHandler;
@@ -59,13 +61,13 @@ final class JettyServer {
     context.getSessionHandler().setHttpOnly(true);
     context.getSessionHandler().setSameSite(HttpCookie.SameSite.LAX);
     // Jetty's own error pages (for what the echo servlet cannot parse) as a production set-up has
-    // them: ee8's error handler shows stack traces unless told otherwise; ee10's does not.
-    context.setErrorHandler(quiet(new ErrorHandler()));
+    // them: ee8's error handler shows the exception and its causes unless told otherwise.
+    context.setErrorHandler(new QuietErrorHandler());
     customizer.accept(
         new Setup() {
           @Override
           public void errorPages(Map<Integer, String> pages) {
-            ErrorPageErrorHandler errorPages = quiet(new ErrorPageErrorHandler());
+            ErrorPageErrorHandler errorPages = new QuietErrorHandler();
             pages.forEach(errorPages::addErrorPage);
             context.setErrorHandler(errorPages);
           }
@@ -94,9 +96,21 @@ final class JettyServer {
     return server;
   }
 
-  private static <T extends ErrorHandler> T quiet(T handler) {
-    handler.setShowStacks(false);
-    handler.setShowServlet(false);
-    return handler;
+  /**
+   * The status code only: ee8's error page lists the exception and its causes (with stack traces
+   * unless told otherwise), which ee10's does not.
+   */
+  static final class QuietErrorHandler extends ErrorPageErrorHandler {
+    QuietErrorHandler() {
+      setShowStacks(false);
+      setShowServlet(false);
+    }
+
+    @Override
+    protected void writeErrorPageMessage(
+        HttpServletRequest request, Writer writer, int code, String message, String uri)
+        throws IOException {
+      writer.write("<h2>HTTP ERROR " + code + "</h2>");
+    }
   }
 }
