@@ -1,6 +1,7 @@
 package io.portcullis.servlet;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.EnumSet;
 import java.util.Map;
@@ -97,8 +98,8 @@ final class JettyServer {
   }
 
   /**
-   * The status code only: ee8's error page lists the exception and its causes (with stack traces
-   * unless told otherwise), which ee10's does not.
+   * The status code only, in HTML, JSON or text: ee8's error pages list the exception and its
+   * causes (with stack traces unless told otherwise), which ee10's do not.
    */
   static final class QuietErrorHandler extends ErrorPageErrorHandler {
     QuietErrorHandler() {
@@ -111,6 +112,18 @@ final class JettyServer {
         HttpServletRequest request, Writer writer, int code, String message, String uri)
         throws IOException {
       writer.write("<h2>HTTP ERROR " + code + "</h2>");
+    }
+
+    @Override
+    protected void writeErrorJson(
+        HttpServletRequest request, PrintWriter writer, int code, String message) {
+      writer.write("{\"status\":" + code + "}");
+    }
+
+    @Override
+    protected void writeErrorPlain(
+        HttpServletRequest request, PrintWriter writer, int code, String message) {
+      writer.write("HTTP ERROR " + code);
     }
   }
 }
