@@ -8,10 +8,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.session.DatabaseAdaptor;
 import org.eclipse.jetty.session.JDBCSessionDataStore;
-import org.eclipse.jetty.session.NullSessionCache;
 import org.eclipse.jetty.session.SessionData;
 import org.junit.jupiter.api.Test;
 
@@ -34,15 +31,9 @@ class ClusterRefreshTest {
 
   /** Jetty: the JDBC session data store behind a NullSessionCache. */
   private static void jettyStore(
-      ServletContextHandler context, PortcullisFilter filter, String database) {
-    var handler = context.getSessionHandler();
-    NullSessionCache cache = new NullSessionCache(handler);
-    DatabaseAdaptor db = new DatabaseAdaptor();
-    db.setDriverInfo("org.h2.Driver", "jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1");
-    JDBCSessionDataStore files = new JDBCSessionDataStore();
-    files.setDatabaseAdaptor(db);
-    cache.setSessionDataStore(files);
-    handler.setSessionCache(cache);
+      JettyServer.Setup context, PortcullisFilter filter, String database) {
+    JDBCSessionDataStore files =
+        context.jdbcSessions("org.h2.Driver", "jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1");
     filter.setSessionReloader(
         (id, name) -> {
           try {

@@ -56,9 +56,8 @@ class ErrorPagesTest extends IntegrationTest {
         provider,
         config,
         (context, filter) -> {
-          TestApp.errorPages(context, ERROR_PAGES);
-          context.addServlet(
-              new org.eclipse.jetty.ee10.servlet.ServletHolder(new AppErrorPage()), "/errors/*");
+          context.errorPages(ERROR_PAGES);
+          context.addServlet(new AppErrorPage(), "/errors/*");
         },
         (context, filter) -> {
           TestApp.errorPages(context, ERROR_PAGES);

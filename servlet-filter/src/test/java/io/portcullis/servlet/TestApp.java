@@ -4,7 +4,6 @@ import io.portcullis.core.Identity;
 import io.portcullis.core.PortcullisConfig;
 import io.portcullis.testsupport.MutableClock;
 import jakarta.servlet.DispatcherType;
-import jakarta.servlet.SessionTrackingMode;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -12,17 +11,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import org.apache.catalina.Context;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.jspecify.annotations.Nullable;
@@ -67,16 +61,8 @@ final class TestApp implements AutoCloseable {
     return new TestApp(
         provider,
         Map.of(),
-        (context, filter) -> errorPages(context, ERROR_PAGES),
+        (context, filter) -> context.errorPages(ERROR_PAGES),
         (context, filter) -> errorPages(context, ERROR_PAGES));
-  }
-
-  /** Jetty's equivalent of {@code web.xml} {@code <error-page>}: status to location. */
-  static void errorPages(ServletContextHandler context, Map<Integer, String> pages) {
-    org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler handler =
-        new org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler();
-    pages.forEach(handler::addErrorPage);
-    context.setErrorHandler(handler);
   }
 
   /** Tomcat's equivalent of {@code web.xml} {@code <error-page>}: status to location. */
@@ -91,7 +77,7 @@ final class TestApp implements AutoCloseable {
         });
   }
 
-  private static final BiConsumer<ServletContextHandler, PortcullisFilter> NO_CUSTOMIZER =
+  private static final BiConsumer<JettyServer.Setup, PortcullisFilter> NO_CUSTOMIZER =
       (context, filter) -> {};
 
   private final AutoCloseable server;
@@ -108,11 +94,11 @@ final class TestApp implements AutoCloseable {
     this(provider, overrides, NO_CUSTOMIZER);
   }
 
-  /** {@code customizer} sees Jetty's context before start; Jetty only. */
+  /** {@code customizer} sets up Jetty's context before start; Jetty only. */
   TestApp(
       TestProvider provider,
       Map<String, String> overrides,
-      BiConsumer<ServletContextHandler, PortcullisFilter> customizer)
+      BiConsumer<JettyServer.Setup, PortcullisFilter> customizer)
       throws Exception {
     this(provider, overrides, customizer, null);
   }
@@ -124,7 +110,7 @@ final class TestApp implements AutoCloseable {
   TestApp(
       TestProvider provider,
       Map<String, String> overrides,
-      BiConsumer<ServletContextHandler, PortcullisFilter> customizer,
+      BiConsumer<JettyServer.Setup, PortcullisFilter> customizer,
       @Nullable BiConsumer<Context, PortcullisFilter> tomcatCustomizer)
       throws Exception {
     this("/app", provider, overrides, customizer, tomcatCustomizer);
@@ -140,7 +126,7 @@ final class TestApp implements AutoCloseable {
       String contextPath,
       TestProvider provider,
       Map<String, String> overrides,
-      BiConsumer<ServletContextHandler, PortcullisFilter> customizer,
+      BiConsumer<JettyServer.Setup, PortcullisFilter> customizer,
       @Nullable BiConsumer<Context, PortcullisFilter> tomcatCustomizer)
       throws Exception {
     Map<String, String> config = new LinkedHashMap<>();
@@ -156,7 +142,7 @@ final class TestApp implements AutoCloseable {
     int port;
     if (onTomcat()) {
       if (tomcatCustomizer == null && customizer != NO_CUSTOMIZER) {
-        throw new IllegalStateException("a ServletContextHandler customizer needs Jetty");
+        throw new IllegalStateException("a Jetty customizer needs Jetty");
       }
       TomcatServer tomcat =
           TomcatServer.start(
@@ -171,7 +157,9 @@ final class TestApp implements AutoCloseable {
       server = tomcat;
       port = tomcat.port();
     } else {
-      Server jetty = startJetty(contextPath, filter, customizer);
+      Server jetty =
+          JettyServer.start(
+              contextPath, filter, new EchoServlet(), setup -> customizer.accept(setup, filter));
       jettyServer = jetty;
       server = jetty::stop;
       port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
@@ -206,32 +194,6 @@ final class TestApp implements AutoCloseable {
           throw new IllegalStateException(
               CONTAINER_PROPERTY + ": expected jetty or tomcat, got " + container);
     };
-  }
-
-  private static Server startJetty(
-      String contextPath,
-      PortcullisFilter filter,
-      BiConsumer<ServletContextHandler, PortcullisFilter> customizer)
-      throws Exception {
-    Server server = new Server();
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost(HOST);
-    server.addConnector(connector);
-    ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
-    context.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
-    context.getSessionHandler().setSessionTrackingModes(Set.of(SessionTrackingMode.COOKIE));
-    context.getSessionHandler().setHttpOnly(true);
-    context.getSessionHandler().setSameSite(HttpCookie.SameSite.LAX);
-    customizer.accept(context, filter);
-    FilterHolder filterHolder = new FilterHolder(filter);
-    filterHolder.setAsyncSupported(true);
-    context.addFilter(filterHolder, "/*", EnumSet.allOf(DispatcherType.class));
-    ServletHolder servletHolder = new ServletHolder(new EchoServlet());
-    servletHolder.setAsyncSupported(true);
-    context.addServlet(servletHolder, "/*");
-    server.setHandler(context);
-    server.start();
-    return server;
   }
 
   /**

@@ -1,0 +1,255 @@
+package io.portcullis.samples.legacy.javax;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.samples.provider.DemoProvider;
+import io.portcullis.testsupport.Browser;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The javax build of the legacy sample WAR on a real Tomcat 9, installed the way an operator
+ * installs it: the standalone distribution (unpacked under {@code target/} by the build), a {@code
+ * CATALINA_BASE} of its own under {@code target/} with the stock {@code conf/} (only the ports
+ * changed to free ones), the WAR dropped into {@code webapps/} as {@code apps#legacy.war} (context
+ * path {@code /apps/legacy}), the provider named by {@code PORTCULLIS_ISSUER}, and Tomcat started
+ * with {@code catalina.sh run}. A scripted browser then logs in through the demo provider's login
+ * page: the login, a page whose scope is asked for on demand, a 403, and the logout.
+ */
+class Tomcat9DistributionTest {
+  private static final String CONTEXT = "/apps/legacy";
+
+  private static DemoProvider provider;
+  private static Process tomcat;
+  private static Path base;
+  private static URI app;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path home = Path.of(System.getProperty("tomcat9.home"));
+    Path war = Path.of(System.getProperty("javax.war"));
+    assertThat(home.resolve("bin/catalina.sh")).as("the unpacked Tomcat 9 distribution").exists();
+    assertThat(war).as("the javax WAR").exists();
+
+    base = Files.createTempDirectory(home.getParent(), "catalina-base-");
+    for (String dir : List.of("conf", "logs", "temp", "webapps", "work")) {
+      Files.createDirectories(base.resolve(dir));
+    }
+    try (Stream<Path> conf = Files.list(home.resolve("conf"))) {
+      for (Path file : conf.filter(Files::isRegularFile).toList()) {
+        Files.copy(file, base.resolve("conf").resolve(file.getFileName()));
+      }
+    }
+    int port = freePort();
+    Path serverXml = base.resolve("conf/server.xml");
+    String server = Files.readString(serverXml);
+    server = replaceOnce(server, "<Server port=\"8005\"", "<Server port=\"-1\"");
+    server =
+        replaceOnce(
+            server,
+            "<Connector port=\"8080\" protocol=\"HTTP/1.1\"",
+            "<Connector port=\"" + port + "\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\"");
+    Files.writeString(serverXml, server);
+    Files.copy(war, base.resolve("webapps/apps#legacy.war"), StandardCopyOption.REPLACE_EXISTING);
+
+    provider = new DemoProvider(0);
+    ProcessBuilder catalina =
+        new ProcessBuilder("/bin/sh", home.resolve("bin/catalina.sh").toString(), "run")
+            .redirectErrorStream(true)
+            .redirectOutput(base.resolve("logs/catalina.out").toFile());
+    Map<String, String> env = catalina.environment();
+    env.keySet().removeIf(k -> k.startsWith("CATALINA_") || k.startsWith("PORTCULLIS_"));
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.put("CATALINA_HOME", home.toString());
+    env.put("CATALINA_BASE", base.toString());
+    env.put("PORTCULLIS_ISSUER", provider.issuer());
+    tomcat = catalina.start();
+    app = URI.create("http://localhost:" + port + CONTEXT + "/");
+    awaitReady(Duration.ofSeconds(90));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    try {
+      if (tomcat != null) {
+        tomcat.destroy(); // SIGTERM: Tomcat's shutdown hook stops it cleanly
+        if (!tomcat.waitFor(30, TimeUnit.SECONDS)) {
+          tomcat.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+    } finally {
+      if (provider != null) {
+        provider.close();
+      }
+    }
+  }
+
+  @Test
+  void warHoldsTheJavaxFilterArtifactAndAServlet40WebXml() throws Exception {
+    try (ZipFile war = new ZipFile(System.getProperty("javax.war"))) {
+      List<String> libs =
+          war.stream()
+              .map(e -> e.getName())
+              .filter(n -> n.startsWith("WEB-INF/lib/portcullis-servlet"))
+              .toList();
+      assertThat(libs).containsExactly("WEB-INF/lib/portcullis-servlet-javax-0.1.0-SNAPSHOT.jar");
+      String webXml =
+          new String(
+              war.getInputStream(war.getEntry("WEB-INF/web.xml")).readAllBytes(),
+              StandardCharsets.UTF_8);
+      assertThat(webXml)
+          .contains("http://xmlns.jcp.org/xml/ns/javaee")
+          .contains("version=\"4.0\"")
+          .contains("http://xmlns.jcp.org/xml/ns/javaee/web-app_4_0.xsd")
+          .doesNotContain("jakarta");
+    }
+  }
+
+  @Test
+  void startedOnTomcat9WithTheFilterAtTheContextPath() throws Exception {
+    String log = catalinaLog();
+    assertThat(log).contains("Apache Tomcat/9.0.").contains("portcullis: protecting " + CONTEXT);
+    assertThat(log).doesNotContain("SEVERE").doesNotContain("WARNING").doesNotContain("Exception");
+  }
+
+  @Test
+  void loginThenScopeOnDemandThen403ThenLogout() throws Exception {
+    Browser browser = new Browser();
+    HttpResponse<String> home = browser.get(app);
+    assertThat(home.statusCode()).isEqualTo(200);
+    assertThat(home.body()).contains("not logged in");
+    assertThat(browser.get(app.resolve("health")).body()).isEqualTo("ok");
+
+    HttpResponse<String> profile = browser.navigate(app.resolve("profile"), "alice");
+    assertThat(profile.statusCode()).isEqualTo(200);
+    assertThat(profile.uri()).isEqualTo(app.resolve("profile"));
+    assertThat(profile.body()).contains("Logged in as <b>alice</b>").contains("read:data");
+    assertThat(browser.logins).isEqualTo(1);
+    assertThat(browser.cookies("localhost")).containsKey("JSESSIONID");
+
+    // A scope-protected page: read:reports was not asked for at login; one step-up grants it.
+    HttpResponse<String> reports = browser.navigate(app.resolve("reports"), "alice");
+    assertThat(reports.statusCode()).isEqualTo(200);
+    assertThat(reports.body()).contains("Quarterly reports for <b>alice</b>");
+    assertThat(browser.logins).isEqualTo(2);
+
+    HttpResponse<String> data = browser.get(app.resolve("api/data"), "Accept", "application/json");
+    assertThat(data.statusCode()).isEqualTo(200);
+    assertThat(data.body()).contains("\"user\":\"alice\"");
+
+    // admin is never granted to alice: 403 naming the scope, after one refused step-up.
+    HttpResponse<String> admin = browser.navigate(app.resolve("admin"), "alice");
+    assertThat(admin.statusCode()).isEqualTo(403);
+    assertThat(admin.body()).contains("<b>admin</b>").doesNotContain("Exception");
+
+    HttpResponse<String> form = browser.get(app.resolve("logout"));
+    assertThat(form.statusCode()).isEqualTo(200);
+    String csrf = form.body().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
+    HttpResponse<String> out = browser.post(app.resolve("logout"), "csrf=" + csrf);
+    assertThat(out.statusCode()).isEqualTo(302);
+    assertThat(out.headers().firstValue("Location").orElseThrow()).contains("/endsession?");
+    assertThat(browser.get(app).body()).contains("not logged in");
+    HttpResponse<String> api = browser.get(app.resolve("api/data"), "Accept", "application/json");
+    assertThat(api.statusCode()).isEqualTo(401);
+    assertThat(api.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+  }
+
+  @Test
+  void sessionCookieWhenLoggedInThenHttpOnlyAndSameSiteLax() throws Exception {
+    Browser browser = new Browser();
+    HttpResponse<String> toProvider = browser.get(app.resolve("profile"));
+    HttpResponse<String> loginPage = browser.get(redirect(toProvider));
+    assertThat(Browser.isLoginPage(loginPage)).isTrue();
+    HttpResponse<String> toCallback = browser.submitLogin(loginPage, "carol");
+    HttpResponse<String> callback = browser.get(redirect(toCallback));
+    assertThat(callback.statusCode()).isEqualTo(302);
+    assertThat(callback.headers().allValues("Set-Cookie"))
+        .filteredOn(c -> c.startsWith("JSESSIONID="))
+        .singleElement()
+        .satisfies(
+            c ->
+                assertThat(c)
+                    .contains("Path=" + CONTEXT)
+                    .contains("HttpOnly")
+                    .contains("SameSite=Lax"));
+  }
+
+  private static URI redirect(HttpResponse<String> response) {
+    assertThat(response.statusCode()).isEqualTo(302);
+    return response.uri().resolve(response.headers().firstValue("Location").orElseThrow());
+  }
+
+  @Test
+  void adminWhenUserIsAdminThenAdminPageAndIsUserInRole() throws Exception {
+    Browser browser = new Browser();
+    HttpResponse<String> admin = browser.navigate(app.resolve("admin"), "admin");
+    assertThat(admin.statusCode()).isEqualTo(200);
+    assertThat(admin.body())
+        .contains("Welcome, administrator <b>admin</b>")
+        .contains("isUserInRole(\"admin\")</code> is <b>true</b>");
+  }
+
+  @Test
+  void contextPartSpelledOtherwiseThenRefused() throws Exception {
+    Browser bob = new Browser();
+    assertThat(bob.navigate(app.resolve("profile"), "bob").statusCode()).isEqualTo(200);
+    URI server = app.resolve("/");
+    for (String target : List.of("/apps/%6cegacy/admin", "/apps/x/../legacy/admin")) {
+      HttpResponse<String> r = bob.get(server.resolve(target), "Accept", "application/json");
+      assertThat(r.statusCode()).as(target + ": " + r.body()).isIn(400, 403, 404);
+      assertThat(r.body()).doesNotContain("Welcome, administrator");
+    }
+  }
+
+  /**
+   * Waits until the application is deployed and the filter has the provider's metadata: a page that
+   * needs a login redirects to the provider instead of answering 503.
+   */
+  private static void awaitReady(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!tomcat.isAlive()) {
+        throw new AssertionError("Tomcat exited:\n" + catalinaLog());
+      }
+      try {
+        if (new Browser().get(app.resolve("profile")).statusCode() == 302) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("Tomcat did not serve " + CONTEXT + "/profile:\n" + catalinaLog());
+  }
+
+  private static String catalinaLog() throws IOException {
+    return Files.readString(base.resolve("logs/catalina.out"));
+  }
+
+  private static String replaceOnce(String text, String from, String to) {
+    assertThat(text).as("server.xml holds " + from).contains(from);
+    return text.replaceFirst(java.util.regex.Pattern.quote(from), to);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

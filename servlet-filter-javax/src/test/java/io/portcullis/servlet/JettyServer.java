@@ -1,0 +1,137 @@
+package io.portcullis.servlet;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import javax.servlet.DispatcherType;
+import javax.servlet.Filter;
+import javax.servlet.Servlet;
+import javax.servlet.SessionTrackingMode;
+import javax.servlet.http.HttpServletRequest;
+import org.eclipse.jetty.ee8.servlet.ErrorPageErrorHandler;
+import org.eclipse.jetty.ee8.servlet.FilterHolder;
+import org.eclipse.jetty.ee8.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee8.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.session.DatabaseAdaptor;
+import org.eclipse.jetty.session.JDBCSessionDataStore;
+import org.eclipse.jetty.session.NullSessionCache;
+
+/**
+ * Embedded Jetty 12 ({@code ee10}) with one context: the given filter instance on {@code /*} (every
+ * dispatcher type) in front of the given servlet on {@code /*}, the session cookie HttpOnly and
+ * SameSite=Lax, sessions tracked by cookie only, listening on a free port of localhost. {@link
+ * TomcatServer}'s twin.
+ *
+ * <p>The only test class that names a Jetty environment ({@code ee10} here): the {@code javax}
+ * build (servlet-filter-javax) runs this suite on Jetty's {@code ee8} environment with its own
+ * JettyServer of the same shape, so tests reach the context only through {@link Setup}.
+ */
+final class JettyServer {
+  private JettyServer() {}
+
+  /** What a test may set up in the context before start. */
+  interface Setup {
+    /** Maps error codes to error page locations. */
+    void errorPages(Map<Integer, String> pages);
+
+    /** Adds a servlet of the application's on {@code pathSpec}, beside the test's servlet. */
+    void addServlet(Servlet servlet, String pathSpec);
+
+    /**
+     * Sessions in Jetty's JDBC session data store at {@code url} ({@code driver}), behind a {@link
+     * NullSessionCache}: every request loads the session from the database and saves it back.
+     */
+    JDBCSessionDataStore jdbcSessions(String driver, String url);
+  }
+
+  /** Starts Jetty; {@code customizer} sees the context after the set-up above, before start. */
+  static Server start(
+      String contextPath, Filter filter, Servlet servlet, Consumer<Setup> customizer)
+      throws Exception {
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("localhost");
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
+    context.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
+    context.getSessionHandler().setSessionTrackingModes(Set.of(SessionTrackingMode.COOKIE));
+    context.getSessionHandler().setHttpOnly(true);
+    context.getSessionHandler().setSameSite(HttpCookie.SameSite.LAX);
+    // Jetty's own error pages (for what the echo servlet cannot parse) as a production set-up has
+    // them: ee8's error handler shows the exception and its causes unless told otherwise.
+    context.setErrorHandler(new QuietErrorHandler());
+    customizer.accept(
+        new Setup() {
+          @Override
+          public void errorPages(Map<Integer, String> pages) {
+            ErrorPageErrorHandler errorPages = new QuietErrorHandler();
+            pages.forEach(errorPages::addErrorPage);
+            context.setErrorHandler(errorPages);
+          }
+
+          @Override
+          public void addServlet(Servlet servlet, String pathSpec) {
+            context.addServlet(new ServletHolder(servlet), pathSpec);
+          }
+
+          @Override
+          public JDBCSessionDataStore jdbcSessions(String driver, String url) {
+            NullSessionCache cache =
+                new NullSessionCache(context.getSessionHandler().getSessionManager());
+            DatabaseAdaptor db = new DatabaseAdaptor();
+            db.setDriverInfo(driver, url);
+            JDBCSessionDataStore store = new JDBCSessionDataStore();
+            store.setDatabaseAdaptor(db);
+            cache.setSessionDataStore(store);
+            context.getSessionHandler().setSessionCache(cache);
+            return store;
+          }
+        });
+    FilterHolder filterHolder = new FilterHolder(filter);
+    filterHolder.setAsyncSupported(true);
+    context.addFilter(filterHolder, "/*", EnumSet.allOf(DispatcherType.class));
+    ServletHolder servletHolder = new ServletHolder(servlet);
+    servletHolder.setAsyncSupported(true);
+    context.addServlet(servletHolder, "/*");
+    server.setHandler(context);
+    server.start();
+    return server;
+  }
+
+  /**
+   * The status code only, in HTML, JSON or text: ee8's error pages list the exception and its
+   * causes (with stack traces unless told otherwise), which ee10's do not.
+   */
+  static final class QuietErrorHandler extends ErrorPageErrorHandler {
+    QuietErrorHandler() {
+      setShowStacks(false);
+      setShowServlet(false);
+    }
+
+    @Override
+    protected void writeErrorPageMessage(
+        HttpServletRequest request, Writer writer, int code, String message, String uri)
+        throws IOException {
+      writer.write("<h2>HTTP ERROR " + code + "</h2>");
+    }
+
+    @Override
+    protected void writeErrorJson(
+        HttpServletRequest request, PrintWriter writer, int code, String message) {
+      writer.write("{\"status\":" + code + "}");
+    }
+
+    @Override
+    protected void writeErrorPlain(
+        HttpServletRequest request, PrintWriter writer, int code, String message) {
+      writer.write("HTTP ERROR " + code);
+    }
+  }
+}
