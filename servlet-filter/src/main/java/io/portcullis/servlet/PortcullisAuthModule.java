@@ -50,6 +50,16 @@ final class PortcullisAuthModule implements ServerAuthModule, ServerAuthContext 
    */
   private static final String MANDATORY = MessagePolicy.class.getName() + ".isMandatory";
 
+  /**
+   * The request attribute under which {@link #validateRequest} leaves its result for {@link
+   * ContainerAuthFilter}: the {@link PortcullisRequest} the application is to see, or {@link
+   * #ANSWERED} when the module wrote the response itself.
+   */
+  static final String RESULT_ATTRIBUTE = "io.portcullis.servlet.container-auth.result";
+
+  /** {@link #RESULT_ATTRIBUTE}'s value when the module answered the request. */
+  static final String ANSWERED = "answered";
+
   private static final Class<?>[] SUPPORTED = {HttpServletRequest.class, HttpServletResponse.class};
 
   private final Portcullis engine;
@@ -83,18 +93,45 @@ final class PortcullisAuthModule implements ServerAuthModule, ServerAuthContext 
   public AuthStatus validateRequest(
       MessageInfo messageInfo, Subject clientSubject, @Nullable Subject serviceSubject)
       throws AuthException {
-    if (!(messageInfo.getRequestMessage() instanceof HttpServletRequest request)
-        || !(messageInfo.getResponseMessage() instanceof HttpServletResponse response)) {
+    JettyExchange jetty = JettyExchange.of(messageInfo);
+    HttpServletRequest request;
+    HttpServletResponse response;
+    boolean fromMessage;
+    if (messageInfo.getRequestMessage() instanceof HttpServletRequest r
+        && messageInfo.getResponseMessage() instanceof HttpServletResponse s) {
+      request = r;
+      response = s;
+      fromMessage = true;
+    } else if (jetty != null
+        && jetty.attribute(ContainerAuthFilter.EXCHANGE_ATTRIBUTE)
+            instanceof ContainerAuthFilter.Exchange e) {
+      // Jetty calls the module from within the servlet layer (the application, or
+      // ContainerAuthFilter, asks for the user or calls authenticate) with its core view of the
+      // request and no servlet response: the ones ContainerAuthFilter left on the request.
+      request = e.request();
+      response = e.response();
+      fromMessage = false;
+    } else {
       throw new AuthException("not an HTTP servlet request");
     }
     boolean mandatory = Boolean.parseBoolean(String.valueOf(messageInfo.getMap().get(MANDATORY)));
     Outcome outcome = engine.authenticate(exchange(request, response), mandatory);
     if (!(outcome instanceof Outcome.Proceed proceed)) {
-      try {
-        PortcullisFilter.render(outcome, request, response);
-      } catch (IOException e) {
-        // The client went away while the answer was written; nothing more to send.
-        LOG.log(Level.DEBUG, "portcullis: answer not sent (" + e.getClass().getSimpleName() + ")");
+      request.setAttribute(RESULT_ATTRIBUTE, ANSWERED);
+      if (jetty != null && fromMessage) {
+        // Jetty's security handler, before its servlet layer: through Jetty's core response.
+        jetty.answer(outcome, request, response);
+      } else {
+        try {
+          PortcullisFilter.render(outcome, request, response);
+        } catch (IOException e) {
+          // The client went away while the answer was written; nothing more to send.
+          LOG.log(
+              Level.DEBUG, "portcullis: answer not sent (" + e.getClass().getSimpleName() + ")");
+        }
+        if (jetty != null) {
+          jetty.succeeded(); // Jetty waits on it after request.authenticate(response)
+        }
       }
       // A login on its way (to the provider, or back to the page first asked for) continues;
       // anything else was refused with the answer just written.
@@ -114,12 +151,13 @@ final class PortcullisAuthModule implements ServerAuthModule, ServerAuthContext 
     }
     // Identity headers a client may have forged are hidden from the application, as behind the
     // filter; the container keeps answering getUserPrincipal and isUserInRole.
-    messageInfo.setRequestMessage(
+    PortcullisRequest wrapped =
         new PortcullisRequest(
-            request,
-            identity,
-            identityHeaders,
-            () -> engine.endLogin(exchange(request, response))));
+            request, identity, identityHeaders, () -> engine.endLogin(exchange(request, response)));
+    messageInfo.setRequestMessage(wrapped);
+    // For ContainerAuthFilter, on a container that hands the application the request it had
+    // rather than this one (Jetty).
+    request.setAttribute(RESULT_ATTRIBUTE, wrapped);
     return AuthStatus.SUCCESS;
   }
 

@@ -11,12 +11,15 @@ import jakarta.security.auth.message.config.AuthConfigProvider;
 import jakarta.security.auth.message.config.ClientAuthConfig;
 import jakarta.security.auth.message.config.ServerAuthConfig;
 import jakarta.security.auth.message.config.ServerAuthContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletException;
 import java.lang.System.Logger.Level;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,7 +34,9 @@ import org.jspecify.annotations.Nullable;
  * PORTCULLIS_CONTAINER_AUTH}), this initializer, found by the container in the Portcullis jar,
  * registers a {@link PortcullisAuthModule} for the application with the container's Jakarta
  * Authentication factory (layer {@code HttpServlet}, application context "virtual host, space,
- * context path"), and removes it when the application stops. Without the switch it does nothing.
+ * context path"), maps {@link ContainerAuthFilter} first on {@code /*} (for containers that call
+ * the module only for constrained resources, Jetty), and removes the registration when the
+ * application stops. Without the switch it does nothing.
  *
  * <p>The configuration comes from the same keys and sources as the filter's, with context-params
  * named {@code portcullis.KEY} in place of the filter's init-params; a bad one stops the
@@ -91,6 +96,13 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
     }
     context.setAttribute(
         PortcullisRequests.CLIENT_CREDENTIALS_ATTRIBUTE, engine.clientCredentials());
+    FilterRegistration.Dynamic filter =
+        context.addFilter("portcullis-container-auth", new ContainerAuthFilter());
+    if (filter != null) {
+      filter.setAsyncSupported(true);
+      // Before the application's own filters, which are to see the module's request.
+      filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+    }
     context.addListener(new Unregister(factory, registration, engine));
     LOG.log(
         Level.INFO,

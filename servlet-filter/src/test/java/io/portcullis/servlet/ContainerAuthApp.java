@@ -1,6 +1,7 @@
 package io.portcullis.servlet;
 
 import io.portcullis.testsupport.Browser;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.HttpConstraint;
 import jakarta.servlet.annotation.ServletSecurity;
@@ -28,16 +29,26 @@ import org.apache.tomcat.util.scan.StandardJarScanner;
  * webapps/container-auth}) is honoured as written: security constraints, an
  * {@code @ServletSecurity} servlet, a {@code <login-config>}, and no Portcullis rules — only the
  * context-param {@code portcullis.container-auth=true}. The provider's settings are added as {@code
- * portcullis.*} context-params. Embedded Tomcat (the only container whose Jakarta Authentication
- * works without set-up), on a free port of localhost.
+ * portcullis.*} context-params. On embedded Tomcat (whose Jakarta Authentication works without
+ * set-up) or, in the Jetty run, Jetty 12.1's {@code ee11} environment with its Jakarta
+ * Authentication module set up as the README says ({@link JettyEe11ContainerAuth}); on a free port
+ * of localhost.
  */
 final class ContainerAuthApp implements AutoCloseable {
   static final String WEB_APP = "webapps/container-auth";
 
-  private final Tomcat tomcat;
   private final Path baseDir;
-  final Context context;
+  private final Container container;
   final String base;
+
+  /** The container the WAR runs in. */
+  interface Container extends AutoCloseable {
+    /** The port it listens on, on localhost. */
+    int port();
+
+    /** The application's servlet context. */
+    ServletContext servletContext();
+  }
 
   /**
    * Starts the WAR; {@code webXml} may edit the descriptor first (another {@code <login-config>}),
@@ -78,8 +89,39 @@ final class ContainerAuthApp implements AutoCloseable {
     params.put("portcullis.client-secret", TestApp.CLIENT_SECRET);
     params.put("portcullis.scopes", "openid profile offline_access read:data");
     params.putAll(extra);
+    try {
+      container =
+          TestApp.onTomcat()
+              ? tomcat(baseDir, docBase, contextPath, params)
+              : JettyEe11ContainerAuth.start(docBase, contextPath, params);
+    } catch (Exception | Error e) {
+      TomcatServer.deleteTree(baseDir);
+      throw e;
+    }
+    base = "http://localhost:" + container.port() + contextPath;
+    awaitProvider();
+  }
 
-    tomcat = new Tomcat();
+  /**
+   * Whether this run's container has Jakarta Authentication: Tomcat always; Jetty 12.1 in its
+   * {@code ee11} environment only, so not in the {@code javax} suite, whose Jetty is {@code ee8}.
+   */
+  static boolean available() {
+    if (TestApp.onTomcat()) {
+      return true;
+    }
+    try {
+      Class.forName("org.eclipse.jetty.ee11.security.jaspi.JaspiAuthenticatorFactory");
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
+  /** Tomcat deploys the WAR through its own deployer, as it would from {@code webapps/}. */
+  private static Container tomcat(
+      Path baseDir, Path docBase, String contextPath, Map<String, String> params) throws Exception {
+    Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(baseDir.resolve("tomcat").toString());
     Connector connector = new Connector();
     connector.setPort(0);
@@ -89,7 +131,7 @@ final class ContainerAuthApp implements AutoCloseable {
     if (tomcat.getHost() instanceof org.apache.catalina.core.StandardHost host) {
       host.setErrorReportValveClass(TomcatServer.QuietErrorReportValve.class.getName());
     }
-    context = tomcat.addWebapp(contextPath, docBase.toString());
+    Context context = tomcat.addWebapp(contextPath, docBase.toString());
     if (context instanceof StandardContext standard) {
       standard.setClearReferencesThreadLocals(false);
       standard.setClearReferencesRmiTargets(false);
@@ -101,18 +143,35 @@ final class ContainerAuthApp implements AutoCloseable {
     sessions.setPathname(null);
     context.setManager(sessions);
     params.forEach(context::addParameter);
+    Container container =
+        new Container() {
+          @Override
+          public int port() {
+            return connector.getLocalPort();
+          }
+
+          @Override
+          public ServletContext servletContext() {
+            return context.getServletContext();
+          }
+
+          @Override
+          public void close() throws Exception {
+            tomcat.stop();
+            tomcat.destroy();
+          }
+        };
     try {
       tomcat.start();
     } catch (Exception e) {
-      close();
+      container.close();
       throw e;
     }
     if (!context.getState().isAvailable()) {
-      close();
+      container.close();
       throw new IllegalStateException("the WAR did not start: " + context.getState());
     }
-    base = "http://localhost:" + connector.getLocalPort() + contextPath;
-    awaitProvider();
+    return container;
   }
 
   /**
@@ -130,7 +189,7 @@ final class ContainerAuthApp implements AutoCloseable {
 
   /** A client-credentials token for {@code scope}, from the engine the WAR runs. */
   String clientCredentialsToken(String scope) {
-    return PortcullisRequests.clientCredentials(context.getServletContext())
+    return PortcullisRequests.clientCredentials(container.servletContext())
         .token(java.util.Set.of(scope));
   }
 
@@ -139,10 +198,9 @@ final class ContainerAuthApp implements AutoCloseable {
   }
 
   @Override
-  public void close() throws org.apache.catalina.LifecycleException, java.io.IOException {
+  public void close() throws Exception {
     try {
-      tomcat.stop();
-      tomcat.destroy();
+      container.close();
     } finally {
       TomcatServer.deleteTree(baseDir);
     }
