@@ -29,15 +29,21 @@ import org.junit.jupiter.api.Test;
  * changed to free ones), the WAR dropped into {@code webapps/} as {@code apps#legacy.war} (context
  * path {@code /apps/legacy}), the provider named by {@code PORTCULLIS_ISSUER}, and Tomcat started
  * with {@code catalina.sh run}. A scripted browser then logs in through the demo provider's login
- * page: the login, a page whose scope is asked for on demand, a 403, and the logout.
+ * page: the login, a page whose scope is asked for on demand, a 403, and the logout. The 403 and a
+ * forged callback's 400 are shown by the WAR's own error page ({@code web.xml}'s {@code
+ * <error-page>} mappings and {@code container-error-pages}).
  */
 class Tomcat9DistributionTest {
   private static final String CONTEXT = "/apps/legacy";
+
+  /** The WAR's ErrorPageServlet, never Portcullis's page or Tomcat's report. */
+  private static final String APP_ERROR_PAGE = "<div id=\"sample-error-page\">";
 
   private static DemoProvider provider;
   private static Process tomcat;
   private static Path base;
   private static URI app;
+  private static String startLog;
 
   @BeforeAll
   static void start() throws Exception {
@@ -81,6 +87,8 @@ class Tomcat9DistributionTest {
     tomcat = catalina.start();
     app = URI.create("http://localhost:" + port + CONTEXT + "/");
     awaitReady(Duration.ofSeconds(90));
+    // Later tests log refusals (the forged callback's WARNING): the start is judged on its own.
+    startLog = catalinaLog();
   }
 
   @AfterAll
@@ -122,7 +130,7 @@ class Tomcat9DistributionTest {
 
   @Test
   void startedOnTomcat9WithTheFilterAtTheContextPath() throws Exception {
-    String log = catalinaLog();
+    String log = startLog;
     assertThat(log).contains("Apache Tomcat/9.0.").contains("portcullis: protecting " + CONTEXT);
     assertThat(log).doesNotContain("SEVERE").doesNotContain("WARNING").doesNotContain("Exception");
   }
@@ -152,10 +160,16 @@ class Tomcat9DistributionTest {
     assertThat(data.statusCode()).isEqualTo(200);
     assertThat(data.body()).contains("\"user\":\"alice\"");
 
-    // admin is never granted to alice: 403 naming the scope, after one refused step-up.
+    // admin is never granted to alice: 403 after one refused step-up, shown by the WAR's own
+    // error page (web.xml's error-page for 403, container-error-pages) with the reason code.
     HttpResponse<String> admin = browser.navigate(app.resolve("admin"), "alice");
     assertThat(admin.statusCode()).isEqualTo(403);
-    assertThat(admin.body()).contains("<b>admin</b>").doesNotContain("Exception");
+    assertAppErrorPage(admin, 403, "scope.missing");
+    HttpResponse<String> adminApi = browser.get(app.resolve("admin"), "Accept", "application/json");
+    assertThat(adminApi.statusCode()).isEqualTo(403);
+    assertThat(adminApi.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+    assertThat(adminApi.body()).doesNotContain(APP_ERROR_PAGE);
 
     HttpResponse<String> form = browser.get(app.resolve("logout"));
     assertThat(form.statusCode()).isEqualTo(200);
@@ -167,6 +181,38 @@ class Tomcat9DistributionTest {
     HttpResponse<String> api = browser.get(app.resolve("api/data"), "Accept", "application/json");
     assertThat(api.statusCode()).isEqualTo(401);
     assertThat(api.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+  }
+
+  @Test
+  void callbackWhenStateIsForgedThenTheWarsOwn400Page() throws Exception {
+    Browser browser = new Browser();
+    assertThat(browser.get(app.resolve("profile")).statusCode()).isEqualTo(302);
+
+    HttpResponse<String> callback =
+        browser.get(app.resolve("oauth2/callback?code=stolen-code&state=forged-state"));
+
+    assertThat(callback.statusCode()).isEqualTo(400);
+    assertAppErrorPage(callback, 400, "state.");
+    assertThat(callback.body()).doesNotContain("stolen-code").doesNotContain("forged-state");
+  }
+
+  /**
+   * {@code response} is the WAR's own error page for {@code status} with a reason code starting
+   * with {@code reason}, its links under the context path, and no stack trace.
+   */
+  private static void assertAppErrorPage(HttpResponse<String> response, int status, String reason) {
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    assertThat(response.body())
+        .contains(APP_ERROR_PAGE)
+        .contains("Status <b id=\"status\">" + status + "</b>")
+        .containsPattern(
+            "Reason: <code id=\"reason\">"
+                + java.util.regex.Pattern.quote(reason)
+                + "[a-z_.]*</code>")
+        .contains("<a href=\"" + CONTEXT + "/\">Back to the home page</a>")
+        .doesNotContain("Exception")
+        .doesNotContain("Apache Tomcat");
   }
 
   @Test
