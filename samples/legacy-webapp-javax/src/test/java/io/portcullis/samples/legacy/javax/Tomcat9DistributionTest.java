@@ -29,9 +29,10 @@ import org.junit.jupiter.api.Test;
  * changed to free ones), the WAR dropped into {@code webapps/} as {@code apps#legacy.war} (context
  * path {@code /apps/legacy}), the provider named by {@code PORTCULLIS_ISSUER}, and Tomcat started
  * with {@code catalina.sh run}. A scripted browser then logs in through the demo provider's login
- * page: the login, a page whose scope is asked for on demand, a 403, and the logout. The 403 and a
- * forged callback's 400 are shown by the WAR's own error page ({@code web.xml}'s {@code
- * <error-page>} mappings and {@code container-error-pages}).
+ * page: the login, a page whose scope is asked for on demand, a 403, and the logout. The 403, a
+ * forged callback's 400 and, on a second Tomcat whose issuer nobody answers, the 503 are shown by
+ * the WAR's own error page ({@code web.xml}'s {@code <error-page>} mappings and {@code
+ * container-error-pages}).
  */
 class Tomcat9DistributionTest {
   private static final String CONTEXT = "/apps/legacy";
@@ -39,66 +40,32 @@ class Tomcat9DistributionTest {
   /** The WAR's ErrorPageServlet, never Portcullis's page or Tomcat's report. */
   private static final String APP_ERROR_PAGE = "<div id=\"sample-error-page\">";
 
+  private static Path home;
+  private static Path war;
   private static DemoProvider provider;
-  private static Process tomcat;
-  private static Path base;
+  private static Catalina tomcat;
   private static URI app;
   private static String startLog;
 
   @BeforeAll
   static void start() throws Exception {
-    Path home = Path.of(System.getProperty("tomcat9.home"));
-    Path war = Path.of(System.getProperty("javax.war"));
+    home = Path.of(System.getProperty("tomcat9.home"));
+    war = Path.of(System.getProperty("javax.war"));
     assertThat(home.resolve("bin/catalina.sh")).as("the unpacked Tomcat 9 distribution").exists();
     assertThat(war).as("the javax WAR").exists();
-
-    base = Files.createTempDirectory(home.getParent(), "catalina-base-");
-    for (String dir : List.of("conf", "logs", "temp", "webapps", "work")) {
-      Files.createDirectories(base.resolve(dir));
-    }
-    try (Stream<Path> conf = Files.list(home.resolve("conf"))) {
-      for (Path file : conf.filter(Files::isRegularFile).toList()) {
-        Files.copy(file, base.resolve("conf").resolve(file.getFileName()));
-      }
-    }
-    int port = freePort();
-    Path serverXml = base.resolve("conf/server.xml");
-    String server = Files.readString(serverXml);
-    server = replaceOnce(server, "<Server port=\"8005\"", "<Server port=\"-1\"");
-    server =
-        replaceOnce(
-            server,
-            "<Connector port=\"8080\" protocol=\"HTTP/1.1\"",
-            "<Connector port=\"" + port + "\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\"");
-    Files.writeString(serverXml, server);
-    Files.copy(war, base.resolve("webapps/apps#legacy.war"), StandardCopyOption.REPLACE_EXISTING);
-
     provider = new DemoProvider(0);
-    ProcessBuilder catalina =
-        new ProcessBuilder("/bin/sh", home.resolve("bin/catalina.sh").toString(), "run")
-            .redirectErrorStream(true)
-            .redirectOutput(base.resolve("logs/catalina.out").toFile());
-    Map<String, String> env = catalina.environment();
-    env.keySet().removeIf(k -> k.startsWith("CATALINA_") || k.startsWith("PORTCULLIS_"));
-    env.put("JAVA_HOME", System.getProperty("java.home"));
-    env.put("CATALINA_HOME", home.toString());
-    env.put("CATALINA_BASE", base.toString());
-    env.put("PORTCULLIS_ISSUER", provider.issuer());
-    tomcat = catalina.start();
-    app = URI.create("http://localhost:" + port + CONTEXT + "/");
-    awaitReady(Duration.ofSeconds(90));
+    // Ready: a page that needs a login redirects to the provider instead of answering 503.
+    tomcat = Catalina.start(home, war, provider.issuer(), 302);
+    app = tomcat.app;
     // Later tests log refusals (the forged callback's WARNING): the start is judged on its own.
-    startLog = catalinaLog();
+    startLog = tomcat.log();
   }
 
   @AfterAll
   static void stop() throws Exception {
     try {
       if (tomcat != null) {
-        tomcat.destroy(); // SIGTERM: Tomcat's shutdown hook stops it cleanly
-        if (!tomcat.waitFor(30, TimeUnit.SECONDS)) {
-          tomcat.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        tomcat.close();
       }
     } finally {
       if (provider != null) {
@@ -196,6 +163,24 @@ class Tomcat9DistributionTest {
     assertThat(callback.body()).doesNotContain("stolen-code").doesNotContain("forged-state");
   }
 
+  @Test
+  void profileWhenProviderDownThenTheWarsOwn503Page() throws Exception {
+    // PORTCULLIS_ISSUER is Tomcat's whole environment: a second Tomcat, its issuer a dead port.
+    try (Catalina down =
+        Catalina.start(home, war, "http://127.0.0.1:" + freePort() + "/nobody", 503)) {
+      HttpResponse<String> profile = new Browser().get(down.app.resolve("profile"));
+
+      assertThat(profile.statusCode()).isEqualTo(503);
+      assertThat(profile.headers().firstValue("Retry-After")).isPresent();
+      assertAppErrorPage(profile, 503, "login.unavailable");
+      HttpResponse<String> api =
+          new Browser().get(down.app.resolve("profile"), "Accept", "application/json");
+      assertThat(api.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+      assertThat(api.body()).doesNotContain(APP_ERROR_PAGE);
+    }
+  }
+
   /**
    * {@code response} is the WAR's own error page for {@code status} with a reason code starting
    * with {@code reason}, its links under the context path, and no stack trace.
@@ -263,29 +248,98 @@ class Tomcat9DistributionTest {
   }
 
   /**
-   * Waits until the application is deployed and the filter has the provider's metadata: a page that
-   * needs a login redirects to the provider instead of answering 503.
+   * One Tomcat 9 of the distribution: a {@code CATALINA_BASE} of its own under {@code target/} with
+   * the stock {@code conf/} (only the ports changed), the WAR as {@code webapps/apps#legacy.war},
+   * the issuer in {@code PORTCULLIS_ISSUER}, started with {@code catalina.sh run}.
    */
-  private static void awaitReady(Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!tomcat.isAlive()) {
-        throw new AssertionError("Tomcat exited:\n" + catalinaLog());
-      }
-      try {
-        if (new Browser().get(app.resolve("profile")).statusCode() == 302) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("Tomcat did not serve " + CONTEXT + "/profile:\n" + catalinaLog());
-  }
+  private static final class Catalina implements AutoCloseable {
+    final Process process;
+    final Path base;
+    final URI app;
 
-  private static String catalinaLog() throws IOException {
-    return Files.readString(base.resolve("logs/catalina.out"));
+    private Catalina(Process process, Path base, URI app) {
+      this.process = process;
+      this.base = base;
+      this.app = app;
+    }
+
+    /**
+     * Starts Tomcat and waits until {@code CONTEXT/profile} answers {@code readyStatus}: the
+     * application is deployed and its filter has decided about the provider.
+     */
+    static Catalina start(Path home, Path war, String issuer, int readyStatus) throws Exception {
+      Path base = Files.createTempDirectory(home.getParent(), "catalina-base-");
+      for (String dir : List.of("conf", "logs", "temp", "webapps", "work")) {
+        Files.createDirectories(base.resolve(dir));
+      }
+      try (Stream<Path> conf = Files.list(home.resolve("conf"))) {
+        for (Path file : conf.filter(Files::isRegularFile).toList()) {
+          Files.copy(file, base.resolve("conf").resolve(file.getFileName()));
+        }
+      }
+      int port = freePort();
+      Path serverXml = base.resolve("conf/server.xml");
+      String server = Files.readString(serverXml);
+      server = replaceOnce(server, "<Server port=\"8005\"", "<Server port=\"-1\"");
+      server =
+          replaceOnce(
+              server,
+              "<Connector port=\"8080\" protocol=\"HTTP/1.1\"",
+              "<Connector port=\"" + port + "\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\"");
+      Files.writeString(serverXml, server);
+      Files.copy(war, base.resolve("webapps/apps#legacy.war"), StandardCopyOption.REPLACE_EXISTING);
+
+      ProcessBuilder catalina =
+          new ProcessBuilder("/bin/sh", home.resolve("bin/catalina.sh").toString(), "run")
+              .redirectErrorStream(true)
+              .redirectOutput(base.resolve("logs/catalina.out").toFile());
+      Map<String, String> env = catalina.environment();
+      env.keySet().removeIf(k -> k.startsWith("CATALINA_") || k.startsWith("PORTCULLIS_"));
+      env.put("JAVA_HOME", System.getProperty("java.home"));
+      env.put("CATALINA_HOME", home.toString());
+      env.put("CATALINA_BASE", base.toString());
+      env.put("PORTCULLIS_ISSUER", issuer);
+      Catalina started =
+          new Catalina(
+              catalina.start(), base, URI.create("http://localhost:" + port + CONTEXT + "/"));
+      try {
+        started.awaitReady(readyStatus, Duration.ofSeconds(90));
+      } catch (Exception | AssertionError e) {
+        started.close();
+        throw e;
+      }
+      return started;
+    }
+
+    private void awaitReady(int readyStatus, Duration timeout) throws Exception {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          throw new AssertionError("Tomcat exited:\n" + log());
+        }
+        try {
+          if (new Browser().get(app.resolve("profile")).statusCode() == readyStatus) {
+            return;
+          }
+        } catch (IOException notYet) {
+          // not listening yet
+        }
+        Thread.sleep(250);
+      }
+      throw new AssertionError("Tomcat did not serve " + CONTEXT + "/profile:\n" + log());
+    }
+
+    String log() throws IOException {
+      return Files.readString(base.resolve("logs/catalina.out"));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy(); // SIGTERM: Tomcat's shutdown hook stops it cleanly
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
   }
 
   private static String replaceOnce(String text, String from, String to) {
