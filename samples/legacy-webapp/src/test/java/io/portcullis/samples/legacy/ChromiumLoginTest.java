@@ -149,12 +149,14 @@ class ChromiumLoginTest {
         .contains("<code>read:data</code>");
 
     // /admin needs the scope admin: one step-up through the login page, which the provider
-    // refuses to alice, then a 403 page naming the scope.
+    // refuses to alice, then the 403 on the app's own error page (web.xml's error-page for 403,
+    // container-error-pages) with the reason code.
     driver.get(base.resolve("/admin").toString());
     assertThat(logInUntil(base.resolve("/admin"), "alice")).isEqualTo(1);
-    assertThat(driver.getPageSource()).contains("<b>admin</b>");
+    assertThat(driver.getPageSource()).contains(ErrorPagesContract.APP_PAGE);
     assertThat(driver.getTitle() + " " + driver.findElement(By.tagName("body")).getText())
-        .contains("admin");
+        .contains("Access refused")
+        .contains("scope.missing");
     Path shot = Path.of("target", "chromium-admin-403.png");
     Files.createDirectories(shot.getParent());
     Files.copy(
@@ -257,7 +259,9 @@ class ChromiumLoginTest {
 
     driver.get(base.resolve("/admin").toString());
     assertThat(logInUntil(base.resolve("/admin"), "alice")).isEqualTo(1);
-    assertThat(driver.getPageSource()).contains("<b>admin</b>");
+    assertThat(driver.getPageSource())
+        .contains(ErrorPagesContract.APP_PAGE)
+        .contains("scope.missing");
   }
 
   /**

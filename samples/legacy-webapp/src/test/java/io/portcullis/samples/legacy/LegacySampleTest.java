@@ -98,14 +98,17 @@ class LegacySampleTest {
   }
 
   @Test
-  void adminWhenUserIsNotAdminThenOneStepUpThen403NamingTheScope() throws Exception {
+  void adminWhenUserIsNotAdminThenOneStepUpThen403OnTheAppsErrorPage() throws Exception {
     Browser browser = new Browser();
     browser.navigate(at("/profile"), "alice");
 
     HttpResponse<String> admin = browser.navigate(at("/admin"), "alice");
 
     assertThat(admin.statusCode()).isEqualTo(403);
-    assertThat(admin.body()).contains("<b>admin</b>");
+    // web.xml maps 403 to the app's own page (container-error-pages): the reason, not the scope.
+    assertThat(admin.body())
+        .contains(ErrorPagesContract.APP_PAGE)
+        .contains("<code id=\"reason\">scope.missing</code>");
     assertThat(browser.logins).isEqualTo(2); // the login, then one step-up the provider refused
 
     int visits = browser.visited.size();

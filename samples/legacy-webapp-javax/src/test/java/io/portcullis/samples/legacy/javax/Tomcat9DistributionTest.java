@@ -29,68 +29,43 @@ import org.junit.jupiter.api.Test;
  * changed to free ones), the WAR dropped into {@code webapps/} as {@code apps#legacy.war} (context
  * path {@code /apps/legacy}), the provider named by {@code PORTCULLIS_ISSUER}, and Tomcat started
  * with {@code catalina.sh run}. A scripted browser then logs in through the demo provider's login
- * page: the login, a page whose scope is asked for on demand, a 403, and the logout.
+ * page: the login, a page whose scope is asked for on demand, a 403, and the logout. The 403, a
+ * forged callback's 400 and, on a second Tomcat whose issuer nobody answers, the 503 are shown by
+ * the WAR's own error page ({@code web.xml}'s {@code <error-page>} mappings and {@code
+ * container-error-pages}).
  */
 class Tomcat9DistributionTest {
   private static final String CONTEXT = "/apps/legacy";
 
+  /** The WAR's ErrorPageServlet, never Portcullis's page or Tomcat's report. */
+  private static final String APP_ERROR_PAGE = "<div id=\"sample-error-page\">";
+
+  private static Path home;
+  private static Path war;
   private static DemoProvider provider;
-  private static Process tomcat;
-  private static Path base;
+  private static Catalina tomcat;
   private static URI app;
+  private static String startLog;
 
   @BeforeAll
   static void start() throws Exception {
-    Path home = Path.of(System.getProperty("tomcat9.home"));
-    Path war = Path.of(System.getProperty("javax.war"));
+    home = Path.of(System.getProperty("tomcat9.home"));
+    war = Path.of(System.getProperty("javax.war"));
     assertThat(home.resolve("bin/catalina.sh")).as("the unpacked Tomcat 9 distribution").exists();
     assertThat(war).as("the javax WAR").exists();
-
-    base = Files.createTempDirectory(home.getParent(), "catalina-base-");
-    for (String dir : List.of("conf", "logs", "temp", "webapps", "work")) {
-      Files.createDirectories(base.resolve(dir));
-    }
-    try (Stream<Path> conf = Files.list(home.resolve("conf"))) {
-      for (Path file : conf.filter(Files::isRegularFile).toList()) {
-        Files.copy(file, base.resolve("conf").resolve(file.getFileName()));
-      }
-    }
-    int port = freePort();
-    Path serverXml = base.resolve("conf/server.xml");
-    String server = Files.readString(serverXml);
-    server = replaceOnce(server, "<Server port=\"8005\"", "<Server port=\"-1\"");
-    server =
-        replaceOnce(
-            server,
-            "<Connector port=\"8080\" protocol=\"HTTP/1.1\"",
-            "<Connector port=\"" + port + "\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\"");
-    Files.writeString(serverXml, server);
-    Files.copy(war, base.resolve("webapps/apps#legacy.war"), StandardCopyOption.REPLACE_EXISTING);
-
     provider = new DemoProvider(0);
-    ProcessBuilder catalina =
-        new ProcessBuilder("/bin/sh", home.resolve("bin/catalina.sh").toString(), "run")
-            .redirectErrorStream(true)
-            .redirectOutput(base.resolve("logs/catalina.out").toFile());
-    Map<String, String> env = catalina.environment();
-    env.keySet().removeIf(k -> k.startsWith("CATALINA_") || k.startsWith("PORTCULLIS_"));
-    env.put("JAVA_HOME", System.getProperty("java.home"));
-    env.put("CATALINA_HOME", home.toString());
-    env.put("CATALINA_BASE", base.toString());
-    env.put("PORTCULLIS_ISSUER", provider.issuer());
-    tomcat = catalina.start();
-    app = URI.create("http://localhost:" + port + CONTEXT + "/");
-    awaitReady(Duration.ofSeconds(90));
+    // Ready: a page that needs a login redirects to the provider instead of answering 503.
+    tomcat = Catalina.start(home, war, provider.issuer(), 302);
+    app = tomcat.app;
+    // Later tests log refusals (the forged callback's WARNING): the start is judged on its own.
+    startLog = tomcat.log();
   }
 
   @AfterAll
   static void stop() throws Exception {
     try {
       if (tomcat != null) {
-        tomcat.destroy(); // SIGTERM: Tomcat's shutdown hook stops it cleanly
-        if (!tomcat.waitFor(30, TimeUnit.SECONDS)) {
-          tomcat.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        tomcat.close();
       }
     } finally {
       if (provider != null) {
@@ -122,7 +97,7 @@ class Tomcat9DistributionTest {
 
   @Test
   void startedOnTomcat9WithTheFilterAtTheContextPath() throws Exception {
-    String log = catalinaLog();
+    String log = startLog;
     assertThat(log).contains("Apache Tomcat/9.0.").contains("portcullis: protecting " + CONTEXT);
     assertThat(log).doesNotContain("SEVERE").doesNotContain("WARNING").doesNotContain("Exception");
   }
@@ -152,10 +127,16 @@ class Tomcat9DistributionTest {
     assertThat(data.statusCode()).isEqualTo(200);
     assertThat(data.body()).contains("\"user\":\"alice\"");
 
-    // admin is never granted to alice: 403 naming the scope, after one refused step-up.
+    // admin is never granted to alice: 403 after one refused step-up, shown by the WAR's own
+    // error page (web.xml's error-page for 403, container-error-pages) with the reason code.
     HttpResponse<String> admin = browser.navigate(app.resolve("admin"), "alice");
     assertThat(admin.statusCode()).isEqualTo(403);
-    assertThat(admin.body()).contains("<b>admin</b>").doesNotContain("Exception");
+    assertAppErrorPage(admin, 403, "scope.missing");
+    HttpResponse<String> adminApi = browser.get(app.resolve("admin"), "Accept", "application/json");
+    assertThat(adminApi.statusCode()).isEqualTo(403);
+    assertThat(adminApi.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+    assertThat(adminApi.body()).doesNotContain(APP_ERROR_PAGE);
 
     HttpResponse<String> form = browser.get(app.resolve("logout"));
     assertThat(form.statusCode()).isEqualTo(200);
@@ -167,6 +148,56 @@ class Tomcat9DistributionTest {
     HttpResponse<String> api = browser.get(app.resolve("api/data"), "Accept", "application/json");
     assertThat(api.statusCode()).isEqualTo(401);
     assertThat(api.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+  }
+
+  @Test
+  void callbackWhenStateIsForgedThenTheWarsOwn400Page() throws Exception {
+    Browser browser = new Browser();
+    assertThat(browser.get(app.resolve("profile")).statusCode()).isEqualTo(302);
+
+    HttpResponse<String> callback =
+        browser.get(app.resolve("oauth2/callback?code=stolen-code&state=forged-state"));
+
+    assertThat(callback.statusCode()).isEqualTo(400);
+    assertAppErrorPage(callback, 400, "state.");
+    assertThat(callback.body()).doesNotContain("stolen-code").doesNotContain("forged-state");
+  }
+
+  @Test
+  void profileWhenProviderDownThenTheWarsOwn503Page() throws Exception {
+    // PORTCULLIS_ISSUER is Tomcat's whole environment: a second Tomcat, its issuer a dead port.
+    try (Catalina down =
+        Catalina.start(home, war, "http://127.0.0.1:" + freePort() + "/nobody", 503)) {
+      HttpResponse<String> profile = new Browser().get(down.app.resolve("profile"));
+
+      assertThat(profile.statusCode()).isEqualTo(503);
+      assertThat(profile.headers().firstValue("Retry-After")).isPresent();
+      assertAppErrorPage(profile, 503, "login.unavailable");
+      HttpResponse<String> api =
+          new Browser().get(down.app.resolve("profile"), "Accept", "application/json");
+      assertThat(api.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+      assertThat(api.body()).doesNotContain(APP_ERROR_PAGE);
+    }
+  }
+
+  /**
+   * {@code response} is the WAR's own error page for {@code status} with a reason code starting
+   * with {@code reason}, its links under the context path, and no stack trace.
+   */
+  private static void assertAppErrorPage(HttpResponse<String> response, int status, String reason) {
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    assertThat(response.body())
+        .contains(APP_ERROR_PAGE)
+        .contains("Status <b id=\"status\">" + status + "</b>")
+        .containsPattern(
+            "Reason: <code id=\"reason\">"
+                + java.util.regex.Pattern.quote(reason)
+                + "[a-z_.]*</code>")
+        .contains("<a href=\"" + CONTEXT + "/\">Back to the home page</a>")
+        .doesNotContain("Exception")
+        .doesNotContain("Apache Tomcat");
   }
 
   @Test
@@ -217,29 +248,98 @@ class Tomcat9DistributionTest {
   }
 
   /**
-   * Waits until the application is deployed and the filter has the provider's metadata: a page that
-   * needs a login redirects to the provider instead of answering 503.
+   * One Tomcat 9 of the distribution: a {@code CATALINA_BASE} of its own under {@code target/} with
+   * the stock {@code conf/} (only the ports changed), the WAR as {@code webapps/apps#legacy.war},
+   * the issuer in {@code PORTCULLIS_ISSUER}, started with {@code catalina.sh run}.
    */
-  private static void awaitReady(Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!tomcat.isAlive()) {
-        throw new AssertionError("Tomcat exited:\n" + catalinaLog());
-      }
-      try {
-        if (new Browser().get(app.resolve("profile")).statusCode() == 302) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("Tomcat did not serve " + CONTEXT + "/profile:\n" + catalinaLog());
-  }
+  private static final class Catalina implements AutoCloseable {
+    final Process process;
+    final Path base;
+    final URI app;
 
-  private static String catalinaLog() throws IOException {
-    return Files.readString(base.resolve("logs/catalina.out"));
+    private Catalina(Process process, Path base, URI app) {
+      this.process = process;
+      this.base = base;
+      this.app = app;
+    }
+
+    /**
+     * Starts Tomcat and waits until {@code CONTEXT/profile} answers {@code readyStatus}: the
+     * application is deployed and its filter has decided about the provider.
+     */
+    static Catalina start(Path home, Path war, String issuer, int readyStatus) throws Exception {
+      Path base = Files.createTempDirectory(home.getParent(), "catalina-base-");
+      for (String dir : List.of("conf", "logs", "temp", "webapps", "work")) {
+        Files.createDirectories(base.resolve(dir));
+      }
+      try (Stream<Path> conf = Files.list(home.resolve("conf"))) {
+        for (Path file : conf.filter(Files::isRegularFile).toList()) {
+          Files.copy(file, base.resolve("conf").resolve(file.getFileName()));
+        }
+      }
+      int port = freePort();
+      Path serverXml = base.resolve("conf/server.xml");
+      String server = Files.readString(serverXml);
+      server = replaceOnce(server, "<Server port=\"8005\"", "<Server port=\"-1\"");
+      server =
+          replaceOnce(
+              server,
+              "<Connector port=\"8080\" protocol=\"HTTP/1.1\"",
+              "<Connector port=\"" + port + "\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\"");
+      Files.writeString(serverXml, server);
+      Files.copy(war, base.resolve("webapps/apps#legacy.war"), StandardCopyOption.REPLACE_EXISTING);
+
+      ProcessBuilder catalina =
+          new ProcessBuilder("/bin/sh", home.resolve("bin/catalina.sh").toString(), "run")
+              .redirectErrorStream(true)
+              .redirectOutput(base.resolve("logs/catalina.out").toFile());
+      Map<String, String> env = catalina.environment();
+      env.keySet().removeIf(k -> k.startsWith("CATALINA_") || k.startsWith("PORTCULLIS_"));
+      env.put("JAVA_HOME", System.getProperty("java.home"));
+      env.put("CATALINA_HOME", home.toString());
+      env.put("CATALINA_BASE", base.toString());
+      env.put("PORTCULLIS_ISSUER", issuer);
+      Catalina started =
+          new Catalina(
+              catalina.start(), base, URI.create("http://localhost:" + port + CONTEXT + "/"));
+      try {
+        started.awaitReady(readyStatus, Duration.ofSeconds(90));
+      } catch (Exception | AssertionError e) {
+        started.close();
+        throw e;
+      }
+      return started;
+    }
+
+    private void awaitReady(int readyStatus, Duration timeout) throws Exception {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          throw new AssertionError("Tomcat exited:\n" + log());
+        }
+        try {
+          if (new Browser().get(app.resolve("profile")).statusCode() == readyStatus) {
+            return;
+          }
+        } catch (IOException notYet) {
+          // not listening yet
+        }
+        Thread.sleep(250);
+      }
+      throw new AssertionError("Tomcat did not serve " + CONTEXT + "/profile:\n" + log());
+    }
+
+    String log() throws IOException {
+      return Files.readString(base.resolve("logs/catalina.out"));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy(); // SIGTERM: Tomcat's shutdown hook stops it cleanly
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
   }
 
   private static String replaceOnce(String text, String from, String to) {
