@@ -38,6 +38,7 @@ public class DecisionBenchmark {
           "\n",
           "/                 permit",
           "/health           permit",
+          "/error            permit",
           "GET /reports/**   read:reports",
           "/admin/**         admin",
           "/api/**           read:data",
