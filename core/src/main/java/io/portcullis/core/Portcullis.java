@@ -44,6 +44,7 @@ public final class Portcullis implements AutoCloseable {
   private final SessionStore sessions;
   private final String redirectPath;
   private final String logoutPath;
+  private final @Nullable String healthPath;
   private final Urls urls;
 
   /** The checks that depend on configuration only (Diagnostics), computed once. */
@@ -88,6 +89,7 @@ public final class Portcullis implements AutoCloseable {
     this.rules = config.rules();
     this.redirectPath = config.redirectPath();
     this.logoutPath = config.logoutPath();
+    this.healthPath = config.healthPath().orElse(null);
     this.configFindings = Diagnostics.configFindings(config);
     metadata.onFirstLoad(
         () -> {
@@ -220,6 +222,13 @@ public final class Portcullis implements AutoCloseable {
     }
     if (isEndpoint(value, logoutPath)) {
       return logout.handle(exchange, RequestKind.isApiByHeaders(exchange));
+    }
+    if (healthPath != null && isEndpoint(value, healthPath)) {
+      // Answered before the rules and any login: the provider's state and the checks' codes.
+      String method = exchange.method();
+      return method.equals("GET") || method.equals("HEAD")
+          ? new Outcome.Health(diagnostics())
+          : new Outcome.Rejected(Reason.HEALTH_METHOD, null, true);
     }
     // Whether the request is an API request matters only for an answer other than Proceed, so
     // its header lookups are made only then (RequestKind.isApi), never on the authenticated path.

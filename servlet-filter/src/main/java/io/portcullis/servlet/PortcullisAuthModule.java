@@ -96,9 +96,11 @@ final class PortcullisAuthModule implements ServerAuthModule, ServerAuthContext 
         // The client went away while the answer was written; nothing more to send.
         LOG.log(Level.DEBUG, "portcullis: answer not sent (" + e.getClass().getSimpleName() + ")");
       }
-      // A login on its way (to the provider, or back to the page first asked for) continues;
-      // anything else was refused with the answer just written.
-      return outcome instanceof Outcome.Redirect || outcome instanceof Outcome.Challenge
+      // A login on its way (to the provider, or back to the page first asked for) continues, as
+      // does the health answer; anything else was refused with the answer just written.
+      return outcome instanceof Outcome.Redirect
+              || outcome instanceof Outcome.Challenge
+              || outcome instanceof Outcome.Health
           ? AuthStatus.SEND_CONTINUE
           : AuthStatus.SEND_FAILURE;
     }
