@@ -105,7 +105,15 @@ public final class Diagnostics {
     List<Finding> out = new ArrayList<>();
     out.add(issuer(config));
     out.add(responseMode(config));
-    out.addAll(rules(config.rules()));
+    if (config.containerAuth()) {
+      out.add(
+          new Finding(
+              RULES,
+              Level.INFO,
+              "not used: container-auth=true, the container's security constraints decide"));
+    } else {
+      out.addAll(rules(config.rules()));
+    }
     return out;
   }
 

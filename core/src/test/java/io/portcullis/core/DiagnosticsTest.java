@@ -320,6 +320,14 @@ class DiagnosticsTest {
         .satisfies(f -> assertThat(f.level()).isEqualTo(Level.INFO));
   }
 
+  @Test
+  void rulesWhenContainerAuthThenSaysTheyAreNotUsed() {
+    assertThat(Diagnostics.configFindings(config("container-auth", "true")))
+        .filteredOn(f -> f.code().equals(Diagnostics.RULES))
+        .singleElement()
+        .satisfies(f -> assertThat(f.message()).contains("not used", "container-auth=true"));
+  }
+
   private static void waitFor(java.util.function.BooleanSupplier condition) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
