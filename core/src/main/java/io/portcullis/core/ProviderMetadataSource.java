@@ -69,11 +69,15 @@ final class ProviderMetadataSource {
       if (served != null) {
         clockOffset = Duration.between(clock.instant(), served);
       }
-      if (failures.getAndSet(0) > 0) {
-        LOG.log(Level.INFO, "portcullis: provider metadata loaded after earlier failures");
-      }
+      int failed = failures.getAndSet(0);
       if (everLoaded.compareAndSet(false, true)) {
-        onFirstLoad.run();
+        onFirstLoad.run(); // the start-up lines: provider loaded, and the clock
+      } else if (failed > 0) {
+        LOG.log(
+            Level.INFO,
+            "portcullis.check "
+                + Diagnostics.PROVIDER
+                + ": metadata loaded again after earlier failures");
       }
       return metadata;
     } catch (ProviderException e) {
@@ -83,12 +87,15 @@ final class ProviderMetadataSource {
       nextAttemptMillis.set(clock.millis() + backoff);
       LOG.log(
           Level.WARNING,
-          "portcullis: provider metadata unavailable (attempt "
+          "portcullis.check "
+              + Diagnostics.PROVIDER
+              + ": provider metadata unavailable (attempt "
               + n
               + ", next in "
               + backoff / 1000
-              + " s): "
-              + e.getMessage());
+              + " s; protected paths answer 503 meanwhile): "
+              + e.getMessage()
+              + "; check issuer (or the explicit endpoints) and the network");
       return null;
     }
   }
