@@ -130,6 +130,34 @@ final class AccessRules {
   }
 
   /**
+   * A rule that never decides: every request it applies to is decided by an earlier rule.
+   *
+   * @param rule the shadowed rule's position, from 1, and canonical text
+   * @param by the earlier rule's position and canonical text
+   */
+  record Shadowed(int rulePosition, String rule, int byPosition, String by) {}
+
+  /**
+   * Returns the rules that can never match because one earlier rule applies to every request they
+   * apply to (the same or more methods, a pattern matching every path theirs does, in every case
+   * spelling theirs does). Conservative: a rule reported here is certainly dead; a rule shadowed
+   * only by several earlier rules together, or by globs this check cannot compare, is not reported.
+   */
+  List<Shadowed> shadowed() {
+    List<Shadowed> found = new ArrayList<>();
+    for (int later = 1; later < rules.length; later++) {
+      for (int earlier = 0; earlier < later; earlier++) {
+        if (rules[earlier].covers(rules[later])) {
+          found.add(
+              new Shadowed(later + 1, rules[later].text(), earlier + 1, rules[earlier].text()));
+          break;
+        }
+      }
+    }
+    return List.copyOf(found);
+  }
+
+  /**
    * Returns the rules in canonical text, one per line ({@code GET,HEAD /reports/** read:reports}),
    * which {@link #parse} accepts and which parses back to the same text.
    */
@@ -140,10 +168,7 @@ final class AccessRules {
       if (text.length() > 0) {
         text.append('\n');
       }
-      if (!rule.methods.isEmpty()) {
-        text.append(String.join(",", rule.methods)).append(' ');
-      }
-      text.append(rule.pattern).append(' ').append(rule.access);
+      text.append(rule.text());
     }
     return text.toString();
   }
@@ -314,6 +339,26 @@ final class AccessRules {
         }
         this.matchMethods = match.toArray(new String[0]);
       }
+    }
+
+    /** The rule in canonical text. */
+    String text() {
+      return (methods.isEmpty() ? "" : String.join(",", methods) + " ") + pattern + " " + access;
+    }
+
+    /** Whether this rule applies to every request {@code other} applies to. */
+    boolean covers(Rule other) {
+      if (matchMethods != null) {
+        if (other.matchMethods == null) {
+          return false;
+        }
+        for (String method : other.matchMethods) {
+          if (!appliesTo(method)) {
+            return false;
+          }
+        }
+      }
+      return pattern.covers(other.pattern);
     }
 
     boolean appliesTo(String upperMethod) {

@@ -141,6 +141,16 @@ public enum ConfigKey {
       ConfigParser.whenSet(ConfigParser::postLogoutRedirectUri),
       "where the provider sends the user after logout",
       "the application root"),
+  /** {@code health-path}: the opt-in health answer's path. */
+  HEALTH_PATH(
+      "health-path",
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.whenSet(ConfigParser::healthPath),
+      "opt-in health path: GET answers JSON, 200 with status UP when the provider's metadata is"
+          + " loaded, else 503 DOWN, with the start-up checks' codes and levels; answered before"
+          + " the rules, without login",
+      "none (no health path)"),
   /** {@code rules}: the access rules. */
   RULES(
       "rules",

@@ -433,6 +433,36 @@ final class ConfigParser {
     return logoutPath;
   }
 
+  @Nullable Object healthPath(Setting s) {
+    String value = s.value();
+    if (!value.startsWith("/") || value.startsWith("//") || !isCleanPath(value, true)) {
+      invalid(
+          s,
+          "is not a plain path inside the application",
+          "a path starting with a single /, without ?, # or whitespace, e.g. /portcullis/health");
+      return null;
+    }
+    for (ConfigKey endpoint : List.of(ConfigKey.REDIRECT_PATH, ConfigKey.LOGOUT_PATH)) {
+      String other = value(endpoint);
+      if (stripSlash(other).equals(stripSlash(value))) {
+        invalid(
+            s,
+            Text.of("is the same path as ", endpoint),
+            Text.of(
+                "a path of its own, unlike ",
+                ConfigKey.REDIRECT_PATH,
+                " and ",
+                ConfigKey.LOGOUT_PATH));
+        return null;
+      }
+    }
+    return Optional.of(stripSlash(value));
+  }
+
+  private static String stripSlash(String path) {
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+
   @Nullable Object postLogoutRedirectUri(Setting s) {
     String value = s.value();
     if (value.startsWith("/") && !value.startsWith("//")) {

@@ -87,6 +87,7 @@ final class LoginStarter {
       return new Outcome.Rejected(Reason.HOST_INVALID, null, false);
     }
     URI redirectUri = URI.create(appUrl.get() + config.redirectPath());
+    urls.checkFormPost(redirectUri);
     String scope = String.join(" ", scopes);
     PendingLogin pending =
         new PendingLogin(

@@ -110,4 +110,18 @@ public sealed interface Outcome {
 
   /** A small HTML page of Portcullis's own (logout confirmation), answered with {@code status}. */
   record Page(int status, String title, String htmlBody) implements Outcome {}
+
+  /**
+   * The answer of the opt-in health path ({@code health-path}): JSON, {@code 200} with {@code UP}
+   * when the provider's metadata is loaded, else {@code 503} with {@code DOWN}, with the
+   * self-diagnostics' codes and levels.
+   *
+   * @param diagnostics the diagnostics to show
+   */
+  record Health(Diagnostics diagnostics) implements Outcome {
+    /** Validates. */
+    public Health {
+      Objects.requireNonNull(diagnostics, "diagnostics");
+    }
+  }
 }

@@ -208,6 +208,65 @@ final class PathPattern {
     return upperA == upperB || Character.toLowerCase(upperA) == Character.toLowerCase(upperB);
   }
 
+  /**
+   * Tells, conservatively, whether this pattern matches every path that {@code other} matches: true
+   * only when that is certain; false may also mean "not proven". Used to find rules that an earlier
+   * rule shadows ({@link AccessRules#shadowed()}), where a false warning would be worse than a
+   * missed one.
+   *
+   * <p>Segment by segment: {@code **} here absorbs any run of the other's segments ({@code **}
+   * included); a segment here covers a literal segment it matches, and a glob or {@code **} of the
+   * other only when it is a glob of stars alone ({@code *} matches every segment) or the same glob.
+   * Letters are compared only in ASCII: when this pattern matches exact case and the other ignores
+   * case, the other must contain no letters; anything non-ASCII must be spelled the same.
+   */
+  boolean covers(PathPattern other) {
+    if (text.equals(other.text) && (ignoreCase || !other.ignoreCase)) {
+      return true;
+    }
+    if (!isAscii(text) || !isAscii(other.text)) {
+      return false;
+    }
+    return covers(0, other, 0);
+  }
+
+  /** Whether {@code segments[i..]} match every path that {@code other.segments[j..]} match. */
+  private boolean covers(int i, PathPattern other, int j) {
+    if (i == segments.length) {
+      return j == other.segments.length;
+    }
+    if (kinds[i] == ANY_SEGMENTS) {
+      return covers(i + 1, other, j) || (j < other.segments.length && covers(i, other, j + 1));
+    }
+    if (j == other.segments.length || other.kinds[j] == ANY_SEGMENTS) {
+      return false; // one segment here against none, or any number, there
+    }
+    return coversSegment(i, other, j) && covers(i + 1, other, j + 1);
+  }
+
+  private boolean coversSegment(int i, PathPattern other, int j) {
+    String mine = segments[i];
+    String theirs = other.segments[j];
+    if (kinds[i] == GLOB && mine.chars().allMatch(c -> c == '*')) {
+      return true; // a run of stars matches any non-empty segment
+    }
+    if (!ignoreCase && other.ignoreCase && hasLetter(theirs)) {
+      return false; // the other matches ADMIN as well as admin; this segment only one of them
+    }
+    if (other.kinds[j] == GLOB) {
+      return kinds[i] == GLOB && mine.equals(theirs);
+    }
+    return matchesSegment(i, theirs, 0, theirs.length());
+  }
+
+  private static boolean isAscii(String s) {
+    return s.chars().allMatch(c -> c < 0x80);
+  }
+
+  private static boolean hasLetter(String s) {
+    return s.chars().anyMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+  }
+
   /** Returns the pattern as written. */
   @Override
   public String toString() {

@@ -44,6 +44,11 @@ public final class Portcullis implements AutoCloseable {
   private final SessionStore sessions;
   private final String redirectPath;
   private final String logoutPath;
+  private final @Nullable String healthPath;
+  private final Urls urls;
+
+  /** The checks that depend on configuration only (Diagnostics), computed once. */
+  private final List<Diagnostics.Finding> configFindings;
 
   private Portcullis(PortcullisConfig config, Clock clock) {
     this.config = config;
@@ -56,7 +61,7 @@ public final class Portcullis implements AutoCloseable {
     byte[] key = config.stateKey().orElseGet(() -> Randoms.bytes(32));
     StateCookieCodec codec = new StateCookieCodec(key, config.previousStateKey().orElse(null));
     this.sessions = new SessionStore(SessionKeys.of(config));
-    Urls urls = new Urls(config);
+    this.urls = new Urls(config);
     this.starter = new LoginStarter(config, metadata, codec, urls, clock);
     JwksCache jwks = new JwksCache(clock, http, executor);
     NimbusIdTokenVerifier verifier =
@@ -84,6 +89,21 @@ public final class Portcullis implements AutoCloseable {
     this.rules = config.rules();
     this.redirectPath = config.redirectPath();
     this.logoutPath = config.logoutPath();
+    this.healthPath = config.healthPath().orElse(null);
+    this.configFindings = Diagnostics.configFindings(config);
+    metadata.onFirstLoad(
+        () -> {
+          Diagnostics.provider(config, true, 0, Optional.empty(), Duration.ZERO).log();
+          clockFinding(true).log();
+        });
+  }
+
+  private Diagnostics.Finding clockFinding(boolean loaded) {
+    boolean discovered =
+        config.authorizationEndpoint().isEmpty()
+            || config.tokenEndpoint().isEmpty()
+            || config.jwksUri().isEmpty();
+    return Diagnostics.clock(metadata.clockOffset(), loaded, discovered);
   }
 
   /** Creates an engine on the system clock and starts loading the provider's metadata. */
@@ -99,6 +119,12 @@ public final class Portcullis implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(clock, "clock");
     Portcullis engine = new Portcullis(config, clock);
+    // Start-up self-diagnostics: the provider and clock lines follow when the metadata loads
+    // (or its failure is logged, with the retry).
+    engine.urls.redirectUriFinding().log();
+    for (Diagnostics.Finding finding : engine.configFindings) {
+      finding.log();
+    }
     engine.metadata.start();
     return engine;
   }
@@ -126,6 +152,31 @@ public final class Portcullis implements AutoCloseable {
   public boolean awaitProvider(Duration timeout) {
     Optional<ProviderMetadata> md = metadata.await(timeout);
     return md.isPresent();
+  }
+
+  /**
+   * The self-diagnostics as they stand now: the provider's state (never waiting; a load is started
+   * when the back-off allows one), the clock against the provider's, the issuer, the {@code
+   * redirect_uri}, the response mode's cookie and shadowed rules (README "Start-up diagnostics").
+   */
+  public Diagnostics diagnostics() {
+    boolean loaded = metadata.current().isPresent();
+    List<Diagnostics.Finding> findings = new ArrayList<>();
+    findings.add(
+        Diagnostics.provider(
+            config, loaded, metadata.failures(), metadata.lastFailure(), metadata.retryAfter()));
+    findings.add(clockFinding(loaded));
+    for (Diagnostics.Finding finding : configFindings) {
+      if (finding.code().equals(Diagnostics.ISSUER)) {
+        findings.add(finding);
+        findings.add(urls.redirectUriFinding());
+      } else if (finding.code().equals(Diagnostics.RESPONSE_MODE)) {
+        findings.add(urls.responseModeFinding());
+      } else {
+        findings.add(finding);
+      }
+    }
+    return new Diagnostics(loaded, findings);
   }
 
   /** Decides what happens to one request. */
@@ -171,6 +222,13 @@ public final class Portcullis implements AutoCloseable {
     }
     if (isEndpoint(value, logoutPath)) {
       return logout.handle(exchange, RequestKind.isApiByHeaders(exchange));
+    }
+    if (healthPath != null && isEndpoint(value, healthPath)) {
+      // Answered before the rules and any login: the provider's state and the checks' codes.
+      String method = exchange.method();
+      return method.equals("GET") || method.equals("HEAD")
+          ? new Outcome.Health(diagnostics())
+          : new Outcome.Rejected(Reason.HEALTH_METHOD, null, true);
     }
     // Whether the request is an API request matters only for an answer other than Proceed, so
     // its header lookups are made only then (RequestKind.isApi), never on the authenticated path.

@@ -150,6 +150,14 @@ public final class PortcullisConfig {
     return get(ConfigKey.POST_LOGOUT_REDIRECT_URI);
   }
 
+  /**
+   * Returns the path of the opt-in health answer ({@code health-path}), starting with {@code /};
+   * empty when there is none.
+   */
+  public Optional<String> healthPath() {
+    return get(ConfigKey.HEALTH_PATH);
+  }
+
   /** Returns the parsed access rules; {@code /** authenticated} when none are configured. */
   AccessRules rules() {
     return get(ConfigKey.RULES);

@@ -7,12 +7,14 @@ import io.portcullis.core.internal.nimbus.ProviderMetadata;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +39,16 @@ final class ProviderMetadataSource {
   private final AtomicLong nextAttemptMillis = new AtomicLong();
   private final AtomicInteger failures = new AtomicInteger();
 
+  /** Whether metadata has ever loaded; the first load runs {@link #onFirstLoad}. */
+  private final AtomicBoolean everLoaded = new AtomicBoolean();
+
+  private volatile @Nullable String lastFailure;
+
+  /** The provider's {@code Date} minus the local clock at the last load that had one. */
+  private volatile @Nullable Duration clockOffset;
+
+  private volatile Runnable onFirstLoad = () -> {};
+
   // A CacheLoader may return null ("no entry", Caffeine's documented contract); NullAway, outside
   // JSpecify mode, does not read the loader's nullable type argument.
   @SuppressWarnings("NullAway")
@@ -53,24 +65,64 @@ final class ProviderMetadataSource {
   private @Nullable ProviderMetadata load(NimbusDiscovery discovery) {
     try {
       ProviderMetadata metadata = discovery.load();
-      if (failures.getAndSet(0) > 0) {
-        LOG.log(Level.INFO, "portcullis: provider metadata loaded after earlier failures");
+      Instant served = metadata.served();
+      if (served != null) {
+        clockOffset = Duration.between(clock.instant(), served);
+      }
+      int failed = failures.getAndSet(0);
+      if (everLoaded.compareAndSet(false, true)) {
+        onFirstLoad.run(); // the start-up lines: provider loaded, and the clock
+      } else if (failed > 0) {
+        LOG.log(
+            Level.INFO,
+            "portcullis.check "
+                + Diagnostics.PROVIDER
+                + ": metadata loaded again after earlier failures");
       }
       return metadata;
     } catch (ProviderException e) {
+      lastFailure = e.getMessage();
       int n = failures.incrementAndGet();
       long backoff = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(16, n - 1));
       nextAttemptMillis.set(clock.millis() + backoff);
       LOG.log(
           Level.WARNING,
-          "portcullis: provider metadata unavailable (attempt "
+          "portcullis.check "
+              + Diagnostics.PROVIDER
+              + ": provider metadata unavailable (attempt "
               + n
               + ", next in "
               + backoff / 1000
-              + " s): "
-              + e.getMessage());
+              + " s; protected paths answer 503 meanwhile): "
+              + e.getMessage()
+              + "; check issuer (or the explicit endpoints) and the network");
       return null;
     }
+  }
+
+  /**
+   * Runs {@code action} (which must not throw) once, when metadata first loads; set before start.
+   */
+  void onFirstLoad(Runnable action) {
+    this.onFirstLoad = action;
+  }
+
+  /** How many loads failed since the last success. */
+  int failures() {
+    return failures.get();
+  }
+
+  /** The last failure's message (no secrets: URLs and I/O errors), if a load ever failed. */
+  Optional<String> lastFailure() {
+    return Optional.ofNullable(lastFailure);
+  }
+
+  /**
+   * The provider's clock minus the local clock, from the {@code Date} header of the last discovery
+   * response that had one; empty when none did.
+   */
+  Optional<Duration> clockOffset() {
+    return Optional.ofNullable(clockOffset);
   }
 
   /** Starts the first load in the background. */

@@ -37,6 +37,13 @@ public enum Reason {
   /** An API request asked the callback path to start a login. */
   LOGIN_API(
       "login.api", 400, Level.INFO, Family.LOGIN, "A login starts with a browser navigation."),
+  /** The health path ({@code health-path}) answers {@code GET} and {@code HEAD} only. */
+  HEALTH_METHOD(
+      "health.method",
+      405,
+      Level.INFO,
+      Family.BAD_REQUEST,
+      "The health path answers GET and HEAD only."),
 
   // ---- the callback (redirection endpoint) ----
   /** A response parameter is longer than its limit. */

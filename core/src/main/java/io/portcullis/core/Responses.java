@@ -91,6 +91,9 @@ public final class Responses {
     }
     if (outcome instanceof Outcome.Rejected r) {
       h.put("Referrer-Policy", "no-referrer");
+      if (r.reason() == Reason.HEALTH_METHOD) {
+        h.put("Allow", "GET, HEAD");
+      }
       if (r.api()) {
         return json(
             r.status(),
@@ -117,6 +120,10 @@ public final class Responses {
               + escape(r.error())
               + "</small></p>"
               + link);
+    }
+    if (outcome instanceof Outcome.Health health) {
+      Diagnostics d = health.diagnostics();
+      return json(d.providerUp() ? 200 : 503, h, d.toHealthJson());
     }
     if (outcome instanceof Outcome.Page p) {
       return html(p.status(), h, p.title(), p.htmlBody());

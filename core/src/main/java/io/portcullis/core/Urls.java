@@ -1,6 +1,5 @@
 package io.portcullis.core;
 
-import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -14,39 +13,62 @@ import org.jspecify.annotations.Nullable;
  * only post-login targets it will ever redirect to: paths of this application.
  */
 final class Urls {
-  private static final System.Logger LOG = System.getLogger("io.portcullis");
   private static final int MAX_QUERY = 2048;
 
   private final PortcullisConfig config;
 
-  /** Whether this engine has said that, without {@code base-url}, the Host header decides. */
+  /**
+   * Whether the Host warning ({@link Diagnostics#REDIRECT_URI}) has been given: at start-up by the
+   * engine when the provider is not on a loopback host (a real deployment), else at the first
+   * request whose host is not loopback (a development set-up reached from elsewhere).
+   */
   private final AtomicBoolean hostWarned = new AtomicBoolean();
 
-  /**
-   * Without {@code base-url}, warns once per engine that request headers decide the absolute URLs:
-   * at once when the provider is not on a loopback host (a real deployment), else at the first
-   * request whose host is not loopback (a development set-up that is reached from elsewhere).
-   */
+  /** The first non-loopback host a request named, with the redirect_uri it gave; or null. */
+  private volatile @Nullable String seenHost;
+
+  /** Whether {@code form_post} has been found to build a plain-http redirect_uri elsewhere. */
+  private final AtomicBoolean formPostWarned = new AtomicBoolean();
+
+  private volatile Diagnostics.@Nullable Finding formPostFinding;
+
   Urls(PortcullisConfig config) {
     this.config = config;
-    if (config.baseUrl().isEmpty()) {
-      Optional<URI> provider = config.authorizationEndpoint().or(config::issuer);
-      if (provider.isPresent() && !IpRange.isLoopback(provider.get().getHost())) {
-        warnHostDecides("the provider " + provider.get().getHost() + " is not on a loopback host");
-      }
-    }
+    hostWarned.set(Diagnostics.redirectUri(config, Optional.empty()).isWarning());
   }
 
-  private void warnHostDecides(String why) {
-    if (hostWarned.compareAndSet(false, true)) {
-      LOG.log(
-          Level.WARNING,
-          "portcullis: base-url is not set ("
-              + why
-              + "), so the redirect_uri sent to the"
-              + " provider and the post-logout redirect are built from each request's Host header (or Forwarded /"
-              + " X-Forwarded-Host from trusted-proxies); set base-url to the application's public URL, and"
-              + " trusted-proxies behind a proxy");
+  /** The {@link Diagnostics#REDIRECT_URI} finding as things stand. */
+  Diagnostics.Finding redirectUriFinding() {
+    return Diagnostics.redirectUri(config, Optional.ofNullable(seenHost));
+  }
+
+  /**
+   * The {@link Diagnostics#RESPONSE_MODE} finding as things stand: the start-up one, or the warning
+   * of the first {@code form_post} login whose {@code redirect_uri} was plain http elsewhere.
+   */
+  Diagnostics.Finding responseModeFinding() {
+    Diagnostics.Finding found = formPostFinding;
+    return found != null ? found : Diagnostics.responseMode(config);
+  }
+
+  /**
+   * Without {@code base-url}, warns once when a {@code form_post} login sends a {@code
+   * redirect_uri} to which browsers will not send the pre-login cookie.
+   */
+  void checkFormPost(URI redirectUri) {
+    if (config.responseMode() != ResponseMode.FORM_POST
+        || config.baseUrl().isPresent()
+        || formPostWarned.get()) {
+      return;
+    }
+    Diagnostics.Finding finding =
+        Diagnostics.formPostFor(
+            redirectUri.getScheme(),
+            hostOf(redirectUri.getRawAuthority()),
+            "redirect_uri " + redirectUri + " (from the request; base-url is not set)");
+    if (finding.isWarning() && formPostWarned.compareAndSet(false, true)) {
+      formPostFinding = finding;
+      finding.log();
     }
   }
 
@@ -114,11 +136,21 @@ final class Urls {
               || port <= 0;
       hostPort = defaultPort ? h : h + ":" + port;
     }
-    if (!hostWarned.get() && !IpRange.isLoopback(hostOf(hostPort))) {
-      // hostPort passed isValidHostPort: letters, digits, ".-:[]" only, safe in a log line.
-      warnHostDecides("first request for host " + hostPort);
+    String url = scheme + "://" + hostPort + exchange.contextPath();
+    if (!hostWarned.get()
+        && !IpRange.isLoopback(hostOf(hostPort))
+        && hostWarned.compareAndSet(false, true)) {
+      // hostPort passed isValidHostPort: letters, digits, ".-:[]" only, safe in a log line; the
+      // context path is the container's.
+      seenHost =
+          "first request for host "
+              + hostPort
+              + ", which gave redirect_uri "
+              + url
+              + config.redirectPath();
+      redirectUriFinding().log();
     }
-    return Optional.of(scheme + "://" + hostPort + exchange.contextPath());
+    return Optional.of(url);
   }
 
   /** The host of a valid {@code host[:port]}, without brackets or port. */

@@ -72,6 +72,7 @@ class ConfigKeyTest {
             "redirect-path",
             "logout-path",
             "post-logout-redirect-uri",
+            "health-path",
             "rules",
             "refresh-before",
             "base-url",

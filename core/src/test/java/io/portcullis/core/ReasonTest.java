@@ -25,6 +25,7 @@ class ReasonTest {
           "path.ambiguous",
           "host.invalid",
           "login.api",
+          "health.method",
           "param.too_long",
           "method",
           "duplicate_param",

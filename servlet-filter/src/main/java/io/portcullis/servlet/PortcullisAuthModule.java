@@ -133,9 +133,11 @@ final class PortcullisAuthModule implements ServerAuthModule, ServerAuthContext 
           jetty.succeeded(); // Jetty waits on it after request.authenticate(response)
         }
       }
-      // A login on its way (to the provider, or back to the page first asked for) continues;
-      // anything else was refused with the answer just written.
-      return outcome instanceof Outcome.Redirect || outcome instanceof Outcome.Challenge
+      // A login on its way (to the provider, or back to the page first asked for) continues, as
+      // does the health answer; anything else was refused with the answer just written.
+      return outcome instanceof Outcome.Redirect
+              || outcome instanceof Outcome.Challenge
+              || outcome instanceof Outcome.Health
           ? AuthStatus.SEND_CONTINUE
           : AuthStatus.SEND_FAILURE;
     }

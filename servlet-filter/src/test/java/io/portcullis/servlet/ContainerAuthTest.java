@@ -39,7 +39,8 @@ class ContainerAuthTest {
             Map.of(
                 "portcullis.roles-claim", "groups",
                 "portcullis.bearer-tokens", "own-clients",
-                "portcullis.bearer-audience", "read:data"),
+                "portcullis.bearer-audience", "read:data",
+                "portcullis.health-path", "/portcullis/health"),
             UnaryOperator.identity());
   }
 
@@ -139,6 +140,16 @@ class ContainerAuthTest {
     assertThat(reports.statusCode()).isEqualTo(200);
     assertThat(reports.body()).contains("\"remoteUser\":\"alice\"");
     assertThat(browser.get(app.url("/admin/users")).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void healthPathWhenSetThenAnsweredByTheModuleWithoutLogin() {
+    Browser probe = browser();
+    probe.navigation = false;
+    HttpResponse<String> r = probe.get(app.url("/portcullis/health"));
+    assertThat(r.statusCode()).isIn(200, 503);
+    assertThat(r.body()).startsWith("{\"status\":").contains("{\"code\":\"rules\",");
+    assertThat(r.headers().allValues("Set-Cookie")).isEmpty();
   }
 
   @Test

@@ -17,7 +17,7 @@ class HostHeaderWarningTest extends IntegrationTest {
 
   private static List<String> warnings(int from) {
     List<String> lines = LeakCheck.LINES.subList(from, LeakCheck.LINES.size());
-    return lines.stream().filter(l -> l.contains(WARNING)).toList();
+    return lines.stream().filter(l -> l.startsWith("WARNING ") && l.contains(WARNING)).toList();
   }
 
   @Test

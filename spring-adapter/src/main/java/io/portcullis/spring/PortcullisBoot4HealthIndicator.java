@@ -5,7 +5,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * Spring Boot 4 health of Portcullis ({@code portcullis}): UP once the provider's metadata is
- * loaded, DOWN otherwise; never calls the provider per check (see {@link ProviderReadiness}).
+ * loaded, DOWN otherwise, with the start-up checks' codes and levels (README "Start-up
+ * diagnostics"); never calls the provider per check (see {@link ProviderReadiness}).
  */
 final class PortcullisBoot4HealthIndicator implements HealthIndicator {
   private final ProviderReadiness readiness;
@@ -19,6 +20,7 @@ final class PortcullisBoot4HealthIndicator implements HealthIndicator {
     ProviderReadiness.State state = readiness.check();
     return (state.up() ? Health.up() : Health.down())
         .withDetail("provider", state.detail())
+        .withDetail("checks", state.checks())
         .build();
   }
 }

@@ -5,7 +5,8 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 
 /**
  * Spring Boot 3 Actuator health of Portcullis ({@code portcullis}): UP once the provider's metadata
- * is loaded, DOWN otherwise; never calls the provider per check (see {@link ProviderReadiness}).
+ * is loaded, DOWN otherwise, with the start-up checks' codes and levels (README "Start-up
+ * diagnostics"); never calls the provider per check (see {@link ProviderReadiness}).
  */
 final class PortcullisHealthIndicator implements HealthIndicator {
   private final ProviderReadiness readiness;
@@ -19,6 +20,7 @@ final class PortcullisHealthIndicator implements HealthIndicator {
     ProviderReadiness.State state = readiness.check();
     return (state.up() ? Health.up() : Health.down())
         .withDetail("provider", state.detail())
+        .withDetail("checks", state.checks())
         .build();
   }
 }

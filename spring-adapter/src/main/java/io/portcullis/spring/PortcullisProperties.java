@@ -102,6 +102,13 @@ public class PortcullisProperties {
   private @Nullable String postLogoutRedirectUri;
 
   /**
+   * Opt-in health path: GET answers JSON, 200 with status UP when the provider's metadata is
+   * loaded, else 503 DOWN, with the start-up checks' codes and levels; answered before the rules,
+   * without login. Default: none (no health path).
+   */
+  private @Nullable String healthPath;
+
+  /**
    * Access rules, one per line: [METHODS] PATTERN ACCESS; a YAML list of rule lines or one block
    * string. The first rule that matches decides. Default: /&#42;&#42; authenticated.
    */
@@ -374,6 +381,16 @@ public class PortcullisProperties {
   /** Sets {@code portcullis.logout-path}. */
   public void setLogoutPath(@Nullable String logoutPath) {
     this.logoutPath = logoutPath;
+  }
+
+  /** Returns {@code portcullis.health-path} as bound, or null when not set. */
+  public @Nullable String getHealthPath() {
+    return healthPath;
+  }
+
+  /** Sets {@code portcullis.health-path}. */
+  public void setHealthPath(@Nullable String healthPath) {
+    this.healthPath = healthPath;
   }
 
   /** Returns {@code portcullis.post-logout-redirect-uri} as bound, or null when not set. */

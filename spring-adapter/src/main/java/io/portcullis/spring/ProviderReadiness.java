@@ -1,9 +1,13 @@
 package io.portcullis.spring;
 
+import io.portcullis.core.Diagnostics;
 import io.portcullis.core.Portcullis;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -16,8 +20,20 @@ import org.jspecify.annotations.Nullable;
 final class ProviderReadiness {
   static final Duration RECHECK_DOWN = Duration.ofSeconds(30);
 
-  /** One check's result; {@code detail} is a short text for the health details. */
-  record State(boolean up, String detail) {}
+  /**
+   * One check's result; {@code detail} is a short text for the health details, {@code checks} the
+   * engine's self-diagnostics: each check's code and its worst level ({@code INFO}, {@code
+   * WARNING}), never a sentence or a secret.
+   */
+  record State(boolean up, String detail, Map<String, String> checks) {
+    State {
+      checks = Collections.unmodifiableMap(new LinkedHashMap<>(checks));
+    }
+
+    State(boolean up, String detail) {
+      this(up, detail, Map.of());
+    }
+  }
 
   private final Supplier<Portcullis> engine;
   private final Clock clock;
@@ -37,11 +53,19 @@ final class ProviderReadiness {
     }
     State state;
     try {
+      Diagnostics diagnostics = engine.get().diagnostics();
+      Map<String, String> checks = new LinkedHashMap<>();
+      for (Diagnostics.Finding finding : diagnostics.findings()) {
+        checks.merge(
+            finding.code(), finding.level().getName(), (a, b) -> finding.isWarning() ? b : a);
+      }
       state =
-          engine.get().awaitProvider(Duration.ZERO)
-              ? new State(true, "provider metadata loaded")
+          diagnostics.providerUp()
+              ? new State(true, "provider metadata loaded", checks)
               : new State(
-                  false, "provider metadata not loaded (provider unreachable or still loading)");
+                  false,
+                  "provider metadata not loaded (provider unreachable or still loading)",
+                  checks);
     } catch (IllegalStateException e) {
       state = new State(false, "the Portcullis filter has not started");
     }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.core.Portcullis;
 import io.portcullis.core.PortcullisConfig;
+import io.portcullis.testsupport.FakeProvider;
 import io.portcullis.testsupport.MutableClock;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -64,6 +66,33 @@ class ProviderReadinessTest {
       clock.advance(ProviderReadiness.RECHECK_DOWN);
       assertThat(readiness.check().up()).isFalse();
       assertThat(asked).hasValue(2);
+      assertThat(readiness.check().checks()).containsEntry("provider", "WARNING");
+    }
+  }
+
+  @Test
+  void checkWhenProviderUpThenUpWithEachCheckAndItsWorstLevel() {
+    try (FakeProvider provider = new FakeProvider(Clock.systemUTC());
+        Portcullis engine =
+            Portcullis.create(
+                PortcullisConfig.of(
+                    Map.of(
+                        "issuer",
+                        provider.issuer(),
+                        "client-id",
+                        "app",
+                        "rules",
+                        "/** authenticated\n/a permit\n/b permit")))) {
+      assertThat(engine.awaitProvider(Duration.ofSeconds(10))).isTrue();
+
+      ProviderReadiness.State state = new ProviderReadiness(() -> engine, clock()).check();
+
+      assertThat(state.up()).isTrue();
+      assertThat(state.checks())
+          .containsEntry("provider", "INFO")
+          .containsEntry("rules", "WARNING")
+          .containsOnlyKeys(
+              "provider", "clock", "issuer", "redirect-uri", "response-mode", "rules");
     }
   }
 }

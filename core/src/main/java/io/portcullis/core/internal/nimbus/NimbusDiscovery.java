@@ -6,6 +6,9 @@ import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import java.io.IOException;
 import java.net.URI;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +39,8 @@ public final class NimbusDiscovery {
         config.authorizationEndpoint() != null
             && config.tokenEndpoint() != null
             && config.jwksUri() != null;
-    Map<String, Object> json = issuer == null || explicit ? Map.of() : fetch(issuer);
+    Fetched fetched = issuer == null || explicit ? new Fetched(Map.of(), null) : fetch(issuer);
+    Map<String, Object> json = fetched.json();
     String issuerValue = issuer == null ? "" : issuer.toString();
     if (issuer != null && !explicit) {
       Object documentIssuer = json.get("issuer");
@@ -80,10 +84,21 @@ public final class NimbusDiscovery {
       algs.add("RS256"); // OIDC Core §3.1.3.7 step 7: RS256 is the default
     }
     return new ProviderMetadata(
-        issuerValue, authorization, token, jwks, userinfo, endSession, issSupported, algs);
+        issuerValue,
+        authorization,
+        token,
+        jwks,
+        userinfo,
+        endSession,
+        issSupported,
+        algs,
+        fetched.served());
   }
 
-  private Map<String, Object> fetch(URI issuer) throws ProviderException {
+  /** A metadata document and the {@code Date} header it came with, if any. */
+  private record Fetched(Map<String, Object> json, @Nullable Instant served) {}
+
+  private Fetched fetch(URI issuer) throws ProviderException {
     if (!Http.isAllowedProviderUri(issuer)) {
       throw new ProviderException(
           "issuer " + issuer + " is not HTTPS (plain HTTP is allowed only on loopback hosts)");
@@ -115,7 +130,7 @@ public final class NimbusDiscovery {
     }
   }
 
-  private Map<String, Object> get(URI uri) throws ProviderException {
+  private Fetched get(URI uri) throws ProviderException {
     HTTPResponse response;
     try {
       HTTPRequest request = new HTTPRequest(HTTPRequest.Method.GET, uri);
@@ -134,9 +149,22 @@ public final class NimbusDiscovery {
       throw new ProviderException("fetching " + uri + " answered HTTP " + response.getStatusCode());
     }
     try {
-      return JSONObjectUtils.parse(response.getBody());
+      return new Fetched(JSONObjectUtils.parse(response.getBody()), date(response));
     } catch (ParseException e) {
       throw new ProviderException("metadata at " + uri + " is not valid: " + e.getMessage(), e);
+    }
+  }
+
+  /** The response's {@code Date} (RFC 9110 §6.6.1, IMF-fixdate), or null when absent or invalid. */
+  private static @Nullable Instant date(HTTPResponse response) {
+    String value = response.getHeaderValue("Date");
+    if (value == null) {
+      return null;
+    }
+    try {
+      return DateTimeFormatter.RFC_1123_DATE_TIME.parse(value.trim(), Instant::from);
+    } catch (DateTimeException e) {
+      return null;
     }
   }
 

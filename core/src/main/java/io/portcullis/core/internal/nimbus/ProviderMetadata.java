@@ -1,6 +1,7 @@
 package io.portcullis.core.internal.nimbus;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -17,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param endSessionEndpoint the RP-initiated logout endpoint, or null
  * @param issParameterSupported {@code authorization_response_iss_parameter_supported} (RFC 9207)
  * @param idTokenSigningAlgs the accepted ID token signing algorithms ({@code none} never)
+ * @param served the {@code Date} header of the discovery response (RFC 9110 §6.6.1), or null when
+ *     there was none or no discovery request was made
  */
 public record ProviderMetadata(
     String issuer,
@@ -26,7 +29,8 @@ public record ProviderMetadata(
     @Nullable URI userinfoEndpoint,
     @Nullable URI endSessionEndpoint,
     boolean issParameterSupported,
-    List<String> idTokenSigningAlgs) {
+    List<String> idTokenSigningAlgs,
+    @Nullable Instant served) {
 
   /** Validates and copies. */
   public ProviderMetadata {
