@@ -12,7 +12,7 @@ class ProviderMetadataTest extends IntegrationTest {
 
   @Test
   void discoveryWhenIssuerDiffersThenProviderNotUsed() throws Exception {
-    provider.tamperMetadata(
+    provider.refuseMetadata(
         json -> {
           json.put("issuer", "https://evil.example");
           return json;
@@ -28,7 +28,7 @@ class ProviderMetadataTest extends IntegrationTest {
 
   @Test
   void discoveryWhenEndpointIsPlainHttpOnPublicHostThenProviderRefused() throws Exception {
-    provider.tamperMetadata(
+    provider.refuseMetadata(
         json -> {
           json.put("token_endpoint", "http://idp.example/token");
           return json;

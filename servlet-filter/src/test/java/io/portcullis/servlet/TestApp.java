@@ -165,7 +165,7 @@ final class TestApp implements AutoCloseable {
       port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
     }
     base = "http://" + HOST + ":" + port + contextPath;
-    awaitProvider(provider.issuer().equals(config.get("issuer")));
+    awaitProvider(provider.issuer().equals(config.get("issuer")) && !provider.metadataRefused());
   }
 
   /**
@@ -173,7 +173,7 @@ final class TestApp implements AutoCloseable {
    * provider's first answer can take longer than {@code http-timeout} there) is followed by a
    * second attempt after a back-off; the tests' first requests must not fall into that back-off
    * (503), so a live {@link TestProvider} is waited for until it is loaded, up to 60 s. A dead
-   * issuer (the outage tests) gets one attempt.
+   * issuer (the outage tests) or metadata the engine is to refuse gets one attempt.
    */
   private void awaitProvider(boolean live) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(live ? 60 : 10).toNanos();

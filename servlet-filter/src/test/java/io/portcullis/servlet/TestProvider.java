@@ -75,6 +75,7 @@ final class TestProvider implements AutoCloseable {
   private volatile boolean rotate = true;
   private volatile long refreshDelayMillis;
   private volatile Function<JSONObject, JSONObject> metadataTamper;
+  private volatile boolean metadataRefused;
   private volatile String accessTokenType = "JWT";
 
   TestProvider() {
@@ -321,7 +322,22 @@ final class TestProvider implements AutoCloseable {
 
   /** Rewrites every discovery document from now on (null: stop). */
   void tamperMetadata(Function<JSONObject, JSONObject> tamper) {
+    this.metadataRefused = false;
     this.metadataTamper = tamper;
+  }
+
+  /**
+   * {@link #tamperMetadata} with metadata the engine is to refuse: an application started on it
+   * does not wait for the metadata to load (TestApp waits up to 60 s for a live provider).
+   */
+  void refuseMetadata(Function<JSONObject, JSONObject> tamper) {
+    this.metadataTamper = tamper;
+    this.metadataRefused = true;
+  }
+
+  /** Whether the metadata served now is meant to be refused ({@link #refuseMetadata}). */
+  boolean metadataRefused() {
+    return metadataRefused;
   }
 
   /** Scopes the provider refuses to grant from now on. */
