@@ -71,4 +71,70 @@ class ContainerAuthJettyTest {
                     "SEVERE container-auth=true: this container has no Jakarta"
                         + " Authentication factory"));
   }
+
+  /**
+   * A Jetty 12.1 {@code ee11} whose security handler leaves Jakarta Authentication out (an
+   * authenticator factory other than Jetty's {@code JaspiAuthenticatorFactory}): the module is
+   * never called, and the {@code portcullis-container-auth} filter refuses every request with
+   * {@code 503} and one ERROR line rather than serving it unchecked.
+   */
+  @Test
+  void containerAuthWhenTheSecurityHandlerNeverCallsTheModuleThen503NotServed() throws Exception {
+    Assumptions.assumeFalse(TestApp.onTomcat(), "the Jetty run");
+    LeakCheck.install();
+    Path docBase = Files.createTempDirectory("portcullis-jetty-war");
+    Files.createDirectories(docBase.resolve("WEB-INF"));
+    Files.writeString(
+        docBase.resolve("WEB-INF/web.xml"),
+        "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">"
+            + "<context-param><param-name>portcullis.container-auth</param-name>"
+            + "<param-value>true</param-value></context-param>"
+            + "<context-param><param-name>portcullis.issuer</param-name>"
+            + "<param-value>http://127.0.0.1:9/realm</param-value></context-param>"
+            + "<context-param><param-name>portcullis.client-id</param-name>"
+            + "<param-value>app</param-value></context-param>"
+            + "<servlet><servlet-name>page</servlet-name><servlet-class>"
+            + ContainerAuthApp.PageServlet.class.getName()
+            + "</servlet-class></servlet>"
+            + "<servlet-mapping><servlet-name>page</servlet-name><url-pattern>/*</url-pattern>"
+            + "</servlet-mapping></web-app>",
+        StandardCharsets.UTF_8);
+    AuthConfigFactory installed = AuthConfigFactory.getFactory();
+    if (installed == null) {
+      AuthConfigFactory.setFactory(
+          new org.eclipse.jetty.ee11.security.jaspi.DefaultAuthConfigFactory());
+    }
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("localhost");
+    server.addConnector(connector);
+    org.eclipse.jetty.ee11.webapp.WebAppContext webapp =
+        new org.eclipse.jetty.ee11.webapp.WebAppContext(docBase.toString(), "/app");
+    webapp.setParentLoaderPriority(true);
+    webapp.addConfiguration(new org.eclipse.jetty.ee11.annotations.AnnotationConfiguration());
+    webapp
+        .getSecurityHandler()
+        .setAuthenticatorFactory(new org.eclipse.jetty.security.DefaultAuthenticatorFactory());
+    server.setHandler(webapp);
+    int before = LeakCheck.LINES.size();
+    try {
+      server.start();
+      String base = "http://localhost:" + connector.getLocalPort() + "/app";
+      for (String path : new String[] {"/public", "/secure/x", "/oauth2/callback?code=x&state=y"}) {
+        java.net.http.HttpResponse<String> r =
+            new io.portcullis.testsupport.Browser().get(base + path);
+        assertThat(r.statusCode()).as(path).isEqualTo(503);
+        assertThat(r.body()).as(path).doesNotContain("remoteUser");
+      }
+    } finally {
+      server.stop();
+      AuthConfigFactory.setFactory(installed);
+      Files.deleteIfExists(docBase.resolve("WEB-INF/web.xml"));
+      Files.deleteIfExists(docBase.resolve("WEB-INF"));
+      Files.deleteIfExists(docBase);
+    }
+    assertThat(LeakCheck.LINES.subList(before, LeakCheck.LINES.size()))
+        .filteredOn(l -> l.contains("did not call Portcullis's Jakarta Authentication module"))
+        .hasSize(1);
+  }
 }
