@@ -24,6 +24,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -146,10 +147,17 @@ public final class Http implements AutoCloseable {
       throw new IOException(
           "cannot send a request to " + request.getURI() + ": " + e.getMessage(), e);
     }
-    CompletableFuture<HttpResponse<byte[]>> future =
-        client.sendAsync(
-            builder.build(),
-            info -> new CappedBody(maxBytes, info.headers().firstValueAsLong("Content-Length")));
+    CompletableFuture<HttpResponse<byte[]>> future;
+    try {
+      future =
+          client.sendAsync(
+              builder.build(),
+              info -> new CappedBody(maxBytes, info.headers().firstValueAsLong("Content-Length")));
+    } catch (RejectedExecutionException e) {
+      // close() ran (the application is stopping) while a load was on its way: an I/O failure
+      // like any other, reported in one line rather than as a trace from the cache's loader.
+      throw new IOException("the provider client is closed (the application is stopping)", e);
+    }
     HttpResponse<byte[]> response;
     try {
       response = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
