@@ -1,6 +1,7 @@
 package io.portcullis.servlet;
 
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Tags;
 import io.portcullis.core.PortcullisMetrics;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -16,24 +17,25 @@ final class GlobalMeters {
   private GlobalMeters() {}
 
   /**
-   * The binding of {@code metrics} to the global registry, to close at shutdown; null without
-   * Micrometer.
+   * The binding of {@code metrics} to the global registry, tagged {@code context} with {@code
+   * contextPath} ({@code /} for the root), to close at shutdown; null without Micrometer.
    */
-  static @Nullable AutoCloseable bind(Supplier<PortcullisMetrics> metrics) {
+  static @Nullable AutoCloseable bind(Supplier<PortcullisMetrics> metrics, String contextPath) {
     try {
       Class.forName(PROBE, false, GlobalMeters.class.getClassLoader());
     } catch (ClassNotFoundException | LinkageError absent) {
       return null;
     }
-    return Binding.bind(metrics);
+    return Binding.bind(metrics, contextPath.isEmpty() ? "/" : contextPath);
   }
 
   /** The one place that names Micrometer's global registry. */
   private static final class Binding {
     private Binding() {}
 
-    static AutoCloseable bind(Supplier<PortcullisMetrics> metrics) {
-      PortcullisMeterBinder binder = new PortcullisMeterBinder(metrics);
+    static AutoCloseable bind(Supplier<PortcullisMetrics> metrics, String context) {
+      PortcullisMeterBinder binder =
+          new PortcullisMeterBinder(metrics, Tags.of("context", context));
       binder.bindTo(Metrics.globalRegistry);
       return binder;
     }

@@ -105,7 +105,7 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
       filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
     }
     ObjectName jmxName = JmxMetrics.register(context.getContextPath(), engine.metrics());
-    AutoCloseable meters = GlobalMeters.bind(engine::metrics);
+    AutoCloseable meters = GlobalMeters.bind(engine::metrics, context.getContextPath());
     context.addListener(new Unregister(factory, registration, engine, jmxName, meters));
     LOG.log(
         Level.INFO,

@@ -94,7 +94,7 @@ public class PortcullisFilter implements Filter {
       // web.xml: Micrometer's global registry, when the application has Micrometer. A filter
       // built with its configuration is published by its creator (the Spring Boot starter binds
       // PortcullisMeterBinder to the application's MeterRegistry).
-      globalMeters = GlobalMeters.bind(this::engineMetrics);
+      globalMeters = GlobalMeters.bind(this::engineMetrics, contextPath);
     }
     identityHeaders = new IdentityHeaders(config.identityHeaders());
     containerErrorPages = config.containerErrorPages();

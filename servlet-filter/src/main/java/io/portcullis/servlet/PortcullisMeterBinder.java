@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.portcullis.core.PortcullisMetrics;
@@ -25,12 +26,14 @@ import org.jspecify.annotations.Nullable;
  * micrometer-core} on the class path (an optional dependency of {@code portcullis-servlet}).
  *
  * <p>The filter binds one to {@code Metrics.globalRegistry} when it reads its configuration from
- * {@code web.xml} and the other sources and Micrometer is on the class path; the Spring Boot
- * starter declares one as a bean, which Spring Boot binds to the application's {@code
- * MeterRegistry}.
+ * {@code web.xml} and the other sources and Micrometer is on the class path, with a {@code context}
+ * tag (the context path, {@code /} for the root), since applications of one container may share
+ * that registry; the Spring Boot starter declares one as a bean, which Spring Boot binds to the
+ * application's {@code MeterRegistry}.
  */
 public final class PortcullisMeterBinder implements MeterBinder, AutoCloseable {
   private final Supplier<PortcullisMetrics> metrics;
+  private final Tags tags;
   private final List<Bound> bound = new CopyOnWriteArrayList<>();
 
   /** A meter and the registry it is in. */
@@ -41,12 +44,13 @@ public final class PortcullisMeterBinder implements MeterBinder, AutoCloseable {
    * started.
    */
   public PortcullisMeterBinder(PortcullisFilter filter) {
-    this(Objects.requireNonNull(filter, "filter")::engineMetrics);
+    this(Objects.requireNonNull(filter, "filter")::engineMetrics, Tags.empty());
   }
 
-  /** Meters of the engine whose counters {@code metrics} gives. */
-  PortcullisMeterBinder(Supplier<PortcullisMetrics> metrics) {
+  /** Meters of the engine whose counters {@code metrics} gives, each with {@code tags} too. */
+  PortcullisMeterBinder(Supplier<PortcullisMetrics> metrics, Tags tags) {
     this.metrics = metrics;
+    this.tags = tags;
   }
 
   /** Registers every Portcullis meter in {@code registry}. */
@@ -91,6 +95,7 @@ public final class PortcullisMeterBinder implements MeterBinder, AutoCloseable {
                   "portcullis.rejections", this, b -> b.read(m -> m.rejections(reason)))
               .tag("reason", reason.code())
               .description("Refusals by reason code")
+              .tags(tags)
               .register(registry));
     }
     for (Endpoint endpoint : Endpoint.values()) {
@@ -104,6 +109,7 @@ public final class PortcullisMeterBinder implements MeterBinder, AutoCloseable {
                   TimeUnit.NANOSECONDS)
               .tag("endpoint", endpoint.value())
               .description("Calls to the provider, failed or not")
+              .tags(tags)
               .register(registry));
       add(
           registry,
@@ -114,6 +120,7 @@ public final class PortcullisMeterBinder implements MeterBinder, AutoCloseable {
                   b -> b.read(m -> m.maxNanos(endpoint)))
               .tag("endpoint", endpoint.value())
               .description("The longest call to the provider since the start")
+              .tags(tags)
               .register(registry));
       add(
           registry,
@@ -121,6 +128,7 @@ public final class PortcullisMeterBinder implements MeterBinder, AutoCloseable {
                   "portcullis.provider.failures", this, b -> b.read(m -> m.failures(endpoint)))
               .tag("endpoint", endpoint.value())
               .description("Calls to the provider without a usable answer")
+              .tags(tags)
               .register(registry));
     }
   }
@@ -137,7 +145,7 @@ public final class PortcullisMeterBinder implements MeterBinder, AutoCloseable {
     if (tag != null && value != null) {
       builder.tag(tag, value);
     }
-    add(registry, builder.register(registry));
+    add(registry, builder.tags(tags).register(registry));
   }
 
   private static String description(String name) {

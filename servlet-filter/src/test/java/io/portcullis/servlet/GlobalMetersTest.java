@@ -56,6 +56,9 @@ class GlobalMetersTest {
                   .functionTimer())
           .isNotNull();
       assertThat(registry.get("portcullis.rejections").functionCounters()).hasSizeGreaterThan(50);
+      assertThat(registry.get("portcullis.logins").meters())
+          .as("tagged with the application's context path")
+          .allSatisfy(m -> assertThat(m.getId().getTag("context")).isEqualTo("/webxml"));
     } finally {
       filter.destroy();
     }
