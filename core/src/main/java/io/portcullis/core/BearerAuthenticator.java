@@ -50,12 +50,15 @@ final class BearerAuthenticator {
   private final Clock clock;
   private final Set<String> clients;
   private final Cache<String, Identity> valid;
+  private final PortcullisMetrics metrics;
 
   BearerAuthenticator(
       PortcullisConfig config,
       ProviderMetadataSource metadata,
       NimbusIdTokenVerifier verifier,
-      Clock clock) {
+      Clock clock,
+      PortcullisMetrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.metadata = metadata;
     this.verifier = verifier;
@@ -134,6 +137,7 @@ final class BearerAuthenticator {
     Scopes.collect(claims.get("scp"), scopes);
     String subject = claims.get("sub") instanceof String s && !s.isEmpty() ? s : client;
     if (!(claims.get("exp") instanceof Number exp)) {
+      metrics.rejected(Reason.BEARER_EXPIRED);
       return new Result.Invalid(
           Reason.BEARER_EXPIRED); // verified present; kept total for any shape
     }
@@ -164,7 +168,8 @@ final class BearerAuthenticator {
         && java.util.Collections.disjoint(audiences, clients);
   }
 
-  private static Result invalid(Reason reason) {
+  private Result invalid(Reason reason) {
+    metrics.rejected(reason);
     LOG.log(reason.level(), "oidc.bearer.rejected reason=" + reason.code());
     return new Result.Invalid(reason);
   }

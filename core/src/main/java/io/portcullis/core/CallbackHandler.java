@@ -65,6 +65,7 @@ final class CallbackHandler {
   private final Clock clock;
   private final Cache<String, Boolean> consumed;
   private final SessionStore sessions;
+  private final PortcullisMetrics metrics;
 
   CallbackHandler(
       PortcullisConfig config,
@@ -74,8 +75,10 @@ final class CallbackHandler {
       NimbusTokenClient tokens,
       NimbusIdTokenVerifier idTokens,
       Clock clock,
-      SessionStore sessions) {
+      SessionStore sessions,
+      PortcullisMetrics metrics) {
     this.sessions = sessions;
+    this.metrics = metrics;
     this.config = config;
     this.metadata = metadata;
     this.codec = codec;
@@ -215,6 +218,7 @@ final class CallbackHandler {
     }
     sessions.put(
         exchange, new LoginSession(identity, t.refreshToken(), t.idToken(), logoutToken, asked));
+    metrics.increment(PortcullisMetrics.Counter.LOGINS_COMPLETED);
     LOG.log(
         Level.DEBUG,
         () -> "portcullis: login tx=" + Randoms.fingerprint(state) + " user=" + identity.name());
@@ -291,9 +295,13 @@ final class CallbackHandler {
     return reject(exchange, state, reason, reason.code(), api);
   }
 
-  /** {@code code}: the reason's code, or for a family the code of one member. */
+  /**
+   * {@code code}: the reason's code, or for a family the code of one member. The reason itself is
+   * counted with the engine's answer ({@link PortcullisMetrics#answered}).
+   */
   private Outcome reject(
       HttpExchange exchange, @Nullable String state, Reason reason, String code, boolean api) {
+    metrics.increment(PortcullisMetrics.Counter.LOGINS_REJECTED);
     LOG.log(
         reason.level(),
         "oidc.login.rejected reason="

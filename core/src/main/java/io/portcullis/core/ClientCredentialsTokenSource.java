@@ -86,6 +86,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
   private final AsyncLoadingCache<Key, Entry> cache;
   private final @Nullable ExecutorService ownedExecutor;
   private final @Nullable Http ownedHttp;
+  private final PortcullisMetrics metrics;
   private final java.util.concurrent.ConcurrentHashMap<Key, Backoff> backoffs =
       new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean closed;
@@ -122,7 +123,18 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
       NimbusTokenClient client,
       Clock clock,
       Executor executor) {
-    this(config, tokenEndpoint, client, clock, executor, null, null);
+    this(config, tokenEndpoint, client, clock, executor, new PortcullisMetrics());
+  }
+
+  /** The same, counting its tokens in {@code metrics} (the engine's). */
+  ClientCredentialsTokenSource(
+      PortcullisConfig config,
+      Supplier<Optional<URI>> tokenEndpoint,
+      NimbusTokenClient client,
+      Clock clock,
+      Executor executor,
+      PortcullisMetrics metrics) {
+    this(config, tokenEndpoint, client, clock, executor, null, null, metrics);
   }
 
   private ClientCredentialsTokenSource(
@@ -132,7 +144,9 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
       Clock clock,
       Executor executor,
       @Nullable ExecutorService ownedExecutor,
-      @Nullable Http ownedHttp) {
+      @Nullable Http ownedHttp,
+      PortcullisMetrics metrics) {
+    this.metrics = metrics;
     Objects.requireNonNull(config, "config");
     this.tokenEndpoint = Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
     this.client = Objects.requireNonNull(client, "client");
@@ -174,7 +188,14 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
     Supplier<Optional<URI>> endpoint =
         () -> metadata.currentOrAwait(wait).map(ProviderMetadata::tokenEndpoint);
     return new ClientCredentialsTokenSource(
-        config, endpoint, NimbusWiring.tokenClient(config, http), clock, executor, executor, http);
+        config,
+        endpoint,
+        NimbusWiring.tokenClient(config, http),
+        clock,
+        executor,
+        executor,
+        http,
+        new PortcullisMetrics());
   }
 
   /**
@@ -246,6 +267,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
                   + " s"));
     }
     long calledNanos = System.nanoTime();
+    CompletableFuture<Entry> found = cache.getIfPresent(key);
     CompletableFuture<Entry> entry;
     try {
       entry = cache.get(key);
@@ -262,6 +284,8 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
               "too much provider work queued; try again later"));
     }
     CompletableFuture<Entry> current = entry;
+    // From the cache: a token that was there, loaded, before this call (not one it waited for).
+    boolean fromCache = found != null && found == entry && found.isDone();
     return entry.thenCompose(
         loaded -> {
           if (loaded instanceof Failure f) {
@@ -294,6 +318,9 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
             } catch (RejectedExecutionException e) {
               // the cached token is still valid; a later call refreshes it
             }
+          }
+          if (fromCache) {
+            metrics.increment(PortcullisMetrics.Counter.CLIENT_CREDENTIALS_CACHED);
           }
           return CompletableFuture.completedFuture(token.accessToken());
         });
@@ -402,6 +429,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
                 + " s, expires in "
                 + (expiresAt - start) / 1000
                 + " s");
+    metrics.increment(PortcullisMetrics.Counter.CLIENT_CREDENTIALS_FETCHED);
     return new CachedToken(tokens.accessToken(), refreshAt, expiresAt);
   }
 

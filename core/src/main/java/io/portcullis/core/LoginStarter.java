@@ -54,13 +54,16 @@ final class LoginStarter {
   private final StateCookieCodec codec;
   private final Urls urls;
   private final Clock clock;
+  private final PortcullisMetrics metrics;
 
   LoginStarter(
       PortcullisConfig config,
       ProviderMetadataSource metadata,
       StateCookieCodec codec,
       Urls urls,
-      Clock clock) {
+      Clock clock,
+      PortcullisMetrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.metadata = metadata;
     this.codec = codec;
@@ -123,6 +126,7 @@ final class LoginStarter {
       append(url, p.getKey(), p.getValue());
     }
     url.setLength(url.length() - 1);
+    metrics.increment(PortcullisMetrics.Counter.LOGINS_STARTED);
     return new Outcome.Redirect(url.toString(), true);
   }
 

@@ -50,19 +50,21 @@ public final class Portcullis implements AutoCloseable {
   /** The checks that depend on configuration only (Diagnostics), computed once. */
   private final List<Diagnostics.Finding> configFindings;
 
+  private final PortcullisMetrics metrics = new PortcullisMetrics();
+
   private Portcullis(PortcullisConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
     // Bounded: when full, provider work is refused and answered as "provider unavailable".
     this.executor = ProviderThreads.create("portcullis");
-    this.http = new Http(config.httpTimeout());
+    this.http = new Http(config.httpTimeout(), metrics.listener());
     this.metadata =
         new ProviderMetadataSource(NimbusWiring.discovery(config, http), clock, executor);
     byte[] key = config.stateKey().orElseGet(() -> Randoms.bytes(32));
     StateCookieCodec codec = new StateCookieCodec(key, config.previousStateKey().orElse(null));
     this.sessions = new SessionStore(SessionKeys.of(config));
     this.urls = new Urls(config);
-    this.starter = new LoginStarter(config, metadata, codec, urls, clock);
+    this.starter = new LoginStarter(config, metadata, codec, urls, clock, metrics);
     JwksCache jwks = new JwksCache(clock, http, executor);
     NimbusIdTokenVerifier verifier =
         new NimbusIdTokenVerifier(
@@ -70,12 +72,13 @@ public final class Portcullis implements AutoCloseable {
     NimbusTokenClient tokenClient = NimbusWiring.tokenClient(config, http);
     this.callback =
         new CallbackHandler(
-            config, metadata, codec, starter, tokenClient, verifier, clock, sessions);
+            config, metadata, codec, starter, tokenClient, verifier, clock, sessions, metrics);
     this.refresher =
-        new TokenRefresher(config, metadata, tokenClient, verifier, clock, executor, sessions);
+        new TokenRefresher(
+            config, metadata, tokenClient, verifier, clock, executor, sessions, metrics);
     this.bearer =
         config.acceptsOwnClientBearerTokens()
-            ? new BearerAuthenticator(config, metadata, verifier, clock)
+            ? new BearerAuthenticator(config, metadata, verifier, clock, metrics)
             : null;
     Duration wait = config.httpTimeout();
     this.clientCredentials =
@@ -84,7 +87,8 @@ public final class Portcullis implements AutoCloseable {
             () -> metadata.currentOrAwait(wait).map(ProviderMetadata::tokenEndpoint),
             tokenClient,
             clock,
-            executor);
+            executor,
+            metrics);
     this.logout = new LogoutHandler(config, metadata, urls, sessions);
     this.rules = config.rules();
     this.redirectPath = config.redirectPath();
@@ -148,6 +152,13 @@ public final class Portcullis implements AutoCloseable {
     return clientCredentials;
   }
 
+  /**
+   * This engine's counters and provider-call timers, which the adapters publish (README "Metrics").
+   */
+  public PortcullisMetrics metrics() {
+    return metrics;
+  }
+
   /** Waits up to {@code timeout} for the provider's metadata; true when it is loaded. */
   public boolean awaitProvider(Duration timeout) {
     Optional<ProviderMetadata> md = metadata.await(timeout);
@@ -181,7 +192,7 @@ public final class Portcullis implements AutoCloseable {
 
   /** Decides what happens to one request. */
   public Outcome handle(HttpExchange exchange) {
-    return decide(exchange, null);
+    return metrics.answered(decide(exchange, null));
   }
 
   /**
@@ -198,7 +209,7 @@ public final class Portcullis implements AutoCloseable {
    *     the answer to send
    */
   public Outcome authenticate(HttpExchange exchange, boolean mandatory) {
-    return decide(exchange, mandatory ? Access.authenticated() : Access.permit());
+    return metrics.answered(decide(exchange, mandatory ? Access.authenticated() : Access.permit()));
   }
 
   /**
@@ -305,7 +316,7 @@ public final class Portcullis implements AutoCloseable {
    * the container dispatches to — the rules never decide on one path while the application serves
    * another (SPEC.md "Security baseline").
    */
-  private static @Nullable RequestPath requestPath(HttpExchange exchange) {
+  private @Nullable RequestPath requestPath(HttpExchange exchange) {
     String raw = exchange.rawPath();
     if (raw == null) {
       logRejected(Reason.PATH_CONTEXT);
@@ -327,7 +338,8 @@ public final class Portcullis implements AutoCloseable {
     return path;
   }
 
-  private static void logRejected(Reason reason) {
+  private void logRejected(Reason reason) {
+    metrics.rejected(reason);
     LOG.log(reason.level(), "http.request.rejected reason=" + reason.code());
   }
 
@@ -345,6 +357,10 @@ public final class Portcullis implements AutoCloseable {
    * @return {@link Outcome.Proceed} or {@link Outcome.Forbidden}
    */
   public Outcome handleDispatch(HttpExchange exchange, @Nullable Identity identity) {
+    return metrics.answered(decideDispatch(exchange, identity));
+  }
+
+  private Outcome decideDispatch(HttpExchange exchange, @Nullable Identity identity) {
     Objects.requireNonNull(exchange, "exchange");
     if (identity == null) {
       identity = currentIdentity(exchange);

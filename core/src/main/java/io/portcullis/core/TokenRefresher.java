@@ -73,6 +73,7 @@ final class TokenRefresher {
   private final AsyncCache<String, Result> inFlight;
   private final Cache<String, Long> failedUntil;
   private final SessionStore sessions;
+  private final PortcullisMetrics metrics;
 
   TokenRefresher(
       PortcullisConfig config,
@@ -81,8 +82,10 @@ final class TokenRefresher {
       NimbusIdTokenVerifier idTokens,
       Clock clock,
       Executor executor,
-      SessionStore sessions) {
+      SessionStore sessions,
+      PortcullisMetrics metrics) {
     this.sessions = sessions;
+    this.metrics = metrics;
     this.config = config;
     this.metadata = metadata;
     this.tokens = tokens;
@@ -107,9 +110,22 @@ final class TokenRefresher {
 
   /**
    * Refreshes {@code session}'s tokens, sharing one token request with every concurrent caller
-   * holding the same refresh token, and writes the result into the exchange's session.
+   * holding the same refresh token, and writes the result into the exchange's session. Counts what
+   * it came to ({@link PortcullisMetrics.Counter#REFRESHES_OK} …), and whether this request shared
+   * a token request another one started ({@link PortcullisMetrics.Counter#REFRESH_WAITERS}).
    */
   Result refresh(HttpExchange exchange, LoginSession session) {
+    Result result = attempt(exchange, session);
+    metrics.increment(
+        result instanceof Result.Refreshed
+            ? PortcullisMetrics.Counter.REFRESHES_OK
+            : result instanceof Result.Ended
+                ? PortcullisMetrics.Counter.REFRESHES_REJECTED
+                : PortcullisMetrics.Counter.REFRESHES_UNAVAILABLE);
+    return result;
+  }
+
+  private Result attempt(HttpExchange exchange, LoginSession session) {
     String refreshToken = Objects.requireNonNull(session.refreshToken(), "refreshToken");
     String key = Randoms.hashKey(refreshToken, 43);
     Long until = failedUntil.getIfPresent(key);
@@ -117,14 +133,20 @@ final class TokenRefresher {
       return new Result.Unavailable(Duration.ofMillis(until - clock.millis()));
     }
     CompletableFuture<Result> future;
+    boolean[] started = new boolean[1];
     try {
       future =
           inFlight.get(
               key,
-              (k, executor) ->
-                  CompletableFuture.supplyAsync(() -> redeem(session, refreshToken), executor));
+              (k, executor) -> {
+                started[0] = true;
+                return CompletableFuture.supplyAsync(() -> redeem(session, refreshToken), executor);
+              });
     } catch (RejectedExecutionException e) {
       return new Result.Unavailable(Duration.ofSeconds(1)); // provider work queue full
+    }
+    if (!started[0]) {
+      metrics.increment(PortcullisMetrics.Counter.REFRESH_WAITERS);
     }
     Result result;
     try {
@@ -155,6 +177,7 @@ final class TokenRefresher {
     if (current == null) {
       // Logged out (or the session ended) while the refresh was in flight: the new tokens are
       // discarded, never written into a new session (THREATS F-09).
+      metrics.rejected(Reason.SESSION_ENDED);
       return new Result.Ended(Reason.SESSION_ENDED.code());
     }
     if (Objects.equals(current.refreshToken(), refreshToken)
@@ -214,6 +237,7 @@ final class TokenRefresher {
       return new Result.Unavailable(FAILURE_BACKOFF);
     }
     if (result instanceof TokenResult.Failed f) {
+      metrics.rejected(Reason.REFRESH_ERROR);
       LOG.log(Reason.REFRESH_ERROR.level(), "oidc.refresh.rejected reason=" + f.error());
       return new Result.Ended(Reason.REFRESH_ERROR.code(f.error()));
     }
@@ -235,6 +259,7 @@ final class TokenRefresher {
           LOG.log(Level.WARNING, "portcullis: refresh failed, will retry: " + e.getMessage());
           return new Result.Unavailable(FAILURE_BACKOFF);
         }
+        metrics.rejected(reason);
         LOG.log(reason.level(), "oidc.refresh.rejected reason=" + reason.code());
         return new Result.Ended(reason.code());
       }

@@ -23,6 +23,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.management.ObjectName;
 import javax.security.auth.Subject;
 import javax.security.auth.callback.CallbackHandler;
 import org.jspecify.annotations.Nullable;
@@ -103,7 +104,9 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
       // Before the application's own filters, which are to see the module's request.
       filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
     }
-    context.addListener(new Unregister(factory, registration, engine));
+    ObjectName jmxName = JmxMetrics.register(context.getContextPath(), engine.metrics());
+    AutoCloseable meters = GlobalMeters.bind(engine::metrics, context.getContextPath());
+    context.addListener(new Unregister(factory, registration, engine, jmxName, meters));
     LOG.log(
         Level.INFO,
         "portcullis: container-managed security (Jakarta Authentication) for "
@@ -187,14 +190,30 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
     return factory;
   }
 
-  /** Removes the registration and stops the engine when the application stops. */
-  private record Unregister(AuthConfigFactory factory, String registration, Portcullis engine)
+  /**
+   * Removes the registration and the engine's metrics (JMX, Micrometer's global registry) and stops
+   * the engine when the application stops.
+   */
+  private record Unregister(
+      AuthConfigFactory factory,
+      String registration,
+      Portcullis engine,
+      @Nullable ObjectName jmxName,
+      @Nullable AutoCloseable meters)
       implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
       try {
         factory.removeRegistration(registration);
       } finally {
+        JmxMetrics.unregister(jmxName);
+        if (meters != null) {
+          try {
+            meters.close();
+          } catch (Exception e) {
+            // removing meters from a registry does not fail
+          }
+        }
         engine.close();
       }
     }

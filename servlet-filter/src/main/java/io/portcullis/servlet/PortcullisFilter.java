@@ -5,6 +5,7 @@ import io.portcullis.core.InvalidConfigurationException;
 import io.portcullis.core.Outcome;
 import io.portcullis.core.Portcullis;
 import io.portcullis.core.PortcullisConfig;
+import io.portcullis.core.PortcullisMetrics;
 import io.portcullis.core.Responses;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -22,6 +23,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import javax.management.ObjectName;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,6 +51,8 @@ public class PortcullisFilter implements Filter {
   private IdentityHeaders identityHeaders = IdentityHeaders.DEFAULT;
   private Set<Integer> containerErrorPages = Set.of();
   private volatile @Nullable SessionReloader sessionReloader;
+  private @Nullable ObjectName jmxName;
+  private @Nullable AutoCloseable globalMeters;
 
   /** For {@code web.xml}: configuration from the init-params and the other sources. */
   public PortcullisFilter() {
@@ -84,6 +88,14 @@ public class PortcullisFilter implements Filter {
               + " declaration (or set container-auth=false to keep the filter and its rules)");
     }
     engine = Portcullis.create(config, clock);
+    String contextPath = filterConfig.getServletContext().getContextPath();
+    jmxName = JmxMetrics.register(contextPath, engine.metrics());
+    if (presetConfig == null) {
+      // web.xml: Micrometer's global registry, when the application has Micrometer. A filter
+      // built with its configuration is published by its creator (the Spring Boot starter binds
+      // PortcullisMeterBinder to the application's MeterRegistry).
+      globalMeters = GlobalMeters.bind(this::engineMetrics, contextPath);
+    }
     identityHeaders = new IdentityHeaders(config.identityHeaders());
     containerErrorPages = config.containerErrorPages();
     filterConfig
@@ -97,7 +109,7 @@ public class PortcullisFilter implements Filter {
     LOG.log(
         Level.INFO,
         "portcullis: protecting "
-            + filterConfig.getServletContext().getContextPath()
+            + contextPath
             + "/ with "
             + engine.ruleCount()
             + " rules, provider "
@@ -126,6 +138,16 @@ public class PortcullisFilter implements Filter {
       throw new IllegalStateException("PortcullisFilter has not been initialised");
     }
     return e;
+  }
+
+  /** The engine's counters, for {@link PortcullisMeterBinder}. */
+  PortcullisMetrics engineMetrics() {
+    return engine().metrics();
+  }
+
+  /** The JMX name of this filter's {@link PortcullisMXBean}, or null when JMX refused it. */
+  @Nullable ObjectName jmxName() {
+    return jmxName;
   }
 
   @Override
@@ -222,6 +244,17 @@ public class PortcullisFilter implements Filter {
 
   @Override
   public void destroy() {
+    JmxMetrics.unregister(jmxName);
+    jmxName = null;
+    AutoCloseable meters = globalMeters;
+    globalMeters = null;
+    if (meters != null) {
+      try {
+        meters.close();
+      } catch (Exception e) {
+        // removing meters from a registry does not fail
+      }
+    }
     Portcullis e = engine;
     if (e != null) {
       e.close();

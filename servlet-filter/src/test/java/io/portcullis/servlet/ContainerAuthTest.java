@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.testsupport.Browser;
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -75,6 +78,25 @@ class ContainerAuthTest {
     assertThat(start.statusCode()).as("login start for " + path).isEqualTo(302);
     assertThat(Browser.location(start)).startsWith(provider.issuer() + "/authorize");
     return browser.follow(start);
+  }
+
+  @Test
+  void jmxWhenLoggedInThenTheEnginesMBeanUnderTheContextPathCountsTheLogin() throws Exception {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    ObjectName pattern = new ObjectName("io.portcullis:type=Portcullis,context=\"/app\",*");
+    assertThat(server.queryNames(pattern, null)).as("README \"Metrics\"").isNotEmpty();
+    long before = 0;
+    for (ObjectName name : server.queryNames(pattern, null)) {
+      before += (Long) server.getAttribute(name, "LoginsCompleted");
+    }
+
+    assertThat(login(browser(), "/secure/page").statusCode()).isEqualTo(200);
+
+    long after = 0;
+    for (ObjectName name : server.queryNames(pattern, null)) {
+      after += (Long) server.getAttribute(name, "LoginsCompleted");
+    }
+    assertThat(after).isEqualTo(before + 1);
   }
 
   @Test

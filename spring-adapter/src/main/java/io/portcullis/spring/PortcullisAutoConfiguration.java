@@ -3,6 +3,7 @@ package io.portcullis.spring;
 import io.portcullis.core.ClientCredentialsTokenSource;
 import io.portcullis.core.PortcullisConfig;
 import io.portcullis.servlet.PortcullisFilter;
+import io.portcullis.servlet.PortcullisMeterBinder;
 import io.portcullis.servlet.SessionReloader;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
@@ -34,8 +35,8 @@ import org.springframework.session.SessionRepository;
  * same parser as every other source), the {@link PortcullisFilter} and its registration ({@code
  * portcullisFilterRegistration}, on {@code /*} at {@link #FILTER_ORDER}), {@link
  * PortcullisAccessTokens}, the {@link ClientCredentialsTokenSource} and {@link
- * PortcullisClientCredentialsInterceptor}, and, with Actuator, the {@code portcullis} health
- * indicator.
+ * PortcullisClientCredentialsInterceptor}, with Actuator the {@code portcullis} health indicator,
+ * and with Micrometer the {@code portcullisMeterBinder} ({@link PortcullisMeterBinder}).
  *
  * <p><b>One engine.</b> The filter builds its engine in {@code Filter.init}, which the embedded
  * server calls while it starts, before the application's ordinary singletons are created. The beans
@@ -178,6 +179,21 @@ public class PortcullisAutoConfiguration {
         Session session = repository.findById(id);
         return session == null ? null : session.getAttribute(name);
       };
+    }
+  }
+
+  /**
+   * With Micrometer: the engine's meters (README "Metrics"), which Spring Boot binds to the
+   * application's {@code MeterRegistry} (every {@code MeterBinder} bean is bound to every
+   * registry).
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+  static class Meters {
+    @Bean
+    @ConditionalOnMissingBean(name = "portcullisMeterBinder")
+    PortcullisMeterBinder portcullisMeterBinder(PortcullisFilter filter) {
+      return new PortcullisMeterBinder(filter);
     }
   }
 

@@ -6,12 +6,14 @@ import io.portcullis.core.ClientCredentialsTokenSource;
 import io.portcullis.core.InvalidConfigurationException;
 import io.portcullis.core.PortcullisConfig;
 import io.portcullis.servlet.PortcullisFilter;
+import io.portcullis.servlet.PortcullisMeterBinder;
 import io.portcullis.servlet.SessionReloader;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -249,6 +251,24 @@ class PortcullisAutoConfigurationTest {
               assertThat(config.clientId()).isEqualTo("from-env");
               assertThat(config.refreshBefore()).hasSeconds(90);
             });
+  }
+
+  @Test
+  void meterBinderWhenMicrometerPresentThenDeclaredElseNot() {
+    configured.run(
+        context ->
+            assertThat(context)
+                .hasNotFailed()
+                .hasSingleBean(PortcullisMeterBinder.class)
+                .hasBean("portcullisMeterBinder"));
+    configured
+        .withClassLoader(new FilteredClassLoader("io.micrometer.core.instrument.binder"))
+        .run(
+            context ->
+                assertThat(context)
+                    .hasNotFailed()
+                    .doesNotHaveBean("portcullisMeterBinder")
+                    .hasSingleBean(PortcullisFilter.class));
   }
 
   @Test

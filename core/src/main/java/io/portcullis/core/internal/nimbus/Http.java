@@ -61,6 +61,7 @@ public final class Http implements AutoCloseable {
 
   private final Duration timeout;
   private final int maxBytes;
+  private final ProviderListener listener;
   private final ThreadPoolExecutor callbacks;
   private final HttpClient client;
 
@@ -69,12 +70,22 @@ public final class Http implements AutoCloseable {
    * #MAX_RESPONSE_BYTES}.
    */
   public Http(Duration timeout) {
-    this(timeout, MAX_RESPONSE_BYTES);
+    this(timeout, ProviderListener.NONE);
+  }
+
+  /** The same, telling {@code listener} of every call (and the JWK Set fetches made with it). */
+  public Http(Duration timeout, ProviderListener listener) {
+    this(timeout, MAX_RESPONSE_BYTES, listener);
   }
 
   Http(Duration timeout, int maxBytes) {
+    this(timeout, maxBytes, ProviderListener.NONE);
+  }
+
+  private Http(Duration timeout, int maxBytes, ProviderListener listener) {
     this.timeout = timeout;
     this.maxBytes = maxBytes;
+    this.listener = listener;
     AtomicInteger threads = new AtomicInteger();
     // The client's callbacks (handing over response bytes, completing futures) are short and
     // never block; their number is bounded by the calls in flight, each bounded by its deadline.
@@ -115,15 +126,38 @@ public final class Http implements AutoCloseable {
     return timeout;
   }
 
+  /** Who hears of this client's calls. */
+  ProviderListener listener() {
+    return listener;
+  }
+
   /**
-   * Sends {@code request} and returns the complete response, within {@link #timeout()}.
+   * Sends {@code request} to {@code endpoint} and returns the complete response, within {@link
+   * #timeout()}; tells the listener how long it took and whether it failed ({@link
+   * ProviderListener#called}).
    *
    * @throws HttpTimeoutException when the response is not complete by the deadline
    * @throws ResponseTooLargeException when the body is larger than the cap
    * @throws IOException when the provider cannot be reached or breaks the connection
    */
-  public HTTPResponse send(HTTPRequest request) throws IOException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+  public HTTPResponse send(HTTPRequest request, ProviderListener.Endpoint endpoint)
+      throws IOException {
+    long start = System.nanoTime();
+    boolean failed = true;
+    try {
+      HTTPResponse response = send(request, start + timeout.toNanos());
+      int status = response.getStatusCode();
+      failed =
+          status >= 500
+              || status == 429
+              || (endpoint != ProviderListener.Endpoint.TOKEN && status != 200);
+      return response;
+    } finally {
+      listener.called(endpoint, System.nanoTime() - start, failed);
+    }
+  }
+
+  private HTTPResponse send(HTTPRequest request, long deadline) throws IOException {
     HttpRequest.Builder builder;
     try {
       builder = HttpRequest.newBuilder(request.getURI()).timeout(timeout);

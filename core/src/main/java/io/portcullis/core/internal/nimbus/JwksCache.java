@@ -124,6 +124,7 @@ public final class JwksCache {
   /** Loads, or returns null on failure: Caffeine then drops the entry without logging a trace. */
   private @Nullable JWKSet fetchOrNull(URI uri) {
     try {
+      http.listener().jwksFetched(ProviderListener.JwksFetch.LOAD);
       return fetch(uri);
     } catch (ProviderException e) {
       lastError = e.getMessage();
@@ -165,6 +166,11 @@ public final class JwksCache {
     }
     if (mine) {
       try {
+        http.listener()
+            .jwksFetched(
+                source == Source.TOKEN_ENDPOINT
+                    ? ProviderListener.JwksFetch.ROTATION
+                    : ProviderListener.JwksFetch.UNKNOWN_KEY);
         JWKSet fresh = fetch(uri);
         cache.put(uri, CompletableFuture.completedFuture(fresh));
         shared.complete(fresh);
@@ -217,7 +223,7 @@ public final class JwksCache {
     try {
       HTTPRequest request = new HTTPRequest(HTTPRequest.Method.GET, uri);
       request.setAccept("application/json");
-      response = http.send(request);
+      response = http.send(request, ProviderListener.Endpoint.JWKS);
     } catch (IOException e) {
       lastError = "cannot fetch " + uri + ": " + e.getClass().getSimpleName();
       throw new ProviderException(lastError, e);

@@ -135,7 +135,7 @@ public final class NimbusDiscovery {
     try {
       HTTPRequest request = new HTTPRequest(HTTPRequest.Method.GET, uri);
       request.setAccept("application/json");
-      response = http.send(request);
+      response = http.send(request, ProviderListener.Endpoint.DISCOVERY);
     } catch (IOException e) {
       throw new ProviderException(
           "cannot fetch "

@@ -97,7 +97,7 @@ public final class NimbusTokenClient {
     httpRequest.setAccept("application/json");
     HTTPResponse response;
     try {
-      response = http.send(httpRequest);
+      response = http.send(httpRequest, ProviderListener.Endpoint.TOKEN);
     } catch (IOException e) {
       return new TokenResult.Unreachable(
           "token endpoint unreachable: " + e.getClass().getSimpleName());

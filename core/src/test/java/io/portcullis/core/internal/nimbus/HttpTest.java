@@ -21,7 +21,7 @@ class HttpTest {
     http.close();
     HTTPRequest request =
         new HTTPRequest(HTTPRequest.Method.GET, URI.create("http://127.0.0.1:9/.well-known/x"));
-    assertThatThrownBy(() -> http.send(request))
+    assertThatThrownBy(() -> http.send(request, ProviderListener.Endpoint.DISCOVERY))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("closed");
   }
