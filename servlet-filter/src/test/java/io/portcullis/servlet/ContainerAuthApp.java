@@ -1,6 +1,7 @@
 package io.portcullis.servlet;
 
 import io.portcullis.testsupport.Browser;
+import io.portcullis.testsupport.TestFiles;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.HttpConstraint;
@@ -95,7 +96,7 @@ final class ContainerAuthApp implements AutoCloseable {
               ? tomcat(baseDir, docBase, contextPath, params)
               : JettyEe11ContainerAuth.start(docBase, contextPath, params);
     } catch (Exception | Error e) {
-      TomcatServer.deleteTree(baseDir);
+      TestFiles.deleteTree(baseDir);
       throw e;
     }
     base = "http://localhost:" + container.port() + contextPath;
@@ -202,7 +203,7 @@ final class ContainerAuthApp implements AutoCloseable {
     try {
       container.close();
     } finally {
-      TomcatServer.deleteTree(baseDir);
+      TestFiles.deleteTree(baseDir);
     }
   }
 

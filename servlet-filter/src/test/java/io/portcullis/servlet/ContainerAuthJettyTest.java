@@ -2,6 +2,7 @@ package io.portcullis.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testsupport.TestFiles;
 import jakarta.security.auth.message.config.AuthConfigFactory;
 import jakarta.servlet.ServletContainerInitializer;
 import java.nio.charset.StandardCharsets;
@@ -27,19 +28,7 @@ class ContainerAuthJettyTest {
       throws Exception {
     Assumptions.assumeFalse(TestApp.onTomcat(), "the Jetty run");
     LeakCheck.install();
-    Path docBase = Files.createTempDirectory("portcullis-jetty-war");
-    Files.createDirectories(docBase.resolve("WEB-INF"));
-    Files.writeString(
-        docBase.resolve("WEB-INF/web.xml"),
-        "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">"
-            + "<context-param><param-name>portcullis.container-auth</param-name>"
-            + "<param-value>true</param-value></context-param>"
-            + "<context-param><param-name>portcullis.issuer</param-name>"
-            + "<param-value>http://127.0.0.1:9/realm</param-value></context-param>"
-            + "<context-param><param-name>portcullis.client-id</param-name>"
-            + "<param-value>app</param-value></context-param>"
-            + "</web-app>",
-        StandardCharsets.UTF_8);
+    Path docBase = war("");
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("localhost");
@@ -60,9 +49,7 @@ class ContainerAuthJettyTest {
     } finally {
       AuthConfigFactory.setFactory(installed);
       server.stop();
-      Files.deleteIfExists(docBase.resolve("WEB-INF/web.xml"));
-      Files.deleteIfExists(docBase.resolve("WEB-INF"));
-      Files.deleteIfExists(docBase);
+      TestFiles.deleteTree(docBase);
     }
     assertThat(LeakCheck.LINES.subList(before, LeakCheck.LINES.size()))
         .anyMatch(
@@ -82,23 +69,13 @@ class ContainerAuthJettyTest {
   void containerAuthWhenTheSecurityHandlerNeverCallsTheModuleThen503NotServed() throws Exception {
     Assumptions.assumeFalse(TestApp.onTomcat(), "the Jetty run");
     LeakCheck.install();
-    Path docBase = Files.createTempDirectory("portcullis-jetty-war");
-    Files.createDirectories(docBase.resolve("WEB-INF"));
-    Files.writeString(
-        docBase.resolve("WEB-INF/web.xml"),
-        "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">"
-            + "<context-param><param-name>portcullis.container-auth</param-name>"
-            + "<param-value>true</param-value></context-param>"
-            + "<context-param><param-name>portcullis.issuer</param-name>"
-            + "<param-value>http://127.0.0.1:9/realm</param-value></context-param>"
-            + "<context-param><param-name>portcullis.client-id</param-name>"
-            + "<param-value>app</param-value></context-param>"
-            + "<servlet><servlet-name>page</servlet-name><servlet-class>"
-            + ContainerAuthApp.PageServlet.class.getName()
-            + "</servlet-class></servlet>"
-            + "<servlet-mapping><servlet-name>page</servlet-name><url-pattern>/*</url-pattern>"
-            + "</servlet-mapping></web-app>",
-        StandardCharsets.UTF_8);
+    Path docBase =
+        war(
+            "<servlet><servlet-name>page</servlet-name><servlet-class>"
+                + ContainerAuthApp.PageServlet.class.getName()
+                + "</servlet-class></servlet>"
+                + "<servlet-mapping><servlet-name>page</servlet-name><url-pattern>/*</url-pattern>"
+                + "</servlet-mapping>");
     AuthConfigFactory installed = AuthConfigFactory.getFactory();
     if (installed == null) {
       AuthConfigFactory.setFactory(
@@ -129,12 +106,32 @@ class ContainerAuthJettyTest {
     } finally {
       server.stop();
       AuthConfigFactory.setFactory(installed);
-      Files.deleteIfExists(docBase.resolve("WEB-INF/web.xml"));
-      Files.deleteIfExists(docBase.resolve("WEB-INF"));
-      Files.deleteIfExists(docBase);
+      TestFiles.deleteTree(docBase);
     }
     assertThat(LeakCheck.LINES.subList(before, LeakCheck.LINES.size()))
         .filteredOn(l -> l.contains("did not call Portcullis's Jakarta Authentication module"))
         .hasSize(1);
+  }
+
+  /**
+   * A WAR directory whose {@code web.xml} switches container-managed security on, against a
+   * provider nobody answers, with {@code servlets} (declarations and mappings) added.
+   */
+  private static Path war(String servlets) throws java.io.IOException {
+    Path docBase = Files.createTempDirectory("portcullis-jetty-war");
+    Files.createDirectories(docBase.resolve("WEB-INF"));
+    Files.writeString(
+        docBase.resolve("WEB-INF/web.xml"),
+        "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">"
+            + "<context-param><param-name>portcullis.container-auth</param-name>"
+            + "<param-value>true</param-value></context-param>"
+            + "<context-param><param-name>portcullis.issuer</param-name>"
+            + "<param-value>http://127.0.0.1:9/realm</param-value></context-param>"
+            + "<context-param><param-name>portcullis.client-id</param-name>"
+            + "<param-value>app</param-value></context-param>"
+            + servlets
+            + "</web-app>",
+        StandardCharsets.UTF_8);
+    return docBase;
   }
 }

@@ -1,17 +1,14 @@
 package io.portcullis.servlet;
 
+import io.portcullis.testsupport.TestFiles;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.SessionTrackingMode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardContext;
@@ -113,23 +110,7 @@ final class TomcatServer implements AutoCloseable {
       tomcat.stop();
       tomcat.destroy();
     } finally {
-      deleteTree(baseDir);
-    }
-  }
-
-  /** Deletes {@code dir} and everything below it. */
-  static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files
-          .sorted(Comparator.reverseOrder())
-          .forEach(
-              f -> {
-                try {
-                  Files.deleteIfExists(f);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
+      TestFiles.deleteTree(baseDir);
     }
   }
 

@@ -2,19 +2,17 @@ package io.portcullis.samples.legacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
+import io.portcullis.testsupport.TestFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -133,7 +131,7 @@ class ChromiumLoginTest {
       if (service != null) {
         service.stop();
       }
-      deleteTree(userDataDir);
+      TestFiles.deleteTree(userDataDir);
     }
   }
 
@@ -379,14 +377,5 @@ class ChromiumLoginTest {
             "const e = performance.getEntriesByType('navigation')[0]; return e ? e.responseStatus : -1;");
     assertThat(driver.getCurrentUrl()).isEqualTo(page.toString());
     return ((Number) status).longValue();
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-    }
   }
 }

@@ -1,13 +1,10 @@
 package io.portcullis.samples.legacy;
 
 import io.portcullis.samples.provider.DemoProvider;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.portcullis.testsupport.TestFiles;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.apache.catalina.Lifecycle;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
@@ -95,7 +92,7 @@ class TomcatErrorPagesTest extends ErrorPagesContract {
         provider.close();
       }
       if (baseDir != null) {
-        deleteTree(baseDir);
+        TestFiles.deleteTree(baseDir);
       }
     }
   }
@@ -108,21 +105,6 @@ class TomcatErrorPagesTest extends ErrorPagesContract {
   @Override
   URI appWithProviderDown() {
     return URI.create("http://localhost:" + tomcat.getConnector().getLocalPort() + "/down/");
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files
-          .sorted(Comparator.reverseOrder())
-          .forEach(
-              f -> {
-                try {
-                  Files.deleteIfExists(f);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
-    }
   }
 
   /** The stock error report valve without the exception report and server information. */
