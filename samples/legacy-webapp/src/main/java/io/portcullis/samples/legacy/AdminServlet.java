@@ -14,6 +14,7 @@ public class AdminServlet extends HttpServlet {
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
     Pages.sendHtml(
+        request,
         response,
         "Administration",
         "<p>Welcome, administrator <b>"

@@ -29,7 +29,7 @@ public class ErrorPageServlet extends HttpServlet {
     if (request.getDispatcherType() != DispatcherType.ERROR) {
       // Opened directly: there is no error to show.
       response.setStatus(HttpServletResponse.SC_NOT_FOUND);
-      Pages.sendHtml(response, "Not found", "<p>There is no error to show here.</p>");
+      Pages.sendHtml(request, response, "Not found", "<p>There is no error to show here.</p>");
       return;
     }
     int status = response.getStatus();
@@ -52,7 +52,7 @@ public class ErrorPageServlet extends HttpServlet {
     body.append("<p><a href=\"")
         .append(Pages.html(request.getContextPath() + "/"))
         .append("\">Back to the home page</a></p></div>");
-    Pages.sendHtml(response, title(status), body.toString());
+    Pages.sendHtml(request, response, title(status), body.toString());
   }
 
   private static String attribute(HttpServletRequest request, String name) {

@@ -13,15 +13,23 @@ public class HomeServlet extends HttpServlet {
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
+    // Links under the context path the WAR is deployed at (/legacy, /apps/legacy, or the root).
+    String ctx = Pages.html(request.getContextPath());
     String user = request.getRemoteUser();
     String body =
         user == null
             ? "<p>You are not logged in. This page is public; every other page asks Portcullis first.</p>"
-                + "<p><a href=\"/profile\">Log in</a></p>"
+                + "<p><a href=\""
+                + ctx
+                + "/profile\">Log in</a></p>"
             : "<p>You are logged in as <b>"
                 + Pages.html(user)
                 + "</b>.</p>"
-                + "<p><a href=\"/profile\">Your profile</a> · <a href=\"/logout\">Log out</a></p>";
-    Pages.sendHtml(response, "Welcome", body);
+                + "<p><a href=\""
+                + ctx
+                + "/profile\">Your profile</a> · <a href=\""
+                + ctx
+                + "/logout\">Log out</a></p>";
+    Pages.sendHtml(request, response, "Welcome", body);
   }
 }

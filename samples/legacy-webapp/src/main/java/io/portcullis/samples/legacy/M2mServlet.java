@@ -31,6 +31,7 @@ public class M2mServlet extends HttpServlet {
       token = PortcullisRequests.clientCredentials(request).token(Set.of("read:data"));
     } catch (ClientCredentialsException e) {
       Pages.sendHtml(
+          request,
           response,
           "Machine to machine",
           "<p>No client-credentials token: "
@@ -67,6 +68,7 @@ public class M2mServlet extends HttpServlet {
       body = "";
     }
     Pages.sendHtml(
+        request,
         response,
         "Machine to machine",
         "<p>Client-credentials token for <code>read:data</code> (SHA-256 prefix <code>"

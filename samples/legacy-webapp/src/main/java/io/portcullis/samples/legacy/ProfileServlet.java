@@ -21,6 +21,8 @@ public class ProfileServlet extends HttpServlet {
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
+    // Links under the context path the WAR is deployed at (/legacy, /apps/legacy, or the root).
+    String ctx = Pages.html(request.getContextPath());
     Identity identity = PortcullisRequests.identity(request).orElse(null);
     if (identity == null) { // cannot happen behind the filter's rules; answer sensibly anyway
       response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
@@ -50,12 +52,24 @@ public class ProfileServlet extends HttpServlet {
             + left
             + " s).</p>"
             + "<h2>Try</h2><ul>"
-            + "<li><a href=\"/reports\">/reports</a>: needs <code>read:reports</code> (asked for on demand)</li>"
-            + "<li><a href=\"/admin\">/admin</a>: needs <code>admin</code> (granted to the user <code>admin</code> only)</li>"
-            + "<li><a href=\"/api/data\">/api/data</a>: needs <code>read:data</code> (JSON)</li>"
-            + "<li><a href=\"/me\">/me</a>: the login as JSON</li>"
-            + "<li><a href=\"/m2m\">/m2m</a>: the app calls its own <code>/api/data</code> with a client-credentials token</li>"
-            + "</ul><p><a href=\"/logout\">Log out</a></p>";
-    Pages.sendHtml(response, "Profile", body);
+            + "<li><a href=\""
+            + ctx
+            + "/reports\">/reports</a>: needs <code>read:reports</code> (asked for on demand)</li>"
+            + "<li><a href=\""
+            + ctx
+            + "/admin\">/admin</a>: needs <code>admin</code> (granted to the user <code>admin</code> only)</li>"
+            + "<li><a href=\""
+            + ctx
+            + "/api/data\">/api/data</a>: needs <code>read:data</code> (JSON)</li>"
+            + "<li><a href=\""
+            + ctx
+            + "/me\">/me</a>: the login as JSON</li>"
+            + "<li><a href=\""
+            + ctx
+            + "/m2m\">/m2m</a>: the app calls its own <code>/api/data</code> with a client-credentials token</li>"
+            + "</ul><p><a href=\""
+            + ctx
+            + "/logout\">Log out</a></p>";
+    Pages.sendHtml(request, response, "Profile", body);
   }
 }

@@ -14,6 +14,7 @@ public class ReportsServlet extends HttpServlet {
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
     Pages.sendHtml(
+        request,
         response,
         "Reports",
         "<p>Quarterly reports for <b>"

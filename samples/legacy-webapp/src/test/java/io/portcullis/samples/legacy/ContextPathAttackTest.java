@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,6 +40,17 @@ class ContextPathAttackTest {
       app.close();
     }
     System.clearProperty("portcullis.issuer");
+  }
+
+  /** Under a context path, the sample's own links stay inside it (the javax WAR's /legacy). */
+  @Test
+  void pagesWhenUnderAContextPathThenTheirLinksAreUnderItToo() {
+    String home = new Browser().get(server.resolve("/app/").toString()).body();
+    assertThat(home).contains("href=\"/app/profile\">Log in</a>").doesNotContain("href=\"/profile");
+    String profile = bob.get(server.resolve("/app/profile").toString()).body();
+    assertThat(profile)
+        .contains("href=\"/app/reports\"", "href=\"/app/m2m\"", "href=\"/app/logout\"")
+        .doesNotContain("href=\"/reports\"");
   }
 
   @ParameterizedTest(name = "{0}")

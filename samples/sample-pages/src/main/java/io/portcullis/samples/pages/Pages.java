@@ -1,5 +1,6 @@
 package io.portcullis.samples.pages;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,6 +13,17 @@ import java.util.Iterator;
 
 /** Writing HTML and JSON by hand: escaping, a page frame, JSON literals. */
 public final class Pages {
+  /** The navigation bar: path under the context path, label (HTML). */
+  private static final String[][] NAVIGATION = {
+    {"/", "Home"},
+    {"/profile", "Profile"},
+    {"/reports", "Reports"},
+    {"/admin", "Admin"},
+    {"/api/data", "API data"},
+    {"/me", "/me"},
+    {"/m2m", "/m2m"}
+  };
+
   private Pages() {}
 
   /** Escapes text for HTML element content and quoted attribute values. */
@@ -82,9 +94,14 @@ public final class Pages {
     }
   }
 
-  /** Sends an HTML page; {@code title} is text, {@code bodyHtml} is already escaped HTML. */
-  public static void sendHtml(HttpServletResponse response, String title, String bodyHtml)
+  /**
+   * Sends an HTML page; {@code title} is text, {@code bodyHtml} is already escaped HTML. The
+   * navigation links stay under the request's context path (a WAR deployed at {@code /legacy}).
+   */
+  public static void sendHtml(
+      HttpServletRequest request, HttpServletResponse response, String title, String bodyHtml)
       throws IOException {
+    String ctx = html(request.getContextPath());
     response.setContentType("text/html");
     response.setCharacterEncoding("UTF-8");
     response.setHeader("Cache-Control", "no-store");
@@ -98,8 +115,11 @@ public final class Pages {
     out.print(
         " · Portcullis sample</title><style>body{font-family:system-ui,sans-serif;"
             + "max-width:44em;margin:3em auto;padding:0 1em}nav a{margin-right:1em}code{background:#eee}</style>"
-            + "</head><body><nav><a href=\"/\">Home</a><a href=\"/profile\">Profile</a><a href=\"/reports\">Reports</a>"
-            + "<a href=\"/admin\">Admin</a><a href=\"/api/data\">API data</a><a href=\"/me\">/me</a><a href=\"/m2m\">/m2m</a></nav><h1>");
+            + "</head><body><nav>");
+    for (String[] link : NAVIGATION) {
+      out.print("<a href=\"" + ctx + link[0] + "\">" + link[1] + "</a>");
+    }
+    out.print("</nav><h1>");
     out.print(html(title));
     out.print("</h1>");
     out.print(bodyHtml);

@@ -46,7 +46,7 @@ class SamplePages {
                 + Pages.html(user)
                 + "</b>.</p>"
                 + "<p><a href=\"/profile\">Your profile</a> · <a href=\"/logout\">Log out</a></p>";
-    Pages.sendHtml(response, "Welcome", body);
+    Pages.sendHtml(request, response, "Welcome", body);
   }
 
   @GetMapping("/profile")
@@ -64,6 +64,7 @@ class SamplePages {
     }
     scopes.append("</ul>");
     Pages.sendHtml(
+        request,
         response,
         "Profile",
         "<p>Logged in as <b>"
@@ -93,6 +94,7 @@ class SamplePages {
   @GetMapping("/reports")
   void reports(HttpServletRequest request, HttpServletResponse response) throws IOException {
     Pages.sendHtml(
+        request,
         response,
         "Reports",
         "<p>Quarterly reports for <b>"
@@ -104,6 +106,7 @@ class SamplePages {
   @GetMapping("/admin")
   void admin(HttpServletRequest request, HttpServletResponse response) throws IOException {
     Pages.sendHtml(
+        request,
         response,
         "Administration",
         "<p>Welcome, administrator <b>"
@@ -175,6 +178,7 @@ class SamplePages {
       status = "200";
     } catch (ClientCredentialsException e) {
       Pages.sendHtml(
+          request,
           response,
           "Machine to machine",
           "<p>No client-credentials token: "
@@ -189,6 +193,7 @@ class SamplePages {
       body = "";
     }
     Pages.sendHtml(
+        request,
         response,
         "Machine to machine",
         "<p>A client-credentials token for <code>read:data</code>, cached and refreshed ahead of expiry by"

@@ -107,7 +107,11 @@ class Tomcat9DistributionTest {
     Browser browser = new Browser();
     HttpResponse<String> home = browser.get(app);
     assertThat(home.statusCode()).isEqualTo(200);
-    assertThat(home.body()).contains("not logged in");
+    assertThat(home.body())
+        .contains("not logged in")
+        .as("the links stay under the context path")
+        .contains("<a href=\"" + CONTEXT + "/profile\">Log in</a>")
+        .doesNotContain("href=\"/profile\"");
     assertThat(browser.get(app.resolve("health")).body()).isEqualTo("ok");
 
     HttpResponse<String> profile = browser.navigate(app.resolve("profile"), "alice");
