@@ -108,6 +108,20 @@ public sealed interface Outcome {
     }
   }
 
+  /**
+   * The answer of the back-channel logout endpoint ({@code backchannel-logout-path}; OpenID Connect
+   * Back-Channel Logout 1.0 §2.8): {@code 200} with no body when the logout token was accepted,
+   * else the refusal's status ({@code 400}, or {@code 503} when the provider's keys or the shared
+   * logout store cannot be reached) with JSON {@code {"error":"invalid_request"}}; always {@code
+   * Cache-Control: no-cache, no-store}.
+   *
+   * @param refused why the request was refused, or null when it was accepted
+   */
+  record BackChannelLogout(@Nullable Reason refused) implements Outcome {
+    /** The logout token was accepted. */
+    public static final BackChannelLogout ACCEPTED = new BackChannelLogout(null);
+  }
+
   /** A small HTML page of Portcullis's own (logout confirmation), answered with {@code status}. */
   record Page(int status, String title, String htmlBody) implements Outcome {}
 

@@ -45,14 +45,18 @@ public final class Portcullis implements AutoCloseable {
   private final String redirectPath;
   private final String logoutPath;
   private final @Nullable String healthPath;
+  private final @Nullable String backchannelLogoutPath;
+  private final @Nullable BackChannelLogoutHandler backchannelLogout;
+  private final LogoutRegistry logouts;
   private final Urls urls;
 
   /** The checks that depend on configuration only (Diagnostics), computed once. */
   private final List<Diagnostics.Finding> configFindings;
 
-  private Portcullis(PortcullisConfig config, Clock clock) {
+  private Portcullis(PortcullisConfig config, Clock clock, @Nullable LogoutRegistry logouts) {
     this.config = config;
     this.clock = clock;
+    this.logouts = logouts != null ? logouts : LogoutRegistry.inMemory(clock);
     // Bounded: when full, provider work is refused and answered as "provider unavailable".
     this.executor = ProviderThreads.create("portcullis");
     this.http = new Http(config.httpTimeout());
@@ -90,6 +94,11 @@ public final class Portcullis implements AutoCloseable {
     this.redirectPath = config.redirectPath();
     this.logoutPath = config.logoutPath();
     this.healthPath = config.healthPath().orElse(null);
+    this.backchannelLogoutPath = config.backchannelLogoutPath().orElse(null);
+    this.backchannelLogout =
+        backchannelLogoutPath == null
+            ? null
+            : new BackChannelLogoutHandler(metadata, verifier, this.logouts, clock);
     this.configFindings = Diagnostics.configFindings(config);
     metadata.onFirstLoad(
         () -> {
@@ -118,7 +127,22 @@ public final class Portcullis implements AutoCloseable {
   public static Portcullis create(PortcullisConfig config, Clock clock) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(clock, "clock");
-    Portcullis engine = new Portcullis(config, clock);
+    return start(new Portcullis(config, clock, null));
+  }
+
+  /**
+   * Creates an engine as {@link #create(PortcullisConfig, Clock)} does, whose back-channel logouts
+   * ({@code backchannel-logout-path}) are kept in {@code logouts}: a registry the nodes of a
+   * cluster share ({@link LogoutRegistry#shared}).
+   */
+  public static Portcullis create(PortcullisConfig config, Clock clock, LogoutRegistry logouts) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(logouts, "logouts");
+    return start(new Portcullis(config, clock, logouts));
+  }
+
+  private static Portcullis start(Portcullis engine) {
     // Start-up self-diagnostics: the provider and clock lines follow when the metadata loads
     // (or its failure is logged, with the retry).
     engine.urls.redirectUriFinding().log();
@@ -230,6 +254,11 @@ public final class Portcullis implements AutoCloseable {
           ? new Outcome.Health(diagnostics())
           : new Outcome.Rejected(Reason.HEALTH_METHOD, null, true);
     }
+    if (backchannelLogoutPath != null
+        && backchannelLogout != null
+        && isEndpoint(value, backchannelLogoutPath)) {
+      return backchannelLogout.handle(exchange);
+    }
     // Whether the request is an API request matters only for an answer other than Proceed, so
     // its header lookups are made only then (RequestKind.isApi), never on the authenticated path.
     Access access = fixed != null ? fixed : rules.decide(exchange.method(), path);
@@ -243,6 +272,10 @@ public final class Portcullis implements AutoCloseable {
       return bearerOnly(access, path);
     }
     LoginSession session = sessions.get(exchange);
+    if (session != null && isLoggedOut(session)) {
+      exchange.invalidateSession(); // THREATS E-08: the provider ended it; no session id reused
+      session = null;
+    }
     if (session != null
         && access.kind() != Access.Kind.DENY
         && refresher.isDue(session, clock.millis())) {
@@ -391,9 +424,28 @@ public final class Portcullis implements AutoCloseable {
       }
     }
     LoginSession session = sessions.get(exchange);
-    return session == null || session.identity().tokens().isExpired(clock.instant())
+    return session == null
+            || session.identity().tokens().isExpired(clock.instant())
+            || isLoggedOut(session)
         ? null
         : session.identity();
+  }
+
+  /**
+   * Whether the provider logged {@code login} out by back-channel logout (on any node): only with
+   * {@code backchannel-logout-path} set; one lookup in memory, no allocation when nothing matches.
+   */
+  private boolean isLoggedOut(LoginSession login) {
+    if (backchannelLogout == null) {
+      return false;
+    }
+    Identity identity = login.identity();
+    if (!logouts.isRevoked(
+        identity.issuer(), login.sessionId(), identity.subject(), login.issuedAtMillis())) {
+      return false;
+    }
+    LOG.log(Level.INFO, "oidc.session.logged_out: the provider ended this login (back-channel)");
+    return true;
   }
 
   /**

@@ -125,6 +125,14 @@ public final class Responses {
       Diagnostics d = health.diagnostics();
       return json(d.providerUp() ? 200 : 503, h, d.toHealthJson());
     }
+    if (outcome instanceof Outcome.BackChannelLogout b) {
+      h.put("Cache-Control", "no-cache, no-store"); // Back-Channel Logout 1.0 §2.8
+      Reason refused = b.refused();
+      if (refused == null) {
+        return new Response(200, h, "");
+      }
+      return json(refused.status(), h, "{\"error\":" + quote(refused.error()) + "}");
+    }
     if (outcome instanceof Outcome.Page p) {
       return html(p.status(), h, p.title(), p.htmlBody());
     }

@@ -73,6 +73,7 @@ class ConfigKeyTest {
             "logout-path",
             "post-logout-redirect-uri",
             "health-path",
+            "backchannel-logout-path",
             "rules",
             "refresh-before",
             "base-url",

@@ -43,7 +43,14 @@ class PublicApiTest {
    * adapter modules and the benchmarks may use them ({@link ArchitectureTest}).
    */
   static final Set<String> ADAPTER_SPI =
-      Set.of("Diagnostics", "HttpExchange", "Outcome", "Portcullis", "Reason", "Responses");
+      Set.of(
+          "Diagnostics",
+          "HttpExchange",
+          "LogoutRegistry",
+          "Outcome",
+          "Portcullis",
+          "Reason",
+          "Responses");
 
   @Test
   void publicTypesWhenListedThenOnlyTheApiAndTheAdapterSpi() throws Exception {
