@@ -53,6 +53,7 @@ public class PortcullisFilter implements Filter {
   private Set<Integer> containerErrorPages = Set.of();
   private volatile @Nullable SessionReloader sessionReloader;
   private volatile @Nullable DataSource logoutDataSource;
+  private volatile @Nullable LogoutRegistry logoutRegistry;
 
   /**
    * The servlet context attribute under which a {@link DataSource} may be registered for the
@@ -102,14 +103,16 @@ public class PortcullisFilter implements Filter {
             instanceof DataSource ds) {
       logoutDataSource = ds;
     }
+    LogoutRegistry registry = logoutRegistry;
     DataSource logouts = logoutDataSource;
+    if (registry == null && logouts != null && config.backchannelLogoutPath().isPresent()) {
+      // Polling and the rows' times follow the wall clock: nodes compare them.
+      registry =
+          LogoutRegistry.shared(new JdbcLogoutStore(logouts), Clock.systemUTC(), LOGOUT_POLL);
+    }
     engine =
-        logouts != null && config.backchannelLogoutPath().isPresent()
-            // Polling and the rows' times follow the wall clock: nodes compare them.
-            ? Portcullis.create(
-                config,
-                clock,
-                LogoutRegistry.shared(new JdbcLogoutStore(logouts), Clock.systemUTC(), LOGOUT_POLL))
+        registry != null
+            ? Portcullis.create(config, clock, registry)
             : Portcullis.create(config, clock);
     identityHeaders = new IdentityHeaders(config.identityHeaders());
     containerErrorPages = config.containerErrorPages();
@@ -157,6 +160,15 @@ public class PortcullisFilter implements Filter {
    */
   public void setLogoutDataSource(@Nullable DataSource dataSource) {
     this.logoutDataSource = dataSource;
+  }
+
+  /**
+   * Keeps back-channel logouts in {@code registry} (adapter SPI, as {@link #engine()}: the Spring
+   * starter's Redis registry); it takes precedence over {@link #setLogoutDataSource}. Call before
+   * {@code init}.
+   */
+  public void setLogoutRegistry(@Nullable LogoutRegistry registry) {
+    this.logoutRegistry = registry;
   }
 
   /** The engine, once {@link #init} has run: for tests and for the Spring adapter. */

@@ -1,11 +1,13 @@
 package io.portcullis.spring;
 
 import io.portcullis.core.ClientCredentialsTokenSource;
+import io.portcullis.core.LogoutRegistry;
 import io.portcullis.core.PortcullisConfig;
 import io.portcullis.servlet.PortcullisFilter;
 import io.portcullis.servlet.SessionReloader;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import org.springframework.beans.factory.ObjectProvider;
@@ -13,6 +15,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -22,6 +25,8 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
 
@@ -105,9 +110,12 @@ public class PortcullisAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public PortcullisFilter portcullisFilter(
-      PortcullisConfig config, ObjectProvider<SessionReloader> sessionReloader) {
+      PortcullisConfig config,
+      ObjectProvider<SessionReloader> sessionReloader,
+      ObjectProvider<LogoutRegistry> logoutRegistry) {
     PortcullisFilter filter = new PortcullisFilter(config);
     sessionReloader.ifUnique(filter::setSessionReloader);
+    logoutRegistry.ifUnique(filter::setLogoutRegistry);
     return filter;
   }
 
@@ -120,8 +128,11 @@ public class PortcullisAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean(name = "portcullisFilterRegistration")
   public FilterRegistrationBean<PortcullisFilter> portcullisFilterRegistration(
-      PortcullisFilter filter, ObjectProvider<SessionReloader> sessionReloader) {
+      PortcullisFilter filter,
+      ObjectProvider<SessionReloader> sessionReloader,
+      ObjectProvider<LogoutRegistry> logoutRegistry) {
     sessionReloader.ifUnique(filter::setSessionReloader);
+    logoutRegistry.ifUnique(filter::setLogoutRegistry);
     FilterRegistrationBean<PortcullisFilter> registration = new FilterRegistrationBean<>(filter);
     registration.setName(FILTER_NAME);
     registration.addUrlPatterns("/*");
@@ -178,6 +189,35 @@ public class PortcullisAutoConfiguration {
         Session session = repository.findById(id);
         return session == null ? null : session.getAttribute(name);
       };
+    }
+  }
+
+  /**
+   * With Spring Session on Redis and {@code portcullis.backchannel-logout-path} set: back-channel
+   * logouts kept in that Redis ({@code portcullis:logouts}), so that a logout delivered to one node
+   * ends the login on every node (each reads the others' logouts at most once a second). A {@link
+   * LogoutRegistry} bean of the application's own replaces it.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(
+      name = {
+        "org.springframework.session.SessionRepository",
+        "org.springframework.data.redis.core.StringRedisTemplate"
+      })
+  static class RedisLogouts {
+    @Bean
+    @ConditionalOnBean(
+        type = {
+          "org.springframework.session.SessionRepository",
+          "org.springframework.data.redis.connection.RedisConnectionFactory"
+        })
+    @ConditionalOnProperty(prefix = "portcullis", name = "backchannel-logout-path")
+    @ConditionalOnMissingBean(LogoutRegistry.class)
+    LogoutRegistry portcullisLogoutRegistry(RedisConnectionFactory connections) {
+      return LogoutRegistry.shared(
+          new RedisLogoutStore(new StringRedisTemplate(connections)),
+          Clock.systemUTC(),
+          Duration.ofSeconds(1));
     }
   }
 
