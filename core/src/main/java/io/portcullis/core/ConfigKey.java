@@ -161,6 +161,16 @@ public enum ConfigKey {
           + " provider): a POST of a logout_token ends that sid's or sub's logins on every node,"
           + " answered before the rules, without login",
       "none (no back-channel logout)"),
+  /** {@code frontchannel-logout-path}: the OpenID Connect Front-Channel Logout endpoint. */
+  FRONTCHANNEL_LOGOUT_PATH(
+      "frontchannel-logout-path",
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.whenSet(ConfigParser::frontchannelLogoutPath),
+      "opt-in front-channel logout endpoint (the frontchannel_logout_uri registered at the"
+          + " provider): a GET with the provider's iss and the login's sid ends this browser's"
+          + " login; answered before the rules",
+      "none (no front-channel logout)"),
   /** {@code rules}: the access rules. */
   RULES(
       "rules",

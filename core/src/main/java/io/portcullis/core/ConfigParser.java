@@ -441,6 +441,10 @@ final class ConfigParser {
     return ownPath(s, "/portcullis/backchannel-logout");
   }
 
+  @Nullable Object frontchannelLogoutPath(Setting s) {
+    return ownPath(s, "/portcullis/frontchannel-logout");
+  }
+
   /**
    * An opt-in endpoint's path: plain, and unlike the callback, logout and other endpoint paths
    * (those above it in {@link ConfigKey}).
@@ -455,7 +459,11 @@ final class ConfigParser {
       return null;
     }
     for (ConfigKey endpoint :
-        List.of(ConfigKey.REDIRECT_PATH, ConfigKey.LOGOUT_PATH, ConfigKey.HEALTH_PATH)) {
+        List.of(
+            ConfigKey.REDIRECT_PATH,
+            ConfigKey.LOGOUT_PATH,
+            ConfigKey.HEALTH_PATH,
+            ConfigKey.BACKCHANNEL_LOGOUT_PATH)) {
       if (endpoint == s.key()) {
         break;
       }
@@ -473,8 +481,10 @@ final class ConfigParser {
                 ConfigKey.REDIRECT_PATH,
                 ", ",
                 ConfigKey.LOGOUT_PATH,
+                ", ",
+                ConfigKey.HEALTH_PATH,
                 " and ",
-                ConfigKey.HEALTH_PATH));
+                ConfigKey.BACKCHANNEL_LOGOUT_PATH));
         return null;
       }
     }

@@ -122,6 +122,16 @@ public sealed interface Outcome {
     public static final BackChannelLogout ACCEPTED = new BackChannelLogout(null);
   }
 
+  /**
+   * The answer of the front-channel logout endpoint ({@code frontchannel-logout-path}; OpenID
+   * Connect Front-Channel Logout 1.0 §2), which the provider loads in an iframe: {@code 200}, an
+   * empty page that may be framed, {@code Cache-Control: no-cache, no-store}.
+   *
+   * @param loggedOut whether this browser's login matched the request's {@code iss} and {@code sid}
+   *     and was ended
+   */
+  record FrontChannelLogout(boolean loggedOut) implements Outcome {}
+
   /** A small HTML page of Portcullis's own (logout confirmation), answered with {@code status}. */
   record Page(int status, String title, String htmlBody) implements Outcome {}
 

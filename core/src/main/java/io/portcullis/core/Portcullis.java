@@ -47,6 +47,7 @@ public final class Portcullis implements AutoCloseable {
   private final @Nullable String healthPath;
   private final @Nullable String backchannelLogoutPath;
   private final @Nullable BackChannelLogoutHandler backchannelLogout;
+  private final @Nullable String frontchannelLogoutPath;
   private final LogoutRegistry logouts;
   private final Urls urls;
 
@@ -95,6 +96,7 @@ public final class Portcullis implements AutoCloseable {
     this.logoutPath = config.logoutPath();
     this.healthPath = config.healthPath().orElse(null);
     this.backchannelLogoutPath = config.backchannelLogoutPath().orElse(null);
+    this.frontchannelLogoutPath = config.frontchannelLogoutPath().orElse(null);
     this.backchannelLogout =
         backchannelLogoutPath == null
             ? null
@@ -258,6 +260,9 @@ public final class Portcullis implements AutoCloseable {
         && backchannelLogout != null
         && isEndpoint(value, backchannelLogoutPath)) {
       return backchannelLogout.handle(exchange);
+    }
+    if (frontchannelLogoutPath != null && isEndpoint(value, frontchannelLogoutPath)) {
+      return frontchannelLogout(exchange);
     }
     // Whether the request is an API request matters only for an answer other than Proceed, so
     // its header lookups are made only then (RequestKind.isApi), never on the authenticated path.
@@ -429,6 +434,34 @@ public final class Portcullis implements AutoCloseable {
             || isLoggedOut(session)
         ? null
         : session.identity();
+  }
+
+  /**
+   * OpenID Connect Front-Channel Logout 1.0 §2, §3: the provider's page frames this path with its
+   * {@code iss} and the provider session's {@code sid}; the login of this browser's session ends
+   * only when both are exactly its own (THREATS G-14: another issuer, another user's {@code sid} or
+   * none end nothing). Answered {@code 200} either way, so the request tells nothing.
+   */
+  private Outcome frontchannelLogout(HttpExchange exchange) {
+    String method = exchange.method();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      return new Outcome.Rejected(Reason.METHOD, null, true);
+    }
+    List<String> iss = exchange.parameterValues("iss");
+    List<String> sid = exchange.parameterValues("sid");
+    LoginSession login = sessions.get(exchange);
+    boolean match =
+        login != null
+            && iss.size() == 1
+            && sid.size() == 1
+            && login.sessionId() != null
+            && iss.get(0).equals(login.identity().issuer())
+            && Randoms.constantTimeEquals(sid.get(0), login.sessionId());
+    if (match) {
+      exchange.invalidateSession();
+    }
+    LOG.log(Level.INFO, match ? "oidc.frontchannel.logout" : "oidc.frontchannel.ignored");
+    return new Outcome.FrontChannelLogout(match);
   }
 
   /**

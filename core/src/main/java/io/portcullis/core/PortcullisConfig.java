@@ -166,6 +166,14 @@ public final class PortcullisConfig {
     return get(ConfigKey.BACKCHANNEL_LOGOUT_PATH);
   }
 
+  /**
+   * Returns the path of the opt-in front-channel logout endpoint ({@code
+   * frontchannel-logout-path}), starting with {@code /}; empty when there is none.
+   */
+  public Optional<String> frontchannelLogoutPath() {
+    return get(ConfigKey.FRONTCHANNEL_LOGOUT_PATH);
+  }
+
   /** Returns the parsed access rules; {@code /** authenticated} when none are configured. */
   AccessRules rules() {
     return get(ConfigKey.RULES);

@@ -74,6 +74,7 @@ class ConfigKeyTest {
             "post-logout-redirect-uri",
             "health-path",
             "backchannel-logout-path",
+            "frontchannel-logout-path",
             "rules",
             "refresh-before",
             "base-url",

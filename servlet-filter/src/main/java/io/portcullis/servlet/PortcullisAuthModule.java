@@ -140,6 +140,7 @@ final class PortcullisAuthModule implements ServerAuthModule, ServerAuthContext 
               || outcome instanceof Outcome.Challenge
               || outcome instanceof Outcome.Health
               || outcome == Outcome.BackChannelLogout.ACCEPTED
+              || outcome instanceof Outcome.FrontChannelLogout
           ? AuthStatus.SEND_CONTINUE
           : AuthStatus.SEND_FAILURE;
     }
