@@ -244,6 +244,23 @@ class EngineBackChannelLogoutTest {
   }
 
   @Test
+  void postWhenTheSharedStoreCannotRecordThen503AndTheSameTokenIsAcceptedLater() {
+    LogoutRegistryTest.ListStore store = new LogoutRegistryTest.ListStore();
+    f.provider.claims(Map.of("sid", "s-1"));
+    f.startWith(
+        LogoutRegistry.shared(store, f.clock, Duration.ZERO), "backchannel-logout-path", PATH);
+    f.login("/page");
+    String logout = token(b -> b);
+    store.down.set(true);
+    Outcome outcome = post(logout);
+    assertThat(refused(outcome)).isEqualTo(Reason.BACKCHANNEL_STORE);
+    assertThat(Responses.render(outcome).status()).isEqualTo(503);
+    store.down.set(false);
+    assertThat(post(logout)).isEqualTo(Outcome.BackChannelLogout.ACCEPTED);
+    assertLoggedOut();
+  }
+
+  @Test
   void pathWhenNotConfiguredThenItIsAnOrdinaryPath() {
     f.start();
     Outcome outcome =
