@@ -261,6 +261,31 @@ class EngineBackChannelLogoutTest {
   }
 
   @Test
+  void configWhenLogoutEndpointPathIsAnotherEndpointOrNotAPathThenRefused() {
+    String[][] bad = {
+      {"backchannel-logout-path", "/oauth2/callback", "is the same path as redirect-path"},
+      {"backchannel-logout-path", "/logout", "is the same path as logout-path"},
+      {"backchannel-logout-path", "bcl", "is not a plain path"},
+      {"frontchannel-logout-path", PATH, "is the same path as backchannel-logout-path"},
+      {"frontchannel-logout-path", "/up/", "is the same path as health-path"},
+      {"frontchannel-logout-path", "/f?x", "is not a plain path"}
+    };
+    for (String[] b : bad) {
+      Map<String, String> map = new java.util.HashMap<>();
+      map.put("issuer", "https://idp.example.com");
+      map.put("client-id", "app");
+      map.put("health-path", "/up");
+      map.put("backchannel-logout-path", PATH);
+      map.put(b[0], b[1]);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> PortcullisConfig.of(map))
+          .as(b[0] + "=" + b[1])
+          .isInstanceOf(InvalidConfigurationException.class)
+          .hasMessageContaining(b[0])
+          .hasMessageContaining(b[2]);
+    }
+  }
+
+  @Test
   void pathWhenNotConfiguredThenItIsAnOrdinaryPath() {
     f.start();
     Outcome outcome =
