@@ -5,18 +5,21 @@ import io.portcullis.core.internal.nimbus.IdTokenException;
 import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
 import io.portcullis.core.internal.nimbus.ProviderMetadata;
 import java.lang.System.Logger.Level;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The back-channel logout endpoint (OpenID Connect Back-Channel Logout 1.0): the provider {@code
- * POST}s a form-encoded {@code logout_token} (§2.5); it is validated in full (§2.6, {@link
- * NimbusIdTokenVerifier#verifyLogoutToken}), its {@code jti} is refused when seen before on this
- * node, and its {@code sid} (else its {@code sub}) is recorded in the {@link LogoutRegistry}, which
- * ends the matching logins on every node at their next request (§2.7). Answers {@code 200}, or
- * {@code 400} with {@code {"error":"invalid_request"}} (§2.8); logs {@code
+ * POST}s a form-encoded {@code logout_token} in the body, never the query (§2.5); it is validated
+ * in full (§2.6, {@link NimbusIdTokenVerifier#verifyLogoutToken}), its {@code jti} is refused when
+ * seen before on this node, and its {@code sid} (else its {@code sub}) is recorded in the {@link
+ * LogoutRegistry}, which ends the matching logins on every node at their next request (§2.7).
+ * Answers {@code 200}, or {@code 400} with {@code {"error":"invalid_request"}} (§2.8); logs {@code
  * oidc.backchannel.rejected reason=…} and never the token (THREATS G-01 to G-11).
  */
 final class BackChannelLogoutHandler {
@@ -57,7 +60,7 @@ final class BackChannelLogoutHandler {
     if (!exchange.method().equals("POST")
         || contentType == null
         || !contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")
-        || exchange.rawQuery() != null
+        || inQuery(exchange.rawQuery())
         || tokens.size() != 1
         || tokens.get(0).isEmpty()
         || tokens.get(0).length() > MAX_TOKEN_LENGTH) {
@@ -96,6 +99,28 @@ final class BackChannelLogoutHandler {
         Level.INFO,
         () -> "oidc.backchannel.logout by=" + (token.sessionId() != null ? "sid" : "sub"));
     return Outcome.BackChannelLogout.ACCEPTED;
+  }
+
+  /**
+   * Whether the query names {@code logout_token}: the token comes in the body only (§2.5); the
+   * registered URI may have a query of its own (§2.2).
+   */
+  private static boolean inQuery(@Nullable String rawQuery) {
+    if (rawQuery == null) {
+      return false;
+    }
+    for (String pair : rawQuery.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      try {
+        if (URLDecoder.decode(name, StandardCharsets.UTF_8).equals("logout_token")) {
+          return true;
+        }
+      } catch (IllegalArgumentException e) {
+        return true; // a name that does not decode: refused rather than guessed at
+      }
+    }
+    return false;
   }
 
   private static Outcome refused(Reason reason) {

@@ -214,7 +214,8 @@ public enum Reason {
 
   // ---- back-channel logout (OpenID Connect Back-Channel Logout 1.0 §2.6, §2.8; logged) ----
   /**
-   * Not a {@code POST} of a form-encoded body with exactly one {@code logout_token} (and no query).
+   * Not a {@code POST} of a form-encoded body with exactly one {@code logout_token} (none in the
+   * query).
    */
   BACKCHANNEL_REQUEST("backchannel.request", Family.INVALID_REQUEST),
   /** The provider's metadata is not loaded: the token cannot be checked now. */

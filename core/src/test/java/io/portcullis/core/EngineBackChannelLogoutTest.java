@@ -228,9 +228,10 @@ class EngineBackChannelLogoutTest {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .param("logout_token", valid)
                 .param("logout_token", valid),
-            InMemoryExchange.request("POST", PATH + "?x=1")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .param("logout_token", valid),
+            InMemoryExchange.request("POST", PATH + "?logout_token=" + valid)
+                .header("Content-Type", "application/x-www-form-urlencoded"),
+            InMemoryExchange.request("POST", PATH + "?x=1&logout%5Ftoken=" + valid)
+                .header("Content-Type", "application/x-www-form-urlencoded"),
             InMemoryExchange.request("POST", PATH)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .param("logout_token", "a".repeat(BackChannelLogoutHandler.MAX_TOKEN_LENGTH + 1)));
@@ -238,8 +239,14 @@ class EngineBackChannelLogoutTest {
       assertThat(refused(f.engine.handle(exchange))).isEqualTo(Reason.BACKCHANNEL_REQUEST);
     }
     assertStillLoggedIn();
-    // the valid token was never consumed: it still logs out
-    assertThat(post(valid)).isEqualTo(Outcome.BackChannelLogout.ACCEPTED);
+    // the valid token was never consumed: it still logs out, at a URI with a query of its own
+    // (Back-Channel Logout §2.2)
+    assertThat(
+            f.engine.handle(
+                InMemoryExchange.request("POST", PATH + "?tenant=a")
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .param("logout_token", valid)))
+        .isEqualTo(Outcome.BackChannelLogout.ACCEPTED);
     assertLoggedOut();
   }
 
