@@ -55,6 +55,11 @@ import org.springframework.session.SessionRepository;
  * application's own replaces it; either is set on the filter (by the {@code portcullisFilter} bean,
  * or by {@code portcullisFilterRegistration} when the application declares its own filter). This
  * auto-configuration runs after Spring Session's (Spring Boot 3 and 4).
+ *
+ * <p><b>Back-channel logout.</b> With Spring Session on Redis and {@code
+ * portcullis.backchannel-logout-path} set, the provider's logouts are kept in that Redis ({@code
+ * portcullisLogoutRegistry}), so that a logout delivered to one node ends the login on every node;
+ * it is set on the filter the same two ways.
  */
 @AutoConfiguration(
     afterName = {
