@@ -45,6 +45,8 @@ public class DecisionBenchmark {
           "/**               authenticated");
 
   private Portcullis engine;
+  private Portcullis backchannelEngine;
+  private Portcullis sharedBackchannelEngine;
   private InMemoryExchange authenticated;
   private InMemoryExchange authenticatedUnnormalised;
   private InMemoryExchange anonymousPermit;
@@ -52,15 +54,32 @@ public class DecisionBenchmark {
   /** Builds the engine and the exchanges, and checks once that each takes the intended path. */
   @Setup(Level.Trial)
   public void setUp() {
-    PortcullisConfig config =
-        PortcullisConfig.of(
-            Map.of(
-                "issuer", "http://127.0.0.1:9/realm",
-                "client-id", "bench-app",
-                "client-secret", "bench-secret",
-                "scopes", "openid profile offline_access read:data",
-                "rules", SAMPLE_RULES));
+    Map<String, String> settings =
+        Map.of(
+            "issuer", "http://127.0.0.1:9/realm",
+            "client-id", "bench-app",
+            "client-secret", "bench-secret",
+            "scopes", "openid profile offline_access read:data",
+            "rules", SAMPLE_RULES);
+    PortcullisConfig config = PortcullisConfig.of(settings);
     engine = Portcullis.create(config, Clock.systemUTC());
+    // With back-channel logout on: every request with a login asks the registry, which holds
+    // other users' logouts (a lookup that finds nothing), in memory and shared by a cluster.
+    Map<String, String> withBackchannel = new java.util.HashMap<>(settings);
+    withBackchannel.put("backchannel-logout-path", "/backchannel-logout");
+    PortcullisConfig backchannelConfig = PortcullisConfig.of(withBackchannel);
+    LogoutRegistry local = LogoutRegistry.inMemory(Clock.systemUTC());
+    LogoutRegistry shared =
+        LogoutRegistry.shared(new ListStore(), Clock.systemUTC(), java.time.Duration.ofSeconds(1));
+    for (int i = 0; i < 1000; i++) {
+      LogoutRegistry.Revocation r =
+          new LogoutRegistry.Revocation(
+              "http://127.0.0.1:9/realm", i % 2 == 0 ? "sid-" + i : null, "sub-" + i, 0);
+      local.revoke(r);
+      shared.revoke(r);
+    }
+    backchannelEngine = Portcullis.create(backchannelConfig, Clock.systemUTC(), local);
+    sharedBackchannelEngine = Portcullis.create(backchannelConfig, Clock.systemUTC(), shared);
 
     TokenSet tokens =
         new TokenSet(
@@ -87,6 +106,27 @@ public class DecisionBenchmark {
     expectProceed(engine.handle(authenticated), login.identity());
     expectProceed(engine.handle(authenticatedUnnormalised), login.identity());
     expectProceed(engine.handle(anonymousPermit), null);
+    expectProceed(backchannelEngine.handle(authenticated), login.identity());
+    expectProceed(sharedBackchannelEngine.handle(authenticated), login.identity());
+  }
+
+  /** A shared store in a list: what a poll costs is not what this benchmark measures. */
+  private static final class ListStore implements LogoutRegistry.SharedStore {
+    private final java.util.List<LogoutRegistry.Revocation> written =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void write(LogoutRegistry.Revocation revocation, long writtenAtMillis) {
+      written.add(revocation);
+    }
+
+    @Override
+    public java.util.List<LogoutRegistry.Revocation> readWrittenSince(long sinceMillis) {
+      return java.util.List.of();
+    }
+
+    @Override
+    public void purgeWrittenBefore(long beforeMillis) {}
   }
 
   private static void expectProceed(Outcome outcome, @Nullable Identity expected) {
@@ -99,6 +139,8 @@ public class DecisionBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     engine.close();
+    backchannelEngine.close();
+    sharedBackchannelEngine.close();
   }
 
   /** The cost floor: read the exchange's path and hand it to the harness. */
@@ -119,6 +161,24 @@ public class DecisionBenchmark {
   @Benchmark
   public Outcome authenticatedDecisionNormalising() {
     return engine.handle(authenticatedUnnormalised);
+  }
+
+  /**
+   * As {@link #authenticatedDecision}, with {@code backchannel-logout-path} set: the login is
+   * looked up in an in-memory logout registry holding 1,000 other logouts.
+   */
+  @Benchmark
+  public Outcome authenticatedDecisionBackChannel() {
+    return backchannelEngine.handle(authenticated);
+  }
+
+  /**
+   * As {@link #authenticatedDecisionBackChannel}, the registry shared by a cluster (polled at most
+   * once a second; the poll itself is not measured).
+   */
+  @Benchmark
+  public Outcome authenticatedDecisionBackChannelShared() {
+    return sharedBackchannelEngine.handle(authenticated);
   }
 
   /** {@code GET /health}, a {@code permit} path, with nobody logged in. */

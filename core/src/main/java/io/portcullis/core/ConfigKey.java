@@ -151,6 +151,26 @@ public enum ConfigKey {
           + " loaded, else 503 DOWN, with the start-up checks' codes and levels; answered before"
           + " the rules, without login",
       "none (no health path)"),
+  /** {@code backchannel-logout-path}: the OpenID Connect Back-Channel Logout endpoint. */
+  BACKCHANNEL_LOGOUT_PATH(
+      "backchannel-logout-path",
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.whenSet(ConfigParser::backchannelLogoutPath),
+      "opt-in back-channel logout endpoint (the backchannel_logout_uri registered at the"
+          + " provider): a POST of a logout_token ends that sid's or sub's logins on every node,"
+          + " answered before the rules, without login",
+      "none (no back-channel logout)"),
+  /** {@code frontchannel-logout-path}: the OpenID Connect Front-Channel Logout endpoint. */
+  FRONTCHANNEL_LOGOUT_PATH(
+      "frontchannel-logout-path",
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.whenSet(ConfigParser::frontchannelLogoutPath),
+      "opt-in front-channel logout endpoint (the frontchannel_logout_uri registered at the"
+          + " provider): a GET with the provider's iss and the login's sid ends this browser's"
+          + " login; answered before the rules",
+      "none (no front-channel logout)"),
   /** {@code rules}: the access rules. */
   RULES(
       "rules",

@@ -434,25 +434,57 @@ final class ConfigParser {
   }
 
   @Nullable Object healthPath(Setting s) {
+    return ownPath(s, "/portcullis/health");
+  }
+
+  @Nullable Object backchannelLogoutPath(Setting s) {
+    return ownPath(s, "/portcullis/backchannel-logout");
+  }
+
+  @Nullable Object frontchannelLogoutPath(Setting s) {
+    return ownPath(s, "/portcullis/frontchannel-logout");
+  }
+
+  /**
+   * An opt-in endpoint's path: plain, and unlike the callback, logout and other endpoint paths
+   * (those above it in {@link ConfigKey}).
+   */
+  private @Nullable Object ownPath(Setting s, String example) {
     String value = s.value();
     if (!value.startsWith("/") || value.startsWith("//") || !isCleanPath(value, true)) {
       invalid(
           s,
           "is not a plain path inside the application",
-          "a path starting with a single /, without ?, # or whitespace, e.g. /portcullis/health");
+          "a path starting with a single /, without ?, # or whitespace, e.g. " + example);
       return null;
     }
-    for (ConfigKey endpoint : List.of(ConfigKey.REDIRECT_PATH, ConfigKey.LOGOUT_PATH)) {
-      String other = value(endpoint);
-      if (stripSlash(other).equals(stripSlash(value))) {
+    for (ConfigKey endpoint :
+        List.of(
+            ConfigKey.REDIRECT_PATH,
+            ConfigKey.LOGOUT_PATH,
+            ConfigKey.HEALTH_PATH,
+            ConfigKey.BACKCHANNEL_LOGOUT_PATH)) {
+      if (endpoint == s.key()) {
+        break;
+      }
+      Object other = values.get(endpoint);
+      String otherPath =
+          other instanceof String p
+              ? p
+              : other instanceof Optional<?> o ? (String) o.orElse(null) : null;
+      if (otherPath != null && stripSlash(otherPath).equals(stripSlash(value))) {
         invalid(
             s,
             Text.of("is the same path as ", endpoint),
             Text.of(
                 "a path of its own, unlike ",
                 ConfigKey.REDIRECT_PATH,
+                ", ",
+                ConfigKey.LOGOUT_PATH,
+                ", ",
+                ConfigKey.HEALTH_PATH,
                 " and ",
-                ConfigKey.LOGOUT_PATH));
+                ConfigKey.BACKCHANNEL_LOGOUT_PATH));
         return null;
       }
     }

@@ -1,10 +1,13 @@
 package io.portcullis.core;
 
+import io.portcullis.core.internal.nimbus.IdTokenException;
+import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
 import java.io.NotSerializableException;
 import java.io.ObjectStreamException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -27,15 +30,56 @@ import org.jspecify.annotations.Nullable;
  * @param logoutToken the anti-CSRF token the logout form must carry (THREATS G-12)
  * @param stepUpAsked scope sets already asked for by step-up in this session (SPEC.md "Step-up"),
  *     each as its sorted, space-separated scopes
+ * @param sessionId the ID token's {@code sid} (the provider's session), or null: what a
+ *     back-channel logout names (read from the ID token, never stored apart)
+ * @param issuedAtMillis the ID token's {@code iat} in epoch milliseconds, 0 without one: a logout
+ *     of the user ends the logins issued at or before it
  */
 record LoginSession(
     Identity identity,
     @Nullable String refreshToken,
     @Nullable String idToken,
     String logoutToken,
-    Set<String> stepUpAsked)
+    Set<String> stepUpAsked,
+    @Nullable String sessionId,
+    long issuedAtMillis)
     implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
+
+  /** A login whose {@code sid} and {@code iat} are read from {@code idToken}. */
+  LoginSession(
+      Identity identity,
+      @Nullable String refreshToken,
+      @Nullable String idToken,
+      String logoutToken,
+      Set<String> stepUpAsked) {
+    this(
+        identity,
+        refreshToken,
+        idToken,
+        logoutToken,
+        stepUpAsked,
+        idToken == null ? null : sid(claimsOf(idToken)),
+        idToken == null ? 0 : issuedAt(claimsOf(idToken)));
+  }
+
+  private static Map<String, Object> claimsOf(String idToken) {
+    try {
+      return NimbusIdTokenVerifier.claimsOf(idToken);
+    } catch (IdTokenException e) {
+      return Map.of(); // cannot happen for a token that was verified
+    }
+  }
+
+  /** The {@code sid} of ID token claims, or null. */
+  static @Nullable String sid(Map<String, Object> claims) {
+    return claims.get("sid") instanceof String s ? s : null;
+  }
+
+  /** The {@code iat} of ID token claims in epoch milliseconds, or 0. */
+  static long issuedAt(Map<String, Object> claims) {
+    return claims.get("iat") instanceof Number n ? n.longValue() * 1000 : 0;
+  }
 
   LoginSession {
     Objects.requireNonNull(identity, "identity");
@@ -57,7 +101,8 @@ record LoginSession(
   LoginSession withStepUpAsked(String scopeSetKey) {
     Set<String> asked = new LinkedHashSet<>(stepUpAsked);
     asked.add(scopeSetKey);
-    return new LoginSession(identity, refreshToken, idToken, logoutToken, asked);
+    return new LoginSession(
+        identity, refreshToken, idToken, logoutToken, asked, sessionId, issuedAtMillis);
   }
 
   /** Never written as it is: only inside a {@link SessionRecord}, encrypted. */
@@ -77,6 +122,8 @@ record LoginSession(
         + (idToken == null ? "none" : "****")
         + ", logoutToken=****, stepUpAsked="
         + stepUpAsked
+        + ", sid="
+        + (sessionId == null ? "none" : "****")
         + "]";
   }
 }

@@ -108,6 +108,30 @@ public sealed interface Outcome {
     }
   }
 
+  /**
+   * The answer of the back-channel logout endpoint ({@code backchannel-logout-path}; OpenID Connect
+   * Back-Channel Logout 1.0 §2.8): {@code 200} with no body when the logout token was accepted,
+   * else the refusal's status ({@code 400}, or {@code 503} when the provider's keys or the shared
+   * logout store cannot be reached) with JSON {@code {"error":"invalid_request"}}; always {@code
+   * Cache-Control: no-cache, no-store}.
+   *
+   * @param refused why the request was refused, or null when it was accepted
+   */
+  record BackChannelLogout(@Nullable Reason refused) implements Outcome {
+    /** The logout token was accepted. */
+    public static final BackChannelLogout ACCEPTED = new BackChannelLogout(null);
+  }
+
+  /**
+   * The answer of the front-channel logout endpoint ({@code frontchannel-logout-path}; OpenID
+   * Connect Front-Channel Logout 1.0 §2), which the provider loads in an iframe: {@code 200}, an
+   * empty page that may be framed, {@code Cache-Control: no-cache, no-store}.
+   *
+   * @param loggedOut whether this browser's login matched the request's {@code iss} and {@code sid}
+   *     and was ended
+   */
+  record FrontChannelLogout(boolean loggedOut) implements Outcome {}
+
   /** A small HTML page of Portcullis's own (logout confirmation), answered with {@code status}. */
   record Page(int status, String title, String htmlBody) implements Outcome {}
 

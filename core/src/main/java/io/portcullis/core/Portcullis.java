@@ -45,6 +45,10 @@ public final class Portcullis implements AutoCloseable {
   private final String redirectPath;
   private final String logoutPath;
   private final @Nullable String healthPath;
+  private final @Nullable String backchannelLogoutPath;
+  private final @Nullable BackChannelLogoutHandler backchannelLogout;
+  private final @Nullable String frontchannelLogoutPath;
+  private final LogoutRegistry logouts;
   private final Urls urls;
 
   /** The checks that depend on configuration only (Diagnostics), computed once. */
@@ -52,9 +56,10 @@ public final class Portcullis implements AutoCloseable {
 
   private final PortcullisMetrics metrics = new PortcullisMetrics();
 
-  private Portcullis(PortcullisConfig config, Clock clock) {
+  private Portcullis(PortcullisConfig config, Clock clock, @Nullable LogoutRegistry logouts) {
     this.config = config;
     this.clock = clock;
+    this.logouts = logouts != null ? logouts : LogoutRegistry.inMemory(clock);
     // Bounded: when full, provider work is refused and answered as "provider unavailable".
     this.executor = ProviderThreads.create("portcullis");
     this.http = new Http(config.httpTimeout(), metrics.listener());
@@ -94,6 +99,12 @@ public final class Portcullis implements AutoCloseable {
     this.redirectPath = config.redirectPath();
     this.logoutPath = config.logoutPath();
     this.healthPath = config.healthPath().orElse(null);
+    this.backchannelLogoutPath = config.backchannelLogoutPath().orElse(null);
+    this.frontchannelLogoutPath = config.frontchannelLogoutPath().orElse(null);
+    this.backchannelLogout =
+        backchannelLogoutPath == null
+            ? null
+            : new BackChannelLogoutHandler(metadata, verifier, this.logouts, clock);
     this.configFindings = Diagnostics.configFindings(config);
     metadata.onFirstLoad(
         () -> {
@@ -122,7 +133,22 @@ public final class Portcullis implements AutoCloseable {
   public static Portcullis create(PortcullisConfig config, Clock clock) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(clock, "clock");
-    Portcullis engine = new Portcullis(config, clock);
+    return start(new Portcullis(config, clock, null));
+  }
+
+  /**
+   * Creates an engine as {@link #create(PortcullisConfig, Clock)} does, whose back-channel logouts
+   * ({@code backchannel-logout-path}) are kept in {@code logouts}: a registry the nodes of a
+   * cluster share ({@link LogoutRegistry#shared}).
+   */
+  public static Portcullis create(PortcullisConfig config, Clock clock, LogoutRegistry logouts) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(logouts, "logouts");
+    return start(new Portcullis(config, clock, logouts));
+  }
+
+  private static Portcullis start(Portcullis engine) {
     // Start-up self-diagnostics: the provider and clock lines follow when the metadata loads
     // (or its failure is logged, with the retry).
     engine.urls.redirectUriFinding().log();
@@ -241,6 +267,14 @@ public final class Portcullis implements AutoCloseable {
           ? new Outcome.Health(diagnostics())
           : new Outcome.Rejected(Reason.HEALTH_METHOD, null, true);
     }
+    if (backchannelLogoutPath != null
+        && backchannelLogout != null
+        && isEndpoint(value, backchannelLogoutPath)) {
+      return backchannelLogout.handle(exchange);
+    }
+    if (frontchannelLogoutPath != null && isEndpoint(value, frontchannelLogoutPath)) {
+      return frontchannelLogout(exchange);
+    }
     // Whether the request is an API request matters only for an answer other than Proceed, so
     // its header lookups are made only then (RequestKind.isApi), never on the authenticated path.
     Access access = fixed != null ? fixed : rules.decide(exchange.method(), path);
@@ -254,6 +288,10 @@ public final class Portcullis implements AutoCloseable {
       return bearerOnly(access, path);
     }
     LoginSession session = sessions.get(exchange);
+    if (session != null && isLoggedOut(session)) {
+      exchange.invalidateSession(); // THREATS E-08: the provider ended it; no session id reused
+      session = null;
+    }
     if (session != null
         && access.kind() != Access.Kind.DENY
         && refresher.isDue(session, clock.millis())) {
@@ -407,9 +445,56 @@ public final class Portcullis implements AutoCloseable {
       }
     }
     LoginSession session = sessions.get(exchange);
-    return session == null || session.identity().tokens().isExpired(clock.instant())
+    return session == null
+            || session.identity().tokens().isExpired(clock.instant())
+            || isLoggedOut(session)
         ? null
         : session.identity();
+  }
+
+  /**
+   * OpenID Connect Front-Channel Logout 1.0 §2, §3: the provider's page frames this path with its
+   * {@code iss} and the provider session's {@code sid}; the login of this browser's session ends
+   * only when both are exactly its own (THREATS G-14: another issuer, another user's {@code sid} or
+   * none end nothing). Answered {@code 200} either way, so the request tells nothing.
+   */
+  private Outcome frontchannelLogout(HttpExchange exchange) {
+    String method = exchange.method();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      return new Outcome.Rejected(Reason.METHOD, null, true);
+    }
+    List<String> iss = exchange.parameterValues("iss");
+    List<String> sid = exchange.parameterValues("sid");
+    LoginSession login = sessions.get(exchange);
+    boolean match =
+        login != null
+            && iss.size() == 1
+            && sid.size() == 1
+            && login.sessionId() != null
+            && iss.get(0).equals(login.identity().issuer())
+            && Randoms.constantTimeEquals(sid.get(0), login.sessionId());
+    if (match) {
+      exchange.invalidateSession();
+    }
+    LOG.log(Level.INFO, match ? "oidc.frontchannel.logout" : "oidc.frontchannel.ignored");
+    return new Outcome.FrontChannelLogout(match);
+  }
+
+  /**
+   * Whether the provider logged {@code login} out by back-channel logout (on any node): only with
+   * {@code backchannel-logout-path} set; one lookup in memory, no allocation when nothing matches.
+   */
+  private boolean isLoggedOut(LoginSession login) {
+    if (backchannelLogout == null) {
+      return false;
+    }
+    Identity identity = login.identity();
+    if (!logouts.isRevoked(
+        identity.issuer(), login.sessionId(), identity.subject(), login.issuedAtMillis())) {
+      return false;
+    }
+    LOG.log(Level.INFO, "oidc.session.logged_out: the provider ended this login (back-channel)");
+    return true;
   }
 
   /**

@@ -158,6 +158,22 @@ public final class PortcullisConfig {
     return get(ConfigKey.HEALTH_PATH);
   }
 
+  /**
+   * Returns the path of the opt-in back-channel logout endpoint ({@code backchannel-logout-path}),
+   * starting with {@code /}; empty when there is none.
+   */
+  public Optional<String> backchannelLogoutPath() {
+    return get(ConfigKey.BACKCHANNEL_LOGOUT_PATH);
+  }
+
+  /**
+   * Returns the path of the opt-in front-channel logout endpoint ({@code
+   * frontchannel-logout-path}), starting with {@code /}; empty when there is none.
+   */
+  public Optional<String> frontchannelLogoutPath() {
+    return get(ConfigKey.FRONTCHANNEL_LOGOUT_PATH);
+  }
+
   /** Returns the parsed access rules; {@code /** authenticated} when none are configured. */
   AccessRules rules() {
     return get(ConfigKey.RULES);

@@ -212,6 +212,62 @@ public enum Reason {
       Family.LOGIN,
       "The sign-out form is not valid; open the sign-out page again."),
 
+  // ---- back-channel logout (OpenID Connect Back-Channel Logout 1.0 §2.6, §2.8; logged) ----
+  /**
+   * Not a {@code POST} of a form-encoded body with exactly one {@code logout_token} (none in the
+   * query).
+   */
+  BACKCHANNEL_REQUEST("backchannel.request", Family.INVALID_REQUEST),
+  /** The provider's metadata is not loaded: the token cannot be checked now. */
+  BACKCHANNEL_UNAVAILABLE(
+      "backchannel.unavailable",
+      503,
+      Level.WARNING,
+      Family.UNAVAILABLE,
+      "The identity provider cannot be reached."),
+  /** The shared logout store cannot record the logout (the provider may deliver it again). */
+  BACKCHANNEL_STORE(
+      "backchannel.store",
+      503,
+      Level.WARNING,
+      Family.UNAVAILABLE,
+      "The logout cannot be recorded right now."),
+  /** The logout token cannot be read, or is not a JWT. */
+  BACKCHANNEL_MALFORMED("backchannel.malformed", Family.INVALID_REQUEST),
+  /** The logout token is unsigned or encrypted, or its algorithm is not the provider's. */
+  BACKCHANNEL_ALG("backchannel.alg", Family.INVALID_REQUEST),
+  /** The logout token's header {@code typ} is not {@code logout+jwt}. */
+  BACKCHANNEL_TYPE("backchannel.type", Family.INVALID_REQUEST),
+  /** The logout token's signature is invalid. */
+  BACKCHANNEL_SIGNATURE("backchannel.signature", Family.INVALID_REQUEST),
+  /** The logout token is signed with a key not in the provider's JWK Set. */
+  BACKCHANNEL_UNKNOWN_KEY("backchannel.unknown_key", Family.INVALID_REQUEST),
+  /** The provider's JWK Set cannot be fetched: an outage, answered {@code 503}. */
+  BACKCHANNEL_KEYS_UNAVAILABLE(
+      "backchannel.keys_unavailable",
+      503,
+      Level.WARNING,
+      Family.UNAVAILABLE,
+      "The identity provider cannot be reached."),
+  /** The logout token's {@code iss} is not the issuer. */
+  BACKCHANNEL_ISS("backchannel.iss", Family.INVALID_REQUEST),
+  /** The logout token's {@code aud} is not this client alone. */
+  BACKCHANNEL_AUD("backchannel.aud", Family.INVALID_REQUEST),
+  /** The logout token's {@code iat} is missing, in the future or too old. */
+  BACKCHANNEL_IAT("backchannel.iat", Family.INVALID_REQUEST),
+  /** The logout token has expired or has no {@code exp}. */
+  BACKCHANNEL_EXPIRED("backchannel.expired", Family.INVALID_REQUEST),
+  /** The logout token's {@code events} lacks the back-channel logout event. */
+  BACKCHANNEL_EVENTS("backchannel.events", Family.INVALID_REQUEST),
+  /** The logout token carries a {@code nonce}. */
+  BACKCHANNEL_NONCE("backchannel.nonce", Family.INVALID_REQUEST),
+  /** The logout token has neither {@code sub} nor {@code sid}. */
+  BACKCHANNEL_SUBJECT("backchannel.subject", Family.INVALID_REQUEST),
+  /** The logout token has no {@code jti}. */
+  BACKCHANNEL_JTI("backchannel.jti", Family.INVALID_REQUEST),
+  /** The logout token's {@code jti} was seen before on this node (§2.6 step 8). */
+  BACKCHANNEL_REPLAY("backchannel.replay", Family.INVALID_REQUEST),
+
   // ---- access (the rules; answered by the browser pages and, as codes, to error pages) ----
   /**
    * A {@code deny} rule, or a dispatch (forward, include, error page, async) to a path the user may
@@ -275,7 +331,9 @@ public enum Reason {
     /** {@code insufficient_scope}: the login lacks a scope (RFC 6750 §3.1, {@code 403}). */
     INSUFFICIENT_SCOPE("insufficient_scope"),
     /** {@code temporarily_unavailable}: the provider cannot be reached now ({@code 503}). */
-    UNAVAILABLE("temporarily_unavailable");
+    UNAVAILABLE("temporarily_unavailable"),
+    /** {@code invalid_request}: a back-channel logout refused (Back-Channel Logout §2.8). */
+    INVALID_REQUEST("invalid_request");
 
     private final String error;
 
@@ -301,8 +359,9 @@ public enum Reason {
   }
 
   /**
-   * A token check: an ID token's ({@link Family#LOGIN}, {@code 400}, logged at {@code WARNING}) or
-   * a bearer token's ({@link Family#BEARER}, {@code 401}, logged at {@code INFO}).
+   * A token check: an ID token's ({@link Family#LOGIN}, {@code 400}, logged at {@code WARNING}), a
+   * bearer token's ({@link Family#BEARER}, {@code 401}, logged at {@code INFO}) or a logout token's
+   * ({@link Family#INVALID_REQUEST}, {@code 400}, logged at {@code WARNING}).
    */
   Reason(String code, Family family) {
     this(
@@ -310,9 +369,11 @@ public enum Reason {
         family == Family.BEARER ? 401 : 400,
         family == Family.BEARER ? Level.INFO : Level.WARNING,
         family,
-        family == Family.BEARER
-            ? "The bearer token is not valid."
-            : "The identity provider's ID token is not valid.");
+        switch (family) {
+          case BEARER -> "The bearer token is not valid.";
+          case INVALID_REQUEST -> "The logout request is not valid.";
+          default -> "The identity provider's ID token is not valid.";
+        });
   }
 
   /**
@@ -362,7 +423,8 @@ public enum Reason {
 
   /**
    * The JSON {@code error}: {@code bad_request}, {@code login_failed}, {@code invalid_token},
-   * {@code forbidden}, {@code insufficient_scope} or {@code temporarily_unavailable}.
+   * {@code forbidden}, {@code insufficient_scope}, {@code temporarily_unavailable} or {@code
+   * invalid_request}.
    */
   public String error() {
     return family.error;
@@ -391,6 +453,7 @@ public enum Reason {
       case SUB -> ID_TOKEN_SUB;
       case NONCE -> ID_TOKEN_NONCE;
       case AUTH_TIME -> ID_TOKEN_AUTH_TIME;
+      case TYPE, EVENTS, JTI -> ID_TOKEN_MALFORMED; // logout token checks only
     };
   }
 
@@ -408,7 +471,27 @@ public enum Reason {
       case ISS -> BEARER_ISS;
       case EXPIRED -> BEARER_EXPIRED;
       case NOT_YET_VALID -> BEARER_NBF;
-      case MALFORMED, AUD, AZP, SUB, NONCE, AUTH_TIME -> BEARER_MALFORMED;
+      case MALFORMED, AUD, AZP, SUB, NONCE, AUTH_TIME, TYPE, EVENTS, JTI -> BEARER_MALFORMED;
+    };
+  }
+
+  /** The reason of a logout token check that failed (Back-Channel Logout §2.6). */
+  static Reason ofLogoutToken(IdTokenException.Check check) {
+    return switch (check) {
+      case MALFORMED -> BACKCHANNEL_MALFORMED;
+      case ALG_NONE, UNSUPPORTED, ALG -> BACKCHANNEL_ALG;
+      case TYPE -> BACKCHANNEL_TYPE;
+      case SIGNATURE -> BACKCHANNEL_SIGNATURE;
+      case UNKNOWN_KEY -> BACKCHANNEL_UNKNOWN_KEY;
+      case KEYS_UNAVAILABLE -> BACKCHANNEL_KEYS_UNAVAILABLE;
+      case ISS -> BACKCHANNEL_ISS;
+      case AUD, AZP -> BACKCHANNEL_AUD;
+      case NOT_YET_VALID -> BACKCHANNEL_IAT;
+      case EXPIRED -> BACKCHANNEL_EXPIRED;
+      case EVENTS -> BACKCHANNEL_EVENTS;
+      case NONCE -> BACKCHANNEL_NONCE;
+      case SUB, AUTH_TIME -> BACKCHANNEL_SUBJECT;
+      case JTI -> BACKCHANNEL_JTI;
     };
   }
 }

@@ -125,6 +125,26 @@ public final class Responses {
       Diagnostics d = health.diagnostics();
       return json(d.providerUp() ? 200 : 503, h, d.toHealthJson());
     }
+    if (outcome instanceof Outcome.BackChannelLogout b) {
+      h.put("Cache-Control", "no-cache, no-store"); // Back-Channel Logout 1.0 §2.8
+      Reason refused = b.refused();
+      if (refused == null) {
+        return new Response(200, h, "");
+      }
+      return json(refused.status(), h, "{\"error\":" + quote(refused.error()) + "}");
+    }
+    if (outcome instanceof Outcome.FrontChannelLogout) {
+      // Front-Channel Logout 1.0 §2: framed by the provider's page, never cached.
+      h.put("Cache-Control", "no-cache, no-store");
+      h.put("Content-Type", "text/html; charset=UTF-8");
+      h.put("X-Content-Type-Options", "nosniff");
+      h.put("Content-Security-Policy", "default-src 'none'");
+      h.put("Referrer-Policy", "no-referrer");
+      return new Response(
+          200,
+          h,
+          "<!DOCTYPE html><html><head><title>Signed out</title></head><body></body></html>");
+    }
     if (outcome instanceof Outcome.Page p) {
       return html(p.status(), h, p.title(), p.htmlBody());
     }

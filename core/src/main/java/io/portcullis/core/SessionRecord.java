@@ -177,6 +177,8 @@ final class SessionRecord implements Serializable {
     String idToken = null;
     String subject;
     String issuer;
+    String sid = null;
+    long issuedAt = 0;
     Map<String, Object> claims;
     if ((flags & 2) != 0) {
       idToken = string(in);
@@ -185,6 +187,8 @@ final class SessionRecord implements Serializable {
       subject = (String) Objects.requireNonNull(read.get("sub"), "sub");
       issuer = (String) Objects.requireNonNull(read.get("iss"), "iss");
       claims = new IdTokenClaims(idToken);
+      sid = LoginSession.sid(read);
+      issuedAt = LoginSession.issuedAt(read);
     } else {
       subject = string(in);
       issuer = string(in);
@@ -202,7 +206,8 @@ final class SessionRecord implements Serializable {
     Identity identity =
         new Identity(
             name, subject, issuer, claims, roles, new TokenSet(accessToken, expiresAt, scopes));
-    return new LoginSession(identity, refreshToken, idToken, logoutToken, stepUpAsked);
+    return new LoginSession(
+        identity, refreshToken, idToken, logoutToken, stepUpAsked, sid, issuedAt);
   }
 
   private static final class Out {

@@ -73,6 +73,8 @@ class ConfigKeyTest {
             "logout-path",
             "post-logout-redirect-uri",
             "health-path",
+            "backchannel-logout-path",
+            "frontchannel-logout-path",
             "rules",
             "refresh-before",
             "base-url",

@@ -39,13 +39,21 @@ final class EngineFixture implements AutoCloseable {
    * provider's metadata.
    */
   EngineFixture start(String... keyValues) {
+    return startWith(null, keyValues);
+  }
+
+  /** {@link #start} with back-channel logouts kept in {@code logouts} (null: the default). */
+  EngineFixture startWith(LogoutRegistry logouts, String... keyValues) {
     Map<String, String> map = new LinkedHashMap<>();
     map.put("issuer", provider.issuer());
     map.put("client-id", CLIENT_ID);
     map.put("client-secret", CLIENT_SECRET);
     map.put("scopes", "openid profile offline_access");
     overlay(map, keyValues);
-    engine = Portcullis.create(PortcullisConfig.of(map), clock);
+    engine =
+        logouts == null
+            ? Portcullis.create(PortcullisConfig.of(map), clock)
+            : Portcullis.create(PortcullisConfig.of(map), clock, logouts);
     assertThat(engine.awaitProvider(Duration.ofSeconds(10)))
         .as("provider metadata loaded")
         .isTrue();

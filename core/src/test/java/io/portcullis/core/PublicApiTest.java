@@ -46,6 +46,7 @@ class PublicApiTest {
       Set.of(
           "Diagnostics",
           "HttpExchange",
+          "LogoutRegistry",
           "Outcome",
           "Portcullis",
           "PortcullisMetrics",

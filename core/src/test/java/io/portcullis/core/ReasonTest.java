@@ -64,6 +64,24 @@ class ReasonTest {
           "refresh.{error}",
           "session.ended",
           "logout.csrf",
+          "backchannel.request",
+          "backchannel.unavailable",
+          "backchannel.store",
+          "backchannel.malformed",
+          "backchannel.alg",
+          "backchannel.type",
+          "backchannel.signature",
+          "backchannel.unknown_key",
+          "backchannel.keys_unavailable",
+          "backchannel.iss",
+          "backchannel.aud",
+          "backchannel.iat",
+          "backchannel.expired",
+          "backchannel.events",
+          "backchannel.nonce",
+          "backchannel.subject",
+          "backchannel.jti",
+          "backchannel.replay",
           "access.denied",
           "scope.missing",
           "login.unavailable",
@@ -99,7 +117,8 @@ class ReasonTest {
               "invalid_token",
               "forbidden",
               "insufficient_scope",
-              "temporarily_unavailable");
+              "temporarily_unavailable",
+              "invalid_request");
     }
     assertThat(Reason.PATH_INVALID.error()).isEqualTo("bad_request");
     assertThat(Reason.STATE_MISMATCH.error()).isEqualTo("login_failed");
@@ -129,11 +148,20 @@ class ReasonTest {
     assertThat(Reason.ofBearer(IdTokenException.Check.NOT_YET_VALID)).isEqualTo(Reason.BEARER_NBF);
     assertThat(Reason.ofBearer(IdTokenException.Check.KEYS_UNAVAILABLE))
         .isEqualTo(Reason.BEARER_KEYS_UNAVAILABLE);
+    Set<IdTokenException.Check> logoutOnly =
+        Set.of(
+            IdTokenException.Check.TYPE, IdTokenException.Check.EVENTS, IdTokenException.Check.JTI);
     Set<Reason> idTokenReasons =
         Arrays.stream(IdTokenException.Check.values())
+            .filter(c -> !logoutOnly.contains(c))
             .map(Reason::ofIdToken)
             .collect(Collectors.toSet());
-    assertThat(idTokenReasons).hasSize(IdTokenException.Check.values().length);
+    assertThat(idTokenReasons).hasSize(IdTokenException.Check.values().length - logoutOnly.size());
+    for (IdTokenException.Check check : IdTokenException.Check.values()) {
+      assertThat(Reason.ofLogoutToken(check).code()).startsWith("backchannel.");
+    }
+    assertThat(Reason.ofLogoutToken(IdTokenException.Check.NONCE))
+        .isEqualTo(Reason.BACKCHANNEL_NONCE);
   }
 
   @Test

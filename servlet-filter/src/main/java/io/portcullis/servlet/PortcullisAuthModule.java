@@ -134,10 +134,13 @@ final class PortcullisAuthModule implements ServerAuthModule, ServerAuthContext 
         }
       }
       // A login on its way (to the provider, or back to the page first asked for) continues, as
-      // does the health answer; anything else was refused with the answer just written.
+      // does the health answer (and an accepted back-channel logout); anything else was refused
+      // with the answer just written.
       return outcome instanceof Outcome.Redirect
               || outcome instanceof Outcome.Challenge
               || outcome instanceof Outcome.Health
+              || outcome == Outcome.BackChannelLogout.ACCEPTED
+              || outcome instanceof Outcome.FrontChannelLogout
           ? AuthStatus.SEND_CONTINUE
           : AuthStatus.SEND_FAILURE;
     }

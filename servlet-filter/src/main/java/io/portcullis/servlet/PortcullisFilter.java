@@ -2,6 +2,7 @@ package io.portcullis.servlet;
 
 import io.portcullis.core.Identity;
 import io.portcullis.core.InvalidConfigurationException;
+import io.portcullis.core.LogoutRegistry;
 import io.portcullis.core.Outcome;
 import io.portcullis.core.Portcullis;
 import io.portcullis.core.PortcullisConfig;
@@ -20,10 +21,12 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.management.ObjectName;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,6 +56,18 @@ public class PortcullisFilter implements Filter {
   private volatile @Nullable SessionReloader sessionReloader;
   private @Nullable ObjectName jmxName;
   private @Nullable AutoCloseable globalMeters;
+  private volatile @Nullable DataSource logoutDataSource;
+  private volatile @Nullable LogoutRegistry logoutRegistry;
+
+  /**
+   * The servlet context attribute under which a {@link DataSource} may be registered for the
+   * back-channel logouts of a cluster ({@link #setLogoutDataSource}).
+   */
+  public static final String LOGOUT_DATA_SOURCE_ATTRIBUTE =
+      "io.portcullis.servlet.LogoutDataSource";
+
+  /** How often a node reads the other nodes' back-channel logouts from the database, at most. */
+  static final Duration LOGOUT_POLL = Duration.ofSeconds(1);
 
   /** For {@code web.xml}: configuration from the init-params and the other sources. */
   public PortcullisFilter() {
@@ -87,7 +102,22 @@ public class PortcullisFilter implements Filter {
               + " Authentication module, and the filter is not used; remove the PortcullisFilter"
               + " declaration (or set container-auth=false to keep the filter and its rules)");
     }
-    engine = Portcullis.create(config, clock);
+    if (logoutDataSource == null
+        && filterConfig.getServletContext().getAttribute(LOGOUT_DATA_SOURCE_ATTRIBUTE)
+            instanceof DataSource ds) {
+      logoutDataSource = ds;
+    }
+    LogoutRegistry registry = logoutRegistry;
+    DataSource logouts = logoutDataSource;
+    if (registry == null && logouts != null && config.backchannelLogoutPath().isPresent()) {
+      // Polling and the rows' times follow the wall clock: nodes compare them.
+      registry =
+          LogoutRegistry.shared(new JdbcLogoutStore(logouts), Clock.systemUTC(), LOGOUT_POLL);
+    }
+    engine =
+        registry != null
+            ? Portcullis.create(config, clock, registry)
+            : Portcullis.create(config, clock);
     String contextPath = filterConfig.getServletContext().getContextPath();
     jmxName = JmxMetrics.register(contextPath, engine.metrics());
     if (presetConfig == null) {
@@ -129,6 +159,28 @@ public class PortcullisFilter implements Filter {
    */
   public void setSessionReloader(@Nullable SessionReloader reloader) {
     this.sessionReloader = reloader;
+  }
+
+  /**
+   * Keeps back-channel logouts ({@code backchannel-logout-path}) in {@code dataSource}, the
+   * database the cluster's sessions already share (e.g. that of Jetty's JDBC session store), so
+   * that a logout delivered to one node ends the login on every node: each node reads the others'
+   * logouts at most once a second. The table {@code portcullis_logouts} is created when missing
+   * (README "Back-channel logout"). Also taken from the servlet context attribute {@link
+   * #LOGOUT_DATA_SOURCE_ATTRIBUTE}; call before {@code init}. Without it, logouts are kept in
+   * memory (one node).
+   */
+  public void setLogoutDataSource(@Nullable DataSource dataSource) {
+    this.logoutDataSource = dataSource;
+  }
+
+  /**
+   * Keeps back-channel logouts in {@code registry} (adapter SPI, as {@link #engine()}: the Spring
+   * starter's Redis registry); it takes precedence over {@link #setLogoutDataSource}. Call before
+   * {@code init}.
+   */
+  public void setLogoutRegistry(@Nullable LogoutRegistry registry) {
+    this.logoutRegistry = registry;
   }
 
   /** The engine, once {@link #init} has run: for tests and for the Spring adapter. */

@@ -2,6 +2,7 @@ package io.portcullis.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jwt.JWTClaimsSet;
 import io.portcullis.testsupport.Browser;
 import io.portcullis.testsupport.TokenForms;
 import java.io.ByteArrayOutputStream;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Issue 5, clustered sessions: two nodes (two Jetty servers, each with the filter) share sessions
@@ -35,6 +37,7 @@ class PostgresClusterTest {
   static TestApp a;
   static TestApp b;
   static JDBCSessionDataStore storeOfA;
+  static final String BACKCHANNEL_PATH = "/backchannel-logout";
 
   @BeforeAll
   static void start() throws Exception {
@@ -61,10 +64,17 @@ class PostgresClusterTest {
   }
 
   private static TestApp node(Map<String, String> keys, boolean keepStore) throws Exception {
+    Map<String, String> config = new java.util.HashMap<>(keys);
+    config.put("backchannel-logout-path", BACKCHANNEL_PATH);
     return new TestApp(
         provider,
-        keys,
+        config,
         (context, filter) -> {
+          PGSimpleDataSource logouts = new PGSimpleDataSource();
+          logouts.setURL(URL);
+          logouts.setUser("portcullis");
+          logouts.setPassword("portcullis");
+          filter.setLogoutDataSource(logouts);
           JDBCSessionDataStore store =
               context.jdbcSessions(
                   "org.postgresql.Driver", URL + "?user=portcullis&password=portcullis");
@@ -288,6 +298,80 @@ class PostgresClusterTest {
     Browser other = loginAcrossNodes();
     try (TestApp newOnly = node(Map.of("state-key", newKey), false)) {
       assertThat(apiStatus(other, newOnly)).isEqualTo(401);
+    }
+  }
+
+  /** A logout token for {@code sub} as the provider would send it, signed as {@code mode}. */
+  static String logoutToken(TestProvider provider, String sub, TestProvider.Signing mode)
+      throws Exception {
+    java.time.Instant now = provider.clock.instant();
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .issuer(provider.issuer())
+            .audience("test-client")
+            .subject(sub)
+            .issueTime(java.util.Date.from(now))
+            .expirationTime(java.util.Date.from(now.plusSeconds(120)))
+            .jwtID(java.util.UUID.randomUUID().toString())
+            .claim("events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of()))
+            .build();
+    return provider.sign(claims, mode, "logout+jwt");
+  }
+
+  /** The provider's back-channel POST to {@code node}, with no cookie. */
+  static HttpResponse<String> deliver(TestApp node, String logoutToken) throws Exception {
+    return new Browser()
+        .post(java.net.URI.create(node.url(BACKCHANNEL_PATH)), "logout_token=" + logoutToken);
+  }
+
+  /**
+   * Issue 13 AC4: logged in on A, the provider's back-channel logout delivered to B (written to
+   * PostgreSQL) ends the login on A; replayed and forged logout tokens are refused and end nothing.
+   */
+  @Test
+  void backchannelLogoutWhenDeliveredToBThenTheLoginEndsOnA() throws Exception {
+    provider.subject("bcl-user"); // a user of its own: the logout ends all of its logins
+    try {
+      Browser browser = loginAcrossNodes();
+      Browser bystander = new Browser();
+      provider.subject("bcl-bystander");
+      String authorize = Browser.location(bystander.get(a.url("/profile")));
+      bystander.get(Browser.location(bystander.get(authorize)));
+      tokenHash(bystander, a);
+      tokenHash(browser, a);
+
+      HttpResponse<String> forged =
+          deliver(b, logoutToken(provider, "bcl-user", TestProvider.Signing.UNKNOWN_KEY));
+      assertThat(forged.statusCode()).isEqualTo(400);
+      assertThat(forged.body()).isEqualTo("{\"error\":\"invalid_request\"}");
+      HttpResponse<String> forgedKid =
+          deliver(
+              b, logoutToken(provider, "bcl-user", TestProvider.Signing.FORGED_WITH_PROVIDER_KID));
+      assertThat(forgedKid.statusCode()).isEqualTo(400);
+      Thread.sleep(PortcullisFilter.LOGOUT_POLL.toMillis() + 200);
+      tokenHash(browser, a); // still logged in
+
+      String token = logoutToken(provider, "bcl-user", TestProvider.Signing.PROVIDER_KEY);
+      HttpResponse<String> delivered = deliver(b, token);
+      assertThat(delivered.statusCode()).isEqualTo(200);
+      assertThat(delivered.headers().firstValue("Cache-Control")).hasValue("no-cache, no-store");
+      assertThat(deliver(b, token).statusCode()).as("replayed").isEqualTo(400);
+
+      // A reads the logout from PostgreSQL at its next poll (at most a second)
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      int status = apiStatus(browser, a);
+      while (status == 200 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        status = apiStatus(browser, a);
+      }
+      assertThat(status).as("API request on A after the logout").isEqualTo(401);
+      assertThat(browser.get(a.url("/profile")).statusCode())
+          .as("a browser on A logs in again")
+          .isEqualTo(302);
+      assertThat(apiStatus(browser, b)).isEqualTo(401);
+      tokenHash(bystander, a); // another user's login stays
+    } finally {
+      provider.subject("alice");
     }
   }
 }

@@ -1,12 +1,14 @@
 package io.portcullis.spring;
 
 import io.portcullis.core.ClientCredentialsTokenSource;
+import io.portcullis.core.LogoutRegistry;
 import io.portcullis.core.PortcullisConfig;
 import io.portcullis.servlet.PortcullisFilter;
 import io.portcullis.servlet.PortcullisMeterBinder;
 import io.portcullis.servlet.SessionReloader;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,6 +16,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -23,6 +26,8 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
 
@@ -51,6 +56,11 @@ import org.springframework.session.SessionRepository;
  * application's own replaces it; either is set on the filter (by the {@code portcullisFilter} bean,
  * or by {@code portcullisFilterRegistration} when the application declares its own filter). This
  * auto-configuration runs after Spring Session's (Spring Boot 3 and 4).
+ *
+ * <p><b>Back-channel logout.</b> With Spring Session on Redis and {@code
+ * portcullis.backchannel-logout-path} set, the provider's logouts are kept in that Redis ({@code
+ * portcullisLogoutRegistry}), so that a logout delivered to one node ends the login on every node;
+ * it is set on the filter the same two ways.
  */
 @AutoConfiguration(
     afterName = {
@@ -106,9 +116,12 @@ public class PortcullisAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public PortcullisFilter portcullisFilter(
-      PortcullisConfig config, ObjectProvider<SessionReloader> sessionReloader) {
+      PortcullisConfig config,
+      ObjectProvider<SessionReloader> sessionReloader,
+      ObjectProvider<LogoutRegistry> logoutRegistry) {
     PortcullisFilter filter = new PortcullisFilter(config);
     sessionReloader.ifUnique(filter::setSessionReloader);
+    logoutRegistry.ifUnique(filter::setLogoutRegistry);
     return filter;
   }
 
@@ -121,8 +134,11 @@ public class PortcullisAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean(name = "portcullisFilterRegistration")
   public FilterRegistrationBean<PortcullisFilter> portcullisFilterRegistration(
-      PortcullisFilter filter, ObjectProvider<SessionReloader> sessionReloader) {
+      PortcullisFilter filter,
+      ObjectProvider<SessionReloader> sessionReloader,
+      ObjectProvider<LogoutRegistry> logoutRegistry) {
     sessionReloader.ifUnique(filter::setSessionReloader);
+    logoutRegistry.ifUnique(filter::setLogoutRegistry);
     FilterRegistrationBean<PortcullisFilter> registration = new FilterRegistrationBean<>(filter);
     registration.setName(FILTER_NAME);
     registration.addUrlPatterns("/*");
@@ -194,6 +210,35 @@ public class PortcullisAutoConfiguration {
     @ConditionalOnMissingBean(name = "portcullisMeterBinder")
     PortcullisMeterBinder portcullisMeterBinder(PortcullisFilter filter) {
       return new PortcullisMeterBinder(filter);
+    }
+  }
+
+  /**
+   * With Spring Session on Redis and {@code portcullis.backchannel-logout-path} set: back-channel
+   * logouts kept in that Redis ({@code portcullis:logouts}), so that a logout delivered to one node
+   * ends the login on every node (each reads the others' logouts at most once a second). A {@link
+   * LogoutRegistry} bean of the application's own replaces it.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(
+      name = {
+        "org.springframework.session.SessionRepository",
+        "org.springframework.data.redis.core.StringRedisTemplate"
+      })
+  static class RedisLogouts {
+    @Bean
+    @ConditionalOnBean(
+        type = {
+          "org.springframework.session.SessionRepository",
+          "org.springframework.data.redis.connection.RedisConnectionFactory"
+        })
+    @ConditionalOnProperty(prefix = "portcullis", name = "backchannel-logout-path")
+    @ConditionalOnMissingBean(LogoutRegistry.class)
+    LogoutRegistry portcullisLogoutRegistry(RedisConnectionFactory connections) {
+      return LogoutRegistry.shared(
+          new RedisLogoutStore(new StringRedisTemplate(connections)),
+          Clock.systemUTC(),
+          Duration.ofSeconds(1));
     }
   }
 

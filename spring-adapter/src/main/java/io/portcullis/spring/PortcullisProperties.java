@@ -109,6 +109,20 @@ public class PortcullisProperties {
   private @Nullable String healthPath;
 
   /**
+   * Opt-in back-channel logout endpoint (the backchannel_logout_uri registered at the provider): a
+   * POST of a logout_token ends that sid's or sub's logins on every node, answered before the
+   * rules, without login. Default: none (no back-channel logout).
+   */
+  private @Nullable String backchannelLogoutPath;
+
+  /**
+   * Opt-in front-channel logout endpoint (the frontchannel_logout_uri registered at the provider):
+   * a GET with the provider's iss and the login's sid ends this browser's login; answered before
+   * the rules. Default: none (no front-channel logout).
+   */
+  private @Nullable String frontchannelLogoutPath;
+
+  /**
    * Access rules, one per line: [METHODS] PATTERN ACCESS; a YAML list of rule lines or one block
    * string. The first rule that matches decides. Default: /&#42;&#42; authenticated.
    */
@@ -391,6 +405,26 @@ public class PortcullisProperties {
   /** Sets {@code portcullis.health-path}. */
   public void setHealthPath(@Nullable String healthPath) {
     this.healthPath = healthPath;
+  }
+
+  /** Returns {@code portcullis.backchannel-logout-path} as bound, or null when not set. */
+  public @Nullable String getBackchannelLogoutPath() {
+    return backchannelLogoutPath;
+  }
+
+  /** Sets {@code portcullis.backchannel-logout-path}. */
+  public void setBackchannelLogoutPath(@Nullable String backchannelLogoutPath) {
+    this.backchannelLogoutPath = backchannelLogoutPath;
+  }
+
+  /** Returns {@code portcullis.frontchannel-logout-path} as bound, or null when not set. */
+  public @Nullable String getFrontchannelLogoutPath() {
+    return frontchannelLogoutPath;
+  }
+
+  /** Sets {@code portcullis.frontchannel-logout-path}. */
+  public void setFrontchannelLogoutPath(@Nullable String frontchannelLogoutPath) {
+    this.frontchannelLogoutPath = frontchannelLogoutPath;
   }
 
   /** Returns {@code portcullis.post-logout-redirect-uri} as bound, or null when not set. */

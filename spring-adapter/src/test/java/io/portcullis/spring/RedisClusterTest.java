@@ -2,6 +2,7 @@ package io.portcullis.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.core.LogoutRegistry;
 import io.portcullis.servlet.SessionReloader;
 import io.portcullis.testsupport.Browser;
 import io.portcullis.testsupport.FakeProvider;
@@ -52,6 +53,7 @@ class RedisClusterTest {
   static ConfigurableApplicationContext b;
 
   static boolean reachable;
+  static final String BACKCHANNEL_PATH = "/backchannel-logout";
 
   @BeforeAll
   static void start() {
@@ -101,6 +103,7 @@ class RedisClusterTest {
     p.put("portcullis.client-secret", "spring-app-secret-that-is-long-enough-for-hs256");
     p.put("portcullis.scopes", "openid profile offline_access read:data");
     p.put("portcullis.state-key", stateKey);
+    p.put("portcullis.backchannel-logout-path", BACKCHANNEL_PATH);
     p.put("portcullis.http-timeout", "20");
     p.put("portcullis.rules[0]", "/   permit");
     p.put("portcullis.rules[1]", "/** authenticated");
@@ -112,6 +115,7 @@ class RedisClusterTest {
     try {
       if (a != null) {
         StringRedisTemplate redis = a.getBean(StringRedisTemplate.class);
+        redis.delete(RedisLogoutStore.KEY);
         Set<String> keys = redis.keys(NAMESPACE + ":*");
         if (keys != null && !keys.isEmpty()) {
           redis.delete(keys);
@@ -352,5 +356,77 @@ class RedisClusterTest {
       assertThat(r.statusCode()).as("copied record on " + at(node, "")).isEqualTo(401);
     }
     assertThat(tokenHash(victim, a)).startsWith("alice ");
+  }
+
+  /** A logout token for the provider session {@code sid}, signed by {@code key}. */
+  private static String logoutToken(String sid, com.nimbusds.jose.jwk.RSAKey key) {
+    java.time.Instant now = CLOCK.instant();
+    com.nimbusds.jwt.JWTClaimsSet claims =
+        new com.nimbusds.jwt.JWTClaimsSet.Builder()
+            .issuer(PROVIDER.issuer())
+            .audience("spring-app")
+            .issueTime(java.util.Date.from(now))
+            .expirationTime(java.util.Date.from(now.plusSeconds(120)))
+            .jwtID(UUID.randomUUID().toString())
+            .claim("sid", sid)
+            .claim("events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of()))
+            .build();
+    return io.portcullis.testsupport.TestKeys.sign(key, key.getKeyID(), claims, "logout+jwt");
+  }
+
+  private static HttpResponse<String> deliver(ConfigurableApplicationContext node, String token)
+      throws Exception {
+    return new Browser().post(at(node, BACKCHANNEL_PATH), "logout_token=" + token);
+  }
+
+  private static int apiStatus(Browser browser, ConfigurableApplicationContext node)
+      throws Exception {
+    return browser.get(at(node, "/token-hash"), "Accept", "text/plain").statusCode();
+  }
+
+  /**
+   * Issue 13 AC4 with the starter: logged in on A, the provider's back-channel logout for the
+   * login's {@code sid} delivered to B (written to Redis) ends that login on A; another login of
+   * the same user (another sid) stays; replayed and forged logout tokens are refused.
+   */
+  @Test
+  void backchannelLogoutWhenDeliveredToBThenTheLoginEndsOnA() throws Exception {
+    assertThat(a.getBeansOfType(LogoutRegistry.class)).containsOnlyKeys("portcullisLogoutRegistry");
+    String sid = "redis-sid-" + UUID.randomUUID();
+    Browser browser;
+    Browser other;
+    try {
+      PROVIDER.claims(Map.of("sid", sid));
+      browser = loginAcrossNodes();
+      PROVIDER.claims(Map.of("sid", sid + "-other"));
+      other = loginAcrossNodes();
+    } finally {
+      PROVIDER.claims(Map.of());
+    }
+    tokenHash(browser, a);
+
+    com.nimbusds.jose.jwk.RSAKey forger =
+        io.portcullis.testsupport.TestKeys.generate(PROVIDER.signingKey().getKeyID());
+    HttpResponse<String> forged = deliver(b, logoutToken(sid, forger));
+    assertThat(forged.statusCode()).isEqualTo(400);
+    assertThat(forged.body()).isEqualTo("{\"error\":\"invalid_request\"}");
+
+    String token = logoutToken(sid, PROVIDER.signingKey());
+    HttpResponse<String> delivered = deliver(b, token);
+    assertThat(delivered.statusCode()).isEqualTo(200);
+    assertThat(delivered.headers().firstValue("Cache-Control")).hasValue("no-cache, no-store");
+    assertThat(deliver(b, token).statusCode()).as("replayed").isEqualTo(400);
+
+    // A reads the logout from Redis at its next poll (at most a second)
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    int status = apiStatus(browser, a);
+    while (status == 200 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      status = apiStatus(browser, a);
+    }
+    assertThat(status).as("API request on A after the logout").isEqualTo(401);
+    assertThat(browser.get(at(a, "/profile")).statusCode()).isEqualTo(302);
+    assertThat(apiStatus(browser, b)).isEqualTo(401);
+    tokenHash(other, a); // the same user's other provider session stays
   }
 }

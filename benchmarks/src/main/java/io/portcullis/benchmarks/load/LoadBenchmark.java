@@ -39,8 +39,9 @@ import java.util.regex.Pattern;
  * --connections C} (2), {@code --threads T} (1, wrk only), {@code --users U} (1: every request
  * carries the one session cookie; with U &gt; 1 each variant logs in U users and the requests go
  * round-robin over their cookies, as many users' requests would), {@code --sessions N} (1000; 0
- * skips the heap measurement), {@code --variants ASNFBCD} (A first; S, N and F are diagnostics, see
- * {@link Variants}), {@code --generator wrk|java} (wrk when installed).
+ * skips the heap measurement), {@code --variants ASNFBCD} (A first; S, N and F are diagnostics, L
+ * is B with back-channel logout on, see {@link Variants}), {@code --generator wrk|java} (wrk when
+ * installed).
  */
 public final class LoadBenchmark {
   private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");

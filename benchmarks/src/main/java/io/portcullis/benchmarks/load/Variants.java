@@ -125,10 +125,11 @@ final class Variants {
       case 'N' -> passThroughFilter(false);
       case 'F' -> passThroughFilter(true);
       case 'B' -> portcullis(issuer);
+      case 'L' -> portcullisBackChannelLogout(issuer);
       case 'C' -> springSecurity(issuer);
       case 'D' -> pac4j(issuer);
       default ->
-          throw new IllegalArgumentException("variants are A, S, N, F, B, C and D, not " + key);
+          throw new IllegalArgumentException("variants are A, S, N, F, B, L, C and D, not " + key);
     };
   }
 
@@ -206,22 +207,33 @@ final class Variants {
   }
 
   static Variant portcullis(String issuer) throws Exception {
+    return portcullis("B", "Portcullis", issuer, Map.of());
+  }
+
+  /**
+   * Portcullis with {@code backchannel-logout-path} set: each request's login is looked up in the
+   * (in-memory) logout registry.
+   */
+  static Variant portcullisBackChannelLogout(String issuer) throws Exception {
+    return portcullis(
+        "L",
+        "Portcullis, back-channel logout on",
+        issuer,
+        Map.of("backchannel-logout-path", "/backchannel-logout"));
+  }
+
+  private static Variant portcullis(
+      String key, String name, String issuer, Map<String, String> extra) throws Exception {
+    Map<String, String> config = new java.util.HashMap<>(extra);
+    config.put("issuer", issuer);
+    config.put("client-id", "portcullis-client");
+    config.put("client-secret", CLIENT_SECRET);
+    config.put("rules", "/** authenticated");
     return start(
-        "B",
-        "Portcullis",
+        key,
+        name,
         (ctx, base) -> {
-          PortcullisFilter filter =
-              new PortcullisFilter(
-                  PortcullisConfig.of(
-                      Map.of(
-                          "issuer",
-                          issuer,
-                          "client-id",
-                          "portcullis-client",
-                          "client-secret",
-                          CLIENT_SECRET,
-                          "rules",
-                          "/** authenticated")));
+          PortcullisFilter filter = new PortcullisFilter(PortcullisConfig.of(config));
           ctx.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
         });
   }

@@ -41,7 +41,13 @@ public final class IdTokenException extends Exception {
     /** {@code nonce} does not match. */
     NONCE,
     /** A refreshed ID token's {@code auth_time} differs from the original. */
-    AUTH_TIME
+    AUTH_TIME,
+    /** A logout token's header {@code typ} is not {@code logout+jwt}. */
+    TYPE,
+    /** A logout token's {@code events} lacks the back-channel logout event object. */
+    EVENTS,
+    /** A logout token has no {@code jti}. */
+    JTI
   }
 
   private final Check check;

@@ -255,6 +255,133 @@ public final class NimbusIdTokenVerifier {
     }
   }
 
+  /** The back-channel logout event (OpenID Connect Back-Channel Logout 1.0 §2.4). */
+  public static final String BACKCHANNEL_LOGOUT_EVENT =
+      "http://schemas.openid.net/event/backchannel-logout";
+
+  /** How old a logout token's {@code iat} may be, besides {@link #CLOCK_SKEW}. */
+  public static final Duration LOGOUT_TOKEN_MAX_AGE = Duration.ofMinutes(5);
+
+  /**
+   * A verified logout token.
+   *
+   * @param issuer {@code iss}, the provider's issuer
+   * @param subject {@code sub}, or null when absent
+   * @param sessionId {@code sid}, or null when absent (one of the two is always present)
+   * @param jwtId {@code jti}
+   * @param issuedAtMillis {@code iat}, epoch milliseconds
+   * @param expiresAtMillis {@code exp}, epoch milliseconds
+   */
+  public record LogoutToken(
+      String issuer,
+      @Nullable String subject,
+      @Nullable String sessionId,
+      String jwtId,
+      long issuedAtMillis,
+      long expiresAtMillis) {}
+
+  /**
+   * Validates a logout token as OpenID Connect Back-Channel Logout 1.0 §2.6 demands: a JWS signed
+   * as the provider signs ID tokens (never {@code alg=none}, never encrypted; with the header
+   * {@code typ} absent or {@code logout+jwt}), {@code iss} identical to the issuer, {@code aud}
+   * holding this client and no other audience, {@code iat} not in the future nor older than {@link
+   * #LOGOUT_TOKEN_MAX_AGE}, {@code exp} present and in the future (§2.4), a {@code jti}, {@code
+   * events} holding the back-channel logout event as a JSON object, {@code sub} or {@code sid}, and
+   * no {@code nonce} (§2.6 step 7: an ID token is not a logout token). An unknown signing key
+   * causes a rate-limited JWK Set re-fetch. Any failure, of any shape of token, is an {@link
+   * IdTokenException} naming the check; its message never holds the token.
+   */
+  public LogoutToken verifyLogoutToken(String token, ProviderMetadata metadata)
+      throws IdTokenException {
+    try {
+      return verifyLogout(token, metadata);
+    } catch (RuntimeException e) {
+      throw new IdTokenException(
+          Check.MALFORMED, "logout token cannot be read (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private LogoutToken verifyLogout(String token, ProviderMetadata metadata)
+      throws IdTokenException {
+    JWT jwt;
+    try {
+      jwt = JWTParser.parse(token);
+    } catch (java.text.ParseException e) {
+      throw new IdTokenException(Check.MALFORMED, "logout token is not a JWT");
+    }
+    if (jwt instanceof PlainJWT) {
+      throw new IdTokenException(Check.ALG_NONE, "logout token is unsigned (alg=none)");
+    }
+    if (!(jwt instanceof SignedJWT signed)) {
+      throw new IdTokenException(Check.UNSUPPORTED, "logout token is encrypted");
+    }
+    JWSHeader header = signed.getHeader();
+    JWSAlgorithm alg = header.getAlgorithm();
+    if (alg == null || "none".equalsIgnoreCase(alg.getName())) {
+      throw new IdTokenException(Check.ALG_NONE, "logout token has alg=none");
+    }
+    if (!metadata.idTokenSigningAlgs().contains(alg.getName())) {
+      throw new IdTokenException(
+          Check.ALG, "logout token algorithm " + alg.getName() + " is not one the provider uses");
+    }
+    if (header.getType() != null) {
+      String typ = header.getType().getType().toLowerCase(java.util.Locale.ROOT);
+      if (!typ.equals("logout+jwt") && !typ.equals("application/logout+jwt")) {
+        throw new IdTokenException(Check.TYPE, "logout token typ is not logout+jwt");
+      }
+    }
+    verifySignature(signed, header, alg, metadata, JwksCache.Source.PRESENTED);
+    JWTClaimsSet claims;
+    try {
+      claims = signed.getJWTClaimsSet();
+    } catch (java.text.ParseException e) {
+      throw new IdTokenException(Check.MALFORMED, "logout token claims are not a JSON object");
+    }
+    if (!metadata.issuer().equals(claims.getIssuer())) {
+      throw new IdTokenException(Check.ISS, "logout token iss does not match the issuer");
+    }
+    List<String> audience = claims.getAudience();
+    if (audience == null || audience.isEmpty() || !audience.stream().allMatch(clientId::equals)) {
+      throw new IdTokenException(Check.AUD, "logout token aud is not this client alone");
+    }
+    long now = clock.millis();
+    long skew = CLOCK_SKEW.toMillis();
+    Date iat = claims.getIssueTime();
+    if (iat == null
+        || iat.getTime() > now + skew
+        || iat.getTime() < now - skew - LOGOUT_TOKEN_MAX_AGE.toMillis()) {
+      throw new IdTokenException(
+          Check.NOT_YET_VALID, "logout token iat is missing, in the future or too old");
+    }
+    Date exp = claims.getExpirationTime();
+    if (exp == null || now >= exp.getTime() + skew) {
+      throw new IdTokenException(Check.EXPIRED, "logout token has expired or has no exp");
+    }
+    Object events = claims.getClaim("events");
+    if (!(events instanceof Map<?, ?> map) || !(map.get(BACKCHANNEL_LOGOUT_EVENT) instanceof Map)) {
+      throw new IdTokenException(
+          Check.EVENTS, "logout token events lacks the back-channel logout event object");
+    }
+    if (claims.getClaim("nonce") != null) {
+      throw new IdTokenException(Check.NONCE, "logout token carries a nonce");
+    }
+    Object sub = claims.getClaim("sub");
+    Object sid = claims.getClaim("sid");
+    if ((sub != null && !(sub instanceof String))
+        || (sid != null && !(sid instanceof String))
+        || (sub == null && sid == null)
+        || (sub instanceof String s && (s.isEmpty() || s.length() > 255))
+        || (sid instanceof String i && (i.isEmpty() || i.length() > 255))) {
+      throw new IdTokenException(Check.SUB, "logout token has neither a valid sub nor sid");
+    }
+    Object jti = claims.getClaim("jti");
+    if (!(jti instanceof String j) || j.isEmpty() || j.length() > 255) {
+      throw new IdTokenException(Check.JTI, "logout token has no valid jti");
+    }
+    return new LogoutToken(
+        metadata.issuer(), (String) sub, (String) sid, j, iat.getTime(), exp.getTime());
+  }
+
   /**
    * A verified JWT access token.
    *
