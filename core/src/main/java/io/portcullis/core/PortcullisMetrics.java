@@ -45,7 +45,13 @@ public final class PortcullisMetrics {
     /** API requests answered {@code 401}. */
     API_401,
     /** API requests answered {@code 403}. */
-    API_403
+    API_403,
+    /** Back-channel logout tokens accepted ({@code backchannel-logout-path}). */
+    BACKCHANNEL_LOGOUTS,
+    /** Back-channel logout requests refused (the reason in the refusals by reason). */
+    BACKCHANNEL_LOGOUTS_REFUSED,
+    /** Front-channel logouts that ended this browser's login ({@code frontchannel-logout-path}). */
+    FRONTCHANNEL_LOGOUTS
   }
 
   /** A provider endpoint the engine calls. */
@@ -170,6 +176,16 @@ public final class PortcullisMetrics {
       rejected(u.reason());
     } else if (outcome instanceof Outcome.Challenge || outcome instanceof Outcome.InvalidToken) {
       increment(Counter.API_401);
+    } else if (outcome instanceof Outcome.BackChannelLogout b) {
+      Reason refused = b.refused();
+      if (refused == null) {
+        increment(Counter.BACKCHANNEL_LOGOUTS);
+      } else {
+        increment(Counter.BACKCHANNEL_LOGOUTS_REFUSED);
+        rejected(refused);
+      }
+    } else if (outcome instanceof Outcome.FrontChannelLogout f && f.loggedOut()) {
+      increment(Counter.FRONTCHANNEL_LOGOUTS);
     }
     return outcome;
   }

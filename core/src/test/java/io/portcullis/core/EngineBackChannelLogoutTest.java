@@ -94,6 +94,8 @@ class EngineBackChannelLogoutTest {
     loggedIn("s-1");
     Outcome outcome = post(token(b -> b));
     assertThat(outcome).isEqualTo(Outcome.BackChannelLogout.ACCEPTED);
+    assertThat(f.engine.metrics().count(PortcullisMetrics.Counter.BACKCHANNEL_LOGOUTS))
+        .isEqualTo(1);
     Responses.Response r = Responses.render(outcome);
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.headers()).containsEntry("Cache-Control", "no-cache, no-store");
@@ -149,6 +151,10 @@ class EngineBackChannelLogoutTest {
     assertThat(post(logout)).isEqualTo(Outcome.BackChannelLogout.ACCEPTED);
     Outcome replay = post(logout);
     assertThat(refused(replay)).isEqualTo(Reason.BACKCHANNEL_REPLAY);
+    PortcullisMetrics metrics = f.engine.metrics();
+    assertThat(metrics.count(PortcullisMetrics.Counter.BACKCHANNEL_LOGOUTS)).isEqualTo(1);
+    assertThat(metrics.count(PortcullisMetrics.Counter.BACKCHANNEL_LOGOUTS_REFUSED)).isEqualTo(1);
+    assertThat(metrics.rejections(Reason.BACKCHANNEL_REPLAY)).isEqualTo(1);
     Responses.Response r = Responses.render(replay);
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.body()).isEqualTo("{\"error\":\"invalid_request\"}");

@@ -36,6 +36,8 @@ class EngineFrontChannelLogoutTest {
     int before = f.session.invalidations();
     Outcome outcome = f.get(PATH + "?iss=" + iss() + "&sid=s-1");
     assertThat(outcome).isEqualTo(new Outcome.FrontChannelLogout(true));
+    assertThat(f.engine.metrics().count(PortcullisMetrics.Counter.FRONTCHANNEL_LOGOUTS))
+        .isEqualTo(1);
     assertThat(f.session.invalidations()).isGreaterThan(before);
     Responses.Response r = Responses.render(outcome);
     assertThat(r.status()).isEqualTo(200);

@@ -153,6 +153,21 @@ final class JmxMetrics implements PortcullisMXBean {
   }
 
   @Override
+  public long getBackChannelLogouts() {
+    return metrics.count(Counter.BACKCHANNEL_LOGOUTS);
+  }
+
+  @Override
+  public long getBackChannelLogoutsRefused() {
+    return metrics.count(Counter.BACKCHANNEL_LOGOUTS_REFUSED);
+  }
+
+  @Override
+  public long getFrontChannelLogouts() {
+    return metrics.count(Counter.FRONTCHANNEL_LOGOUTS);
+  }
+
+  @Override
   public Map<String, Long> getRejections() {
     Map<String, Long> byCode = new LinkedHashMap<>();
     for (Reason reason : Reason.values()) {

@@ -51,6 +51,15 @@ public interface PortcullisMXBean {
   /** API requests answered {@code 403}. */
   long getApi403();
 
+  /** Back-channel logout tokens accepted. */
+  long getBackChannelLogouts();
+
+  /** Back-channel logout requests refused (their reasons are in {@link #getRejections}). */
+  long getBackChannelLogoutsRefused();
+
+  /** Front-channel logouts that ended a browser's login. */
+  long getFrontChannelLogouts();
+
   /** Refusals by reason code (README "Reason codes"), every code listed. */
   Map<String, Long> getRejections();
 

@@ -88,6 +88,14 @@ public final class PortcullisMeterBinder implements MeterBinder, AutoCloseable {
         Counter.CLIENT_CREDENTIALS_CACHED);
     counter(registry, "portcullis.api.refusals", "status", "401", Counter.API_401);
     counter(registry, "portcullis.api.refusals", "status", "403", Counter.API_403);
+    counter(registry, "portcullis.logouts", "channel", "back", Counter.BACKCHANNEL_LOGOUTS);
+    counter(
+        registry,
+        "portcullis.logouts.refused",
+        "channel",
+        "back",
+        Counter.BACKCHANNEL_LOGOUTS_REFUSED);
+    counter(registry, "portcullis.logouts", "channel", "front", Counter.FRONTCHANNEL_LOGOUTS);
     for (Reason reason : Reason.values()) {
       add(
           registry,
