@@ -1,5 +1,6 @@
 package io.portcullis.core;
 
+import io.portcullis.core.internal.nimbus.ClientKey;
 import io.portcullis.core.internal.nimbus.Http;
 import io.portcullis.core.internal.nimbus.JwksCache;
 import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
@@ -45,6 +46,8 @@ public final class Portcullis implements AutoCloseable {
   private final String redirectPath;
   private final String logoutPath;
   private final @Nullable String healthPath;
+  private final @Nullable String clientJwksPath;
+  private final @Nullable String clientJwks;
   private final Urls urls;
 
   /** The checks that depend on configuration only (Diagnostics), computed once. */
@@ -69,7 +72,7 @@ public final class Portcullis implements AutoCloseable {
     NimbusIdTokenVerifier verifier =
         new NimbusIdTokenVerifier(
             config.clientId(), config.clientSecret().orElse(null), jwks, clock);
-    NimbusTokenClient tokenClient = NimbusWiring.tokenClient(config, http);
+    NimbusTokenClient tokenClient = NimbusWiring.tokenClient(config, http, clock);
     this.callback =
         new CallbackHandler(
             config, metadata, codec, starter, tokenClient, verifier, clock, sessions, metrics);
@@ -94,6 +97,8 @@ public final class Portcullis implements AutoCloseable {
     this.redirectPath = config.redirectPath();
     this.logoutPath = config.logoutPath();
     this.healthPath = config.healthPath().orElse(null);
+    this.clientJwksPath = config.clientJwksPath().orElse(null);
+    this.clientJwks = config.clientKey().map(ClientKey::publicJwkSet).orElse(null);
     this.configFindings = Diagnostics.configFindings(config);
     metadata.onFirstLoad(
         () -> {
@@ -240,6 +245,13 @@ public final class Portcullis implements AutoCloseable {
       return method.equals("GET") || method.equals("HEAD")
           ? new Outcome.Health(diagnostics())
           : new Outcome.Rejected(Reason.HEALTH_METHOD, null, true);
+    }
+    if (clientJwksPath != null
+        && clientJwks != null
+        && isEndpoint(value, clientJwksPath)
+        && (exchange.method().equals("GET") || exchange.method().equals("HEAD"))) {
+      // The client's public keys, for a provider that reads them from a JWKS URL: no login.
+      return new Outcome.ClientJwks(clientJwks);
     }
     // Whether the request is an API request matters only for an answer other than Proceed, so
     // its header lookups are made only then (RequestKind.isApi), never on the authenticated path.

@@ -125,6 +125,12 @@ public final class Responses {
       Diagnostics d = health.diagnostics();
       return json(d.providerUp() ? 200 : 503, h, d.toHealthJson());
     }
+    if (outcome instanceof Outcome.ClientJwks jwks) {
+      h.put("Cache-Control", "max-age=300");
+      h.put("Content-Type", "application/jwk-set+json");
+      h.put("X-Content-Type-Options", "nosniff");
+      return new Response(200, h, jwks.jwkSet());
+    }
     if (outcome instanceof Outcome.Page p) {
       return html(p.status(), h, p.title(), p.htmlBody());
     }

@@ -138,6 +138,7 @@ final class PortcullisAuthModule implements ServerAuthModule, ServerAuthContext 
       return outcome instanceof Outcome.Redirect
               || outcome instanceof Outcome.Challenge
               || outcome instanceof Outcome.Health
+              || outcome instanceof Outcome.ClientJwks
           ? AuthStatus.SEND_CONTINUE
           : AuthStatus.SEND_FAILURE;
     }
