@@ -246,6 +246,17 @@ public enum ConfigKey {
       ConfigParser.whenSet(ConfigParser::responseMode),
       "how the provider returns the authorization response: query or form_post",
       "query"),
+  /** {@code par}: whether authorization requests are pushed first (RFC 9126). */
+  PAR(
+      "par",
+      Type.TEXT,
+      "auto",
+      ConfigParser.whenSet(ConfigParser::par),
+      "push each authorization request to the provider's pushed_authorization_request_endpoint"
+          + " first, authenticated as at the token endpoint, and redirect with its request_uri"
+          + " (RFC 9126): auto (when the provider's metadata says"
+          + " require_pushed_authorization_requests), true or false",
+      "auto"),
   /** {@code state-key}: the key that encrypts pre-login state cookies. */
   STATE_KEY(
       "state-key",

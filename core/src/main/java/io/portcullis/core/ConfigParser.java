@@ -771,6 +771,15 @@ final class ConfigParser {
     return mode.get();
   }
 
+  @Nullable Object par(Setting s) {
+    String value = s.value().toLowerCase(Locale.ROOT);
+    if (!List.of("auto", "true", "false").contains(value)) {
+      invalid(s, "is not a pushed authorization request setting", "auto, true or false");
+      return null;
+    }
+    return value;
+  }
+
   @Nullable Object bearerTokens(@Nullable Setting s) {
     boolean bearerOnly = value(ConfigKey.BEARER_ONLY);
     if (s == null) {

@@ -67,12 +67,12 @@ public final class Portcullis implements AutoCloseable {
     StateCookieCodec codec = new StateCookieCodec(key, config.previousStateKey().orElse(null));
     this.sessions = new SessionStore(SessionKeys.of(config));
     this.urls = new Urls(config);
-    this.starter = new LoginStarter(config, metadata, codec, urls, clock, metrics);
     JwksCache jwks = new JwksCache(clock, http, executor);
     NimbusIdTokenVerifier verifier =
         new NimbusIdTokenVerifier(
             config.clientId(), config.clientSecret().orElse(null), jwks, clock);
     NimbusTokenClient tokenClient = NimbusWiring.tokenClient(config, http, clock);
+    this.starter = new LoginStarter(config, metadata, codec, urls, clock, metrics, tokenClient);
     this.callback =
         new CallbackHandler(
             config, metadata, codec, starter, tokenClient, verifier, clock, sessions, metrics);

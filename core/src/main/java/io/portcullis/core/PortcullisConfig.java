@@ -237,6 +237,16 @@ public final class PortcullisConfig {
   }
 
   /**
+   * Returns whether authorization requests are pushed (RFC 9126) when the provider's metadata does
+   * not require it: {@code true} for {@code par=true}; {@code false} for {@code par=false}, which
+   * pushes never; empty for {@code auto}, which pushes exactly when the provider requires it.
+   */
+  Optional<Boolean> par() {
+    String par = get(ConfigKey.PAR);
+    return par.equals("auto") ? Optional.empty() : Optional.of(par.equals("true"));
+  }
+
+  /**
    * Returns a copy of the 32-byte key that protects pre-login state cookies; empty means a random
    * key per start. Never log it.
    */

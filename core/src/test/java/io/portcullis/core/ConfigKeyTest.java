@@ -84,6 +84,7 @@ class ConfigKeyTest {
             "roles-claim",
             "http-timeout",
             "response-mode",
+            "par",
             "state-key",
             "previous-state-key",
             "scope-step-up",

@@ -365,6 +365,16 @@ class PortcullisConfigTest {
         .doesNotContain(SECRET);
   }
 
+  @Test
+  void fromWhenParSetThenParsedElseAuto() {
+    assertThat(config().par()).isEmpty();
+    assertThat(config("par", "true").par()).contains(true);
+    assertThat(config("par", "FALSE").par()).contains(false);
+    assertThat(problems("par", "always"))
+        .singleElement(STRING)
+        .contains("is not a pushed authorization request setting", "auto, true or false");
+  }
+
   // ---- private_key_jwt ------------------------------------------------------------------------
 
   /** A test key file's path, as configured. */

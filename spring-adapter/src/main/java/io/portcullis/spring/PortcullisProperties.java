@@ -172,6 +172,14 @@ public class PortcullisProperties {
   private @Nullable String responseMode;
 
   /**
+   * Push each authorization request to the provider's pushed_authorization_request_endpoint first,
+   * authenticated as at the token endpoint, and redirect with its request_uri (RFC 9126): auto
+   * (when the provider's metadata says require_pushed_authorization_requests), true or false.
+   * Default: auto.
+   */
+  private @Nullable String par;
+
+  /**
    * Base64 key (256 bits) that encrypts pre-login state cookies and the tokens in the session;
    * required when several nodes serve one app. Default: random per start. Secret: never logged.
    */
@@ -372,6 +380,16 @@ public class PortcullisProperties {
   /** Sets {@code portcullis.client-jwks-path}. */
   public void setClientJwksPath(@Nullable String clientJwksPath) {
     this.clientJwksPath = clientJwksPath;
+  }
+
+  /** Returns {@code portcullis.par} as bound, or null when not set. */
+  public @Nullable String getPar() {
+    return par;
+  }
+
+  /** Sets {@code portcullis.par}. */
+  public void setPar(@Nullable String par) {
+    this.par = par;
   }
 
   /** Returns {@code portcullis.client-auth} as bound, or null when not set. */

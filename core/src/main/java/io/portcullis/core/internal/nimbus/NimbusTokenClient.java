@@ -111,6 +111,63 @@ public final class NimbusTokenClient {
     return send(new TokenRequest(tokenEndpoint, auth, new ClientCredentialsGrant(), scope));
   }
 
+  /**
+   * Pushes an authorization request (RFC 9126 §2.1): {@code parameters} as a form, authenticated as
+   * at the token endpoint (a {@code private_key_jwt} assertion's {@code aud} is {@code
+   * tokenEndpoint}, which §2 obliges the provider to accept), or with {@code client_id} alone for a
+   * public client.
+   */
+  public PushResult pushAuthorizationRequest(
+      URI parEndpoint, URI tokenEndpoint, Map<String, String> parameters) {
+    Objects.requireNonNull(parEndpoint, "parEndpoint");
+    Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
+    HTTPRequest request = new HTTPRequest(HTTPRequest.Method.POST, parEndpoint);
+    request.setEntityContentType(
+        com.nimbusds.common.contenttype.ContentType.APPLICATION_URLENCODED);
+    request.setAccept("application/json");
+    Map<String, List<String>> form = new java.util.LinkedHashMap<>();
+    parameters.forEach((name, value) -> form.put(name, List.of(value)));
+    ClientAuthentication auth = clientAuthentication(tokenEndpoint);
+    if (auth == null) {
+      form.put("client_id", List.of(registration.clientId()));
+    }
+    request.setBody(com.nimbusds.oauth2.sdk.util.URLUtils.serializeParameters(form));
+    if (auth != null) {
+      auth.applyTo(request);
+    }
+    HTTPResponse response;
+    try {
+      response = http.send(request, ProviderListener.Endpoint.TOKEN);
+    } catch (IOException e) {
+      return new PushResult.Unreachable(
+          "pushed authorization request endpoint unreachable: " + e.getClass().getSimpleName());
+    }
+    int status = response.getStatusCode();
+    if (status >= 500 || status == 429) {
+      return new PushResult.Unreachable(
+          "pushed authorization request endpoint answered HTTP " + status);
+    }
+    Map<String, Object> json;
+    try {
+      json = JSONObjectUtils.parse(response.getBody());
+    } catch (ParseException | RuntimeException e) {
+      return new PushResult.Failed(
+          "invalid_response",
+          "pushed authorization request endpoint answered HTTP " + status + " without JSON");
+    }
+    if (status != 201 && status != 200) {
+      Object error = json.get("error");
+      String code = error instanceof String s && isErrorCode(s) ? s : "invalid_response";
+      return new PushResult.Failed(
+          code, "pushed authorization request endpoint answered HTTP " + status + " error " + code);
+    }
+    if (!(json.get("request_uri") instanceof String requestUri) || requestUri.isEmpty()) {
+      return new PushResult.Failed(
+          "invalid_response", "pushed authorization response has no request_uri");
+    }
+    return new PushResult.Pushed(requestUri);
+  }
+
   private TokenResult send(URI tokenEndpoint, AuthorizationGrant grant) {
     ClientAuthentication auth = clientAuthentication(tokenEndpoint);
     return send(
