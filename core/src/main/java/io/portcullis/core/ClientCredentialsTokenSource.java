@@ -35,10 +35,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The client is {@code m2m-client-id} with {@code m2m-client-secret}, else the filter's {@code
  * client-id} and {@code client-secret}; it authenticates with {@code client_secret_post} when
- * {@code client-auth} says so, else {@code client_secret_basic}. The grant is for confidential
- * clients only (OAuth 2.1 §4.2): without a secret, creating a source still succeeds (an application
- * whose login client is public can start), but every {@link #token} fails with {@code
- * unauthorized_client}.
+ * {@code client-auth} says so, else {@code client_secret_basic}. The filter's own client with
+ * {@code client-auth=private_key_jwt} signs a client assertion with {@code client-key-file} (RFC
+ * 7523 §2.2) instead. The grant is for confidential clients only (OAuth 2.1 §4.2): without a
+ * secret, creating a source still succeeds (an application whose login client is public can start),
+ * but every {@link #token} fails with {@code unauthorized_client}.
  *
  * <p>A token is reused until it is due for refresh: at 80% of its lifetime or {@code
  * refresh-before} seconds before its expiry, whichever is later. From then on callers still get it
@@ -81,6 +82,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
   private final String clientId;
   private final @Nullable String clientSecret;
   private final ClientAuth clientAuth;
+  private final boolean privateKeyJwt;
   private final Duration timeout;
   private final Duration refreshBefore;
   private final AsyncLoadingCache<Key, Entry> cache;
@@ -154,10 +156,17 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
     Objects.requireNonNull(executor, "executor");
     this.clientId = config.m2mClientId().orElse(config.clientId());
     this.clientSecret = config.m2mClientSecret().orElse(null);
+    // The login client with private_key_jwt has no secret; a separate m2m client always has one.
+    this.privateKeyJwt =
+        config.clientAuth() == ClientAuth.PRIVATE_KEY_JWT
+            && clientSecret == null
+            && clientId.equals(config.clientId());
     this.clientAuth =
-        config.clientAuth() == ClientAuth.CLIENT_SECRET_POST
-            ? ClientAuth.CLIENT_SECRET_POST
-            : ClientAuth.CLIENT_SECRET_BASIC;
+        privateKeyJwt
+            ? ClientAuth.PRIVATE_KEY_JWT
+            : config.clientAuth() == ClientAuth.CLIENT_SECRET_POST
+                ? ClientAuth.CLIENT_SECRET_POST
+                : ClientAuth.CLIENT_SECRET_BASIC;
     this.timeout = config.httpTimeout();
     this.refreshBefore = config.refreshBefore();
     this.ownedExecutor = ownedExecutor;
@@ -190,7 +199,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
     return new ClientCredentialsTokenSource(
         config,
         endpoint,
-        NimbusWiring.tokenClient(config, http),
+        NimbusWiring.tokenClient(config, http, clock),
         clock,
         executor,
         executor,
@@ -240,7 +249,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("ClientCredentialsTokenSource is closed");
     }
-    if (clientSecret == null) {
+    if (clientSecret == null && !privateKeyJwt) {
       return CompletableFuture.failedFuture(
           new ClientCredentialsException(
               "unauthorized_client",
@@ -398,7 +407,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
         client.clientCredentials(
             key.tokenEndpoint(),
             key.clientId(),
-            Objects.requireNonNull(clientSecret),
+            clientSecret, // null: the login client's private_key_jwt assertion
             new LinkedHashSet<>(key.scopes()));
     if (result instanceof TokenResult.Unreachable u) {
       throw failure(ClientCredentialsException.UNAVAILABLE, scope, u.description());

@@ -83,6 +83,24 @@ public enum ConfigKey {
       "client secret",
       "none (public client + PKCE)",
       true),
+  /** {@code client-key-file}: the client's private key for {@code private_key_jwt}. */
+  CLIENT_KEY_FILE(
+      "client-key-file",
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.whenSet(ConfigParser::clientKeyFile),
+      "path of the client's private key for private_key_jwt (RFC 7523): a PKCS#8 PEM (BEGIN"
+          + " PRIVATE KEY, RSA or EC) or a JWK / JWK Set JSON file with one private RSA or EC key;"
+          + " it signs the client assertions (RS256, the JWK's alg, or ES256/ES384/ES512 by curve)",
+      "none"),
+  /** {@code client-key-id}: the {@code kid} of the client's key. */
+  CLIENT_KEY_ID(
+      "client-key-id",
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser::clientKeyId,
+      "kid of client-key-file's key in client assertions and the published JWK Set",
+      "the JWK's kid, else its RFC 7638 thumbprint"),
   /** {@code client-auth}: how the client authenticates at the token endpoint. */
   CLIENT_AUTH(
       "client-auth",
@@ -91,7 +109,8 @@ public enum ConfigKey {
       ConfigParser::clientAuth,
       "client authentication at the token endpoint: client_secret_basic, client_secret_post,"
           + " private_key_jwt or none",
-      "client_secret_basic when a secret is set, else none"),
+      "client_secret_basic when a secret is set, private_key_jwt when client-key-file is set, else"
+          + " none"),
   /** {@code m2m-client-id}: the client of the client credentials grant. */
   M2M_CLIENT_ID(
       "m2m-client-id",
@@ -171,6 +190,16 @@ public enum ConfigKey {
           + " provider): a GET with the provider's iss and the login's sid ends this browser's"
           + " login; answered before the rules",
       "none (no front-channel logout)"),
+  /** {@code client-jwks-path}: where the application publishes its public JWK Set. */
+  CLIENT_JWKS_PATH(
+      "client-jwks-path",
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.whenSet(ConfigParser::clientJwksPath),
+      "opt-in path where GET answers the public JWK Set of client-key-file (no private part), for"
+          + " a provider that reads the client's keys from a JWKS URL; answered before the rules,"
+          + " without login",
+      "none (not published)"),
   /** {@code rules}: the access rules. */
   RULES(
       "rules",
@@ -237,6 +266,17 @@ public enum ConfigKey {
       ConfigParser.whenSet(ConfigParser::responseMode),
       "how the provider returns the authorization response: query or form_post",
       "query"),
+  /** {@code par}: whether authorization requests are pushed first (RFC 9126). */
+  PAR(
+      "par",
+      Type.TEXT,
+      "auto",
+      ConfigParser.whenSet(ConfigParser::par),
+      "push each authorization request to the provider's pushed_authorization_request_endpoint"
+          + " first, authenticated as at the token endpoint, and redirect with its request_uri"
+          + " (RFC 9126): auto (when the provider's metadata says"
+          + " require_pushed_authorization_requests), true or false",
+      "auto"),
   /** {@code state-key}: the key that encrypts pre-login state cookies. */
   STATE_KEY(
       "state-key",

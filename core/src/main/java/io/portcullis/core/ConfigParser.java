@@ -1,10 +1,14 @@
 package io.portcullis.core;
 
 import io.portcullis.core.ConfigProblem.Text;
+import io.portcullis.core.internal.nimbus.ClientKey;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -79,6 +83,16 @@ final class ConfigParser {
   /** How a key's value is read when it is set (see {@link #whenSet}). */
   interface SetRule {
     @Nullable Object value(ConfigParser parser, Setting setting);
+  }
+
+  /**
+   * {@code client-key-file}: the path as configured and the key read from it; shown as the path.
+   */
+  record KeyFile(String path, ClientKey key) {
+    @Override
+    public String toString() {
+      return path;
+    }
   }
 
   /** The trusted proxy entries as configured and the ranges they stand for. */
@@ -278,30 +292,113 @@ final class ConfigParser {
     return s.value();
   }
 
+  /** The largest key file read: a JWK Set of a few RSA keys is far smaller. */
+  private static final int MAX_KEY_FILE_BYTES = 64 * 1024;
+
+  /**
+   * Reads {@code client-key-file} at start, so that a missing, unreadable or public-only key stops
+   * the start. No message shows any of the file's content.
+   */
+  @Nullable Object clientKeyFile(Setting s) {
+    String expected =
+        "a readable PKCS#8 PEM file (-----BEGIN PRIVATE KEY-----, RSA or EC) or a JWK / JWK Set"
+            + " JSON file with one private RSA or EC key";
+    Path path;
+    try {
+      path = Path.of(s.value());
+    } catch (RuntimeException e) {
+      invalid(s, "is not a file path", expected);
+      return null;
+    }
+    String text;
+    try {
+      if (Files.size(path) > MAX_KEY_FILE_BYTES) {
+        invalid(s, "is larger than 64 KiB, too large for a key file", expected);
+        return null;
+      }
+      text = Files.readString(path, StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      invalid(s, "cannot be read (" + e.getClass().getSimpleName() + ")", expected);
+      return null;
+    }
+    try {
+      return Optional.of(new KeyFile(s.value(), ClientKey.parse(text)));
+    } catch (IllegalArgumentException e) {
+      invalid(s, "is not a usable private key: the file " + e.getMessage(), expected);
+      return null;
+    }
+  }
+
+  @Nullable Object clientKeyId(@Nullable Setting s) {
+    if (s == null) {
+      return null;
+    }
+    if (!isSet(ConfigKey.CLIENT_KEY_FILE)) {
+      invalid(
+          s,
+          Text.of("is set but ", ConfigKey.CLIENT_KEY_FILE, " is not"),
+          Text.of(ConfigKey.CLIENT_KEY_FILE, " with it, or no ", ConfigKey.CLIENT_KEY_ID));
+      return null;
+    }
+    if (s.value().chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+      invalid(s, "holds whitespace or control characters", "a key id without them");
+      return null;
+    }
+    return Optional.of(s.value());
+  }
+
   @Nullable Object clientAuth(@Nullable Setting s) {
     Optional<String> clientSecret = value(ConfigKey.CLIENT_SECRET);
+    boolean keyFile = isSet(ConfigKey.CLIENT_KEY_FILE);
     if (s == null) {
-      return clientSecret.isPresent() ? ClientAuth.CLIENT_SECRET_BASIC : ClientAuth.NONE;
+      ClientAuth derived =
+          clientSecret.isPresent()
+              ? ClientAuth.CLIENT_SECRET_BASIC
+              : keyFile ? ClientAuth.PRIVATE_KEY_JWT : ClientAuth.NONE;
+      if (derived != ClientAuth.PRIVATE_KEY_JWT) {
+        keyFileUnused(derived);
+      }
+      return derived;
     }
-    String expected =
-        "one of client_secret_basic, client_secret_post, none (private_key_jwt is not supported"
-            + " yet)";
+    String expected = "one of client_secret_basic, client_secret_post, private_key_jwt, none";
     Optional<ClientAuth> parsed = ClientAuth.fromValue(s.value());
     if (parsed.isEmpty()) {
       invalid(s, "is not a client authentication method", expected);
       return null;
     }
     ClientAuth clientAuth = parsed.get();
+    if (clientAuth != ClientAuth.PRIVATE_KEY_JWT) {
+      keyFileUnused(clientAuth);
+    }
     switch (clientAuth) {
       case PRIVATE_KEY_JWT:
-        problems.add(
-            problem(
-                s,
-                s.value(),
-                Text.of(
-                    "private_key_jwt is not supported yet; use client_secret_basic,"
-                        + " client_secret_post or none"),
-                null));
+        if (!keyFile) {
+          invalid(
+              s,
+              Text.of("private_key_jwt needs ", ConfigKey.CLIENT_KEY_FILE, ", which is not set"),
+              Text.of(
+                  ConfigKey.CLIENT_KEY_FILE,
+                  " to be set (",
+                  Text.howToSet(ConfigKey.CLIENT_KEY_FILE),
+                  ")"));
+        }
+        if (clientSecret.isPresent()) {
+          invalid(
+              s,
+              Text.of(
+                  ConfigKey.CLIENT_SECRET,
+                  " is set but ",
+                  ConfigKey.CLIENT_AUTH,
+                  " is private_key_jwt (",
+                  ConfigKey.CLIENT_SECRET,
+                  " " + setting(ConfigKey.CLIENT_SECRET).orElseThrow().origin() + ")"),
+              Text.of(
+                  "no ",
+                  ConfigKey.CLIENT_SECRET,
+                  ": a private_key_jwt client authenticates with ",
+                  ConfigKey.CLIENT_KEY_FILE,
+                  " only"));
+        }
         break;
       case CLIENT_SECRET_BASIC:
       case CLIENT_SECRET_POST:
@@ -338,6 +435,25 @@ final class ConfigParser {
         break;
     }
     return clientAuth;
+  }
+
+  /** {@code client-key-file} set for a {@code client-auth} that does not use it. */
+  private void keyFileUnused(ClientAuth clientAuth) {
+    setting(ConfigKey.CLIENT_KEY_FILE)
+        .ifPresent(
+            k ->
+                invalid(
+                    k,
+                    Text.of(
+                        "is set but ",
+                        ConfigKey.CLIENT_AUTH,
+                        " is " + clientAuth.value() + ", which does not use it"),
+                    Text.of(
+                        ConfigKey.CLIENT_AUTH,
+                        " private_key_jwt (and no ",
+                        ConfigKey.CLIENT_SECRET,
+                        "), or no ",
+                        ConfigKey.CLIENT_KEY_FILE)));
   }
 
   // ---- client credentials (machine-to-machine) -----------------------------------------------
@@ -433,6 +549,30 @@ final class ConfigParser {
     return logoutPath;
   }
 
+  @Nullable Object clientJwksPath(Setting s) {
+    if (!isSet(ConfigKey.CLIENT_KEY_FILE)) {
+      invalid(
+          s,
+          Text.of("is set but ", ConfigKey.CLIENT_KEY_FILE, " is not: there is no key to publish"),
+          Text.of(ConfigKey.CLIENT_KEY_FILE, " with it, or no ", ConfigKey.CLIENT_JWKS_PATH));
+      return null;
+    }
+    Object path = ownPath(s, "/portcullis/jwks");
+    Optional<String> health = value(ConfigKey.HEALTH_PATH);
+    if (path instanceof Optional<?> p && p.equals(health)) {
+      invalid(
+          s,
+          Text.of("is the same path as ", ConfigKey.HEALTH_PATH),
+          Text.of("a path of its own, unlike ", ConfigKey.HEALTH_PATH));
+      return null;
+    }
+    return path;
+  }
+
+  /**
+   * A plain path of its own inside the application, unlike {@code redirect-path} and {@code
+   * logout-path}: {@code health-path}.
+   */
   @Nullable Object healthPath(Setting s) {
     return ownPath(s, "/portcullis/health");
   }
@@ -660,6 +800,15 @@ final class ConfigParser {
       return null;
     }
     return mode.get();
+  }
+
+  @Nullable Object par(Setting s) {
+    String value = s.value().toLowerCase(Locale.ROOT);
+    if (!List.of("auto", "true", "false").contains(value)) {
+      invalid(s, "is not a pushed authorization request setting", "auto, true or false");
+      return null;
+    }
+    return value;
   }
 
   @Nullable Object bearerTokens(@Nullable Setting s) {

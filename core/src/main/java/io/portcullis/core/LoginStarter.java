@@ -1,12 +1,18 @@
 package io.portcullis.core;
 
+import io.portcullis.core.internal.nimbus.NimbusTokenClient;
 import io.portcullis.core.internal.nimbus.ProviderMetadata;
+import io.portcullis.core.internal.nimbus.PushResult;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,9 +21,13 @@ import java.util.Optional;
  * Starts the authorization code flow (OIDC Core §3.1.2.1): fresh {@code state}, {@code nonce} and
  * PKCE S256 verifier (RFC 7636 §4.1–4.2, from 32 random bytes each), all kept in an encrypted
  * cookie of their own (SPEC.md "Login state"), at most {@link #MAX_PENDING} per browser and {@link
- * #MAX_COOKIE_BYTES} of cookies in all.
+ * #MAX_COOKIE_BYTES} of cookies in all. With {@code par} (or when the provider requires it), the
+ * request is first pushed to the provider (RFC 9126 §2) and the browser carries only its {@code
+ * request_uri} and {@code client_id} (§4).
  */
 final class LoginStarter {
+  private static final Logger LOG = System.getLogger("io.portcullis");
+
   static final String COOKIE_PREFIX = "PORTCULLIS_TX_";
   static final int MAX_PENDING = 8;
   static final long LIFETIME_MILLIS = 10 * 60 * 1000L;
@@ -55,6 +65,7 @@ final class LoginStarter {
   private final Urls urls;
   private final Clock clock;
   private final PortcullisMetrics metrics;
+  private final NimbusTokenClient tokens;
 
   LoginStarter(
       PortcullisConfig config,
@@ -62,8 +73,10 @@ final class LoginStarter {
       StateCookieCodec codec,
       Urls urls,
       Clock clock,
-      PortcullisMetrics metrics) {
+      PortcullisMetrics metrics,
+      NimbusTokenClient tokens) {
     this.metrics = metrics;
+    this.tokens = tokens;
     this.config = config;
     this.metadata = metadata;
     this.codec = codec;
@@ -104,6 +117,47 @@ final class LoginStarter {
             clock.millis(),
             stepUpKey);
 
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("response_type", "code");
+    params.put("client_id", config.clientId());
+    params.put("redirect_uri", redirectUri.toString());
+    params.put("scope", scope);
+    params.put("state", pending.state());
+    params.put("nonce", pending.nonce());
+    params.put("code_challenge", codeChallenge(pending.codeVerifier()));
+    params.put("code_challenge_method", "S256");
+    if (config.responseMode() == ResponseMode.FORM_POST) {
+      params.put("response_mode", "form_post");
+    }
+    params.putAll(config.authorizationParams());
+
+    if (config.par().orElse(md.get().parRequired())) {
+      URI parEndpoint = md.get().parEndpoint();
+      if (parEndpoint == null) {
+        LOG.log(
+            Level.WARNING,
+            "portcullis: par=true but the provider's metadata names no"
+                + " pushed_authorization_request_endpoint");
+        return new Outcome.Rejected(
+            Reason.PROVIDER_ERROR, Reason.PROVIDER_ERROR.code("par_unsupported"), null, false);
+      }
+      PushResult pushed =
+          tokens.pushAuthorizationRequest(parEndpoint, md.get().tokenEndpoint(), params);
+      if (pushed instanceof PushResult.Unreachable u) {
+        LOG.log(Level.WARNING, "portcullis: " + u.description());
+        return new Outcome.Unavailable(Duration.ofSeconds(30), false);
+      }
+      if (pushed instanceof PushResult.Failed f) {
+        LOG.log(Level.WARNING, "portcullis: " + f.description());
+        return new Outcome.Rejected(
+            Reason.PROVIDER_ERROR, Reason.PROVIDER_ERROR.code(f.error()), null, false);
+      }
+      // RFC 9126 §4: the authorization request names the pushed one, and the client again.
+      params.clear();
+      params.put("client_id", config.clientId());
+      params.put("request_uri", ((PushResult.Pushed) pushed).requestUri());
+    }
+
     String name = cookieName(pending.state());
     String sealed = codec.seal(name, pending.serialize());
     evictOldest(exchange, name.length() + 1 + sealed.length());
@@ -111,18 +165,7 @@ final class LoginStarter {
 
     StringBuilder url = new StringBuilder(md.get().authorizationEndpoint().toString());
     url.append(url.indexOf("?") < 0 ? '?' : '&');
-    append(url, "response_type", "code");
-    append(url, "client_id", config.clientId());
-    append(url, "redirect_uri", redirectUri.toString());
-    append(url, "scope", scope);
-    append(url, "state", pending.state());
-    append(url, "nonce", pending.nonce());
-    append(url, "code_challenge", codeChallenge(pending.codeVerifier()));
-    append(url, "code_challenge_method", "S256");
-    if (config.responseMode() == ResponseMode.FORM_POST) {
-      append(url, "response_mode", "form_post");
-    }
-    for (Map.Entry<String, String> p : config.authorizationParams().entrySet()) {
+    for (Map.Entry<String, String> p : params.entrySet()) {
       append(url, p.getKey(), p.getValue());
     }
     url.setLength(url.length() - 1);

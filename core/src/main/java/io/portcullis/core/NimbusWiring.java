@@ -5,6 +5,7 @@ import io.portcullis.core.internal.nimbus.ConfiguredProvider;
 import io.portcullis.core.internal.nimbus.Http;
 import io.portcullis.core.internal.nimbus.NimbusDiscovery;
 import io.portcullis.core.internal.nimbus.NimbusTokenClient;
+import java.time.Clock;
 
 /**
  * Builds the {@code internal.nimbus} clients from a {@link PortcullisConfig}, passing plain values:
@@ -31,7 +32,15 @@ final class NimbusWiring {
 
   /** Token endpoint client for {@code config}'s client registration, sending with {@code http}. */
   static NimbusTokenClient tokenClient(PortcullisConfig config, Http http) {
-    return new NimbusTokenClient(registration(config), http);
+    return tokenClient(config, http, Clock.systemUTC());
+  }
+
+  /**
+   * Token endpoint client for {@code config}'s client registration, sending with {@code http} and
+   * dating client assertions by {@code clock}.
+   */
+  static NimbusTokenClient tokenClient(PortcullisConfig config, Http http, Clock clock) {
+    return new NimbusTokenClient(registration(config), http, clock);
   }
 
   /** {@code client-id}, {@code client-secret} and {@code client-auth} as plain values. */
@@ -40,10 +49,15 @@ final class NimbusWiring {
         switch (config.clientAuth()) {
           case CLIENT_SECRET_BASIC -> ClientRegistration.Method.SECRET_BASIC;
           case CLIENT_SECRET_POST -> ClientRegistration.Method.SECRET_POST;
-          // private_key_jwt is refused by the configuration; sending no client authentication is
-          // what the token client did for it before
-          case PRIVATE_KEY_JWT, NONE -> ClientRegistration.Method.NONE;
+          case PRIVATE_KEY_JWT -> ClientRegistration.Method.PRIVATE_KEY_JWT;
+          case NONE -> ClientRegistration.Method.NONE;
         };
-    return new ClientRegistration(config.clientId(), config.clientSecret().orElse(null), method);
+    return new ClientRegistration(
+        config.clientId(),
+        config.clientSecret().orElse(null),
+        method,
+        method == ClientRegistration.Method.PRIVATE_KEY_JWT
+            ? config.clientKey().orElseThrow()
+            : null);
   }
 }

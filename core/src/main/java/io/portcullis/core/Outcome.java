@@ -136,6 +136,19 @@ public sealed interface Outcome {
   record Page(int status, String title, String htmlBody) implements Outcome {}
 
   /**
+   * The answer of the opt-in {@code client-jwks-path}: {@code 200} with the public JWK Set (RFC
+   * 7517 §5) of the client's {@code private_key_jwt} key, which holds no private part.
+   *
+   * @param jwkSet the JWK Set JSON
+   */
+  record ClientJwks(String jwkSet) implements Outcome {
+    /** Validates. */
+    public ClientJwks {
+      Objects.requireNonNull(jwkSet, "jwkSet");
+    }
+  }
+
+  /**
    * The answer of the opt-in health path ({@code health-path}): JSON, {@code 200} with {@code UP}
    * when the provider's metadata is loaded, else {@code 503} with {@code DOWN}, with the
    * self-diagnostics' codes and levels.

@@ -1,5 +1,6 @@
 package io.portcullis.core;
 
+import io.portcullis.core.internal.nimbus.ClientKey;
 import io.portcullis.core.internal.nimbus.Http;
 import io.portcullis.core.internal.nimbus.JwksCache;
 import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
@@ -49,6 +50,8 @@ public final class Portcullis implements AutoCloseable {
   private final @Nullable BackChannelLogoutHandler backchannelLogout;
   private final @Nullable String frontchannelLogoutPath;
   private final LogoutRegistry logouts;
+  private final @Nullable String clientJwksPath;
+  private final @Nullable String clientJwks;
   private final Urls urls;
 
   /** The checks that depend on configuration only (Diagnostics), computed once. */
@@ -69,12 +72,12 @@ public final class Portcullis implements AutoCloseable {
     StateCookieCodec codec = new StateCookieCodec(key, config.previousStateKey().orElse(null));
     this.sessions = new SessionStore(SessionKeys.of(config));
     this.urls = new Urls(config);
-    this.starter = new LoginStarter(config, metadata, codec, urls, clock, metrics);
     JwksCache jwks = new JwksCache(clock, http, executor);
     NimbusIdTokenVerifier verifier =
         new NimbusIdTokenVerifier(
             config.clientId(), config.clientSecret().orElse(null), jwks, clock);
-    NimbusTokenClient tokenClient = NimbusWiring.tokenClient(config, http);
+    NimbusTokenClient tokenClient = NimbusWiring.tokenClient(config, http, clock);
+    this.starter = new LoginStarter(config, metadata, codec, urls, clock, metrics, tokenClient);
     this.callback =
         new CallbackHandler(
             config, metadata, codec, starter, tokenClient, verifier, clock, sessions, metrics);
@@ -105,6 +108,8 @@ public final class Portcullis implements AutoCloseable {
         backchannelLogoutPath == null
             ? null
             : new BackChannelLogoutHandler(metadata, verifier, this.logouts, clock);
+    this.clientJwksPath = config.clientJwksPath().orElse(null);
+    this.clientJwks = config.clientKey().map(ClientKey::publicJwkSet).orElse(null);
     this.configFindings = Diagnostics.configFindings(config);
     metadata.onFirstLoad(
         () -> {
@@ -274,6 +279,13 @@ public final class Portcullis implements AutoCloseable {
     }
     if (frontchannelLogoutPath != null && isEndpoint(value, frontchannelLogoutPath)) {
       return frontchannelLogout(exchange);
+    }
+    if (clientJwksPath != null
+        && clientJwks != null
+        && isEndpoint(value, clientJwksPath)
+        && (exchange.method().equals("GET") || exchange.method().equals("HEAD"))) {
+      // The client's public keys, for a provider that reads them from a JWKS URL: no login.
+      return new Outcome.ClientJwks(clientJwks);
     }
     // Whether the request is an API request matters only for an answer other than Proceed, so
     // its header lookups are made only then (RequestKind.isApi), never on the authenticated path.

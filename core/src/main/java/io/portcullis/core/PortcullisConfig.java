@@ -1,5 +1,6 @@
 package io.portcullis.core;
 
+import io.portcullis.core.internal.nimbus.ClientKey;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
@@ -104,10 +105,30 @@ public final class PortcullisConfig {
 
   /**
    * Returns how the client authenticates at the token endpoint: consistent with {@link
-   * #clientSecret()}, and never {@link ClientAuth#PRIVATE_KEY_JWT} for now.
+   * #clientSecret()}, and {@link ClientAuth#PRIVATE_KEY_JWT} exactly when {@link #clientKey()} is
+   * present.
    */
   ClientAuth clientAuth() {
     return get(ConfigKey.CLIENT_AUTH);
+  }
+
+  /**
+   * Returns the {@code private_key_jwt} signing key read from {@code client-key-file}, under {@code
+   * client-key-id} when that is set; empty without one. Never log its material (its {@code
+   * toString()} shows none).
+   */
+  Optional<ClientKey> clientKey() {
+    Optional<String> keyId = get(ConfigKey.CLIENT_KEY_ID);
+    return this.<Optional<ConfigParser.KeyFile>>get(ConfigKey.CLIENT_KEY_FILE)
+        .map(f -> keyId.map(f.key()::withKeyId).orElse(f.key()));
+  }
+
+  /**
+   * Returns the path where the public JWK Set of {@link #clientKey()} is answered ({@code
+   * client-jwks-path}), starting with {@code /}; empty when it is not published.
+   */
+  public Optional<String> clientJwksPath() {
+    return get(ConfigKey.CLIENT_JWKS_PATH);
   }
 
   /**
@@ -229,6 +250,16 @@ public final class PortcullisConfig {
   /** Returns how the provider returns the authorization response. */
   ResponseMode responseMode() {
     return get(ConfigKey.RESPONSE_MODE);
+  }
+
+  /**
+   * Returns whether authorization requests are pushed (RFC 9126) when the provider's metadata does
+   * not require it: {@code true} for {@code par=true}; {@code false} for {@code par=false}, which
+   * pushes never; empty for {@code auto}, which pushes exactly when the provider requires it.
+   */
+  Optional<Boolean> par() {
+    String par = get(ConfigKey.PAR);
+    return par.equals("auto") ? Optional.empty() : Optional.of(par.equals("true"));
   }
 
   /**

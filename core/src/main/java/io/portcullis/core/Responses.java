@@ -145,6 +145,12 @@ public final class Responses {
           h,
           "<!DOCTYPE html><html><head><title>Signed out</title></head><body></body></html>");
     }
+    if (outcome instanceof Outcome.ClientJwks jwks) {
+      h.put("Cache-Control", "max-age=300");
+      h.put("Content-Type", "application/jwk-set+json");
+      h.put("X-Content-Type-Options", "nosniff");
+      return new Response(200, h, jwks.jwkSet());
+    }
     if (outcome instanceof Outcome.Page p) {
       return html(p.status(), h, p.title(), p.htmlBody());
     }

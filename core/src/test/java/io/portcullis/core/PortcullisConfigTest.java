@@ -366,12 +366,125 @@ class PortcullisConfigTest {
   }
 
   @Test
-  void fromWhenClientAuthPrivateKeyJwtThenNotSupportedYet() {
+  void fromWhenParSetThenParsedElseAuto() {
+    assertThat(config().par()).isEmpty();
+    assertThat(config("par", "true").par()).contains(true);
+    assertThat(config("par", "FALSE").par()).contains(false);
+    assertThat(problems("par", "always"))
+        .singleElement(STRING)
+        .contains("is not a pushed authorization request setting", "auto, true or false");
+  }
+
+  // ---- private_key_jwt ------------------------------------------------------------------------
+
+  /** A test key file's path, as configured. */
+  private static String keyFile(String name) {
+    try {
+      return java.nio.file.Path.of(
+              PortcullisConfigTest.class.getResource("/client-keys/" + name).toURI())
+          .toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String keyText(String name) throws Exception {
+    return java.nio.file.Files.readString(java.nio.file.Path.of(keyFile(name)));
+  }
+
+  @Test
+  void fromWhenClientKeyFileSetThenPrivateKeyJwtImpliedAndToStringShowsThePathOnly()
+      throws Exception {
+    String path = keyFile("rsa-2048.pem");
+    PortcullisConfig config = config("client-key-file", path, "client-jwks-path", "/jwks/");
+
+    assertThat(config.clientAuth()).isEqualTo(ClientAuth.PRIVATE_KEY_JWT);
+    assertThat(config.clientKey()).get().extracting(k -> k.algorithm()).isEqualTo("RS256");
+    assertThat(config.clientJwksPath()).contains("/jwks");
+    String body = keyText("rsa-2048.pem").lines().toList().get(1);
+    assertThat(config.toString())
+        .contains("client-key-file=" + path, "client-auth=private_key_jwt")
+        .doesNotContain(body);
+    assertThat(
+            config(
+                    "client-key-file",
+                    path,
+                    "client-key-id",
+                    "app-1",
+                    "client-auth",
+                    "private_key_jwt")
+                .clientKey()
+                .orElseThrow()
+                .keyId())
+        .isEqualTo("app-1");
+  }
+
+  @Test
+  void fromWhenClientAuthPrivateKeyJwtWithoutKeyFileThenNamesTheKey() {
     assertThat(problems("client-auth", "private_key_jwt"))
         .singleElement(STRING)
-        .endsWith(
-            "private_key_jwt is not supported yet; use client_secret_basic, client_secret_post or"
-                + " none");
+        .contains("private_key_jwt needs client-key-file, which is not set");
+  }
+
+  @Test
+  void fromWhenClientKeyFileMissingUnreadableOrPublicThenErrorNamingItWithoutItsContent()
+      throws Exception {
+    assertThat(problems("client-key-file", "/no/such/dir/key.pem"))
+        .singleElement(STRING)
+        .startsWith("client-key-file = \"/no/such/dir/key.pem\" (from map \"client-key-file\")")
+        .contains("cannot be read (NoSuchFileException)");
+    assertThat(problems("client-key-file", keyFile("rsa-2048-public.pem")))
+        .singleElement(STRING)
+        .contains("holds a public key only; private_key_jwt needs the private key")
+        .doesNotContain(keyText("rsa-2048-public.pem").lines().toList().get(1));
+    String pkcs1 = keyText("rsa-2048-pkcs1.pem");
+    assertThat(problems("client-key-file", keyFile("rsa-2048-pkcs1.pem")))
+        .singleElement(STRING)
+        .contains("openssl pkcs8 -topk8 -nocrypt")
+        .doesNotContain(pkcs1.lines().toList().get(1));
+    assertThat(problems("client-key-file", keyFile(".")))
+        .singleElement(STRING)
+        .contains("client-key-file", "cannot be read");
+  }
+
+  @Test
+  void fromWhenPrivateKeyJwtWithASecretThenErrorWithoutTheSecret() {
+    String path = keyFile("rsa-2048.pem");
+    assertThat(
+            problems(
+                "client-auth", "private_key_jwt", "client-key-file", path, "client-secret", SECRET))
+        .singleElement(STRING)
+        .contains("client-secret is set but client-auth is private_key_jwt")
+        .doesNotContain(SECRET);
+    assertThat(problems("client-key-file", path, "client-secret", SECRET))
+        .as("the secret implies client_secret_basic, which leaves the key unused")
+        .singleElement(STRING)
+        .startsWith("client-key-file = ")
+        .contains("is set but client-auth is client_secret_basic, which does not use it")
+        .doesNotContain(SECRET);
+    assertThat(problems("client-key-file", path, "client-auth", "none"))
+        .singleElement(STRING)
+        .contains("is set but client-auth is none");
+  }
+
+  @Test
+  void fromWhenClientKeyIdOrJwksPathWithoutKeyFileThenError() {
+    assertThat(problems("client-key-id", "k1"))
+        .singleElement(STRING)
+        .contains("client-key-id", "is set but client-key-file is not");
+    assertThat(problems("client-jwks-path", "/jwks"))
+        .singleElement(STRING)
+        .contains("client-jwks-path", "there is no key to publish");
+    String path = keyFile("rsa-2048.pem");
+    assertThat(problems("client-key-file", path, "client-jwks-path", "/logout"))
+        .singleElement(STRING)
+        .contains("is the same path as logout-path");
+    assertThat(problems("client-key-file", path, "client-jwks-path", "/h", "health-path", "/h/"))
+        .singleElement(STRING)
+        .contains("is the same path as health-path");
+    assertThat(problems("client-key-file", path, "client-jwks-path", "jwks"))
+        .singleElement(STRING)
+        .contains("e.g. /portcullis/jwks");
   }
 
   @Test
@@ -379,7 +492,7 @@ class PortcullisConfigTest {
     assertThat(problems("client-auth", "basic"))
         .singleElement(STRING)
         .startsWith("client-auth = \"basic\" (from map \"client-auth\")")
-        .contains("client_secret_basic, client_secret_post, none");
+        .contains("client_secret_basic, client_secret_post, private_key_jwt, none");
   }
 
   // ---- scopes ---------------------------------------------------------------------------------

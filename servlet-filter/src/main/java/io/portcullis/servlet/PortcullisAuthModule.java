@@ -141,6 +141,7 @@ final class PortcullisAuthModule implements ServerAuthModule, ServerAuthContext 
               || outcome instanceof Outcome.Health
               || outcome == Outcome.BackChannelLogout.ACCEPTED
               || outcome instanceof Outcome.FrontChannelLogout
+              || outcome instanceof Outcome.ClientJwks
           ? AuthStatus.SEND_CONTINUE
           : AuthStatus.SEND_FAILURE;
     }

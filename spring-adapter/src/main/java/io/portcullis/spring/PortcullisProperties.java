@@ -73,8 +73,22 @@ public class PortcullisProperties {
   private @Nullable String clientSecret;
 
   /**
+   * Path of the client's private key for private_key_jwt (RFC 7523): a PKCS#8 PEM (BEGIN PRIVATE
+   * KEY, RSA or EC) or a JWK / JWK Set JSON file with one private RSA or EC key; it signs the
+   * client assertions (RS256, the JWK's alg, or ES256/ES384/ES512 by curve). Default: none.
+   */
+  private @Nullable String clientKeyFile;
+
+  /**
+   * Kid of client-key-file's key in client assertions and the published JWK Set. Default: the JWK's
+   * kid, else its RFC 7638 thumbprint.
+   */
+  private @Nullable String clientKeyId;
+
+  /**
    * Client authentication at the token endpoint: client_secret_basic, client_secret_post,
-   * private_key_jwt or none. Default: client_secret_basic when a secret is set, else none.
+   * private_key_jwt or none. Default: client_secret_basic when a secret is set, private_key_jwt
+   * when client-key-file is set, else none.
    */
   private @Nullable String clientAuth;
 
@@ -123,6 +137,13 @@ public class PortcullisProperties {
   private @Nullable String frontchannelLogoutPath;
 
   /**
+   * Opt-in path where GET answers the public JWK Set of client-key-file (no private part), for a
+   * provider that reads the client's keys from a JWKS URL; answered before the rules, without
+   * login. Default: none (not published).
+   */
+  private @Nullable String clientJwksPath;
+
+  /**
    * Access rules, one per line: [METHODS] PATTERN ACCESS; a YAML list of rule lines or one block
    * string. The first rule that matches decides. Default: /&#42;&#42; authenticated.
    */
@@ -163,6 +184,14 @@ public class PortcullisProperties {
 
   /** How the provider returns the authorization response: query or form_post. Default: query. */
   private @Nullable String responseMode;
+
+  /**
+   * Push each authorization request to the provider's pushed_authorization_request_endpoint first,
+   * authenticated as at the token endpoint, and redirect with its request_uri (RFC 9126): auto
+   * (when the provider's metadata says require_pushed_authorization_requests), true or false.
+   * Default: auto.
+   */
+  private @Nullable String par;
 
   /**
    * Base64 key (256 bits) that encrypts pre-login state cookies and the tokens in the session;
@@ -335,6 +364,46 @@ public class PortcullisProperties {
   /** Sets {@code portcullis.client-secret}. */
   public void setClientSecret(@Nullable String clientSecret) {
     this.clientSecret = clientSecret;
+  }
+
+  /** Returns {@code portcullis.client-key-file} as bound, or null when not set. */
+  public @Nullable String getClientKeyFile() {
+    return clientKeyFile;
+  }
+
+  /** Sets {@code portcullis.client-key-file}. */
+  public void setClientKeyFile(@Nullable String clientKeyFile) {
+    this.clientKeyFile = clientKeyFile;
+  }
+
+  /** Returns {@code portcullis.client-key-id} as bound, or null when not set. */
+  public @Nullable String getClientKeyId() {
+    return clientKeyId;
+  }
+
+  /** Sets {@code portcullis.client-key-id}. */
+  public void setClientKeyId(@Nullable String clientKeyId) {
+    this.clientKeyId = clientKeyId;
+  }
+
+  /** Returns {@code portcullis.client-jwks-path} as bound, or null when not set. */
+  public @Nullable String getClientJwksPath() {
+    return clientJwksPath;
+  }
+
+  /** Sets {@code portcullis.client-jwks-path}. */
+  public void setClientJwksPath(@Nullable String clientJwksPath) {
+    this.clientJwksPath = clientJwksPath;
+  }
+
+  /** Returns {@code portcullis.par} as bound, or null when not set. */
+  public @Nullable String getPar() {
+    return par;
+  }
+
+  /** Sets {@code portcullis.par}. */
+  public void setPar(@Nullable String par) {
+    this.par = par;
   }
 
   /** Returns {@code portcullis.client-auth} as bound, or null when not set. */

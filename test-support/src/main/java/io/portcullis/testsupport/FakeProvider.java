@@ -1,7 +1,13 @@
 package io.portcullis.testsupport;
 
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -52,9 +58,15 @@ import net.minidev.json.JSONObject;
  * post_logout_redirect_uri}. {@link #grantOnlyTo} keeps a scope for some users. Failure modes:
  * {@link #answer} (every token request gets a fixed status and body), {@link #tamper} and {@link
  * #tamperNext} (rewrite successful token responses), {@link #delay}, {@link #delayRefresh}, {@link
- * #revokeRefreshTokens}, {@link #withhold} (grant fewer scopes), {@link #rotateSigningKey}. It
- * records every token request (count, form body, {@code Authorization} header) and every code and
- * token it issued.
+ * #revokeRefreshTokens}, {@link #withhold} (grant fewer scopes), {@link #rotateSigningKey}. With
+ * {@link #clientKey}, the token endpoint takes only {@code private_key_jwt} clients (RFC 7523 §3:
+ * signature by the client's public key, {@code iss} = {@code sub} = the client, {@code aud} the
+ * token endpoint or the issuer, unexpired, {@code jti} used once) and answers {@code 401
+ * invalid_client} otherwise. Its pushed authorization request endpoint (RFC 9126, {@code /par},
+ * always advertised; required with {@link #requirePar}) takes the parameters the authorization
+ * endpoint would, with the same client authentication, and answers a one-time {@code request_uri}
+ * that the authorization endpoint then takes in their place. It records every token request (count,
+ * form body, {@code Authorization} header) and every code and token it issued.
  */
 public final class FakeProvider implements AutoCloseable {
   /** One key for every instance: RSA key generation costs a test suite seconds. */
@@ -88,11 +100,20 @@ public final class FakeProvider implements AutoCloseable {
   /** Requests for the end-session endpoint. */
   public final AtomicInteger endSessionRequests = new AtomicInteger();
 
+  /** Requests to the pushed authorization request endpoint, whatever their answer. */
+  public final AtomicInteger parRequests = new AtomicInteger();
+
+  /** Each pushed authorization request's form body, in order. */
+  public final List<String> parBodies = new CopyOnWriteArrayList<>();
+
   /** Each token request's form body, in order. */
   public final List<String> bodies = new CopyOnWriteArrayList<>();
 
   /** Each token request's {@code Authorization} header ({@code ""} when absent), in order. */
   public final List<String> authorizations = new CopyOnWriteArrayList<>();
+
+  /** The claims of each client assertion accepted, in order. */
+  public final List<JWTClaimsSet> clientAssertions = new CopyOnWriteArrayList<>();
 
   /** Each access token issued, in order (after any tampering). */
   public final List<String> issuedTokens = new CopyOnWriteArrayList<>();
@@ -119,6 +140,10 @@ public final class FakeProvider implements AutoCloseable {
   private volatile boolean rotate = true;
   private volatile boolean issueRefreshTokens = true;
   private volatile boolean issParameterSupported;
+  private volatile JWK clientKey;
+  private volatile boolean requirePar;
+  private final Map<String, Map<String, String>> pushed = new ConcurrentHashMap<>();
+  private final Set<String> assertionIds = ConcurrentHashMap.newKeySet();
 
   /** A provider on a free loopback port, dating its tokens by {@code clock}. */
   public FakeProvider(Clock clock) {
@@ -134,6 +159,7 @@ public final class FakeProvider implements AutoCloseable {
         "/realm/.well-known/openid-configuration", ex -> serve(ex, this::discovery));
     server.createContext("/realm/jwks", ex -> serve(ex, this::jwks));
     server.createContext("/realm/token", ex -> serve(ex, this::token));
+    server.createContext("/realm/par", ex -> serve(ex, this::par));
     server.createContext("/realm/authorize", this::authorizationEndpoint);
     server.createContext("/realm/logout", this::endSessionEndpoint);
     server.start();
@@ -214,6 +240,27 @@ public final class FakeProvider implements AutoCloseable {
     issParameterSupported = on;
   }
 
+  /**
+   * Takes only clients that authenticate with {@code private_key_jwt}, verified with {@code
+   * publicKey} (an RSA or EC JWK; null: stop, no client authentication is checked).
+   */
+  public void clientKey(JWK publicKey) {
+    clientKey = publicKey == null ? null : publicKey.toPublicJWK();
+  }
+
+  /**
+   * Whether the metadata says {@code require_pushed_authorization_requests} and the authorization
+   * endpoint refuses requests that were not pushed (default false).
+   */
+  public void requirePar(boolean on) {
+    requirePar = on;
+  }
+
+  /** The pushed authorization request endpoint (RFC 9126 §2). */
+  public URI parEndpoint() {
+    return URI.create(issuer + "/par");
+  }
+
   /** Revokes every refresh token handed out so far: the next refresh gets {@code invalid_grant}. */
   public void revokeRefreshTokens() {
     refreshTokens.clear();
@@ -283,6 +330,19 @@ public final class FakeProvider implements AutoCloseable {
           "not this provider's authorization endpoint: " + authorizationRequestUrl);
     }
     Map<String, String> q = query(URI.create(authorizationRequestUrl).getRawQuery());
+    if (q.containsKey("request_uri")) {
+      Map<String, String> request = pushed.remove(q.get("request_uri"));
+      if (request == null || !request.get("client_id").equals(q.get("client_id"))) {
+        throw new IllegalArgumentException("unknown, used or another client's request_uri");
+      }
+      q = request;
+    } else if (requirePar) {
+      throw new IllegalArgumentException("authorization request not pushed (PAR is required)");
+    }
+    return checkAuthorizationParameters(q);
+  }
+
+  private static Map<String, String> checkAuthorizationParameters(Map<String, String> q) {
     require(q, "response_type", "code");
     require(q, "code_challenge_method", "S256");
     for (String name :
@@ -484,7 +544,45 @@ public final class FakeProvider implements AutoCloseable {
     md.put("id_token_signing_alg_values_supported", List.of("RS256"));
     md.put("code_challenge_methods_supported", List.of("S256"));
     md.put("authorization_response_iss_parameter_supported", issParameterSupported);
+    md.put("pushed_authorization_request_endpoint", parEndpoint().toString());
+    md.put("require_pushed_authorization_requests", requirePar);
+    if (clientKey != null) {
+      md.put("token_endpoint_auth_methods_supported", List.of("private_key_jwt"));
+      md.put(
+          "token_endpoint_auth_signing_alg_values_supported",
+          List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"));
+    }
     return new Answer(200, new JSONObject(md).toJSONString());
+  }
+
+  /** RFC 9126 §2: checks the client and the parameters, and answers a one-time request_uri. */
+  private Answer par(HttpExchange exchange, String body) {
+    parRequests.incrementAndGet();
+    parBodies.add(body);
+    Map<String, String> form = form(body);
+    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    String client;
+    if (clientKey != null) {
+      client = verifyClientAssertion(authorization, form);
+      if (client == null) {
+        return new Answer(401, "{\"error\":\"invalid_client\"}");
+      }
+    } else {
+      client = clientId(authorization, form);
+    }
+    if (form.containsKey("request_uri") || !client.equals(form.get("client_id"))) {
+      return error("invalid_request");
+    }
+    try {
+      checkAuthorizationParameters(form);
+    } catch (IllegalArgumentException e) {
+      return error("invalid_request");
+    }
+    form.remove("client_assertion");
+    form.remove("client_assertion_type");
+    String requestUri = "urn:ietf:params:oauth:request_uri:" + randomToken(16);
+    pushed.put(requestUri, form);
+    return new Answer(201, "{\"request_uri\":\"" + requestUri + "\",\"expires_in\":60}");
   }
 
   private Answer jwks(HttpExchange exchange, String body) {
@@ -510,12 +608,20 @@ public final class FakeProvider implements AutoCloseable {
     if (fixed != null) {
       return fixed;
     }
+    String assertedClient = null;
+    if (clientKey != null) {
+      assertedClient = verifyClientAssertion(authorization, form);
+      if (assertedClient == null) {
+        return new Answer(401, "{\"error\":\"invalid_client\"}");
+      }
+    }
     JSONObject json;
     String grantType = String.valueOf(form.get("grant_type"));
     switch (grantType) {
       case "authorization_code" -> {
         Grant grant = form.get("code") == null ? null : codes.remove(form.get("code"));
         if (grant == null
+            || (assertedClient != null && !assertedClient.equals(grant.clientId()))
             || !grant.redirectUri().equals(form.get("redirect_uri"))
             || form.get("code_verifier") == null
             || !grant.challenge().equals(s256(form.get("code_verifier")))) {
@@ -529,13 +635,13 @@ public final class FakeProvider implements AutoCloseable {
             presented == null
                 ? null
                 : rotate ? refreshTokens.remove(presented) : refreshTokens.get(presented);
-        if (grant == null) {
+        if (grant == null || (assertedClient != null && !assertedClient.equals(grant.clientId()))) {
           return error("invalid_grant");
         }
         json = tokens(grant, false, rotate);
       }
       case "client_credentials" -> {
-        String client = clientId(authorization, form);
+        String client = assertedClient != null ? assertedClient : clientId(authorization, form);
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("client_id", client);
         if (form.get("scope") != null) {
@@ -650,6 +756,52 @@ public final class FakeProvider implements AutoCloseable {
   /** The key that signs this provider's tokens now. */
   public RSAKey signingKey() {
     return signingKey;
+  }
+
+  /**
+   * The client a token request's {@code private_key_jwt} assertion authenticates, or null when it
+   * is absent, comes with another client authentication, or fails RFC 7523 §3's checks.
+   */
+  private String verifyClientAssertion(String authorization, Map<String, String> form) {
+    String assertion = form.get("client_assertion");
+    if (authorization != null
+        || form.get("client_secret") != null
+        || assertion == null
+        || !"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+            .equals(form.get("client_assertion_type"))) {
+      return null;
+    }
+    try {
+      SignedJWT jwt = SignedJWT.parse(assertion);
+      JWK key = clientKey;
+      JWSVerifier verifier =
+          key instanceof ECKey ec ? new ECDSAVerifier(ec) : new RSASSAVerifier((RSAKey) key);
+      if (!jwt.verify(verifier)) {
+        return null;
+      }
+      JWTClaimsSet claims = jwt.getJWTClaimsSet();
+      Instant now = clock.instant();
+      String client = claims.getIssuer();
+      if (client == null
+          || !client.equals(claims.getSubject())
+          || (form.get("client_id") != null && !client.equals(form.get("client_id")))
+          || claims.getAudience().stream()
+              .noneMatch(
+                  a ->
+                      a.equals(tokenEndpoint().toString())
+                          || a.equals(issuer)
+                          || a.equals(parEndpoint().toString()))
+          || claims.getExpirationTime() == null
+          || !claims.getExpirationTime().toInstant().isAfter(now)
+          || claims.getJWTID() == null
+          || !assertionIds.add(claims.getJWTID())) {
+        return null;
+      }
+      clientAssertions.add(claims);
+      return client;
+    } catch (java.text.ParseException | com.nimbusds.jose.JOSEException e) {
+      return null;
+    }
   }
 
   private static Answer error(String code) {

@@ -11,8 +11,10 @@ import org.jspecify.annotations.Nullable;
  * @param clientId {@code client-id}
  * @param clientSecret {@code client-secret}, if set
  * @param method how the code and refresh grants authenticate
+ * @param key the signing key of {@link Method#PRIVATE_KEY_JWT}, else null
  */
-public record ClientRegistration(String clientId, @Nullable String clientSecret, Method method) {
+public record ClientRegistration(
+    String clientId, @Nullable String clientSecret, Method method, @Nullable ClientKey key) {
 
   /** How the client authenticates (RFC 6749 §2.3.1). */
   public enum Method {
@@ -20,6 +22,8 @@ public record ClientRegistration(String clientId, @Nullable String clientSecret,
     SECRET_BASIC,
     /** Client id and secret in the form body. */
     SECRET_POST,
+    /** A client assertion signed with the client's key (RFC 7523 §2.2, OIDC Core §9). */
+    PRIVATE_KEY_JWT,
     /** No client authentication: {@code client_id} in the body (a public client). */
     NONE
   }
@@ -28,6 +32,14 @@ public record ClientRegistration(String clientId, @Nullable String clientSecret,
   public ClientRegistration {
     Objects.requireNonNull(clientId, "clientId");
     Objects.requireNonNull(method, "method");
+    if ((method == Method.PRIVATE_KEY_JWT) != (key != null)) {
+      throw new IllegalArgumentException("a key goes with private_key_jwt, and only with it");
+    }
+  }
+
+  /** A registration that authenticates with a secret or not at all. */
+  public ClientRegistration(String clientId, @Nullable String clientSecret, Method method) {
+    this(clientId, clientSecret, method, null);
   }
 
   @Override
@@ -38,6 +50,7 @@ public record ClientRegistration(String clientId, @Nullable String clientSecret,
         + (clientSecret == null ? "none" : "****")
         + ", method="
         + method
+        + (key == null ? "" : ", key=" + key)
         + "]";
   }
 }

@@ -58,11 +58,12 @@ public final class NimbusDiscovery {
     URI jwks = pick(config.jwksUri(), json, "jwks_uri");
     URI userinfo = pick(config.userinfoEndpoint(), json, "userinfo_endpoint");
     URI endSession = pick(config.endSessionEndpoint(), json, "end_session_endpoint");
+    URI par = pick(null, json, "pushed_authorization_request_endpoint");
     if (authorization == null || token == null) {
       throw new ProviderException(
           "provider metadata has no authorization_endpoint or token_endpoint");
     }
-    for (URI uri : new URI[] {authorization, token, jwks, userinfo, endSession}) {
+    for (URI uri : new URI[] {authorization, token, jwks, userinfo, endSession, par}) {
       if (uri != null && !Http.isAllowedProviderUri(uri)) {
         throw new ProviderException(
             "provider endpoint "
@@ -92,7 +93,9 @@ public final class NimbusDiscovery {
         endSession,
         issSupported,
         algs,
-        fetched.served());
+        fetched.served(),
+        par,
+        Boolean.TRUE.equals(json.get("require_pushed_authorization_requests")));
   }
 
   /** A metadata document and the {@code Date} header it came with, if any. */

@@ -11,6 +11,7 @@ import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
+import com.nimbusds.oauth2.sdk.auth.PrivateKeyJWT;
 import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
@@ -20,6 +21,8 @@ import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -29,19 +32,30 @@ import org.jspecify.annotations.Nullable;
 /**
  * Token endpoint requests: the authorization code grant with PKCE (RFC 6749 §4.1.3, RFC 7636 §4.5)
  * and the refresh token grant (RFC 6749 §6), authenticated with {@code client_secret_basic}, {@code
- * client_secret_post} or not at all ({@code none}, with {@code client_id} in the body); and the
- * client credentials grant (RFC 6749 §4.4), always authenticated.
+ * client_secret_post}, {@code private_key_jwt} (RFC 7523 §2.2: a fresh assertion per request, its
+ * {@code aud} the token endpoint, as OIDC Core §9 says) or not at all ({@code none}, with {@code
+ * client_id} in the body); and the client credentials grant (RFC 6749 §4.4), always authenticated.
  */
 public final class NimbusTokenClient {
   private final ClientRegistration registration;
   private final ClientID clientId;
   private final Http http;
+  private final Clock clock;
 
   /** Creates a client for {@code registration} that sends with {@code http}. */
   public NimbusTokenClient(ClientRegistration registration, Http http) {
+    this(registration, http, Clock.systemUTC());
+  }
+
+  /**
+   * Creates a client for {@code registration} that sends with {@code http} and dates client
+   * assertions by {@code clock}.
+   */
+  public NimbusTokenClient(ClientRegistration registration, Http http, Clock clock) {
     this.registration = registration;
     this.clientId = new ClientID(registration.clientId());
     this.http = http;
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /**
@@ -64,28 +78,98 @@ public final class NimbusTokenClient {
    * Asks for a token with the client credentials grant (RFC 6749 §4.4.2) for {@code clientId}, a
    * confidential client (OAuth 2.1 §4.2). The client authenticates with {@code client_secret_post}
    * when the filter's {@code client-auth} is {@code client_secret_post}, else with {@code
-   * client_secret_basic}, whose id and secret are form-urlencoded before Base64 (RFC 6749 §2.3.1).
-   * {@code scope} is sent space separated, and omitted when {@code scopes} is empty. A refresh
-   * token in the answer should not be there (RFC 6749 §4.4.3): callers ignore it.
+   * client_secret_basic}, whose id and secret are form-urlencoded before Base64 (RFC 6749 §2.3.1);
+   * with no {@code clientSecret}, {@code clientId} must be the registration's {@code
+   * private_key_jwt} client, which signs an assertion. {@code scope} is sent space separated, and
+   * omitted when {@code scopes} is empty. A refresh token in the answer should not be there (RFC
+   * 6749 §4.4.3): callers ignore it.
+   *
+   * @throws IllegalArgumentException without a secret, when {@code clientId} is not the
+   *     registration's {@code private_key_jwt} client
    */
   public TokenResult clientCredentials(
-      URI tokenEndpoint, String clientId, String clientSecret, Set<String> scopes) {
+      URI tokenEndpoint, String clientId, @Nullable String clientSecret, Set<String> scopes) {
     Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
     Objects.requireNonNull(clientId, "clientId");
-    Objects.requireNonNull(clientSecret, "clientSecret");
     Objects.requireNonNull(scopes, "scopes");
     ClientID id = new ClientID(clientId);
-    Secret secret = new Secret(clientSecret);
-    ClientAuthentication auth =
-        registration.method() == ClientRegistration.Method.SECRET_POST
-            ? new ClientSecretPost(id, secret)
-            : new ClientSecretBasic(id, secret);
+    ClientAuthentication auth;
+    if (clientSecret == null) {
+      if (registration.key() == null || !registration.clientId().equals(clientId)) {
+        throw new IllegalArgumentException(
+            "client credentials without a secret need the private_key_jwt client");
+      }
+      auth = privateKeyJwt(tokenEndpoint);
+    } else {
+      Secret secret = new Secret(clientSecret);
+      auth =
+          registration.method() == ClientRegistration.Method.SECRET_POST
+              ? new ClientSecretPost(id, secret)
+              : new ClientSecretBasic(id, secret);
+    }
     @Nullable Scope scope = scopes.isEmpty() ? null : new Scope(scopes.toArray(String[]::new));
     return send(new TokenRequest(tokenEndpoint, auth, new ClientCredentialsGrant(), scope));
   }
 
+  /**
+   * Pushes an authorization request (RFC 9126 §2.1): {@code parameters} as a form, authenticated as
+   * at the token endpoint (a {@code private_key_jwt} assertion's {@code aud} is {@code
+   * tokenEndpoint}, which §2 obliges the provider to accept), or with {@code client_id} alone for a
+   * public client.
+   */
+  public PushResult pushAuthorizationRequest(
+      URI parEndpoint, URI tokenEndpoint, Map<String, String> parameters) {
+    Objects.requireNonNull(parEndpoint, "parEndpoint");
+    Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
+    HTTPRequest request = new HTTPRequest(HTTPRequest.Method.POST, parEndpoint);
+    request.setEntityContentType(
+        com.nimbusds.common.contenttype.ContentType.APPLICATION_URLENCODED);
+    request.setAccept("application/json");
+    Map<String, List<String>> form = new java.util.LinkedHashMap<>();
+    parameters.forEach((name, value) -> form.put(name, List.of(value)));
+    ClientAuthentication auth = clientAuthentication(tokenEndpoint);
+    if (auth == null) {
+      form.put("client_id", List.of(registration.clientId()));
+    }
+    request.setBody(com.nimbusds.oauth2.sdk.util.URLUtils.serializeParameters(form));
+    if (auth != null) {
+      auth.applyTo(request);
+    }
+    HTTPResponse response;
+    try {
+      response = http.send(request, ProviderListener.Endpoint.TOKEN);
+    } catch (IOException e) {
+      return new PushResult.Unreachable(
+          "pushed authorization request endpoint unreachable: " + e.getClass().getSimpleName());
+    }
+    int status = response.getStatusCode();
+    if (status >= 500 || status == 429) {
+      return new PushResult.Unreachable(
+          "pushed authorization request endpoint answered HTTP " + status);
+    }
+    Map<String, Object> json;
+    try {
+      json = JSONObjectUtils.parse(response.getBody());
+    } catch (ParseException | RuntimeException e) {
+      return new PushResult.Failed(
+          "invalid_response",
+          "pushed authorization request endpoint answered HTTP " + status + " without JSON");
+    }
+    if (status != 201 && status != 200) {
+      Object error = json.get("error");
+      String code = error instanceof String s && isErrorCode(s) ? s : "invalid_response";
+      return new PushResult.Failed(
+          code, "pushed authorization request endpoint answered HTTP " + status + " error " + code);
+    }
+    if (!(json.get("request_uri") instanceof String requestUri) || requestUri.isEmpty()) {
+      return new PushResult.Failed(
+          "invalid_response", "pushed authorization response has no request_uri");
+    }
+    return new PushResult.Pushed(requestUri);
+  }
+
   private TokenResult send(URI tokenEndpoint, AuthorizationGrant grant) {
-    ClientAuthentication auth = clientAuthentication();
+    ClientAuthentication auth = clientAuthentication(tokenEndpoint);
     return send(
         auth == null
             ? new TokenRequest(tokenEndpoint, clientId, grant)
@@ -147,13 +231,29 @@ public final class NimbusTokenClient {
         string(json.get("scope")));
   }
 
-  private @Nullable ClientAuthentication clientAuthentication() {
+  private @Nullable ClientAuthentication clientAuthentication(URI tokenEndpoint) {
     String secret = registration.clientSecret();
     return switch (registration.method()) {
       case SECRET_BASIC -> new ClientSecretBasic(clientId, new Secret(secret));
       case SECRET_POST -> new ClientSecretPost(clientId, new Secret(secret));
+      case PRIVATE_KEY_JWT -> privateKeyJwt(tokenEndpoint);
       case NONE -> null;
     };
+  }
+
+  /** A fresh client assertion for {@code audience} (RFC 7523 §3: {@code jti} never reused). */
+  private ClientAuthentication privateKeyJwt(URI audience) {
+    ClientKey key = Objects.requireNonNull(registration.key(), "key");
+    try {
+      return PrivateKeyJWT.parse(
+          Map.of(
+              "client_assertion_type",
+              List.of(PrivateKeyJWT.CLIENT_ASSERTION_TYPE),
+              "client_assertion",
+              List.of(key.assertion(registration.clientId(), audience, clock.instant()))));
+    } catch (ParseException e) {
+      throw new IllegalStateException("client assertion not usable: " + e.getMessage());
+    }
   }
 
   private static boolean isErrorCode(String s) {

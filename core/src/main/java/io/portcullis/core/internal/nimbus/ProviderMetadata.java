@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param idTokenSigningAlgs the accepted ID token signing algorithms ({@code none} never)
  * @param served the {@code Date} header of the discovery response (RFC 9110 §6.6.1), or null when
  *     there was none or no discovery request was made
+ * @param parEndpoint {@code pushed_authorization_request_endpoint} (RFC 9126 §5), or null
+ * @param parRequired {@code require_pushed_authorization_requests} (RFC 9126 §5)
  */
 public record ProviderMetadata(
     String issuer,
@@ -30,7 +32,9 @@ public record ProviderMetadata(
     @Nullable URI endSessionEndpoint,
     boolean issParameterSupported,
     List<String> idTokenSigningAlgs,
-    @Nullable Instant served) {
+    @Nullable Instant served,
+    @Nullable URI parEndpoint,
+    boolean parRequired) {
 
   /** Validates and copies. */
   public ProviderMetadata {
