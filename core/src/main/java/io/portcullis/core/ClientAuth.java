@@ -11,7 +11,10 @@ enum ClientAuth {
   CLIENT_SECRET_BASIC("client_secret_basic"),
   /** Client id and secret in the form body (RFC 6749 §2.3.1). */
   CLIENT_SECRET_POST("client_secret_post"),
-  /** A JWT signed with the client's private key (RFC 7523); not supported yet. */
+  /**
+   * A client assertion signed with the client's private key, {@code client-key-file} (RFC 7523
+   * §2.2, OIDC Core §9).
+   */
   PRIVATE_KEY_JWT("private_key_jwt"),
   /** No client authentication: a public client, protected by PKCE (RFC 7636). */
   NONE("none");

@@ -199,7 +199,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
     return new ClientCredentialsTokenSource(
         config,
         endpoint,
-        NimbusWiring.tokenClient(config, http, clock),
+        NimbusWiring.tokenClient(config, http, clock, metadata),
         clock,
         executor,
         executor,

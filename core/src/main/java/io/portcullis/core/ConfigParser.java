@@ -108,10 +108,14 @@ final class ConfigParser {
     for (ConfigSource source : lowestToHighest) {
       collect(source);
     }
-    // A source's own problem stands unless a later source sets the key it is about.
+    // A source's own problem stands unless a later source sets the key it is about; one about the
+    // client's credential (client-secret) also falls when a later source sets client-key-file.
     for (ConfigSource source : lowestToHighest) {
       for (ConfigProblem problem : source.problems()) {
         Setting winner = problem.key() == null ? null : settings.get(problem.key());
+        if (winner == null && problem.key() == ConfigKey.CLIENT_SECRET) {
+          winner = settings.get(ConfigKey.CLIENT_KEY_FILE);
+        }
         if (problem.key() == ConfigKey.KEYCLOAK_CONFIG_FILE
             || winner == null
             || winner.source() == source) {

@@ -314,9 +314,10 @@ final class KeycloakJson implements ConfigSource {
       case "jwt" ->
           refuse(
               "credentials.jwt",
-              "signed-JWT client authentication (private_key_jwt) is not supported",
-              "a client secret: in the Keycloak client's Credentials tab choose \"Client Id and"
-                  + " Secret\" and put the secret in credentials.secret or client-secret");
+              "names the adapters' keystore, which Portcullis does not read",
+              "client-key-file with the client's key as a PKCS#8 PEM (openssl pkcs12 -in"
+                  + " client.p12 -nocerts -nodes -out client-key.pem), which signs the"
+                  + " private_key_jwt assertions instead; or a client secret");
       case "secret-jwt" ->
           refuse(
               "credentials.secret-jwt",

@@ -5,7 +5,9 @@ import io.portcullis.core.internal.nimbus.ConfiguredProvider;
 import io.portcullis.core.internal.nimbus.Http;
 import io.portcullis.core.internal.nimbus.NimbusDiscovery;
 import io.portcullis.core.internal.nimbus.NimbusTokenClient;
+import io.portcullis.core.internal.nimbus.ProviderMetadata;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * Builds the {@code internal.nimbus} clients from a {@link PortcullisConfig}, passing plain values:
@@ -32,15 +34,21 @@ final class NimbusWiring {
 
   /** Token endpoint client for {@code config}'s client registration, sending with {@code http}. */
   static NimbusTokenClient tokenClient(PortcullisConfig config, Http http) {
-    return tokenClient(config, http, Clock.systemUTC());
+    return new NimbusTokenClient(registration(config), http);
   }
 
   /**
-   * Token endpoint client for {@code config}'s client registration, sending with {@code http} and
-   * dating client assertions by {@code clock}.
+   * Token endpoint client for {@code config}'s client registration, sending with {@code http},
+   * dating client assertions by {@code clock} and signing them with an algorithm {@code metadata}'s
+   * provider takes.
    */
-  static NimbusTokenClient tokenClient(PortcullisConfig config, Http http, Clock clock) {
-    return new NimbusTokenClient(registration(config), http, clock);
+  static NimbusTokenClient tokenClient(
+      PortcullisConfig config, Http http, Clock clock, ProviderMetadataSource metadata) {
+    return new NimbusTokenClient(
+        registration(config),
+        http,
+        clock,
+        () -> metadata.current().map(ProviderMetadata::clientAssertionAlgs).orElse(List.of()));
   }
 
   /** {@code client-id}, {@code client-secret} and {@code client-auth} as plain values. */

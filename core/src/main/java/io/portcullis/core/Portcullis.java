@@ -76,7 +76,7 @@ public final class Portcullis implements AutoCloseable {
     NimbusIdTokenVerifier verifier =
         new NimbusIdTokenVerifier(
             config.clientId(), config.clientSecret().orElse(null), jwks, clock);
-    NimbusTokenClient tokenClient = NimbusWiring.tokenClient(config, http, clock);
+    NimbusTokenClient tokenClient = NimbusWiring.tokenClient(config, http, clock, metadata);
     this.starter = new LoginStarter(config, metadata, codec, urls, clock, metrics, tokenClient);
     this.callback =
         new CallbackHandler(

@@ -156,6 +156,28 @@ class EnginePrivateKeyJwtTest {
   }
 
   @Test
+  void loginWhenProviderTakesOnlyPs256ThenRsaKeySignsPs256() throws Exception {
+    try (EngineFixture f = new EngineFixture()) {
+      f.provider.clientAssertionAlgs("PS256", "ES256");
+      f.start(
+          "client-secret",
+          null,
+          "client-key-file",
+          keyFile("rsa-2048.pem"),
+          "client-jwks-path",
+          JWKS_PATH);
+      f.provider.clientKey(published(f).getKeys().get(0));
+
+      assertThat(f.login("/page")).isInstanceOf(Outcome.Redirect.class);
+
+      assertThat(f.login()).isNotNull();
+      assertThat(
+              SignedJWT.parse(f.provider.param(0, "client_assertion")).getHeader().getAlgorithm())
+          .isEqualTo(JWSAlgorithm.PS256);
+    }
+  }
+
+  @Test
   void jwksPathWhenAskedThenAnsweredBeforeTheRulesForGetAndHeadOnly() throws Exception {
     try (EngineFixture f = new EngineFixture()) {
       f.start(

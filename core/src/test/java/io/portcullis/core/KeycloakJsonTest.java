@@ -1,6 +1,7 @@
 package io.portcullis.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
@@ -209,6 +210,22 @@ class KeycloakJsonTest {
     assertThat(config.rolesClaim()).contains("groups");
     assertThat(config.principalClaim()).contains("email");
     assertThat(config.clientId()).isEqualTo("product-portal");
+  }
+
+  @Test
+  void fromWhenJwtCredentialsAndClientKeyFileThenPrivateKeyJwt() throws Exception {
+    KeycloakJson json = parse("fail-jwt-credentials.json", resource("fail-jwt-credentials.json"));
+    String keyFile =
+        java.nio.file.Path.of(getClass().getResource("/client-keys/rsa-2048.pem").toURI())
+            .toString();
+    PortcullisConfig config =
+        PortcullisConfig.from(
+            json, ConfigSource.of("init-param", Map.of("client-key-file", keyFile)));
+    assertThat(config.clientAuth()).isEqualTo(ClientAuth.PRIVATE_KEY_JWT);
+    assertThat(config.clientId()).isEqualTo("product-portal");
+    assertThatThrownBy(() -> PortcullisConfig.from(json))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("client-key-file with the client's key as a PKCS#8 PEM");
   }
 
   @Test

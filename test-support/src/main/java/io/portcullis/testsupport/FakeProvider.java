@@ -142,6 +142,8 @@ public final class FakeProvider implements AutoCloseable {
   private volatile boolean issParameterSupported;
   private volatile JWK clientKey;
   private volatile boolean requirePar;
+  private volatile List<String> clientAssertionAlgs =
+      List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
   private final Map<String, Map<String, String>> pushed = new ConcurrentHashMap<>();
   private final Set<String> assertionIds = ConcurrentHashMap.newKeySet();
 
@@ -246,6 +248,15 @@ public final class FakeProvider implements AutoCloseable {
    */
   public void clientKey(JWK publicKey) {
     clientKey = publicKey == null ? null : publicKey.toPublicJWK();
+  }
+
+  /**
+   * The {@code token_endpoint_auth_signing_alg_values_supported} advertised (default every RS, PS
+   * and ES algorithm); with {@link #clientKey}, assertions signed otherwise are refused. Set it
+   * before the client reads the metadata.
+   */
+  public void clientAssertionAlgs(String... algs) {
+    clientAssertionAlgs = List.of(algs);
   }
 
   /**
@@ -546,12 +557,12 @@ public final class FakeProvider implements AutoCloseable {
     md.put("authorization_response_iss_parameter_supported", issParameterSupported);
     md.put("pushed_authorization_request_endpoint", parEndpoint().toString());
     md.put("require_pushed_authorization_requests", requirePar);
-    if (clientKey != null) {
-      md.put("token_endpoint_auth_methods_supported", List.of("private_key_jwt"));
-      md.put(
-          "token_endpoint_auth_signing_alg_values_supported",
-          List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"));
-    }
+    md.put(
+        "token_endpoint_auth_methods_supported",
+        clientKey != null
+            ? List.of("private_key_jwt")
+            : List.of("client_secret_basic", "client_secret_post", "private_key_jwt", "none"));
+    md.put("token_endpoint_auth_signing_alg_values_supported", clientAssertionAlgs);
     return new Answer(200, new JSONObject(md).toJSONString());
   }
 
@@ -776,7 +787,8 @@ public final class FakeProvider implements AutoCloseable {
       JWK key = clientKey;
       JWSVerifier verifier =
           key instanceof ECKey ec ? new ECDSAVerifier(ec) : new RSASSAVerifier((RSAKey) key);
-      if (!jwt.verify(verifier)) {
+      if (!clientAssertionAlgs.contains(jwt.getHeader().getAlgorithm().getName())
+          || !jwt.verify(verifier)) {
         return null;
       }
       JWTClaimsSet claims = jwt.getJWTClaimsSet();

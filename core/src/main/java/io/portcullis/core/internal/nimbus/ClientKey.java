@@ -63,12 +63,24 @@ public final class ClientKey {
           JWSAlgorithm.PS384,
           JWSAlgorithm.PS512);
 
+  /** The RSA algorithms tried, in order, when the provider does not take RS256. */
+  private static final List<JWSAlgorithm> RSA_PREFERENCE =
+      List.of(
+          JWSAlgorithm.RS256,
+          JWSAlgorithm.PS256,
+          JWSAlgorithm.RS384,
+          JWSAlgorithm.PS384,
+          JWSAlgorithm.RS512,
+          JWSAlgorithm.PS512);
+
   private final JWK jwk;
   private final JWSAlgorithm algorithm;
+  private final boolean algorithmNamed;
 
-  private ClientKey(JWK jwk, JWSAlgorithm algorithm) {
+  private ClientKey(JWK jwk, JWSAlgorithm algorithm, boolean algorithmNamed) {
     this.jwk = jwk;
     this.algorithm = algorithm;
+    this.algorithmNamed = algorithmNamed;
   }
 
   /**
@@ -88,6 +100,7 @@ public final class ClientKey {
           "holds a public key only; private_key_jwt needs the private key");
     }
     JWSAlgorithm algorithm = algorithm(jwk);
+    boolean named = jwk.getAlgorithm() != null;
     try {
       String keyId = jwk.getKeyID();
       jwk = rebuild(jwk, keyId != null ? keyId : jwk.computeThumbprint().toString());
@@ -95,13 +108,13 @@ public final class ClientKey {
       throw new IllegalArgumentException(
           "is not a usable key (" + e.getClass().getSimpleName() + ")");
     }
-    return new ClientKey(jwk, algorithm);
+    return new ClientKey(jwk, algorithm, named);
   }
 
   /** Returns this key under key id {@code keyId} (the {@code kid} of assertions and the set). */
   public ClientKey withKeyId(String keyId) {
     Objects.requireNonNull(keyId, "keyId");
-    return new ClientKey(rebuild(jwk, keyId), algorithm);
+    return new ClientKey(rebuild(jwk, keyId), algorithm, algorithmNamed);
   }
 
   /** Returns the key id that assertions carry in their header. */
@@ -112,6 +125,31 @@ public final class ClientKey {
   /** Returns the JWS algorithm assertions are signed with, e.g. {@code RS256}. */
   public String algorithm() {
     return algorithm.getName();
+  }
+
+  /**
+   * Returns the algorithm to sign with for a provider that takes {@code supported} ({@code
+   * token_endpoint_auth_signing_alg_values_supported}; empty: not said): {@link #algorithm()} when
+   * the provider takes it or does not say, else, for an RSA key whose JWK names no {@code alg}, the
+   * first of RS256, PS256, RS384, PS384, RS512, PS512 the provider takes; else still {@link
+   * #algorithm()}, which the provider will refuse.
+   */
+  public String algorithmFor(List<String> supported) {
+    return algorithmFor(supported, algorithm).getName();
+  }
+
+  private JWSAlgorithm algorithmFor(List<String> supported, JWSAlgorithm own) {
+    if (supported.isEmpty() || supported.contains(own.getName())) {
+      return own;
+    }
+    if (jwk instanceof RSAKey && !algorithmNamed) {
+      for (JWSAlgorithm candidate : RSA_PREFERENCE) {
+        if (supported.contains(candidate.getName())) {
+          return candidate;
+        }
+      }
+    }
+    return own;
   }
 
   /**
@@ -128,6 +166,12 @@ public final class ClientKey {
    * {@code exp} 60 seconds later.
    */
   String assertion(String clientId, URI audience, Instant now) {
+    return assertion(clientId, audience, now, List.of());
+  }
+
+  /** The same, signed with {@link #algorithmFor} {@code supported}. */
+  String assertion(String clientId, URI audience, Instant now, List<String> supported) {
+    JWSAlgorithm signWith = algorithmFor(supported, algorithm);
     byte[] jti = new byte[24];
     RANDOM.nextBytes(jti);
     JWTClaimsSet claims =
@@ -140,7 +184,7 @@ public final class ClientKey {
             .expirationTime(Date.from(now.plusSeconds(60)))
             .build();
     JWSHeader header =
-        new JWSHeader.Builder(algorithm).keyID(keyId()).type(JOSEObjectType.JWT).build();
+        new JWSHeader.Builder(signWith).keyID(keyId()).type(JOSEObjectType.JWT).build();
     SignedJWT jwt = new SignedJWT(header, claims);
     try {
       jwt.sign(signer());

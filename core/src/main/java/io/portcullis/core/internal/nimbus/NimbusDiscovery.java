@@ -95,7 +95,21 @@ public final class NimbusDiscovery {
         algs,
         fetched.served(),
         par,
-        Boolean.TRUE.equals(json.get("require_pushed_authorization_requests")));
+        Boolean.TRUE.equals(json.get("require_pushed_authorization_requests")),
+        strings(json.get("token_endpoint_auth_signing_alg_values_supported")));
+  }
+
+  /** The strings of a JSON array member, in order; empty for anything else. */
+  private static List<String> strings(@Nullable Object value) {
+    List<String> out = new ArrayList<>();
+    if (value instanceof List<?> list) {
+      for (Object o : list) {
+        if (o instanceof String s) {
+          out.add(s);
+        }
+      }
+    }
+    return out;
   }
 
   /** A metadata document and the {@code Date} header it came with, if any. */

@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,21 +42,29 @@ public final class NimbusTokenClient {
   private final ClientID clientId;
   private final Http http;
   private final Clock clock;
+  private final Supplier<List<String>> assertionAlgs;
 
   /** Creates a client for {@code registration} that sends with {@code http}. */
   public NimbusTokenClient(ClientRegistration registration, Http http) {
-    this(registration, http, Clock.systemUTC());
+    this(registration, http, Clock.systemUTC(), List::of);
   }
 
   /**
-   * Creates a client for {@code registration} that sends with {@code http} and dates client
-   * assertions by {@code clock}.
+   * Creates a client for {@code registration} that sends with {@code http}, dates client assertions
+   * by {@code clock} and signs them with an algorithm the provider takes ({@link
+   * ClientKey#algorithmFor}): {@code assertionAlgs} gives the provider's current {@code
+   * token_endpoint_auth_signing_alg_values_supported}, empty when unknown.
    */
-  public NimbusTokenClient(ClientRegistration registration, Http http, Clock clock) {
+  public NimbusTokenClient(
+      ClientRegistration registration,
+      Http http,
+      Clock clock,
+      Supplier<List<String>> assertionAlgs) {
     this.registration = registration;
     this.clientId = new ClientID(registration.clientId());
     this.http = http;
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.assertionAlgs = Objects.requireNonNull(assertionAlgs, "assertionAlgs");
   }
 
   /**
@@ -250,7 +259,9 @@ public final class NimbusTokenClient {
               "client_assertion_type",
               List.of(PrivateKeyJWT.CLIENT_ASSERTION_TYPE),
               "client_assertion",
-              List.of(key.assertion(registration.clientId(), audience, clock.instant()))));
+              List.of(
+                  key.assertion(
+                      registration.clientId(), audience, clock.instant(), assertionAlgs.get()))));
     } catch (ParseException e) {
       throw new IllegalStateException("client assertion not usable: " + e.getMessage());
     }

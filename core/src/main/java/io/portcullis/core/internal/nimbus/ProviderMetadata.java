@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  *     there was none or no discovery request was made
  * @param parEndpoint {@code pushed_authorization_request_endpoint} (RFC 9126 §5), or null
  * @param parRequired {@code require_pushed_authorization_requests} (RFC 9126 §5)
+ * @param clientAssertionAlgs {@code token_endpoint_auth_signing_alg_values_supported} (RFC 8414
+ *     §2), empty when the metadata does not say
  */
 public record ProviderMetadata(
     String issuer,
@@ -34,7 +36,8 @@ public record ProviderMetadata(
     List<String> idTokenSigningAlgs,
     @Nullable Instant served,
     @Nullable URI parEndpoint,
-    boolean parRequired) {
+    boolean parRequired,
+    List<String> clientAssertionAlgs) {
 
   /** Validates and copies. */
   public ProviderMetadata {
@@ -42,5 +45,6 @@ public record ProviderMetadata(
     Objects.requireNonNull(authorizationEndpoint, "authorizationEndpoint");
     Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
     idTokenSigningAlgs = idTokenSigningAlgs.stream().filter(a -> !"none".equals(a)).toList();
+    clientAssertionAlgs = List.copyOf(clientAssertionAlgs);
   }
 }

@@ -96,6 +96,27 @@ class ClientKeyTest {
   }
 
   @Test
+  void algorithmForWhenProviderListsAlgorithmsThenTheKeysOwnOrAnRsaOneItTakes() throws Exception {
+    ClientKey rsa = ClientKey.parse(resource("rsa-2048.pem"));
+    assertThat(rsa.algorithmFor(List.of())).isEqualTo("RS256");
+    assertThat(rsa.algorithmFor(List.of("ES256", "RS256"))).isEqualTo("RS256");
+    assertThat(rsa.algorithmFor(List.of("PS512", "PS256"))).isEqualTo("PS256");
+    assertThat(rsa.algorithmFor(List.of("ES256"))).as("nothing fits: its own").isEqualTo("RS256");
+    RSAKey named = new RSAKeyGenerator(2048).algorithm(JWSAlgorithm.RS512).generate();
+    assertThat(ClientKey.parse(named.toJSONString()).algorithmFor(List.of("PS256")))
+        .as("an alg the JWK names is kept")
+        .isEqualTo("RS512");
+    ClientKey ec = ClientKey.parse(resource("ec-p256.pem"));
+    assertThat(ec.algorithmFor(List.of("RS256"))).isEqualTo("ES256");
+    SignedJWT ps = SignedJWT.parse(rsa.assertion("app", TOKEN_ENDPOINT, NOW, List.of("PS256")));
+    assertThat(ps.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.PS256);
+    assertThat(
+            ps.verify(
+                new RSASSAVerifier((RSAKey) JWKSet.parse(rsa.publicJwkSet()).getKeys().get(0))))
+        .isTrue();
+  }
+
+  @Test
   void publicJwkSetWhenReadThenPublicMembersOnlyWithKidAlgAndUse() throws Exception {
     for (String file : List.of("rsa-2048.pem", "ec-p256.pem")) {
       ClientKey key = ClientKey.parse(resource(file));
