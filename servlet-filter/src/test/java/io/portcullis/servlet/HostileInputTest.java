@@ -240,6 +240,17 @@ class HostileInputTest extends IntegrationTest {
       fail(seed, index, g, "no response: " + e);
       return;
     }
+    if (response.isEmpty()) {
+      // Under load Jetty has, about once in 50,000 requests, closed a connection without sending a
+      // byte (seed -1349029399854280191, request #8202; replays of such seeds passed). One more
+      // try on a fresh connection tells that from a request that never gets an answer.
+      try {
+        response = send(g.method, g.target, g.headers, g.body);
+      } catch (RuntimeException e) {
+        fail(seed, index, g, "no response on the second try: " + e);
+        return;
+      }
+    }
     if (response.length() < 12 || !response.startsWith("HTTP/1.1 ")) {
       fail(seed, index, g, "no HTTP response: " + abbreviate(response));
       return;
