@@ -68,10 +68,7 @@ class ContainerAuthMigrationTest {
     tomcat.start();
     assertThat(context.getState().isAvailable()).as("the WAR started").isTrue();
     app = URI.create("http://127.0.0.1:" + KeycloakExtension.appPort() + "/valve-app/");
-    // The engine fetches Keycloak's metadata in the background; until then a login answers 503.
-    for (int i = 0; i < 100 && new Browser().get(app.resolve("ready")).statusCode() == 503; i++) {
-      Thread.sleep(100);
-    }
+    KeycloakBrowser.awaitMetadata(app.resolve("ready"));
   }
 
   @AfterAll

@@ -73,6 +73,18 @@ final class KeycloakBrowser {
         logoutPath, "csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8));
   }
 
+  /**
+   * Waits (up to 10 s each) until the filters serving {@code pages} have Keycloak's metadata: they
+   * load it in the background and answer {@code 503} until then.
+   */
+  static void awaitMetadata(java.net.URI... pages) throws InterruptedException {
+    for (java.net.URI page : pages) {
+      for (int i = 0; i < 100 && new Browser().get(page.toString()).statusCode() == 503; i++) {
+        Thread.sleep(100);
+      }
+    }
+  }
+
   static boolean isLoginForm(HttpResponse<String> response) {
     return response.body().contains("id=\"kc-form-login\"");
   }

@@ -99,15 +99,8 @@ class ParKeycloakTest {
     jetty.setHandler(contexts);
     jetty.start();
     app = URI.create("http://127.0.0.1:" + KeycloakExtension.appPort());
-    // Each filter loads Keycloak's metadata in the background: 503 until then.
-    for (String path : new String[] {"/par/page", "/par-off/page", "/par-pkjwt/page"}) {
-      for (int i = 0; i < 100; i++) {
-        if (new KeycloakBrowser().browser.get(app.resolve(path)).statusCode() != 503) {
-          break;
-        }
-        Thread.sleep(100);
-      }
-    }
+    KeycloakBrowser.awaitMetadata(
+        app.resolve("/par/page"), app.resolve("/par-off/page"), app.resolve("/par-pkjwt/page"));
   }
 
   @AfterAll

@@ -91,13 +91,7 @@ class PrivateKeyJwtKeycloakTest {
     jetty.setHandler(context);
     jetty.start();
     app = URI.create("http://127.0.0.1:" + KeycloakExtension.appPort());
-    // The filter loads Keycloak's metadata in the background: 503 until then.
-    for (int i = 0; i < 100; i++) {
-      if (new KeycloakBrowser().browser.get(app.resolve("/pkjwt/page")).statusCode() != 503) {
-        break;
-      }
-      Thread.sleep(100);
-    }
+    KeycloakBrowser.awaitMetadata(app.resolve("/pkjwt/page"));
   }
 
   @AfterAll
