@@ -75,9 +75,25 @@ public final class NimbusIdTokenVerifier {
     } catch (RuntimeException e) {
       // Any shape of token: the parser throws more than ParseException (a JSON null header gives
       // a NullPointerException). The one place an ID token's failure becomes a refusal.
-      throw new IdTokenException(
-          Check.MALFORMED, "ID token cannot be read (" + e.getClass().getSimpleName() + ")");
+      throw unreadable("ID token", e);
     }
+  }
+
+  private static JWT parse(String token, String what) throws IdTokenException {
+    try {
+      return JWTParser.parse(token);
+    } catch (java.text.ParseException e) {
+      throw new IdTokenException(Check.MALFORMED, what + " is not a JWT");
+    }
+  }
+
+  /**
+   * A token that made the parser or a check throw something other than {@link IdTokenException} (a
+   * JSON {@code null} header gives a NullPointerException): malformed, naming only the type.
+   */
+  private static IdTokenException unreadable(String what, Exception e) {
+    return new IdTokenException(
+        Check.MALFORMED, what + " cannot be read (" + e.getClass().getSimpleName() + ")");
   }
 
   /**
@@ -91,20 +107,14 @@ public final class NimbusIdTokenVerifier {
       return JdkValues.copyObject(
           JWTParser.parse(verifiedIdToken).getJWTClaimsSet().toJSONObject());
     } catch (java.text.ParseException | RuntimeException e) {
-      throw new IdTokenException(
-          Check.MALFORMED, "ID token cannot be read (" + e.getClass().getSimpleName() + ")");
+      throw unreadable("ID token", e);
     }
   }
 
   private Map<String, Object> verifyIdToken(
       String idToken, ProviderMetadata metadata, @Nullable String expectedNonce)
       throws IdTokenException {
-    JWT jwt;
-    try {
-      jwt = JWTParser.parse(idToken);
-    } catch (java.text.ParseException e) {
-      throw new IdTokenException(Check.MALFORMED, "ID token is not a JWT");
-    }
+    JWT jwt = parse(idToken, "ID token");
     if (jwt instanceof PlainJWT) {
       throw new IdTokenException(Check.ALG_NONE, "ID token is unsigned (alg=none), refused");
     }
@@ -296,19 +306,13 @@ public final class NimbusIdTokenVerifier {
     try {
       return verifyLogout(token, metadata);
     } catch (RuntimeException e) {
-      throw new IdTokenException(
-          Check.MALFORMED, "logout token cannot be read (" + e.getClass().getSimpleName() + ")");
+      throw unreadable("logout token", e);
     }
   }
 
   private LogoutToken verifyLogout(String token, ProviderMetadata metadata)
       throws IdTokenException {
-    JWT jwt;
-    try {
-      jwt = JWTParser.parse(token);
-    } catch (java.text.ParseException e) {
-      throw new IdTokenException(Check.MALFORMED, "logout token is not a JWT");
-    }
+    JWT jwt = parse(token, "logout token");
     if (jwt instanceof PlainJWT) {
       throw new IdTokenException(Check.ALG_NONE, "logout token is unsigned (alg=none)");
     }
@@ -403,19 +407,13 @@ public final class NimbusIdTokenVerifier {
     try {
       return verifyJwtAccessToken(token, metadata);
     } catch (RuntimeException e) {
-      throw new IdTokenException(
-          Check.MALFORMED, "bearer token cannot be read (" + e.getClass().getSimpleName() + ")");
+      throw unreadable("bearer token", e);
     }
   }
 
   private AccessToken verifyJwtAccessToken(String token, ProviderMetadata metadata)
       throws IdTokenException {
-    JWT jwt;
-    try {
-      jwt = JWTParser.parse(token);
-    } catch (java.text.ParseException e) {
-      throw new IdTokenException(Check.MALFORMED, "bearer token is not a JWT");
-    }
+    JWT jwt = parse(token, "bearer token");
     if (!(jwt instanceof SignedJWT signed)) {
       throw new IdTokenException(Check.ALG, "bearer token is not signed");
     }
