@@ -11,6 +11,7 @@ import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,51 +26,59 @@ import org.jspecify.annotations.Nullable;
 final class JettyExchange {
   private static final System.Logger LOG = System.getLogger("io.portcullis");
 
-  private final MessageInfo message;
-  private final Method getCallback;
-  private final Method succeeded;
-  private final Method getBaseResponse;
-  private final Method write;
-  private final Method getBaseRequest;
-  private final Method getAttribute;
-
-  private JettyExchange(
-      MessageInfo message,
+  /**
+   * The reflective handles, looked up once per message class: {@link #NOT_JETTY} for every other
+   * container's (so that Tomcat's requests do not build a NoSuchMethodException each).
+   */
+  private record Methods(
       Method getCallback,
       Method succeeded,
       Method getBaseResponse,
       Method write,
       Method getBaseRequest,
-      Method getAttribute) {
+      Method getAttribute) {}
+
+  private static final Optional<Methods> NOT_JETTY = Optional.empty();
+
+  private static final ClassValue<Optional<Methods>> METHODS =
+      new ClassValue<>() {
+        @Override
+        protected Optional<Methods> computeValue(Class<?> type) {
+          try {
+            Method getCallback = type.getMethod("getCallback");
+            Method getBaseResponse = type.getMethod("getBaseResponse");
+            // Through the declared (public) interfaces: the instances' own classes may not be
+            // public.
+            Class<?> callback = getCallback.getReturnType();
+            Method getBaseRequest = type.getMethod("getBaseRequest");
+            return Optional.of(
+                new Methods(
+                    getCallback,
+                    callback.getMethod("succeeded"),
+                    getBaseResponse,
+                    getBaseResponse
+                        .getReturnType()
+                        .getMethod("write", boolean.class, ByteBuffer.class, callback),
+                    getBaseRequest,
+                    getBaseRequest.getReturnType().getMethod("getAttribute", String.class)));
+          } catch (NoSuchMethodException | RuntimeException notJetty) {
+            return NOT_JETTY;
+          }
+        }
+      };
+
+  private final MessageInfo message;
+  private final Methods m;
+
+  private JettyExchange(MessageInfo message, Methods m) {
     this.message = message;
-    this.getCallback = getCallback;
-    this.succeeded = succeeded;
-    this.getBaseResponse = getBaseResponse;
-    this.write = write;
-    this.getBaseRequest = getBaseRequest;
-    this.getAttribute = getAttribute;
+    this.m = m;
   }
 
   /** Jetty's exchange behind {@code message}, or null when the container is not Jetty 12. */
   static @Nullable JettyExchange of(MessageInfo message) {
-    try {
-      Class<?> type = message.getClass();
-      Method getCallback = type.getMethod("getCallback");
-      Method getBaseResponse = type.getMethod("getBaseResponse");
-      // Through the declared (public) interfaces: the instances' own classes may not be public.
-      Class<?> callback = getCallback.getReturnType();
-      Method succeeded = callback.getMethod("succeeded");
-      Method write =
-          getBaseResponse
-              .getReturnType()
-              .getMethod("write", boolean.class, ByteBuffer.class, callback);
-      Method getBaseRequest = type.getMethod("getBaseRequest");
-      Method getAttribute = getBaseRequest.getReturnType().getMethod("getAttribute", String.class);
-      return new JettyExchange(
-          message, getCallback, succeeded, getBaseResponse, write, getBaseRequest, getAttribute);
-    } catch (NoSuchMethodException | RuntimeException notJetty) {
-      return null;
-    }
+    Methods m = METHODS.get(message.getClass()).orElse(null);
+    return m == null ? null : new JettyExchange(message, m);
   }
 
   /**
@@ -89,11 +98,12 @@ final class JettyExchange {
             : rendered.body().getBytes(StandardCharsets.UTF_8);
     response.setContentLength(body.length);
     try {
-      write.invoke(
-          getBaseResponse.invoke(message),
-          true,
-          ByteBuffer.wrap(body),
-          getCallback.invoke(message));
+      m.write()
+          .invoke(
+              m.getBaseResponse().invoke(message),
+              true,
+              ByteBuffer.wrap(body),
+              m.getCallback().invoke(message));
     } catch (InvocationTargetException | IllegalAccessException | RuntimeException e) {
       failed(e);
     }
@@ -102,8 +112,8 @@ final class JettyExchange {
   /** The request attribute {@code name}, read through Jetty's core request; null if none. */
   @Nullable Object attribute(String name) {
     try {
-      Object request = getBaseRequest.invoke(message);
-      return request == null ? null : getAttribute.invoke(request, name);
+      Object request = m.getBaseRequest().invoke(message);
+      return request == null ? null : m.getAttribute().invoke(request, name);
     } catch (InvocationTargetException | IllegalAccessException | RuntimeException e) {
       return null;
     }
@@ -112,9 +122,9 @@ final class JettyExchange {
   /** Completes the exchange after the module wrote its answer through the servlet response. */
   void succeeded() {
     try {
-      Object callback = getCallback.invoke(message);
+      Object callback = m.getCallback().invoke(message);
       if (callback != null) {
-        succeeded.invoke(callback);
+        m.succeeded().invoke(callback);
       }
     } catch (InvocationTargetException | IllegalAccessException | RuntimeException e) {
       failed(e);
