@@ -154,21 +154,23 @@ public final class Diagnostics {
   }
 
   /**
-   * The clock check: {@code offset} is the provider's {@code Date} minus the local clock when its
-   * metadata arrived; empty when not known ({@code discovered} false: no discovery request is made,
-   * explicit endpoints).
+   * The clock check: {@code offset} is the provider's {@code Date} minus the local clock at its
+   * last response that had one (discovery, JWK Set or token endpoint); empty when none had yet
+   * ({@code discovered} false: no discovery request is made, explicit endpoints, so the first
+   * comparison waits for the first JWK Set or token call).
    */
   static Finding clock(Optional<Duration> offset, boolean loaded, boolean discovered) {
     Duration allowance = NimbusIdTokenVerifier.CLOCK_SKEW;
     if (offset.isEmpty()) {
       String why =
-          !discovered
-              ? "no discovery request is made (authorization-endpoint, token-endpoint and jwks-uri"
-                  + " are explicit)"
-              : loaded
-                  ? "the provider's metadata response had no Date header"
-                  : "the provider's metadata is not loaded yet";
-      return new Finding(CLOCK, Level.INFO, "not compared with the provider's clock: " + why);
+          !loaded
+              ? "the provider's metadata is not loaded yet"
+              : !discovered
+                  ? "no discovery request is made (authorization-endpoint, token-endpoint and"
+                      + " jwks-uri are explicit); compared at the first response from the"
+                      + " provider's JWK Set or token endpoint (the first login), and logged then"
+                  : "the provider's responses so far had no Date header";
+      return new Finding(CLOCK, Level.INFO, "not compared with the provider's clock yet: " + why);
     }
     long seconds = offset.get().toSeconds();
     String relation =

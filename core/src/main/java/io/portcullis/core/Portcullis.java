@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,6 +54,13 @@ public final class Portcullis implements AutoCloseable {
   private final @Nullable String clientJwksPath;
   private final @Nullable String clientJwks;
   private final Urls urls;
+  private final ProviderClock providerClock;
+
+  /** Whether the clock line has been logged with a comparison (it is, once). */
+  private final AtomicBoolean clockLogged = new AtomicBoolean();
+
+  /** Whether the provider's metadata has loaded once (the provider and clock lines are out). */
+  private volatile boolean providerLogged;
 
   /** The checks that depend on configuration only (Diagnostics), computed once. */
   private final List<Diagnostics.Finding> configFindings;
@@ -65,7 +73,8 @@ public final class Portcullis implements AutoCloseable {
     this.logouts = logouts != null ? logouts : LogoutRegistry.inMemory(clock);
     // Bounded: when full, provider work is refused and answered as "provider unavailable".
     this.executor = ProviderThreads.create("portcullis");
-    this.http = new Http(config.httpTimeout(), metrics.listener());
+    this.providerClock = new ProviderClock(clock);
+    this.http = new Http(config.httpTimeout(), providerClock.listening(metrics.listener()));
     this.metadata =
         new ProviderMetadataSource(NimbusWiring.discovery(config, http), clock, executor);
     byte[] key = config.stateKey().orElseGet(() -> Randoms.bytes(32));
@@ -114,8 +123,32 @@ public final class Portcullis implements AutoCloseable {
     metadata.onFirstLoad(
         () -> {
           Diagnostics.provider(config, true, 0, Optional.empty(), Duration.ZERO).log();
-          clockFinding(true).log();
+          providerLogged = true;
+          logClock(true);
         });
+    // With explicit endpoints no discovery request is made: the clock is compared at the first
+    // provider response with a Date (the JWK Set or the token endpoint), and logged then.
+    providerClock.onFirstKnown(
+        () -> {
+          if (providerLogged) {
+            logClock(false);
+          }
+        });
+  }
+
+  /**
+   * Logs the clock line: once with a comparison; at the first metadata load ({@code atLoad}) also
+   * when there is none yet, saying why and when it follows.
+   */
+  private void logClock(boolean atLoad) {
+    Diagnostics.Finding finding = clockFinding(true);
+    if (providerClock.offset().isPresent()) {
+      if (clockLogged.compareAndSet(false, true)) {
+        finding.log();
+      }
+    } else if (atLoad) {
+      finding.log();
+    }
   }
 
   private Diagnostics.Finding clockFinding(boolean loaded) {
@@ -123,7 +156,7 @@ public final class Portcullis implements AutoCloseable {
         config.authorizationEndpoint().isEmpty()
             || config.tokenEndpoint().isEmpty()
             || config.jwksUri().isEmpty();
-    return Diagnostics.clock(metadata.clockOffset(), loaded, discovered);
+    return Diagnostics.clock(providerClock.offset(), loaded, discovered);
   }
 
   /** Creates an engine on the system clock and starts loading the provider's metadata. */

@@ -168,17 +168,56 @@ class DiagnosticsTest {
   }
 
   @Test
-  void clockWhenEndpointsExplicitThenNotComparedAndSaysWhy() throws Exception {
+  void clockWhenEndpointsExplicitThenComparedAtTheFirstProviderResponseAndLoggedOnce()
+      throws Exception {
     try (EngineFixture f = new EngineFixture()) {
+      // The provider's Date headers tell the real time; the engine's clock is 5 minutes behind.
+      f.clock.set(Instant.now().minus(Duration.ofMinutes(5)));
+      f.start(
+          "authorization-endpoint", f.provider.authorizationEndpoint().toString(),
+          "token-endpoint", f.provider.tokenEndpoint().toString(),
+          "jwks-uri", f.provider.issuer() + "/jwks");
+      waitFor(() -> !checks(Diagnostics.CLOCK).isEmpty());
+
+      Diagnostics.Finding before = only(f.engine.diagnostics(), Diagnostics.CLOCK);
+      assertThat(before.level()).isEqualTo(Level.INFO);
+      assertThat(before.message())
+          .contains("not compared", "no discovery request", "first response", "logged then");
+      assertThat(checks(Diagnostics.CLOCK)).singleElement().asString().startsWith("INFO ");
+
+      assertThat(f.login("/profile")).isInstanceOf(Outcome.Redirect.class);
+      assertThat(f.login()).as("logged in").isNotNull();
+
+      Diagnostics.Finding after = only(f.engine.diagnostics(), Diagnostics.CLOCK);
+      assertThat(after.level()).isEqualTo(Level.WARNING);
+      assertThat(after.message()).contains("behind the provider's", "Date header", "NTP");
+      assertThat(checks(Diagnostics.CLOCK)).hasSize(2);
+      assertThat(checks(Diagnostics.CLOCK).get(1)).startsWith("WARNING ").contains("behind");
+
+      // Later responses move the comparison in the health output, but log no further line.
+      f.session = new InMemoryExchange.Session();
+      f.cookies.clear();
+      assertThat(f.login("/profile")).isInstanceOf(Outcome.Redirect.class);
+      assertThat(checks(Diagnostics.CLOCK)).hasSize(2);
+    }
+  }
+
+  @Test
+  void clockWhenEndpointsExplicitAndClocksAgreeThenInfoAfterTheFirstLogin() throws Exception {
+    try (EngineFixture f = new EngineFixture()) {
+      f.clock.set(Instant.now());
       f.start(
           "authorization-endpoint", f.provider.authorizationEndpoint().toString(),
           "token-endpoint", f.provider.tokenEndpoint().toString(),
           "jwks-uri", f.provider.issuer() + "/jwks");
 
-      Diagnostics.Finding clock = only(f.engine.diagnostics(), Diagnostics.CLOCK);
+      assertThat(f.login("/profile")).isInstanceOf(Outcome.Redirect.class);
 
+      Diagnostics.Finding clock = only(f.engine.diagnostics(), Diagnostics.CLOCK);
       assertThat(clock.level()).isEqualTo(Level.INFO);
-      assertThat(clock.message()).contains("no discovery request");
+      assertThat(clock.message()).contains("Date header", "within the 60 s");
+      waitFor(() -> checks(Diagnostics.CLOCK).size() == 2);
+      assertThat(checks(Diagnostics.CLOCK).get(1)).startsWith("INFO ").contains("within the 60 s");
     }
   }
 
