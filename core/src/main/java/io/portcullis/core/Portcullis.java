@@ -62,6 +62,9 @@ public final class Portcullis implements AutoCloseable {
   /** Whether the provider's metadata has loaded once (the provider and clock lines are out). */
   private volatile boolean providerLogged;
 
+  /** The session cookie check: what the adapter told of the container's session cookie. */
+  private volatile Diagnostics.Finding sessionCookie;
+
   /** The checks that depend on configuration only (Diagnostics), computed once. */
   private final List<Diagnostics.Finding> configFindings;
 
@@ -120,6 +123,7 @@ public final class Portcullis implements AutoCloseable {
     this.clientJwksPath = config.clientJwksPath().orElse(null);
     this.clientJwks = config.clientKey().map(ClientKey::publicJwkSet).orElse(null);
     this.configFindings = Diagnostics.configFindings(config);
+    this.sessionCookie = Diagnostics.sessionCookie(config.responseMode(), null, null);
     metadata.onFirstLoad(
         () -> {
           Diagnostics.provider(config, true, 0, Optional.empty(), Duration.ZERO).log();
@@ -157,6 +161,25 @@ public final class Portcullis implements AutoCloseable {
             || config.tokenEndpoint().isEmpty()
             || config.jwksUri().isEmpty();
     return Diagnostics.clock(providerClock.offset(), loaded, discovered);
+  }
+
+  /**
+   * Adapter SPI: tells the diagnostics the {@code SameSite} attribute of the container's session
+   * cookie (check {@code session-cookie}, README "Start-up diagnostics") and logs that check's
+   * line. A session cookie marked {@code SameSite=Strict} is not sent on the redirect chain a login
+   * ends with, which starts at the provider: every login loops.
+   *
+   * @param sameSite the attribute as the container will send it ({@code Strict}, {@code Lax},
+   *     {@code None}), or null when the container sets none or cannot tell
+   * @param source where it was read (e.g. {@code SessionCookieConfig}); when {@code sameSite} is
+   *     null, why it is absent or unknown
+   */
+  public void sessionCookieSameSite(@Nullable String sameSite, String source) {
+    Objects.requireNonNull(source, "source");
+    Diagnostics.Finding finding =
+        Diagnostics.sessionCookie(config.responseMode(), sameSite, source);
+    sessionCookie = finding;
+    finding.log();
   }
 
   /** Creates an engine on the system clock and starts loading the provider's metadata. */
@@ -232,7 +255,8 @@ public final class Portcullis implements AutoCloseable {
   /**
    * The self-diagnostics as they stand now: the provider's state (never waiting; a load is started
    * when the back-off allows one), the clock against the provider's, the issuer, the {@code
-   * redirect_uri}, the response mode's cookie and shadowed rules (README "Start-up diagnostics").
+   * redirect_uri}, the response mode's cookie, the session cookie's {@code SameSite} and shadowed
+   * rules (README "Start-up diagnostics").
    */
   public Diagnostics diagnostics() {
     boolean loaded = metadata.current().isPresent();
@@ -247,6 +271,7 @@ public final class Portcullis implements AutoCloseable {
         findings.add(urls.redirectUriFinding());
       } else if (finding.code().equals(Diagnostics.RESPONSE_MODE)) {
         findings.add(urls.responseModeFinding());
+        findings.add(sessionCookie);
       } else {
         findings.add(finding);
       }
