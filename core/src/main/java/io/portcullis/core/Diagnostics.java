@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Portcullis's self-diagnostics: one finding per thing an operator gets wrong most often, each
@@ -36,6 +37,9 @@ public final class Diagnostics {
 
   /** {@value}: whether the pre-login cookie survives the way the callback arrives. */
   public static final String RESPONSE_MODE = "response-mode";
+
+  /** {@value}: whether the session cookie's {@code SameSite} lets the login's redirects see it. */
+  public static final String SESSION_COOKIE = "session-cookie";
 
   /** {@value}: rules that can never match, shadowed by an earlier rule. */
   public static final String RULES = "rules";
@@ -78,7 +82,10 @@ public final class Diagnostics {
     return providerUp;
   }
 
-  /** Every finding, in a fixed order of checks: provider, clock, issuer, redirect-uri, … */
+  /**
+   * Every finding, in a fixed order of checks: provider, clock, issuer, redirect-uri,
+   * response-mode, session-cookie, rules.
+   */
   public List<Finding> findings() {
     return findings;
   }
@@ -154,21 +161,23 @@ public final class Diagnostics {
   }
 
   /**
-   * The clock check: {@code offset} is the provider's {@code Date} minus the local clock when its
-   * metadata arrived; empty when not known ({@code discovered} false: no discovery request is made,
-   * explicit endpoints).
+   * The clock check: {@code offset} is the provider's {@code Date} minus the local clock at its
+   * last response that had one (discovery, JWK Set or token endpoint); empty when none had yet
+   * ({@code discovered} false: no discovery request is made, explicit endpoints, so the first
+   * comparison waits for the first JWK Set or token call).
    */
   static Finding clock(Optional<Duration> offset, boolean loaded, boolean discovered) {
     Duration allowance = NimbusIdTokenVerifier.CLOCK_SKEW;
     if (offset.isEmpty()) {
       String why =
-          !discovered
-              ? "no discovery request is made (authorization-endpoint, token-endpoint and jwks-uri"
-                  + " are explicit)"
-              : loaded
-                  ? "the provider's metadata response had no Date header"
-                  : "the provider's metadata is not loaded yet";
-      return new Finding(CLOCK, Level.INFO, "not compared with the provider's clock: " + why);
+          !loaded
+              ? "the provider's metadata is not loaded yet"
+              : !discovered
+                  ? "no discovery request is made (authorization-endpoint, token-endpoint and"
+                      + " jwks-uri are explicit); compared at the first response from the"
+                      + " provider's JWK Set or token endpoint (the first login), and logged then"
+                  : "the provider's responses so far had no Date header";
+      return new Finding(CLOCK, Level.INFO, "not compared with the provider's clock yet: " + why);
     }
     long seconds = offset.get().toSeconds();
     String relation =
@@ -314,6 +323,84 @@ public final class Diagnostics {
         "response-mode=form_post with "
             + what
             + ": the SameSite=None; Secure pre-login cookie reaches the callback");
+  }
+
+  /**
+   * The session cookie check. A login ends with a redirect chain that starts at the provider: its
+   * redirect (or, with {@code form_post}, its cross-site POST) to the callback, then the callback's
+   * redirect to the page asked for. Browsers send a {@code SameSite=Strict} cookie on no request of
+   * a chain another site started, so with a {@code Strict} session cookie the page never sees the
+   * session the login was stored in and sends the browser to log in again: a loop, whatever the
+   * response mode. {@code Lax} cookies go with top-level {@code GET} navigations, so with {@code
+   * Lax} (or no attribute) the login completes.
+   *
+   * @param sameSite the attribute as the container sends it, or null when it sets none or cannot
+   *     tell
+   * @param source where it was read, or why it is absent or unknown; null when the adapter told
+   *     nothing
+   */
+  static Finding sessionCookie(
+      ResponseMode mode, @Nullable String sameSite, @Nullable String source) {
+    String fix =
+        "set the session cookie's SameSite to Lax (web.xml <session-config><cookie-config>"
+            + "<attribute>, SessionCookieConfig, Tomcat's CookieProcessor sameSiteCookies, Spring"
+            + " Boot's server.servlet.session.cookie.same-site)";
+    if (sameSite == null || sameSite.isBlank()) {
+      return new Finding(
+          SESSION_COOKIE,
+          Level.INFO,
+          (source == null
+                  ? "the session cookie's SameSite is not known (no servlet adapter told it)"
+                  : "the session cookie's SameSite is " + source)
+              + "; a session cookie marked SameSite=Strict makes every login loop: if it is,"
+              + " "
+              + fix);
+    }
+    String value = sameSite.trim();
+    String from = " (" + (source == null ? "the container" : source) + ")";
+    boolean formPost = mode == ResponseMode.FORM_POST;
+    if (value.equalsIgnoreCase("Strict")) {
+      return new Finding(
+          SESSION_COOKIE,
+          Level.WARNING,
+          "the session cookie is SameSite=Strict"
+              + from
+              + ": a login ends with a redirect chain that starts at the provider ("
+              + (formPost ? "its cross-site form_post" : "its redirect")
+              + " to the callback, then the callback's redirect to the page asked for), on which"
+              + " browsers do not send a SameSite=Strict cookie, so that page does not see the"
+              + " login and sends the browser to log in again: every login loops; "
+              + fix);
+    }
+    if (value.equalsIgnoreCase("Lax")) {
+      return new Finding(
+          SESSION_COOKIE,
+          Level.INFO,
+          "the session cookie is SameSite=Lax"
+              + from
+              + ": browsers send it on the top-level GET redirects a login ends with"
+              + (formPost
+                  ? "; the form_post callback itself (a cross-site POST) does not carry it, so the"
+                      + " login is kept in a new session"
+                  : ""));
+    }
+    if (value.equalsIgnoreCase("None")) {
+      return new Finding(
+          SESSION_COOKIE,
+          Level.INFO,
+          "the session cookie is SameSite=None"
+              + from
+              + ": browsers send it on every request, and keep it only when it is Secure"
+              + " (https)");
+    }
+    return new Finding(
+        SESSION_COOKIE,
+        Level.INFO,
+        "the session cookie's SameSite is \""
+            + value
+            + "\""
+            + from
+            + ", which browsers do not know: they treat the cookie as if it had none");
   }
 
   /** The rules check: one warning per rule an earlier rule shadows, else one line. */

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,6 +54,16 @@ public final class Portcullis implements AutoCloseable {
   private final @Nullable String clientJwksPath;
   private final @Nullable String clientJwks;
   private final Urls urls;
+  private final ProviderClock providerClock;
+
+  /** Whether the clock line has been logged with a comparison (it is, once). */
+  private final AtomicBoolean clockLogged = new AtomicBoolean();
+
+  /** Whether the provider's metadata has loaded once (the provider and clock lines are out). */
+  private volatile boolean providerLogged;
+
+  /** The session cookie check: what the adapter told of the container's session cookie. */
+  private volatile Diagnostics.Finding sessionCookie;
 
   /** The checks that depend on configuration only (Diagnostics), computed once. */
   private final List<Diagnostics.Finding> configFindings;
@@ -65,7 +76,8 @@ public final class Portcullis implements AutoCloseable {
     this.logouts = logouts != null ? logouts : LogoutRegistry.inMemory(clock);
     // Bounded: when full, provider work is refused and answered as "provider unavailable".
     this.executor = ProviderThreads.create("portcullis");
-    this.http = new Http(config.httpTimeout(), metrics.listener());
+    this.providerClock = new ProviderClock(clock);
+    this.http = new Http(config.httpTimeout(), providerClock.listening(metrics.listener()));
     this.metadata =
         new ProviderMetadataSource(NimbusWiring.discovery(config, http), clock, executor);
     byte[] key = config.stateKey().orElseGet(() -> Randoms.bytes(32));
@@ -111,11 +123,36 @@ public final class Portcullis implements AutoCloseable {
     this.clientJwksPath = config.clientJwksPath().orElse(null);
     this.clientJwks = config.clientKey().map(ClientKey::publicJwkSet).orElse(null);
     this.configFindings = Diagnostics.configFindings(config);
+    this.sessionCookie = Diagnostics.sessionCookie(config.responseMode(), null, null);
     metadata.onFirstLoad(
         () -> {
           Diagnostics.provider(config, true, 0, Optional.empty(), Duration.ZERO).log();
-          clockFinding(true).log();
+          providerLogged = true;
+          logClock(true);
         });
+    // With explicit endpoints no discovery request is made: the clock is compared at the first
+    // provider response with a Date (the JWK Set or the token endpoint), and logged then.
+    providerClock.onFirstKnown(
+        () -> {
+          if (providerLogged) {
+            logClock(false);
+          }
+        });
+  }
+
+  /**
+   * Logs the clock line: once with a comparison; at the first metadata load ({@code atLoad}) also
+   * when there is none yet, saying why and when it follows.
+   */
+  private void logClock(boolean atLoad) {
+    Diagnostics.Finding finding = clockFinding(true);
+    if (providerClock.offset().isPresent()) {
+      if (clockLogged.compareAndSet(false, true)) {
+        finding.log();
+      }
+    } else if (atLoad) {
+      finding.log();
+    }
   }
 
   private Diagnostics.Finding clockFinding(boolean loaded) {
@@ -123,7 +160,26 @@ public final class Portcullis implements AutoCloseable {
         config.authorizationEndpoint().isEmpty()
             || config.tokenEndpoint().isEmpty()
             || config.jwksUri().isEmpty();
-    return Diagnostics.clock(metadata.clockOffset(), loaded, discovered);
+    return Diagnostics.clock(providerClock.offset(), loaded, discovered);
+  }
+
+  /**
+   * Adapter SPI: tells the diagnostics the {@code SameSite} attribute of the container's session
+   * cookie (check {@code session-cookie}, README "Start-up diagnostics") and logs that check's
+   * line. A session cookie marked {@code SameSite=Strict} is not sent on the redirect chain a login
+   * ends with, which starts at the provider: every login loops.
+   *
+   * @param sameSite the attribute as the container will send it ({@code Strict}, {@code Lax},
+   *     {@code None}), or null when the container sets none or cannot tell
+   * @param source where it was read (e.g. {@code SessionCookieConfig}); when {@code sameSite} is
+   *     null, why it is absent or unknown
+   */
+  public void sessionCookieSameSite(@Nullable String sameSite, String source) {
+    Objects.requireNonNull(source, "source");
+    Diagnostics.Finding finding =
+        Diagnostics.sessionCookie(config.responseMode(), sameSite, source);
+    sessionCookie = finding;
+    finding.log();
   }
 
   /** Creates an engine on the system clock and starts loading the provider's metadata. */
@@ -199,7 +255,8 @@ public final class Portcullis implements AutoCloseable {
   /**
    * The self-diagnostics as they stand now: the provider's state (never waiting; a load is started
    * when the back-off allows one), the clock against the provider's, the issuer, the {@code
-   * redirect_uri}, the response mode's cookie and shadowed rules (README "Start-up diagnostics").
+   * redirect_uri}, the response mode's cookie, the session cookie's {@code SameSite} and shadowed
+   * rules (README "Start-up diagnostics").
    */
   public Diagnostics diagnostics() {
     boolean loaded = metadata.current().isPresent();
@@ -214,6 +271,7 @@ public final class Portcullis implements AutoCloseable {
         findings.add(urls.redirectUriFinding());
       } else if (finding.code().equals(Diagnostics.RESPONSE_MODE)) {
         findings.add(urls.responseModeFinding());
+        findings.add(sessionCookie);
       } else {
         findings.add(finding);
       }

@@ -7,7 +7,6 @@ import io.portcullis.core.internal.nimbus.ProviderMetadata;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -44,9 +43,6 @@ final class ProviderMetadataSource {
 
   private volatile @Nullable String lastFailure;
 
-  /** The provider's {@code Date} minus the local clock at the last load that had one. */
-  private volatile @Nullable Duration clockOffset;
-
   private volatile Runnable onFirstLoad = () -> {};
 
   // A CacheLoader may return null ("no entry", Caffeine's documented contract); NullAway, outside
@@ -65,10 +61,6 @@ final class ProviderMetadataSource {
   private @Nullable ProviderMetadata load(NimbusDiscovery discovery) {
     try {
       ProviderMetadata metadata = discovery.load();
-      Instant served = metadata.served();
-      if (served != null) {
-        clockOffset = Duration.between(clock.instant(), served);
-      }
       int failed = failures.getAndSet(0);
       if (everLoaded.compareAndSet(false, true)) {
         onFirstLoad.run(); // the start-up lines: provider loaded, and the clock
@@ -115,14 +107,6 @@ final class ProviderMetadataSource {
   /** The last failure's message (no secrets: URLs and I/O errors), if a load ever failed. */
   Optional<String> lastFailure() {
     return Optional.ofNullable(lastFailure);
-  }
-
-  /**
-   * The provider's clock minus the local clock, from the {@code Date} header of the last discovery
-   * response that had one; empty when none did.
-   */
-  Optional<Duration> clockOffset() {
-    return Optional.ofNullable(clockOffset);
   }
 
   /** Starts the first load in the background. */

@@ -102,7 +102,14 @@ class DiagnosticsTest {
       assertThat(diagnostics.hasWarnings()).isFalse();
       assertThat(diagnostics.findings())
           .extracting(Diagnostics.Finding::code)
-          .containsExactly("provider", "clock", "issuer", "redirect-uri", "response-mode", "rules");
+          .containsExactly(
+              Diagnostics.PROVIDER,
+              Diagnostics.CLOCK,
+              Diagnostics.ISSUER,
+              Diagnostics.REDIRECT_URI,
+              Diagnostics.RESPONSE_MODE,
+              Diagnostics.SESSION_COOKIE,
+              Diagnostics.RULES);
     }
   }
 
@@ -168,17 +175,56 @@ class DiagnosticsTest {
   }
 
   @Test
-  void clockWhenEndpointsExplicitThenNotComparedAndSaysWhy() throws Exception {
+  void clockWhenEndpointsExplicitThenComparedAtTheFirstProviderResponseAndLoggedOnce()
+      throws Exception {
     try (EngineFixture f = new EngineFixture()) {
+      // The provider's Date headers tell the real time; the engine's clock is 5 minutes behind.
+      f.clock.set(Instant.now().minus(Duration.ofMinutes(5)));
+      f.start(
+          "authorization-endpoint", f.provider.authorizationEndpoint().toString(),
+          "token-endpoint", f.provider.tokenEndpoint().toString(),
+          "jwks-uri", f.provider.issuer() + "/jwks");
+      waitFor(() -> !checks(Diagnostics.CLOCK).isEmpty());
+
+      Diagnostics.Finding before = only(f.engine.diagnostics(), Diagnostics.CLOCK);
+      assertThat(before.level()).isEqualTo(Level.INFO);
+      assertThat(before.message())
+          .contains("not compared", "no discovery request", "first response", "logged then");
+      assertThat(checks(Diagnostics.CLOCK)).singleElement().asString().startsWith("INFO ");
+
+      assertThat(f.login("/profile")).isInstanceOf(Outcome.Redirect.class);
+      assertThat(f.login()).as("logged in").isNotNull();
+
+      Diagnostics.Finding after = only(f.engine.diagnostics(), Diagnostics.CLOCK);
+      assertThat(after.level()).isEqualTo(Level.WARNING);
+      assertThat(after.message()).contains("behind the provider's", "Date header", "NTP");
+      assertThat(checks(Diagnostics.CLOCK)).hasSize(2);
+      assertThat(checks(Diagnostics.CLOCK).get(1)).startsWith("WARNING ").contains("behind");
+
+      // Later responses move the comparison in the health output, but log no further line.
+      f.session = new InMemoryExchange.Session();
+      f.cookies.clear();
+      assertThat(f.login("/profile")).isInstanceOf(Outcome.Redirect.class);
+      assertThat(checks(Diagnostics.CLOCK)).hasSize(2);
+    }
+  }
+
+  @Test
+  void clockWhenEndpointsExplicitAndClocksAgreeThenInfoAfterTheFirstLogin() throws Exception {
+    try (EngineFixture f = new EngineFixture()) {
+      f.clock.set(Instant.now());
       f.start(
           "authorization-endpoint", f.provider.authorizationEndpoint().toString(),
           "token-endpoint", f.provider.tokenEndpoint().toString(),
           "jwks-uri", f.provider.issuer() + "/jwks");
 
-      Diagnostics.Finding clock = only(f.engine.diagnostics(), Diagnostics.CLOCK);
+      assertThat(f.login("/profile")).isInstanceOf(Outcome.Redirect.class);
 
+      Diagnostics.Finding clock = only(f.engine.diagnostics(), Diagnostics.CLOCK);
       assertThat(clock.level()).isEqualTo(Level.INFO);
-      assertThat(clock.message()).contains("no discovery request");
+      assertThat(clock.message()).contains("Date header", "within the 60 s");
+      waitFor(() -> checks(Diagnostics.CLOCK).size() == 2);
+      assertThat(checks(Diagnostics.CLOCK).get(1)).startsWith("INFO ").contains("within the 60 s");
     }
   }
 
@@ -290,6 +336,68 @@ class DiagnosticsTest {
       assertThat(finding.message()).contains("redirect_uri http://app.example.com/oauth2/callback");
       assertThat(checks(Diagnostics.RESPONSE_MODE).stream().filter(l -> l.startsWith("WARNING")))
           .hasSize(1);
+    }
+  }
+
+  // ---- session cookie SameSite -------------------------------------------------------------
+
+  @Test
+  void sessionCookieWhenStrictThenWarningInEitherModeSaysLoopAndLax() {
+    for (ResponseMode mode : ResponseMode.values()) {
+      Diagnostics.Finding finding =
+          Diagnostics.sessionCookie(mode, "strict", "SessionCookieConfig");
+      assertThat(finding.level()).as(mode.toString()).isEqualTo(Level.WARNING);
+      assertThat(finding.message())
+          .contains(
+              "SameSite=Strict",
+              "SessionCookieConfig",
+              "starts at the provider",
+              "every login loops",
+              "SameSite to Lax");
+    }
+    assertThat(Diagnostics.sessionCookie(ResponseMode.FORM_POST, "Strict", "x").message())
+        .contains("cross-site form_post");
+  }
+
+  @Test
+  void sessionCookieWhenLaxNoneUnsetOrUnknownThenInfo() {
+    assertThat(Diagnostics.sessionCookie(ResponseMode.QUERY, "Lax", "SessionCookieConfig"))
+        .satisfies(f -> assertThat(f.level()).isEqualTo(Level.INFO))
+        .satisfies(f -> assertThat(f.message()).contains("SameSite=Lax").doesNotContain("POST"));
+    assertThat(Diagnostics.sessionCookie(ResponseMode.FORM_POST, "Lax", "x").message())
+        .contains("form_post callback", "new session");
+    assertThat(Diagnostics.sessionCookie(ResponseMode.QUERY, "None", "x").message())
+        .contains("Secure");
+    for (String unset : new String[] {null, ""}) {
+      Diagnostics.Finding finding =
+          Diagnostics.sessionCookie(ResponseMode.QUERY, unset, "not set in SessionCookieConfig");
+      assertThat(finding.level()).isEqualTo(Level.INFO);
+      assertThat(finding.message()).contains("not set in SessionCookieConfig", "Strict", "Lax");
+    }
+    assertThat(Diagnostics.sessionCookie(ResponseMode.QUERY, null, null).message())
+        .contains("not known");
+    assertThat(Diagnostics.sessionCookie(ResponseMode.QUERY, "Bogus", "x").message())
+        .contains("\"Bogus\"", "do not know");
+  }
+
+  @Test
+  void sessionCookieSameSiteWhenToldStrictThenHealthWarnsAndOneLine() throws Exception {
+    try (EngineFixture f = new EngineFixture()) {
+      f.start();
+      assertThat(only(f.engine.diagnostics(), Diagnostics.SESSION_COOKIE).message())
+          .contains("not known");
+
+      f.engine.sessionCookieSameSite("Strict", "SessionCookieConfig");
+
+      Diagnostics diagnostics = f.engine.diagnostics();
+      assertThat(only(diagnostics, Diagnostics.SESSION_COOKIE).level()).isEqualTo(Level.WARNING);
+      assertThat(diagnostics.toHealthJson())
+          .contains("{\"code\":\"session-cookie\",\"level\":\"WARNING\"}");
+      assertThat(checks(Diagnostics.SESSION_COOKIE))
+          .singleElement()
+          .asString()
+          .startsWith("WARNING ")
+          .contains("SameSite=Strict");
     }
   }
 

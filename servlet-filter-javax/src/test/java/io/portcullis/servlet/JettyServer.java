@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.EnumSet;
+import java.util.EventListener;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -44,6 +45,9 @@ final class JettyServer {
     /** Adds a servlet of the application's on {@code pathSpec}, beside the test's servlet. */
     void addServlet(Servlet servlet, String pathSpec);
 
+    /** Adds a listener of the application's (it runs before the filters are initialised). */
+    void addListener(EventListener listener);
+
     /**
      * Sessions in Jetty's JDBC session data store at {@code url} ({@code driver}), behind a {@link
      * NullSessionCache}: every request loads the session from the database and saves it back.
@@ -79,6 +83,11 @@ final class JettyServer {
           @Override
           public void addServlet(Servlet servlet, String pathSpec) {
             context.addServlet(new ServletHolder(servlet), pathSpec);
+          }
+
+          @Override
+          public void addListener(EventListener listener) {
+            context.addEventListener(listener);
           }
 
           @Override

@@ -201,6 +201,15 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
       @Nullable ObjectName jmxName,
       @Nullable AutoCloseable meters)
       implements ServletContextListener {
+    /**
+     * The session cookie's configuration is final once the application's own listeners (which run
+     * before this one, added at start-up) have run.
+     */
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+      SessionCookieSameSite.report(engine, event.getServletContext());
+    }
+
     @Override
     public void contextDestroyed(ServletContextEvent event) {
       try {

@@ -118,6 +118,7 @@ public class PortcullisFilter implements Filter {
         registry != null
             ? Portcullis.create(config, clock, registry)
             : Portcullis.create(config, clock);
+    SessionCookieSameSite.report(engine, filterConfig.getServletContext());
     String contextPath = filterConfig.getServletContext().getContextPath();
     jmxName = JmxMetrics.register(contextPath, engine.metrics());
     if (presetConfig == null) {

@@ -29,6 +29,9 @@ class ContainerAuthTest {
   static ContainerAuthApp app;
   static final List<Browser> BROWSERS = new CopyOnWriteArrayList<>();
 
+  /** Where this class's application's log lines start in {@link LeakCheck#LINES}. */
+  static int firstLine;
+
   @BeforeAll
   static void start() throws Exception {
     Assumptions.assumeTrue(
@@ -36,6 +39,7 @@ class ContainerAuthTest {
         "Jetty 12.1 has Jakarta Authentication only in its ee11 environment, not in ee8");
     LeakCheck.install();
     provider = new TestProvider();
+    firstLine = LeakCheck.LINES.size();
     app =
         new ContainerAuthApp(
             provider,
@@ -170,8 +174,16 @@ class ContainerAuthTest {
     probe.navigation = false;
     HttpResponse<String> r = probe.get(app.url("/portcullis/health"));
     assertThat(r.statusCode()).isIn(200, 503);
-    assertThat(r.body()).startsWith("{\"status\":").contains("{\"code\":\"rules\",");
+    assertThat(r.body())
+        .startsWith("{\"status\":")
+        .contains("{\"code\":\"rules\",", "{\"code\":\"session-cookie\",\"level\":\"INFO\"}");
     assertThat(r.headers().allValues("Set-Cookie")).isEmpty();
+    // The module's listener told the engine what the container's session cookie carries.
+    assertThat(LeakCheck.LINES.subList(firstLine, LeakCheck.LINES.size()))
+        .filteredOn(l -> l.contains("portcullis.check session-cookie: "))
+        .isNotEmpty()
+        .allMatch(l -> l.startsWith("INFO ") && l.contains("not set"))
+        .allMatch(l -> !TestApp.onTomcat() || l.contains("sameSiteCookies=unset"));
   }
 
   @Test

@@ -5,6 +5,7 @@ import jakarta.servlet.Filter;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.SessionTrackingMode;
 import java.util.EnumSet;
+import java.util.EventListener;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -40,6 +41,9 @@ final class JettyServer {
     /** Adds a servlet of the application's on {@code pathSpec}, beside the test's servlet. */
     void addServlet(Servlet servlet, String pathSpec);
 
+    /** Adds a listener of the application's (it runs before the filters are initialised). */
+    void addListener(EventListener listener);
+
     /**
      * Sessions in Jetty's JDBC session data store at {@code url} ({@code driver}), behind a {@link
      * NullSessionCache}: every request loads the session from the database and saves it back.
@@ -72,6 +76,11 @@ final class JettyServer {
           @Override
           public void addServlet(Servlet servlet, String pathSpec) {
             context.addServlet(new ServletHolder(servlet), pathSpec);
+          }
+
+          @Override
+          public void addListener(EventListener listener) {
+            context.addEventListener(listener);
           }
 
           @Override

@@ -92,7 +92,13 @@ class ProviderReadinessTest {
           .containsEntry("provider", "INFO")
           .containsEntry("rules", "WARNING")
           .containsOnlyKeys(
-              "provider", "clock", "issuer", "redirect-uri", "response-mode", "rules");
+              "provider",
+              "clock",
+              "issuer",
+              "redirect-uri",
+              "response-mode",
+              "session-cookie",
+              "rules");
     }
   }
 }

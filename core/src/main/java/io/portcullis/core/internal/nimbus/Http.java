@@ -14,7 +14,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -146,6 +149,10 @@ public final class Http implements AutoCloseable {
     boolean failed = true;
     try {
       HTTPResponse response = send(request, start + timeout.toNanos());
+      Instant date = date(response);
+      if (date != null) {
+        listener.served(endpoint, date);
+      }
       int status = response.getStatusCode();
       failed =
           status >= 500
@@ -231,6 +238,19 @@ public final class Http implements AutoCloseable {
             });
     result.setBody(new String(response.body(), StandardCharsets.UTF_8));
     return result;
+  }
+
+  /** The response's {@code Date} (RFC 9110 §6.6.1, IMF-fixdate), or null when absent or invalid. */
+  static @Nullable Instant date(HTTPResponse response) {
+    String value = response.getHeaderValue("Date");
+    if (value == null) {
+      return null;
+    }
+    try {
+      return DateTimeFormatter.RFC_1123_DATE_TIME.parse(value.trim(), Instant::from);
+    } catch (DateTimeException e) {
+      return null;
+    }
   }
 
   /** Stops this client's threads; calls in flight fail. */

@@ -6,9 +6,7 @@ import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import java.io.IOException;
 import java.net.URI;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -166,22 +164,9 @@ public final class NimbusDiscovery {
       throw new ProviderException("fetching " + uri + " answered HTTP " + response.getStatusCode());
     }
     try {
-      return new Fetched(JSONObjectUtils.parse(response.getBody()), date(response));
+      return new Fetched(JSONObjectUtils.parse(response.getBody()), Http.date(response));
     } catch (ParseException e) {
       throw new ProviderException("metadata at " + uri + " is not valid: " + e.getMessage(), e);
-    }
-  }
-
-  /** The response's {@code Date} (RFC 9110 §6.6.1, IMF-fixdate), or null when absent or invalid. */
-  private static @Nullable Instant date(HTTPResponse response) {
-    String value = response.getHeaderValue("Date");
-    if (value == null) {
-      return null;
-    }
-    try {
-      return DateTimeFormatter.RFC_1123_DATE_TIME.parse(value.trim(), Instant::from);
-    } catch (DateTimeException e) {
-      return null;
     }
   }
 

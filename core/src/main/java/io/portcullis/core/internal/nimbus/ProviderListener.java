@@ -1,5 +1,7 @@
 package io.portcullis.core.internal.nimbus;
 
+import java.time.Instant;
+
 /**
  * Told of every call to the provider and of why the JWK Set was fetched: how the engine's metrics
  * see this package's I/O without this package naming them. Called on the calling thread, after the
@@ -45,4 +47,10 @@ public interface ProviderListener {
 
   /** The JWK Set is about to be fetched, for {@code cause}. */
   void jwksFetched(JwksFetch cause);
+
+  /**
+   * A response from {@code endpoint} carried a valid {@code Date} header (RFC 9110 §6.6.1): the
+   * provider's clock when it answered, to the second. Told before {@link #called}.
+   */
+  default void served(Endpoint endpoint, Instant date) {}
 }
