@@ -147,8 +147,12 @@ final class CallbackHandler {
       return reject(exchange, state, Reason.STATE_EXPIRED, api);
     }
     Optional<ProviderMetadata> md = metadata.current();
-    if (md.isEmpty() || !md.get().issuer().equals(pending.issuer())) {
+    if (md.isEmpty()) {
       return reject(exchange, state, Reason.PROVIDER_UNAVAILABLE, api);
+    }
+    if (!md.get().issuer().equals(pending.issuer())) {
+      // RFC 9700 §4.4.2: a login sent to another provider answered at this one's callback
+      return reject(exchange, state, Reason.ISS_MISMATCH, api);
     }
     // RFC 9207 §2.4: compare iss when present; required when the provider advertises it.
     String iss = single(exchange, "iss");

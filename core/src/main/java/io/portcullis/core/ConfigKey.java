@@ -208,6 +208,24 @@ public enum ConfigKey {
       ConfigParser.whenSet(ConfigParser::rules),
       "access rules, one per line: [METHODS] PATTERN ACCESS",
       "/** authenticated"),
+  /** {@code providers}: the names of several providers, each with its provider keys. */
+  PROVIDERS(
+      "providers",
+      Type.LIST,
+      List.of(),
+      ConfigParser.whenSet(ConfigParser::providers),
+      "names of several providers, comma separated; each given by provider.NAME.KEY keys"
+          + " (README \"More than one provider\"), the first chosen when no provider-rules match",
+      "none (one provider, given by the keys themselves)"),
+  /** {@code provider-rules}: which provider a login starts with, by host or path. */
+  PROVIDER_RULES(
+      "provider-rules",
+      Type.LIST,
+      List.of(),
+      ConfigParser.whenSet(ConfigParser::providerRules),
+      "with providers: rules choosing the provider a login starts with, comma separated, first"
+          + " match wins: host:HOST=NAME or PATTERN=NAME",
+      "none (the first provider)"),
   /** {@code refresh-before}: how early, in seconds, the access token is refreshed. */
   REFRESH_BEFORE(
       "refresh-before",

@@ -104,6 +104,9 @@ final class ConfigParser {
   private final Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
   private final Map<ConfigKey, Object> values = new EnumMap<>(ConfigKey.class);
 
+  /** The provider keys found ({@code provider.<name>.<key>}), checked against {@code providers}. */
+  private final List<Setting> providerSettings = new ArrayList<>();
+
   ConfigParser(List<ConfigSource> lowestToHighest) {
     for (ConfigSource source : lowestToHighest) {
       collect(source);
@@ -126,6 +129,30 @@ final class ConfigParser {
     for (ConfigKey key : ConfigKey.values()) {
       Object value = key.rule().value(this, setting(key).orElse(null));
       values.put(key, value == null ? key.defaultValue() : value);
+    }
+    checkProviderSettings();
+  }
+
+  /** Every provider key set must name a provider that {@code providers} lists. */
+  private void checkProviderSettings() {
+    List<String> providers = value(ConfigKey.PROVIDERS);
+    for (Setting s : providerSettings) {
+      String name =
+          ProviderKeys.parse(s.source(), s.rawName()).map(ProviderKeys.Name::provider).orElse("");
+      if (!providers.contains(name)) {
+        problems.add(
+            new ConfigProblem(
+                ConfigProblem.Kind.INVALID,
+                ConfigKey.PROVIDERS,
+                s.source().name(),
+                s.rawName(),
+                null,
+                Text.of("names provider \"" + name + "\", which ", ConfigKey.PROVIDERS, " lacks"),
+                Text.of(
+                    "a provider listed in ",
+                    ConfigKey.PROVIDERS,
+                    " (lower-case letters and digits)")));
+      }
     }
   }
 
@@ -155,8 +182,24 @@ final class ConfigParser {
         .forEach(
             (rawName, value) -> {
               Optional<ConfigKey> key = source.keyOf(rawName);
+              Optional<ProviderKeys.Name> provider =
+                  key.isPresent() ? Optional.empty() : ProviderKeys.parse(source, rawName);
               if (key.isPresent()) {
                 settings.put(key.get(), new Setting(key.get(), value.strip(), source, rawName));
+              } else if (provider.isPresent() && provider.get().key() != null) {
+                ConfigKey k = java.util.Objects.requireNonNull(provider.get().key());
+                providerSettings.add(new Setting(k, value.strip(), source, rawName));
+              } else if (provider.isPresent()) {
+                problems.add(
+                    new ConfigProblem(
+                        ConfigProblem.Kind.UNKNOWN,
+                        null,
+                        source.name(),
+                        rawName,
+                        null,
+                        Text.of(
+                            "unknown provider key (README \"More than one provider\" lists the keys a provider can set)"),
+                        null));
               } else {
                 problems.add(
                     ConfigProblem.unknown(
@@ -692,6 +735,64 @@ final class ConfigParser {
               Text.of("one rule per line, [METHODS] PATTERN ACCESS, e.g. \"/admin/** admin\"")));
       return null;
     }
+  }
+
+  // ---- providers ------------------------------------------------------------------------------
+
+  @Nullable Object providers(Setting s) {
+    List<String> names = new ArrayList<>();
+    for (String item : s.value().split(",", -1)) {
+      String name = item.strip();
+      if (!ProviderKeys.NAME.matcher(name).matches() || names.contains(name)) {
+        invalid(
+            s,
+            names.contains(name)
+                ? "names provider \"" + name + "\" twice"
+                : "has an invalid provider name " + quote(name),
+            "distinct names of lower-case letters and digits, starting with a letter, separated by"
+                + " commas, e.g. employees,partners");
+        return null;
+      }
+      names.add(name);
+    }
+    return List.copyOf(names);
+  }
+
+  @Nullable Object providerRules(Setting s) {
+    List<String> providers = value(ConfigKey.PROVIDERS);
+    List<ProviderRule> rules = new ArrayList<>();
+    for (String item : s.value().split(",", -1)) {
+      String text = item.strip();
+      int eq = text.lastIndexOf('=');
+      String name = eq < 0 ? "" : text.substring(eq + 1).strip();
+      String match = eq < 0 ? "" : text.substring(0, eq).strip();
+      String problem = null;
+      if (eq < 0 || match.isEmpty()) {
+        problem = "has a rule without MATCH=PROVIDER: " + quote(text);
+      } else if (!providers.contains(name)) {
+        problem = "names provider " + quote(name) + ", which providers does not list";
+      } else if (match.startsWith("host:")) {
+        String host = match.substring(5).toLowerCase(Locale.ROOT);
+        if (!host.matches("[a-z0-9]([a-z0-9.-]{0,252})")) {
+          problem = "has an invalid host " + quote(host);
+        } else {
+          rules.add(new ProviderRule(text, host, null, name));
+        }
+      } else if (PathPattern.problem(match) != null) {
+        problem = "has an invalid path: " + PathPattern.problem(match);
+      } else {
+        rules.add(new ProviderRule(text, null, PathPattern.compile(match, false), name));
+      }
+      if (problem != null) {
+        invalid(
+            s,
+            problem,
+            "rules separated by commas, each host:HOST=PROVIDER or PATTERN=PROVIDER with a provider"
+                + " of providers, e.g. host:partners.example.com=partners, /partner/**=partners");
+        return null;
+      }
+    }
+    return List.copyOf(rules);
   }
 
   // ---- numbers --------------------------------------------------------------------------------

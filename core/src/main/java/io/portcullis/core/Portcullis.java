@@ -68,10 +68,33 @@ public final class Portcullis implements AutoCloseable {
   /** The checks that depend on configuration only (Diagnostics), computed once. */
   private final List<Diagnostics.Finding> configFindings;
 
-  private final PortcullisMetrics metrics = new PortcullisMetrics();
+  private final PortcullisMetrics metrics;
+
+  /**
+   * With {@code providers} (README "More than one provider"): every provider's engine, this one
+   * (the first provider's) first, which routes each request to one of them; else empty.
+   */
+  private final List<Portcullis> engines;
+
+  /** With {@code providers}: the rules choosing the provider a login starts with. */
+  private final List<ProviderRule> providerRules;
 
   private Portcullis(PortcullisConfig config, Clock clock, @Nullable LogoutRegistry logouts) {
+    this(config, clock, logouts, new PortcullisMetrics(), true);
+  }
+
+  /**
+   * {@code routes}: whether this engine routes among {@code config}'s providers (the first
+   * provider's engine), else it is one of them, or the only one.
+   */
+  private Portcullis(
+      PortcullisConfig config,
+      Clock clock,
+      @Nullable LogoutRegistry logouts,
+      PortcullisMetrics metrics,
+      boolean routes) {
     this.config = config;
+    this.metrics = metrics;
     this.clock = clock;
     this.logouts = logouts != null ? logouts : LogoutRegistry.inMemory(clock);
     // Bounded: when full, provider work is refused and answered as "provider unavailable".
@@ -138,6 +161,19 @@ public final class Portcullis implements AutoCloseable {
             logClock(false);
           }
         });
+    this.providerRules = config.providerRules();
+    if (routes && !config.providers().isEmpty()) {
+      List<Portcullis> all = new ArrayList<>();
+      all.add(this);
+      for (PortcullisConfig provider : config.providers().values()) {
+        if (provider != config) {
+          all.add(new Portcullis(provider, clock, this.logouts, metrics, false));
+        }
+      }
+      this.engines = List.copyOf(all);
+    } else {
+      this.engines = List.of();
+    }
   }
 
   /**
@@ -217,6 +253,12 @@ public final class Portcullis implements AutoCloseable {
       finding.log();
     }
     engine.metadata.start();
+    for (Portcullis other : engine.engines) {
+      if (other != engine) {
+        other.urls.redirectUriFinding().log();
+        other.metadata.start();
+      }
+    }
     return engine;
   }
 
@@ -249,7 +291,13 @@ public final class Portcullis implements AutoCloseable {
   /** Waits up to {@code timeout} for the provider's metadata; true when it is loaded. */
   public boolean awaitProvider(Duration timeout) {
     Optional<ProviderMetadata> md = metadata.await(timeout);
-    return md.isPresent();
+    boolean all = md.isPresent();
+    for (Portcullis other : engines) {
+      if (other != this) {
+        all &= other.metadata.await(timeout).isPresent();
+      }
+    }
+    return all;
   }
 
   /**
@@ -316,6 +364,17 @@ public final class Portcullis implements AutoCloseable {
     if (path == null) {
       return new Outcome.Rejected(Reason.PATH_INVALID, null, RequestKind.isApiByHeaders(exchange));
     }
+    if (!engines.isEmpty()) {
+      Portcullis owner = route(exchange, path.value());
+      if (owner != this) {
+        return owner.decide(exchange, fixed, path);
+      }
+    }
+    return decide(exchange, fixed, path);
+  }
+
+  /** {@link #decide(HttpExchange, Access)} for this engine's provider, on the checked path. */
+  private Outcome decide(HttpExchange exchange, @Nullable Access fixed, RequestPath path) {
     String value = path.value();
     if (isEndpoint(value, redirectPath)) {
       return callback.handle(exchange, RequestKind.isApiByHeaders(exchange));
@@ -358,6 +417,9 @@ public final class Portcullis implements AutoCloseable {
       return bearerOnly(access, path);
     }
     LoginSession session = sessions.get(exchange);
+    if (session != null && !isOwn(session)) {
+      session = null; // another provider's login: never refreshed, ended or trusted here
+    }
     if (session != null && isLoggedOut(session)) {
       exchange.invalidateSession(); // THREATS E-08: the provider ended it; no session id reused
       session = null;
@@ -470,6 +532,12 @@ public final class Portcullis implements AutoCloseable {
 
   private Outcome decideDispatch(HttpExchange exchange, @Nullable Identity identity) {
     Objects.requireNonNull(exchange, "exchange");
+    if (identity == null && !engines.isEmpty()) {
+      Portcullis owner = ownerOf(exchange);
+      if (owner != null && owner != this) {
+        return owner.decideDispatch(exchange, null);
+      }
+    }
     if (identity == null) {
       identity = currentIdentity(exchange);
     }
@@ -516,6 +584,7 @@ public final class Portcullis implements AutoCloseable {
     }
     LoginSession session = sessions.get(exchange);
     return session == null
+            || !isOwn(session)
             || session.identity().tokens().isExpired(clock.instant())
             || isLoggedOut(session)
         ? null
@@ -538,6 +607,7 @@ public final class Portcullis implements AutoCloseable {
     LoginSession login = sessions.get(exchange);
     boolean match =
         login != null
+            && isOwn(login)
             && iss.size() == 1
             && sid.size() == 1
             && login.sessionId() != null
@@ -658,9 +728,120 @@ public final class Portcullis implements AutoCloseable {
             && path.startsWith(endpoint));
   }
 
+  // ---- more than one provider ----------------------------------------------------------------
+
+  /**
+   * The engine of the provider that decides {@code exchange} (README "More than one provider"): the
+   * provider whose callback or back-channel logout path it is; else the provider that issued the
+   * request's bearer token or the session's login (by its issuer, exactly); else the provider the
+   * first matching {@code provider-rules} rule names; else the first provider.
+   */
+  private Portcullis route(HttpExchange exchange, String path) {
+    for (Portcullis engine : engines) {
+      if (isEndpoint(path, engine.redirectPath)
+          || (engine.backchannelLogoutPath != null
+              && isEndpoint(path, engine.backchannelLogoutPath))) {
+        return engine;
+      }
+    }
+    Portcullis owner = ownerOf(exchange);
+    if (owner != null) {
+      return owner;
+    }
+    String host = null;
+    for (ProviderRule rule : providerRules) {
+      if (rule.host() != null && host == null) {
+        host = urls.applicationUrl(exchange).map(u -> java.net.URI.create(u).getHost()).orElse("");
+      }
+      if (rule.matches(host, path)) {
+        for (Portcullis engine : engines) {
+          if (engine.config.providerName().orElse("").equals(rule.provider())) {
+            return engine;
+          }
+        }
+      }
+    }
+    return this;
+  }
+
+  /**
+   * The engine of the provider that issued the request's bearer token (by its unverified {@code
+   * iss}: that engine then verifies it with its own keys and issuer; a token of no provider goes to
+   * the first, which refuses it), or the session's login; null when there is neither, or the
+   * login's issuer is none of the providers'.
+   */
+  private @Nullable Portcullis ownerOf(HttpExchange exchange) {
+    if (config.acceptsOwnClientBearerTokens()) {
+      String token = BearerAuthenticator.bearerToken(exchange);
+      if (token != null) {
+        Portcullis owner = byIssuer(unverifiedIssuer(token));
+        return owner != null ? owner : this;
+      }
+    }
+    for (Portcullis engine : engines) {
+      LoginSession login = engine.sessions.peek(exchange);
+      if (login != null) {
+        return byIssuer(login.identity().issuer());
+      }
+    }
+    return null;
+  }
+
+  private @Nullable Portcullis byIssuer(@Nullable String issuer) {
+    if (issuer == null) {
+      return null;
+    }
+    for (Portcullis engine : engines) {
+      if (issuer.equals(engine.issuer())) {
+        return engine;
+      }
+    }
+    return null;
+  }
+
+  /** This provider's issuer: as its metadata says once loaded, else as configured. */
+  private @Nullable String issuer() {
+    Optional<ProviderMetadata> md = metadata.current();
+    if (md.isPresent()) {
+      return md.get().issuer();
+    }
+    return config.issuer().map(java.net.URI::toString).orElse(null);
+  }
+
+  /**
+   * Whether {@code login} is of this engine's provider: always with one provider; with several,
+   * when its issuer is this provider's.
+   */
+  private boolean isOwn(LoginSession login) {
+    return config.providerName().isEmpty() || login.identity().issuer().equals(issuer());
+  }
+
+  /** The {@code iss} claim of a JWT, read without any check: only to choose a provider. */
+  private static @Nullable String unverifiedIssuer(String token) {
+    int first = token.indexOf('.');
+    int second = first < 0 ? -1 : token.indexOf('.', first + 1);
+    if (second < 0 || second - first > 16_384) {
+      return null;
+    }
+    try {
+      byte[] payload = java.util.Base64.getUrlDecoder().decode(token.substring(first + 1, second));
+      Object claims = Json.parse(new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+      return claims instanceof java.util.Map<?, ?> m && m.get("iss") instanceof String iss
+          ? iss
+          : null;
+    } catch (IllegalArgumentException | Json.SyntaxException e) {
+      return null;
+    }
+  }
+
   /** Stops the background threads. */
   @Override
   public void close() {
+    for (Portcullis other : engines) {
+      if (other != this) {
+        other.close();
+      }
+    }
     clientCredentials.close();
     executor.shutdownNow();
     http.close();

@@ -3,15 +3,19 @@ package io.portcullis.core;
 import io.portcullis.core.internal.nimbus.ClientKey;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The complete, validated Portcullis configuration: parsed once from layered sources into immutable
@@ -23,8 +27,21 @@ public final class PortcullisConfig {
   /** Every key's typed value, as its {@link ConfigKey} declaration makes it; immutable. */
   private final Map<ConfigKey, Object> values;
 
+  /** With {@code providers}: this provider's name; else null. */
+  private final @Nullable String providerName;
+
+  /** With {@code providers}: every provider's configuration by name, in order; else empty. */
+  private final Map<String, PortcullisConfig> providers;
+
   private PortcullisConfig(ConfigParser p) {
+    this(p, null, Map.of());
+  }
+
+  private PortcullisConfig(
+      ConfigParser p, @Nullable String providerName, Map<String, PortcullisConfig> providers) {
     values = Collections.unmodifiableMap(new EnumMap<>(p.values()));
+    this.providerName = providerName;
+    this.providers = providers;
   }
 
   @SuppressWarnings("unchecked")
@@ -46,10 +63,106 @@ public final class PortcullisConfig {
       Objects.requireNonNull(source, "lowestToHighestPrecedence element");
     }
     ConfigParser parser = new ConfigParser(List.of(lowestToHighestPrecedence));
-    if (!parser.problems().isEmpty()) {
-      throw new InvalidConfigurationException(parser.problems(), ConfigProblem.Spelling.KEYS);
+    List<String> names = List.of();
+    Object listed = parser.values().get(ConfigKey.PROVIDERS);
+    if (listed instanceof List<?> l && !l.isEmpty()) {
+      names = l.stream().map(String::valueOf).toList();
     }
-    return new PortcullisConfig(parser);
+    if (names.isEmpty()) {
+      if (!parser.problems().isEmpty()) {
+        throw new InvalidConfigurationException(parser.problems(), ConfigProblem.Spelling.KEYS);
+      }
+      return new PortcullisConfig(parser);
+    }
+    return providers(List.of(lowestToHighestPrecedence), parser, names);
+  }
+
+  /**
+   * The configuration of several providers (README "More than one provider"): each provider's is
+   * the global keys with its own {@code provider.<name>.<key>} keys on top, its {@code
+   * redirect-path} (and {@code backchannel-logout-path}) the global one and {@code /<name>} unless
+   * it sets its own; every problem of every provider is reported at once. Returns the first
+   * provider's configuration, which holds them all ({@link #providers()}).
+   */
+  private static PortcullisConfig providers(
+      List<ConfigSource> sources, ConfigParser global, List<String> names) {
+    Set<ConfigProblem> problems = new LinkedHashSet<>();
+    Map<String, ConfigParser> parsers = new LinkedHashMap<>();
+    for (String name : names) {
+      List<ConfigSource> layered = new ArrayList<>(sources);
+      Map<String, String> derived = new LinkedHashMap<>();
+      derived.put(
+          ConfigKey.REDIRECT_PATH.key(), global.values().get(ConfigKey.REDIRECT_PATH) + "/" + name);
+      if (global.values().get(ConfigKey.BACKCHANNEL_LOGOUT_PATH) instanceof Optional<?> o
+          && o.isPresent()) {
+        derived.put(ConfigKey.BACKCHANNEL_LOGOUT_PATH.key(), o.get() + "/" + name);
+      }
+      layered.add(ConfigSource.of("provider " + name + " (derived)", derived));
+      for (ConfigSource source : sources) {
+        layered.add(ProviderKeys.view(source, name));
+      }
+      ConfigParser parser = new ConfigParser(layered);
+      for (ConfigProblem problem : parser.problems()) {
+        problems.add(
+            problem.kind() == ConfigProblem.Kind.MISSING && problem.source() == null
+                ? new ConfigProblem(
+                    ConfigProblem.Kind.MISSING,
+                    problem.key(),
+                    null,
+                    null,
+                    null,
+                    ConfigProblem.Text.of(problem.problem(), " (provider " + name + ")"),
+                    ConfigProblem.Text.of(
+                        "set provider." + name + ".",
+                        java.util.Objects.requireNonNull(problem.key()),
+                        " (or the key itself for every provider)"))
+                : problem);
+      }
+      parsers.put(name, parser);
+    }
+    if (problems.isEmpty()) {
+      // Distinct issuers (a session is bound to its provider by its issuer) and distinct
+      // callback paths (a response is taken only at the path of the provider it was sent to).
+      Map<Object, String> seen = new LinkedHashMap<>();
+      for (Map.Entry<String, ConfigParser> e : parsers.entrySet()) {
+        for (ConfigKey key :
+            List.of(ConfigKey.ISSUER, ConfigKey.REDIRECT_PATH, ConfigKey.BACKCHANNEL_LOGOUT_PATH)) {
+          Object value = e.getValue().values().get(key);
+          if (value instanceof Optional<?> o) {
+            value = o.orElse(null);
+          }
+          if (value == null) {
+            continue;
+          }
+          String other = seen.putIfAbsent(key.key() + " " + value, e.getKey());
+          if (other != null) {
+            problems.add(
+                new ConfigProblem(
+                    ConfigProblem.Kind.INVALID,
+                    key,
+                    "providers",
+                    "provider." + e.getKey() + "." + key.key(),
+                    String.valueOf(value),
+                    ConfigProblem.Text.of("is the same as provider " + other + "'s"),
+                    ConfigProblem.Text.of("a value of its own for each provider")));
+          }
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigurationException(List.copyOf(problems), ConfigProblem.Spelling.KEYS);
+    }
+    Map<String, PortcullisConfig> configs = new LinkedHashMap<>();
+    Map<String, PortcullisConfig> view = Collections.unmodifiableMap(configs);
+    PortcullisConfig first = null;
+    for (Map.Entry<String, ConfigParser> e : parsers.entrySet()) {
+      PortcullisConfig config = new PortcullisConfig(e.getValue(), e.getKey(), view);
+      configs.put(e.getKey(), config);
+      if (first == null) {
+        first = config;
+      }
+    }
+    return java.util.Objects.requireNonNull(first);
   }
 
   /**
@@ -61,6 +174,27 @@ public final class PortcullisConfig {
   public static PortcullisConfig of(Map<String, String> keyValues) {
     Objects.requireNonNull(keyValues, "keyValues");
     return from(ConfigSource.of("map", keyValues));
+  }
+
+  /**
+   * With {@code providers} (README "More than one provider"): the name of the provider this
+   * configuration is of; else empty.
+   */
+  public Optional<String> providerName() {
+    return Optional.ofNullable(providerName);
+  }
+
+  /**
+   * With {@code providers}: every provider's configuration by name, in the order listed (this one
+   * among them); else empty.
+   */
+  public Map<String, PortcullisConfig> providers() {
+    return providers;
+  }
+
+  /** Returns {@code provider-rules}: which provider a login starts with; empty without. */
+  List<ProviderRule> providerRules() {
+    return get(ConfigKey.PROVIDER_RULES);
   }
 
   /** Returns the provider's issuer, from which metadata is discovered, when configured. */

@@ -45,6 +45,19 @@ final class SessionStore {
   }
 
   /**
+   * The login in the session when these keys open it, or null; unlike {@link #get}, a record they
+   * do not open (another provider's) is left as it is.
+   */
+  @Nullable LoginSession peek(HttpExchange exchange) {
+    Object value = exchange.sessionAttribute(ATTRIBUTE);
+    if (!(value instanceof SessionRecord r)) {
+      return null;
+    }
+    LoginSession login = r.opened();
+    return login != null ? login : open(exchange, r);
+  }
+
+  /**
    * The login the shared session store holds now ({@link HttpExchange#reloadSessionAttribute}), or
    * null; nothing is removed.
    */

@@ -79,6 +79,8 @@ class ConfigKeyTest {
             "frontchannel-logout-path",
             "client-jwks-path",
             "rules",
+            "providers",
+            "provider-rules",
             "refresh-before",
             "base-url",
             "authorization-params",

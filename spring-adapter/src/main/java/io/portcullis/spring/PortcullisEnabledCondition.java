@@ -28,6 +28,10 @@ final class PortcullisEnabledCondition extends SpringBootCondition {
     if (StringUtils.hasText(env.getProperty("portcullis.keycloak-config-file"))) {
       return ConditionOutcome.match(message.because("portcullis.keycloak-config-file is set"));
     }
+    if (StringUtils.hasText(env.getProperty("portcullis.providers"))
+        || StringUtils.hasText(env.getProperty("portcullis.providers[0]"))) {
+      return ConditionOutcome.match(message.because("portcullis.providers is set"));
+    }
     for (String required : new String[] {"portcullis.issuer", "portcullis.client-id"}) {
       if (!StringUtils.hasText(env.getProperty(required))) {
         return ConditionOutcome.noMatch(message.because(required + " is not set"));

@@ -157,6 +157,26 @@ public class PortcullisProperties {
   @DurationUnit(ChronoUnit.SECONDS)
   private @Nullable Duration refreshBefore;
 
+  /**
+   * Names of several providers, comma separated; each given by provider.NAME.KEY keys (README "More
+   * than one provider"), the first chosen when no provider-rules match. Default: none (one
+   * provider, given by the keys themselves).
+   */
+  private @Nullable List<String> providers;
+
+  /**
+   * With providers: rules choosing the provider a login starts with, comma separated, first match
+   * wins: host:HOST=NAME or PATTERN=NAME. Default: none (the first provider).
+   */
+  private @Nullable List<String> providerRules;
+
+  /**
+   * With providers: each provider's own keys, portcullis.provider.NAME.KEY (e.g.
+   * portcullis.provider.partners.client-id), over the keys themselves (README "More than one
+   * provider").
+   */
+  private Map<String, Map<String, String>> provider = new LinkedHashMap<>();
+
   /** The application's public URL, when behind a proxy. Default: derived from the request. */
   private @Nullable String baseUrl;
 
@@ -516,6 +536,36 @@ public class PortcullisProperties {
     this.rules = rules;
   }
 
+  /** Returns {@code portcullis.providers} as bound, or null when not set. */
+  public @Nullable List<String> getProviders() {
+    return providers;
+  }
+
+  /** Sets {@code portcullis.providers}. */
+  public void setProviders(@Nullable List<String> providers) {
+    this.providers = providers;
+  }
+
+  /** Returns {@code portcullis.provider-rules} as bound, or null when not set. */
+  public @Nullable List<String> getProviderRules() {
+    return providerRules;
+  }
+
+  /** Sets {@code portcullis.provider-rules}. */
+  public void setProviderRules(@Nullable List<String> providerRules) {
+    this.providerRules = providerRules;
+  }
+
+  /** Returns the providers' own keys by provider name and key ({@code portcullis.provider.*}). */
+  public Map<String, Map<String, String>> getProvider() {
+    return provider;
+  }
+
+  /** Sets the providers' own keys. */
+  public void setProvider(Map<String, Map<String, String>> provider) {
+    this.provider = new LinkedHashMap<>(provider);
+  }
+
   /** Returns {@code portcullis.refresh-before} as bound, or null when not set. */
   public @Nullable Duration getRefreshBefore() {
     return refreshBefore;
@@ -725,6 +775,9 @@ public class PortcullisProperties {
         map.put(key.key(), key.textOf(value));
       }
     }
+    provider.forEach(
+        (name, keys) ->
+            keys.forEach((key, value) -> map.put("provider." + name + "." + key, value)));
     return map;
   }
 

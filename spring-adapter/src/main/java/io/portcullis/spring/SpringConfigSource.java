@@ -84,6 +84,12 @@ final class SpringConfigSource implements ConfigSource {
         keyValues.put(key.key(), value);
       }
     }
+    bound.forEach(
+        (name, value) -> {
+          if (name.startsWith("provider.")) {
+            keyValues.put(name, value); // a provider's own key (README "More than one provider")
+          }
+        });
     return config(keyValues);
   }
 

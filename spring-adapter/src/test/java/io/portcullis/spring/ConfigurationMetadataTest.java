@@ -45,7 +45,10 @@ class ConfigurationMetadataTest {
     List<String> expected =
         Stream.concat(
                 Stream.of(ConfigKey.values()).map(ConfigKey::systemProperty),
-                Stream.of("portcullis.enabled", "portcullis.client-credentials.scopes"))
+                Stream.of(
+                    "portcullis.enabled",
+                    "portcullis.client-credentials.scopes",
+                    "portcullis.provider"))
             .sorted()
             .collect(Collectors.toList());
     assertThat(properties.keySet()).containsExactlyInAnyOrderElementsOf(expected);

@@ -54,7 +54,7 @@ class PortcullisPropertiesTest {
         names.add(d.getName());
       }
     }
-    List<String> expected = new ArrayList<>(List.of("enabled", "clientCredentials"));
+    List<String> expected = new ArrayList<>(List.of("enabled", "clientCredentials", "provider"));
     for (ConfigKey key : ConfigKey.values()) {
       String name = PortcullisProperties.propertyName(key);
       expected.add(name);
@@ -136,6 +136,43 @@ class PortcullisPropertiesTest {
                           + " is not a whole number of seconds; expected a whole number of seconds from 1 to 300, e.g. 5",
                       "portcullis.scope-step-up = \"maybe\" (from Spring property \"portcullis.scope-step-up\"):"
                           + " is not a boolean; expected true or false");
+            });
+  }
+
+  @Test
+  void bindingWhenProvidersThenEachProvidersOwnKeysOverTheGlobalOnes() {
+    new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(PortcullisAutoConfiguration.class))
+        .withPropertyValues(
+            "portcullis.client-id=app",
+            "portcullis.providers=employees,partners",
+            "portcullis.provider-rules=/partner/**=partners",
+            "portcullis.provider.employees.issuer=http://localhost:9/employees",
+            "portcullis.provider.partners.issuer=http://localhost:9/partners",
+            "portcullis.provider.partners.client-id=partner-app")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              PortcullisConfig config = context.getBean(PortcullisConfig.class);
+              assertThat(config.providers().keySet()).containsExactly("employees", "partners");
+              assertThat(config.providers().get("employees").clientId()).isEqualTo("app");
+              assertThat(config.providers().get("partners").clientId()).isEqualTo("partner-app");
+              assertThat(config.providers().get("partners").redirectPath())
+                  .isEqualTo("/oauth2/callback/partners");
+            });
+  }
+
+  @Test
+  void bindingWhenProviderKeyWrongThenTheParsersMessageNamingTheProperty() {
+    configured
+        .withPropertyValues(
+            "portcullis.providers=employees", "portcullis.provider.employees.rules=/** permit")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(context.getStartupFailure())
+                  .rootCause()
+                  .hasMessageContaining("portcullis.provider.employees.rules");
             });
   }
 

@@ -1,0 +1,108 @@
+package io.portcullis.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.testsupport.Browser;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * More than one provider through the filter (README "More than one provider"): two real providers,
+ * a path rule choosing the partner one, each provider's own callback path, the login bound to the
+ * provider that issued it, and a response at the other provider's callback refused.
+ */
+class ProvidersTest {
+  static TestProvider employees;
+  static TestProvider partners;
+
+  @BeforeAll
+  static void startProviders() {
+    employees = new TestProvider();
+    partners = new TestProvider();
+    partners.subject("carol");
+  }
+
+  @AfterAll
+  static void stopProviders() {
+    employees.close();
+    partners.close();
+  }
+
+  private static String encode(String value) {
+    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static TestApp app(String contextPath) throws Exception {
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put("issuer", "");
+    config.put("providers", "employees,partners");
+    config.put("provider.employees.issuer", employees.issuer());
+    config.put("provider.partners.issuer", partners.issuer());
+    config.put("provider.partners.client-id", "partner-client");
+    config.put("provider-rules", "/partner/**=partners");
+    return new TestApp(contextPath, employees, config);
+  }
+
+  @ParameterizedTest(name = "context path \"{0}\"")
+  @ValueSource(strings = {"", "/app"})
+  void loginWhenPathRuleNamesPartnersThenAtPartnersWithItsCallbackAndBoundToIt(String contextPath)
+      throws Exception {
+    try (TestApp app = app(contextPath)) {
+      int employeeTokens = employees.tokenRequests.get();
+      Browser browser = new Browser();
+      HttpResponse<String> start = browser.get(app.url("/partner/orders"));
+      assertThat(start.statusCode()).isEqualTo(302);
+      String authorize = Browser.location(start);
+      assertThat(authorize).startsWith(partners.issuer() + "/authorize");
+      assertThat(authorize)
+          .contains("client_id=partner-client")
+          .contains(encode(app.url("/oauth2/callback/partners")));
+
+      HttpResponse<String> page = browser.follow(start);
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("\"path\":\"" + contextPath + "/partner/orders\"");
+      assertThat(page.body()).contains("\"remoteUser\":\"carol\"");
+
+      // a path no rule gives to partners: the partner login serves it, no login at employees
+      HttpResponse<String> other =
+          browser.get(app.url("/profile"), Map.of("Accept", "application/json"));
+      assertThat(other.statusCode()).isEqualTo(200);
+      assertThat(other.body()).contains("\"remoteUser\":\"carol\"");
+      assertThat(employees.tokenRequests.get()).isEqualTo(employeeTokens);
+
+      // anyone else starts at employees, with its own callback
+      HttpResponse<String> fresh = new Browser().get(app.url("/profile"));
+      assertThat(Browser.location(fresh))
+          .startsWith(employees.issuer() + "/authorize")
+          .contains(encode(app.url("/oauth2/callback/employees")));
+    }
+  }
+
+  @ParameterizedTest(name = "context path \"{0}\"")
+  @ValueSource(strings = {"", "/app"})
+  void callbackWhenResponseOfOneProviderAtTheOthersCallbackThenRefusedWithoutTokenRequest(
+      String contextPath) throws Exception {
+    try (TestApp app = app(contextPath)) {
+      int tokens = employees.tokenRequests.get() + partners.tokenRequests.get();
+      Browser browser = new Browser();
+      HttpResponse<String> start = browser.get(app.url("/profile"));
+      HttpResponse<String> atProvider = browser.get(Browser.location(start));
+      String callback = Browser.location(atProvider);
+      assertThat(callback).startsWith(app.url("/oauth2/callback/employees"));
+      String moved =
+          callback.replace(
+              app.url("/oauth2/callback/employees"), app.url("/oauth2/callback/partners"));
+      HttpResponse<String> refused = browser.get(moved);
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(employees.tokenRequests.get() + partners.tokenRequests.get()).isEqualTo(tokens);
+      HttpResponse<String> api =
+          browser.get(app.url("/profile"), Map.of("Accept", "application/json"));
+      assertThat(api.statusCode()).as("not logged in").isEqualTo(401);
+    }
+  }
+}
