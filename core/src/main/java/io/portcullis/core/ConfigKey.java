@@ -215,7 +215,7 @@ public enum ConfigKey {
       List.of(),
       ConfigParser.whenSet(ConfigParser::providers),
       "names of several providers, comma separated; each given by provider.NAME.KEY keys"
-          + " (README \"More than one provider\"), the first chosen when no provider-rules match",
+          + " (README \"More than one provider\"); a selection page when no provider-rules match",
       "none (one provider, given by the keys themselves)"),
   /** {@code provider-rules}: which provider a login starts with, by host or path. */
   PROVIDER_RULES(
@@ -225,7 +225,15 @@ public enum ConfigKey {
       ConfigParser.whenSet(ConfigParser::providerRules),
       "with providers: rules choosing the provider a login starts with, comma separated, first"
           + " match wins: host:HOST=NAME or PATTERN=NAME",
-      "none (the first provider)"),
+      "none (the selection page)"),
+  /** {@code display-name}: a provider's name on the selection page. */
+  DISPLAY_NAME(
+      "display-name",
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.whenSet(ConfigParser::text),
+      "with providers: the provider's name on the selection page (provider.NAME.display-name)",
+      "the provider's name in providers"),
   /** {@code refresh-before}: how early, in seconds, the access token is refreshed. */
   REFRESH_BEFORE(
       "refresh-before",

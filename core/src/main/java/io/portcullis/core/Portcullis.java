@@ -366,15 +366,22 @@ public final class Portcullis implements AutoCloseable {
     }
     if (!engines.isEmpty()) {
       Portcullis owner = route(exchange, path.value());
+      if (owner == null) {
+        return decide(exchange, fixed, path, true);
+      }
       if (owner != this) {
-        return owner.decide(exchange, fixed, path);
+        return owner.decide(exchange, fixed, path, false);
       }
     }
-    return decide(exchange, fixed, path);
+    return decide(exchange, fixed, path, false);
   }
 
-  /** {@link #decide(HttpExchange, Access)} for this engine's provider, on the checked path. */
-  private Outcome decide(HttpExchange exchange, @Nullable Access fixed, RequestPath path) {
+  /**
+   * {@link #decide(HttpExchange, Access)} for this engine's provider, on the checked path; {@code
+   * choose}: a browser that needs a login gets the selection page instead of this provider's login.
+   */
+  private Outcome decide(
+      HttpExchange exchange, @Nullable Access fixed, RequestPath path, boolean choose) {
     String value = path.value();
     if (isEndpoint(value, redirectPath)) {
       return callback.handle(exchange, RequestKind.isApiByHeaders(exchange));
@@ -469,7 +476,9 @@ public final class Portcullis implements AutoCloseable {
         return new Outcome.Challenge(
             exchange.contextPath() + redirectPath + "?return_to=" + Urls.encode(target));
       }
-      return starter.start(exchange, target, config.scopes());
+      return choose
+          ? selectionPage(exchange, target)
+          : starter.start(exchange, target, config.scopes());
     }
     if (access.kind() == Access.Kind.SCOPES) {
       Set<String> granted = session.identity().scopes();
@@ -734,9 +743,9 @@ public final class Portcullis implements AutoCloseable {
    * The engine of the provider that decides {@code exchange} (README "More than one provider"): the
    * provider whose callback or back-channel logout path it is; else the provider that issued the
    * request's bearer token or the session's login (by its issuer, exactly); else the provider the
-   * first matching {@code provider-rules} rule names; else the first provider.
+   * first matching {@code provider-rules} rule names; else null: the user chooses.
    */
-  private Portcullis route(HttpExchange exchange, String path) {
+  private @Nullable Portcullis route(HttpExchange exchange, String path) {
     for (Portcullis engine : engines) {
       if (isEndpoint(path, engine.redirectPath)
           || (engine.backchannelLogoutPath != null
@@ -761,7 +770,26 @@ public final class Portcullis implements AutoCloseable {
         }
       }
     }
-    return this;
+    return null;
+  }
+
+  /**
+   * The selection page (README "More than one provider"): a link per provider, by its display name,
+   * to its callback path with {@code return_to}, which starts that provider's login and returns to
+   * {@code target}. No script, no form: following a link only starts a login bound to this browser.
+   */
+  private Outcome selectionPage(HttpExchange exchange, String target) {
+    StringBuilder body = new StringBuilder("<p>Sign in with:</p><ul>");
+    for (Portcullis engine : engines) {
+      String href =
+          exchange.contextPath() + engine.redirectPath + "?return_to=" + Urls.encode(target);
+      body.append("<li><a href=\"")
+          .append(Responses.escape(href))
+          .append("\">")
+          .append(Responses.escape(engine.config.displayName()))
+          .append("</a></li>");
+    }
+    return new Outcome.Page(200, "Sign in", body.append("</ul>").toString());
   }
 
   /**

@@ -192,6 +192,12 @@ public final class PortcullisConfig {
     return providers;
   }
 
+  /** Returns the name the selection page shows: {@code display-name}, else the provider's name. */
+  String displayName() {
+    Optional<String> name = get(ConfigKey.DISPLAY_NAME);
+    return name.orElse(providerName == null ? "" : providerName);
+  }
+
   /** Returns {@code provider-rules}: which provider a login starts with; empty without. */
   List<ProviderRule> providerRules() {
     return get(ConfigKey.PROVIDER_RULES);

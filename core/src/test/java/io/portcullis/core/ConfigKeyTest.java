@@ -81,6 +81,7 @@ class ConfigKeyTest {
             "rules",
             "providers",
             "provider-rules",
+            "display-name",
             "refresh-before",
             "base-url",
             "authorization-params",

@@ -48,7 +48,7 @@ class EngineProvidersTest {
       "provider.partners.client-id",
       "partner-app",
       "provider-rules",
-      "/partner/**=partners",
+      "/partner/**=partners, /**=employees",
     };
     String[] all = new String[base.length + more.length];
     System.arraycopy(base, 0, all, 0, base.length);
@@ -89,7 +89,10 @@ class EngineProvidersTest {
   @Test
   void startWhenHostRuleMatchesForwardedHostOfTrustedProxyThenThatProvider() {
     start(
-        "provider-rules", "host:partners.example.com=partners", "trusted-proxies", "192.0.2.0/24");
+        "provider-rules",
+        "host:partners.example.com=partners, /**=employees",
+        "trusted-proxies",
+        "192.0.2.0/24");
     Outcome outcome =
         f.send(f.browser("GET", "/orders").header("X-Forwarded-Host", "partners.example.com"));
     String url = ((Outcome.Redirect) outcome).location();
@@ -122,6 +125,45 @@ class EngineProvidersTest {
     Outcome outcome = f.get("/orders");
     assertThat(outcome).isInstanceOf(Outcome.Proceed.class);
     assertThat(((Outcome.Proceed) outcome).identity().issuer()).isEqualTo(partners.issuer());
+  }
+
+  // ---- the selection page
+  // ------------------------------------------------------------------------
+
+  @Test
+  void startWhenNoRuleMatchesThenSelectionPageWhoseLinksStartThatProvidersLoginAndReturn() {
+    start(
+        "provider-rules",
+        "/partner/**=partners",
+        "provider.partners.display-name",
+        "Partner <portal>");
+    Outcome outcome = f.get("/orders?view=full");
+    assertThat(outcome).isInstanceOf(Outcome.Page.class);
+    Outcome.Page page = (Outcome.Page) outcome;
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.htmlBody())
+        .contains(
+            "<a href=\"/oauth2/callback/employees?return_to=%2Forders%3Fview%3Dfull\">employees</a>",
+            "<a href=\"/oauth2/callback/partners?return_to=%2Forders%3Fview%3Dfull\">"
+                + "Partner &lt;portal&gt;</a>")
+        .doesNotContain("<script", "<portal>");
+    assertThat(f.cookies).as("no pre-login cookie before a choice").isEmpty();
+
+    String authorize =
+        ((Outcome.Redirect) f.get("/oauth2/callback/partners?return_to=%2Forders%3Fview%3Dfull"))
+            .location();
+    assertThat(authorize).startsWith(partners.authorizationEndpoint() + "?");
+    assertThat(callbackAt(partners, authorize))
+        .isEqualTo(new Outcome.Redirect("/orders?view=full", true));
+    assertThat(f.login().identity().issuer()).isEqualTo(partners.issuer());
+    assertThat(f.get("/orders")).isInstanceOf(Outcome.Proceed.class);
+  }
+
+  @Test
+  void startWhenNoRuleMatchesForAnApiRequestThen401NotThePage() {
+    start("provider-rules", "/partner/**=partners");
+    Outcome outcome = f.send(f.api("GET", "/orders"));
+    assertThat(outcome).isInstanceOf(Outcome.Challenge.class);
   }
 
   // ---- the session's provider only -------------------------------------------------------------
@@ -178,9 +220,7 @@ class EngineProvidersTest {
           "provider.others.issuer",
           other.issuer());
       Outcome outcome = f.get("/orders");
-      assertThat(outcome).isInstanceOf(Outcome.Redirect.class);
-      assertThat(((Outcome.Redirect) outcome).location())
-          .startsWith(f.provider.authorizationEndpoint() + "?");
+      assertThat(outcome).as("no rule: the selection page").isInstanceOf(Outcome.Page.class);
       assertThat(f.provider.refreshRequests.get() + other.refreshRequests.get()).isZero();
     } finally {
       other.close();
@@ -218,6 +258,31 @@ class EngineProvidersTest {
             "/oauth2/callback/employees?" + cb.query() + "&iss=" + Urls.encode(partners.issuer()));
     assertThat(reason(outcome)).isEqualTo("iss.mismatch");
     assertThat(f.provider.tokenRequests.get() + partners.tokenRequests.get()).isZero();
+  }
+
+  @Test
+  void callbackWhenParametersNameTheOtherProviderThenTokenRequestOnlyToTheStoredOne() {
+    start(); // THREATS B-11: provider, token endpoint and issuer come from the stored login only
+    FakeProvider.Callback cb = f.provider.authorize(startLogin("/orders"));
+    Outcome outcome =
+        f.get(
+            "/oauth2/callback/employees?"
+                + cb.query()
+                + "&provider=partners&client_name=partners&client_id=partner-app");
+    assertThat(outcome).isEqualTo(new Outcome.Redirect("/orders", true));
+    assertThat(f.login().identity().issuer()).isEqualTo(f.provider.issuer());
+    assertThat(f.provider.tokenRequests.get()).isEqualTo(1);
+    assertThat(partners.tokenRequests.get()).isZero();
+  }
+
+  @Test
+  void callbackWhenProviderAdvertisesIssAndItIsMissingThenRejected() {
+    partners.issParameterSupported(true); // THREATS B-10, at the second provider
+    start();
+    FakeProvider.Callback cb = partners.authorize(startLogin("/partner/x"));
+    Outcome outcome = f.get("/oauth2/callback/partners?" + cb.query());
+    assertThat(reason(outcome)).isEqualTo("iss.missing");
+    assertThat(partners.tokenRequests.get()).isZero();
   }
 
   @Test

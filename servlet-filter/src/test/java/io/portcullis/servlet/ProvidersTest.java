@@ -38,13 +38,18 @@ class ProvidersTest {
   }
 
   private static TestApp app(String contextPath) throws Exception {
+    return app(contextPath, "/partner/**=partners, /**=employees");
+  }
+
+  private static TestApp app(String contextPath, String providerRules) throws Exception {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("issuer", "");
     config.put("providers", "employees,partners");
     config.put("provider.employees.issuer", employees.issuer());
     config.put("provider.partners.issuer", partners.issuer());
     config.put("provider.partners.client-id", "partner-client");
-    config.put("provider-rules", "/partner/**=partners");
+    config.put("provider-rules", providerRules);
+    config.put("provider.partners.display-name", "Partners & suppliers");
     return new TestApp(contextPath, employees, config);
   }
 
@@ -103,6 +108,30 @@ class ProvidersTest {
       HttpResponse<String> api =
           browser.get(app.url("/profile"), Map.of("Accept", "application/json"));
       assertThat(api.statusCode()).as("not logged in").isEqualTo(401);
+    }
+  }
+
+  @ParameterizedTest(name = "context path \"{0}\"")
+  @ValueSource(strings = {"", "/app"})
+  void loginWhenNoRuleMatchesThenSelectionPageAndTheChosenProvidersLoginReturnsToThePage(
+      String contextPath) throws Exception {
+    try (TestApp app = app(contextPath, "/partner/**=partners")) {
+      Browser browser = new Browser();
+      HttpResponse<String> page = browser.get(app.url("/profile?tab=2"));
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.headers().firstValue("Content-Type")).get().asString().contains("text/html");
+      assertThat(page.headers().firstValue("Cache-Control")).contains("no-store");
+      String link = contextPath + "/oauth2/callback/partners?return_to=%2Fprofile%3Ftab%3D2";
+      assertThat(page.body())
+          .contains("<a href=\"" + link + "\">Partners &amp; suppliers</a>")
+          .contains(contextPath + "/oauth2/callback/employees?return_to=")
+          .doesNotContain("<script");
+      HttpResponse<String> done =
+          browser.follow(browser.get(app.url("") + link.substring(contextPath.length())));
+      assertThat(done.statusCode()).isEqualTo(200);
+      assertThat(done.body())
+          .contains("\"path\":\"" + contextPath + "/profile\"")
+          .contains("\"remoteUser\":\"carol\"");
     }
   }
 }

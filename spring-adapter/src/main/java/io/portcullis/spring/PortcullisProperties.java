@@ -159,16 +159,22 @@ public class PortcullisProperties {
 
   /**
    * Names of several providers, comma separated; each given by provider.NAME.KEY keys (README "More
-   * than one provider"), the first chosen when no provider-rules match. Default: none (one
+   * than one provider"); a selection page when no provider-rules match. Default: none (one
    * provider, given by the keys themselves).
    */
   private @Nullable List<String> providers;
 
   /**
    * With providers: rules choosing the provider a login starts with, comma separated, first match
-   * wins: host:HOST=NAME or PATTERN=NAME. Default: none (the first provider).
+   * wins: host:HOST=NAME or PATTERN=NAME. Default: none (the selection page).
    */
   private @Nullable List<String> providerRules;
+
+  /**
+   * With providers: the provider's name on the selection page (provider.NAME.display-name).
+   * Default: the provider's name in providers.
+   */
+  private @Nullable String displayName;
 
   /**
    * With providers: each provider's own keys, portcullis.provider.NAME.KEY (e.g.
@@ -554,6 +560,16 @@ public class PortcullisProperties {
   /** Sets {@code portcullis.provider-rules}. */
   public void setProviderRules(@Nullable List<String> providerRules) {
     this.providerRules = providerRules;
+  }
+
+  /** Returns {@code portcullis.display-name} as bound, or null when not set. */
+  public @Nullable String getDisplayName() {
+    return displayName;
+  }
+
+  /** Sets {@code portcullis.display-name}. */
+  public void setDisplayName(@Nullable String displayName) {
+    this.displayName = displayName;
   }
 
   /** Returns the providers' own keys by provider name and key ({@code portcullis.provider.*}). */
