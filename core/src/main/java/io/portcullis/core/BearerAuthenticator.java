@@ -144,7 +144,9 @@ final class BearerAuthenticator {
     TokenSet tokens = new TokenSet(token, Instant.ofEpochSecond(exp.longValue()), scopes);
     Set<String> roles = new LinkedHashSet<>();
     config.rolesClaim().ifPresent(path -> Claims.collectRoles(Claims.lookup(claims, path), roles));
-    Identity identity = new Identity(subject, subject, md.get().issuer(), claims, roles, tokens);
+    // the token's own iss: the issuer, or for a multi-tenant issuer its tenant's (both verified)
+    String issuer = claims.get("iss") instanceof String iss ? iss : md.get().issuer();
+    Identity identity = new Identity(subject, subject, issuer, claims, roles, tokens);
     valid.put(key, identity);
     return new Result.Valid(identity);
   }

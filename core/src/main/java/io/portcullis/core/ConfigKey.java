@@ -234,6 +234,16 @@ public enum ConfigKey {
       ConfigParser.whenSet(ConfigParser::text),
       "with providers: the provider's name on the selection page (provider.NAME.display-name)",
       "the provider's name in providers"),
+  /** {@code tenants}: the tenants a multi-tenant ({tenantid}) issuer's tokens may come from. */
+  TENANTS(
+      "tenants",
+      Type.LIST,
+      List.of(),
+      ConfigParser.whenSet(ConfigParser::tenants),
+      "tenant ids (tid) whose tokens are accepted when the provider's metadata names a"
+          + " multi-tenant issuer with {tenantid} (Microsoft Entra common / organizations), comma"
+          + " separated; required for such an issuer",
+      "none (a {tenantid} issuer is refused)"),
   /** {@code refresh-before}: how early, in seconds, the access token is refreshed. */
   REFRESH_BEFORE(
       "refresh-before",

@@ -758,6 +758,23 @@ final class ConfigParser {
     return List.copyOf(names);
   }
 
+  @Nullable Object tenants(Setting s) {
+    List<String> tenants = new ArrayList<>();
+    for (String item : s.value().split(",", -1)) {
+      String tenant = item.strip();
+      if (!tenant.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,254}")) {
+        invalid(
+            s,
+            "has an invalid tenant id " + quote(tenant),
+            "tenant ids (GUIDs or domain names) separated by commas, e.g."
+                + " 72f988bf-86f1-41af-91ab-2d7cd011db47");
+        return null;
+      }
+      tenants.add(tenant);
+    }
+    return List.copyOf(tenants);
+  }
+
   @Nullable Object providerRules(Setting s) {
     List<String> providers = value(ConfigKey.PROVIDERS);
     List<ProviderRule> rules = new ArrayList<>();

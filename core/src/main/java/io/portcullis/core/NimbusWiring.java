@@ -29,7 +29,8 @@ final class NimbusWiring {
             config.jwksUri().orElse(null),
             config.userinfoEndpoint().orElse(null),
             config.endSessionEndpoint().orElse(null)),
-        http);
+        http,
+        !config.tenants().isEmpty());
   }
 
   /** Token endpoint client for {@code config}'s client registration, sending with {@code http}. */

@@ -6,6 +6,7 @@ import io.portcullis.core.internal.nimbus.JwksCache;
 import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
 import io.portcullis.core.internal.nimbus.NimbusTokenClient;
 import io.portcullis.core.internal.nimbus.ProviderMetadata;
+import io.portcullis.core.internal.nimbus.TenantIssuer;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,6 +80,9 @@ public final class Portcullis implements AutoCloseable {
   /** With {@code providers}: the rules choosing the provider a login starts with. */
   private final List<ProviderRule> providerRules;
 
+  /** {@code tenants}: the allowed tenants of a multi-tenant issuer. */
+  private final Set<String> tenants;
+
   private Portcullis(PortcullisConfig config, Clock clock, @Nullable LogoutRegistry logouts) {
     this(config, clock, logouts, new PortcullisMetrics(), true);
   }
@@ -110,7 +114,7 @@ public final class Portcullis implements AutoCloseable {
     JwksCache jwks = new JwksCache(clock, http, executor);
     NimbusIdTokenVerifier verifier =
         new NimbusIdTokenVerifier(
-            config.clientId(), config.clientSecret().orElse(null), jwks, clock);
+            config.clientId(), config.clientSecret().orElse(null), jwks, clock, config.tenants());
     NimbusTokenClient tokenClient = NimbusWiring.tokenClient(config, http, clock, metadata);
     this.starter = new LoginStarter(config, metadata, codec, urls, clock, metrics, tokenClient);
     this.callback =
@@ -162,6 +166,7 @@ public final class Portcullis implements AutoCloseable {
           }
         });
     this.providerRules = config.providerRules();
+    this.tenants = config.tenants();
     if (routes && !config.providers().isEmpty()) {
       List<Portcullis> all = new ArrayList<>();
       all.add(this);
@@ -820,7 +825,7 @@ public final class Portcullis implements AutoCloseable {
       return null;
     }
     for (Portcullis engine : engines) {
-      if (issuer.equals(engine.issuer())) {
+      if (engine.isIssuer(issuer)) {
         return engine;
       }
     }
@@ -841,7 +846,13 @@ public final class Portcullis implements AutoCloseable {
    * when its issuer is this provider's.
    */
   private boolean isOwn(LoginSession login) {
-    return config.providerName().isEmpty() || login.identity().issuer().equals(issuer());
+    return config.providerName().isEmpty() || isIssuer(login.identity().issuer());
+  }
+
+  /** Whether {@code iss} is this provider's issuer, or one of its allowed tenants' issuers. */
+  private boolean isIssuer(String iss) {
+    String own = issuer();
+    return own != null && TenantIssuer.matches(own, iss, tenants);
   }
 
   /** The {@code iss} claim of a JWT, read without any check: only to choose a provider. */

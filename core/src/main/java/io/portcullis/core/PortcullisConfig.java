@@ -198,6 +198,11 @@ public final class PortcullisConfig {
     return name.orElse(providerName == null ? "" : providerName);
   }
 
+  /** Returns {@code tenants}: the tenants a multi-tenant issuer's tokens may come from. */
+  Set<String> tenants() {
+    return Set.copyOf(this.<List<String>>get(ConfigKey.TENANTS));
+  }
+
   /** Returns {@code provider-rules}: which provider a login starts with; empty without. */
   List<ProviderRule> providerRules() {
     return get(ConfigKey.PROVIDER_RULES);

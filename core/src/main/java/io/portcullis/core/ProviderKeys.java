@@ -47,7 +47,8 @@ final class ProviderKeys {
               ConfigKey.RESPONSE_MODE,
               ConfigKey.PAR,
               ConfigKey.BEARER_AUDIENCE,
-              ConfigKey.DISPLAY_NAME));
+              ConfigKey.DISPLAY_NAME,
+              ConfigKey.TENANTS));
 
   /** A raw name of a source read as a provider's key: {@code key} null when it is none. */
   record Name(String provider, String rawKey, @Nullable ConfigKey key) {}

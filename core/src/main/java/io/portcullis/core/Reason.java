@@ -182,6 +182,8 @@ public enum Reason {
       "The identity provider cannot be reached."),
   /** {@code iss} is not the issuer (or, refreshed, differs from the original). */
   ID_TOKEN_ISS("id_token.iss", Family.LOGIN),
+  /** A multi-tenant issuer's ID token is of a tenant not in {@code tenants}. */
+  ID_TOKEN_TENANT("id_token.tenant", Family.LOGIN),
   /** {@code aud} lacks this client or holds others (or, refreshed, differs from the original). */
   ID_TOKEN_AUD("id_token.aud", Family.LOGIN),
   /** {@code azp} is not this client. */
@@ -453,6 +455,7 @@ public enum Reason {
       case SUB -> ID_TOKEN_SUB;
       case NONCE -> ID_TOKEN_NONCE;
       case AUTH_TIME -> ID_TOKEN_AUTH_TIME;
+      case TENANT -> ID_TOKEN_TENANT;
       case TYPE, EVENTS, JTI -> ID_TOKEN_MALFORMED; // logout token checks only
     };
   }
@@ -468,7 +471,7 @@ public enum Reason {
       case SIGNATURE -> BEARER_SIGNATURE;
       case UNKNOWN_KEY -> BEARER_UNKNOWN_KEY;
       case KEYS_UNAVAILABLE -> BEARER_KEYS_UNAVAILABLE;
-      case ISS -> BEARER_ISS;
+      case ISS, TENANT -> BEARER_ISS;
       case EXPIRED -> BEARER_EXPIRED;
       case NOT_YET_VALID -> BEARER_NBF;
       case MALFORMED, AUD, AZP, SUB, NONCE, AUTH_TIME, TYPE, EVENTS, JTI -> BEARER_MALFORMED;
@@ -484,7 +487,7 @@ public enum Reason {
       case SIGNATURE -> BACKCHANNEL_SIGNATURE;
       case UNKNOWN_KEY -> BACKCHANNEL_UNKNOWN_KEY;
       case KEYS_UNAVAILABLE -> BACKCHANNEL_KEYS_UNAVAILABLE;
-      case ISS -> BACKCHANNEL_ISS;
+      case ISS, TENANT -> BACKCHANNEL_ISS;
       case AUD, AZP -> BACKCHANNEL_AUD;
       case NOT_YET_VALID -> BACKCHANNEL_IAT;
       case EXPIRED -> BACKCHANNEL_EXPIRED;

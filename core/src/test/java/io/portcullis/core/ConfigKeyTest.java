@@ -82,6 +82,7 @@ class ConfigKeyTest {
             "providers",
             "provider-rules",
             "display-name",
+            "tenants",
             "refresh-before",
             "base-url",
             "authorization-params",

@@ -54,6 +54,7 @@ class ReasonTest {
           "id_token.unknown_key",
           "id_token.keys_unavailable",
           "id_token.iss",
+          "id_token.tenant",
           "id_token.aud",
           "id_token.azp",
           "id_token.expired",

@@ -177,6 +177,13 @@ public class PortcullisProperties {
   private @Nullable String displayName;
 
   /**
+   * Tenant ids (tid) whose tokens are accepted when the provider's metadata names a multi-tenant
+   * issuer with {tenantid} (Microsoft Entra common / organizations), comma separated; required for
+   * such an issuer. Default: none (a {tenantid} issuer is refused).
+   */
+  private @Nullable List<String> tenants;
+
+  /**
    * With providers: each provider's own keys, portcullis.provider.NAME.KEY (e.g.
    * portcullis.provider.partners.client-id), over the keys themselves (README "More than one
    * provider").
@@ -570,6 +577,16 @@ public class PortcullisProperties {
   /** Sets {@code portcullis.display-name}. */
   public void setDisplayName(@Nullable String displayName) {
     this.displayName = displayName;
+  }
+
+  /** Returns {@code portcullis.tenants} as bound, or null when not set. */
+  public @Nullable List<String> getTenants() {
+    return tenants;
+  }
+
+  /** Sets {@code portcullis.tenants}. */
+  public void setTenants(@Nullable List<String> tenants) {
+    this.tenants = tenants;
   }
 
   /** Returns the providers' own keys by provider name and key ({@code portcullis.provider.*}). */

@@ -140,6 +140,7 @@ public final class FakeProvider implements AutoCloseable {
   private volatile boolean rotate = true;
   private volatile boolean issueRefreshTokens = true;
   private volatile boolean issParameterSupported;
+  private volatile String metadataIssuer;
   private volatile JWK clientKey;
   private volatile boolean requirePar;
   private volatile List<String> clientAssertionAlgs =
@@ -235,6 +236,15 @@ public final class FakeProvider implements AutoCloseable {
   /** Whether logins return a refresh token (default true). */
   public void issueRefreshTokens(boolean on) {
     issueRefreshTokens = on;
+  }
+
+  /**
+   * The issuer the discovery document names instead of {@link #issuer()}, e.g. a multi-tenant
+   * template {@code http://127.0.0.1:<port>/{tenantid}} (Microsoft Entra's {@code common}); null
+   * restores it. Tokens keep {@link #issuer()} unless {@link #claims} sets {@code iss}.
+   */
+  public void metadataIssuer(String issuer) {
+    metadataIssuer = issuer;
   }
 
   /** Whether the metadata advertises RFC 9207's {@code iss} parameter (default false). */
@@ -545,7 +555,7 @@ public final class FakeProvider implements AutoCloseable {
   private Answer discovery(HttpExchange exchange, String body) {
     discoveryRequests.incrementAndGet();
     Map<String, Object> md = new LinkedHashMap<>();
-    md.put("issuer", issuer);
+    md.put("issuer", metadataIssuer != null ? metadataIssuer : issuer);
     md.put("authorization_endpoint", authorizationEndpoint().toString());
     md.put("token_endpoint", tokenEndpoint().toString());
     md.put("jwks_uri", issuer + "/jwks");

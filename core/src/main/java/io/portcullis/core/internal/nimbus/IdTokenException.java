@@ -47,7 +47,9 @@ public final class IdTokenException extends Exception {
     /** A logout token's {@code events} lacks the back-channel logout event object. */
     EVENTS,
     /** A logout token has no {@code jti}. */
-    JTI
+    JTI,
+    /** A multi-tenant issuer's token has no {@code tid}, or one not among the allowed tenants. */
+    TENANT
   }
 
   private final Check check;

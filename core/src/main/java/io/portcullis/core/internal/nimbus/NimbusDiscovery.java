@@ -18,11 +18,22 @@ import org.jspecify.annotations.Nullable;
  * explicit, no discovery request is made (servers without discovery).
  */
 public final class NimbusDiscovery {
+  private final boolean tenantTemplate;
+
   private final ConfiguredProvider config;
   private final Http http;
 
   /** Creates a loader for the configured provider that fetches with {@code http}. */
   public NimbusDiscovery(ConfiguredProvider config, Http http) {
+    this(config, http, false);
+  }
+
+  /**
+   * {@code tenantTemplate}: whether a metadata issuer with {@code {tenantid}} standing for the
+   * configured one is accepted (a multi-tenant endpoint with {@code tenants} configured).
+   */
+  public NimbusDiscovery(ConfiguredProvider config, Http http, boolean tenantTemplate) {
+    this.tenantTemplate = tenantTemplate;
     this.config = config;
     this.http = http;
   }
@@ -42,7 +53,11 @@ public final class NimbusDiscovery {
     String issuerValue = issuer == null ? "" : issuer.toString();
     if (issuer != null && !explicit) {
       Object documentIssuer = json.get("issuer");
-      if (!issuerValue.equals(documentIssuer)) {
+      if (tenantTemplate
+          && documentIssuer instanceof String template
+          && TenantIssuer.standsFor(template, issuerValue)) {
+        issuerValue = template; // Entra multi-tenant: each token names its tenant's issuer
+      } else if (!issuerValue.equals(documentIssuer)) {
         throw new ProviderException(
             "provider metadata names issuer \""
                 + documentIssuer

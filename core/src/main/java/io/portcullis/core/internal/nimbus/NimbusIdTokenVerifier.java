@@ -48,9 +48,27 @@ public final class NimbusIdTokenVerifier {
   private final JwksCache jwks;
   private final Clock clock;
 
+  /** The tenants a multi-tenant issuer's tokens may come from ({@code tenants}); else empty. */
+  private final java.util.Set<String> tenants;
+
   /** Creates a verifier for one client. */
   public NimbusIdTokenVerifier(
       String clientId, @Nullable String clientSecret, JwksCache jwks, Clock clock) {
+    this(clientId, clientSecret, jwks, clock, java.util.Set.of());
+  }
+
+  /**
+   * {@code tenants}: for a multi-tenant issuer ({@code {tenantid}} in the metadata issuer), the
+   * tenants ({@code tid}) whose tokens are accepted; each token's {@code iss} is the issuer with
+   * its tenant in place of the placeholder.
+   */
+  public NimbusIdTokenVerifier(
+      String clientId,
+      @Nullable String clientSecret,
+      JwksCache jwks,
+      Clock clock,
+      java.util.Set<String> tenants) {
+    this.tenants = java.util.Set.copyOf(tenants);
     this.clientId = clientId;
     this.clientSecret = clientSecret;
     this.jwks = jwks;
@@ -223,7 +241,15 @@ public final class NimbusIdTokenVerifier {
 
   private void verifyClaims(JWTClaimsSet claims, String issuer, @Nullable String expectedNonce)
       throws IdTokenException {
-    if (!issuer.equals(claims.getIssuer())) {
+    if (TenantIssuer.isTemplate(issuer)) {
+      Object tid = claims.getClaim("tid");
+      if (!(tid instanceof String tenant) || !tenants.contains(tenant)) {
+        throw new IdTokenException(Check.TENANT, "ID token tid is not an allowed tenant");
+      }
+      if (!issuer.replace(TenantIssuer.PLACEHOLDER, tenant).equals(claims.getIssuer())) {
+        throw new IdTokenException(Check.ISS, "ID token iss does not match its tenant's issuer");
+      }
+    } else if (!issuer.equals(claims.getIssuer())) {
       throw new IdTokenException(Check.ISS, "ID token iss does not match the issuer");
     }
     List<String> audience = claims.getAudience();
@@ -341,7 +367,7 @@ public final class NimbusIdTokenVerifier {
     } catch (java.text.ParseException e) {
       throw new IdTokenException(Check.MALFORMED, "logout token claims are not a JSON object");
     }
-    if (!metadata.issuer().equals(claims.getIssuer())) {
+    if (!TenantIssuer.matches(metadata.issuer(), claims.getIssuer(), tenants)) {
       throw new IdTokenException(Check.ISS, "logout token iss does not match the issuer");
     }
     List<String> audience = claims.getAudience();
@@ -383,7 +409,7 @@ public final class NimbusIdTokenVerifier {
       throw new IdTokenException(Check.JTI, "logout token has no valid jti");
     }
     return new LogoutToken(
-        metadata.issuer(), (String) sub, (String) sid, j, iat.getTime(), exp.getTime());
+        claims.getIssuer(), (String) sub, (String) sid, j, iat.getTime(), exp.getTime());
   }
 
   /**
@@ -430,7 +456,7 @@ public final class NimbusIdTokenVerifier {
     } catch (java.text.ParseException e) {
       throw new IdTokenException(Check.MALFORMED, "bearer token claims are not a JSON object");
     }
-    if (!metadata.issuer().equals(claims.getIssuer())) {
+    if (!TenantIssuer.matches(metadata.issuer(), claims.getIssuer(), tenants)) {
       throw new IdTokenException(Check.ISS, "bearer token iss does not match the issuer");
     }
     long now = clock.millis();
