@@ -192,6 +192,49 @@ class EngineProvidersTest {
     assertThat(f.login()).isNull();
   }
 
+  /** A logout token of {@code provider} for {@code sid}, for this client. */
+  private String logoutToken(FakeProvider provider, String audience, String sid) {
+    java.time.Instant now = f.clock.instant();
+    return provider.sign(
+        new com.nimbusds.jwt.JWTClaimsSet.Builder()
+            .issuer(provider.issuer())
+            .audience(audience)
+            .issueTime(java.util.Date.from(now))
+            .expirationTime(java.util.Date.from(now.plusSeconds(120)))
+            .jwtID(java.util.UUID.randomUUID().toString())
+            .claim("events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of()))
+            .claim("sid", sid)
+            .build(),
+        "logout+jwt");
+  }
+
+  private Outcome backChannel(String path, String token) {
+    return f.engine.handle(
+        InMemoryExchange.request("POST", path)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .param("logout_token", token));
+  }
+
+  @Test
+  void backChannelLogoutWhenAtEachProvidersPathThenOnlyItsOwnTokensEndItsLogins() {
+    partners.claims(Map.of("sid", "p-1"));
+    start("backchannel-logout-path", "/bcl");
+    assertThat(f.engine.config().providers().get("partners").backchannelLogoutPath())
+        .contains("/bcl/partners");
+    callbackAt(partners, startLogin("/partner/orders"));
+    String token = logoutToken(partners, "partner-app", "p-1");
+
+    // the partner's token at the employee provider's path: not its issuer, nothing ends
+    Outcome wrong = backChannel("/bcl/employees", token);
+    assertThat(((Outcome.BackChannelLogout) wrong).refused()).isNotNull();
+    assertThat(f.get("/orders")).isInstanceOf(Outcome.Proceed.class);
+
+    Outcome right = backChannel("/bcl/partners", token);
+    assertThat(((Outcome.BackChannelLogout) right).refused()).isNull();
+    assertThat(f.get("/partner/orders")).isInstanceOf(Outcome.Redirect.class);
+    assertThat(f.login()).isNull();
+  }
+
   @Test
   void frontChannelLogoutWhenIssuerOfTheOtherProviderThenNothingEnds() {
     start("frontchannel-logout-path", "/fc-logout");
