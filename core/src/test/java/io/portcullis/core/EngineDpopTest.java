@@ -312,8 +312,96 @@ class EngineDpopTest {
     }
   }
 
-  // ---- the key
-  // -----------------------------------------------------------------------------------
+  /** Runs {@code action} and returns every {@code io.portcullis} log message it caused. */
+  private static List<String> logged(Runnable action) {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.portcullis");
+    java.util.logging.Level level = logger.getLevel();
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler handler =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord record) {
+            lines.add(String.valueOf(record.getMessage()));
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    logger.setLevel(java.util.logging.Level.ALL);
+    logger.addHandler(handler);
+    try {
+      action.run();
+    } finally {
+      logger.removeHandler(handler);
+      logger.setLevel(level);
+    }
+    return lines;
+  }
+
+  @Test
+  void logWhenDpopLoginNonceRefreshAndCallsThenNoTokenProofOrKeyInAnyLine() throws Exception {
+    String keyFile = EnginePrivateKeyJwtTest.keyFile("ec-p256.pem");
+    String keyBody =
+        Files.readString(Path.of(keyFile))
+            .replaceAll("-----[A-Z ]+-----", "")
+            .replaceAll("\\s", "");
+    try (EngineFixture f = new EngineFixture()) {
+      List<String> headers = new java.util.ArrayList<>();
+      List<String> lines =
+          logged(
+              () -> {
+                f.provider.dpop(true);
+                f.provider.requireDpopNonce("nonce-1");
+                f.start("dpop", "true", "dpop-key-file", keyFile);
+                f.login("/page");
+                f.clock.advance(Duration.ofSeconds(241));
+                Identity identity = identity(f.get("/page"));
+                headers.addAll(
+                    f.engine.downstreamHeaders(identity, "GET", API, "n").asMap().values());
+                headers.addAll(
+                    f.engine
+                        .clientCredentials()
+                        .headers(Set.of("read"), "GET", API)
+                        .asMap()
+                        .values());
+              });
+      assertThat(lines).anyMatch(l -> l.contains("portcullis.check dpop"));
+      assertThat(f.provider.dpopNonceErrors.get()).isEqualTo(1);
+      assertThat(f.provider.refreshRequests.get()).isEqualTo(1);
+      List<String> secrets = new java.util.ArrayList<>(f.provider.issuedSecrets);
+      f.provider.dpopProofs.forEach(p -> secrets.add(p.serialize()));
+      secrets.addAll(headers);
+      secrets.add(keyBody.substring(keyBody.length() / 2, keyBody.length() / 2 + 24));
+      assertThat(secrets).hasSizeGreaterThan(8);
+      for (String line : lines) {
+        for (String secret : secrets) {
+          assertThat(line).doesNotContain(secret);
+        }
+      }
+    }
+  }
+
+  @Test
+  void logWhenDpopButProviderAnswersBearerThenOneWarningForAllLogins() {
+    try (EngineFixture f = new EngineFixture()) {
+      List<String> lines =
+          logged(
+              () -> {
+                f.start("dpop", "true");
+                f.login("/page");
+                f.session = new InMemoryExchange.Session();
+                f.cookies.clear();
+                f.login("/page");
+              });
+      assertThat(f.provider.tokenRequests.get()).isEqualTo(2);
+      assertThat(lines.stream().filter(l -> l.contains("did not bind"))).hasSize(1);
+    }
+  }
+
+  // ---- the key ----
 
   @Test
   void keyFileWhenEcPemThenProofsSignedWithItAndDiagnosticsNameItsThumbprint() throws Exception {
