@@ -285,7 +285,11 @@ final class CallbackHandler {
       }
     }
     TokenSet tokenSet =
-        new TokenSet(t.accessToken(), TokenLifetime.expiresAt(now, t.expiresInSeconds()), scopes);
+        new TokenSet(
+            t.accessToken(),
+            TokenLifetime.expiresAt(now, t.expiresInSeconds()),
+            scopes,
+            t.dpopBound());
     String issuer = (String) Objects.requireNonNull(claims.get("iss"), "iss");
     return new Identity(name, subject, issuer, claims, roles, tokenSet);
   }

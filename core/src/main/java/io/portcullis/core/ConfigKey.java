@@ -277,6 +277,27 @@ public enum ConfigKey {
           + " (RFC 9126): auto (when the provider's metadata says"
           + " require_pushed_authorization_requests), true or false",
       "auto"),
+  /** {@code dpop}: whether tokens are bound to the client's DPoP key (RFC 9449). */
+  DPOP(
+      "dpop",
+      Type.FLAG,
+      false,
+      ConfigParser.whenSet(ConfigParser::flag),
+      "bind access (and refresh) tokens to a key of this application (DPoP, RFC 9449): every"
+          + " token and pushed authorization request carries a proof, the provider's DPoP-Nonce is"
+          + " followed, and PortcullisRequests.downstreamHeaders makes the Authorization and DPoP"
+          + " headers of downstream calls",
+      "false"),
+  /** {@code dpop-key-file}: the DPoP key, shared by the nodes of a cluster. */
+  DPOP_KEY_FILE(
+      "dpop-key-file",
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.whenSet(ConfigParser::dpopKeyFile),
+      "path of the DPoP private key: a PKCS#8 PEM (BEGIN PRIVATE KEY) or a JWK / JWK Set JSON"
+          + " file with one private EC (ES256/ES384/ES512 by curve) or RSA (PS256, or the JWK's"
+          + " alg) key; set it when several nodes serve one app, so that all prove with one key",
+      "an EC P-256 key generated at each start"),
   /** {@code state-key}: the key that encrypts pre-login state cookies. */
   STATE_KEY(
       "state-key",

@@ -2,6 +2,7 @@ package io.portcullis.core;
 
 import io.portcullis.core.ConfigProblem.Text;
 import io.portcullis.core.internal.nimbus.ClientKey;
+import io.portcullis.core.internal.nimbus.DpopProver;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -89,6 +90,14 @@ final class ConfigParser {
    * {@code client-key-file}: the path as configured and the key read from it; shown as the path.
    */
   record KeyFile(String path, ClientKey key) {
+    @Override
+    public String toString() {
+      return path;
+    }
+  }
+
+  /** {@code dpop-key-file}: the path as configured and the key read from it; shown as the path. */
+  record DpopKeyFile(String path, DpopProver prover) {
     @Override
     public String toString() {
       return path;
@@ -304,9 +313,53 @@ final class ConfigParser {
    * the start. No message shows any of the file's content.
    */
   @Nullable Object clientKeyFile(Setting s) {
-    String expected =
+    return keyFile(
+        s,
         "a readable PKCS#8 PEM file (-----BEGIN PRIVATE KEY-----, RSA or EC) or a JWK / JWK Set"
-            + " JSON file with one private RSA or EC key";
+            + " JSON file with one private RSA or EC key",
+        text -> new KeyFile(s.value(), ClientKey.parse(text)));
+  }
+
+  /**
+   * Reads {@code dpop-key-file} at start, as {@link #clientKeyFile} does; set only with {@code
+   * dpop=true}.
+   */
+  @Nullable Object dpopKeyFile(Setting s) {
+    if (!this.<Boolean>value(ConfigKey.DPOP)) {
+      invalid(
+          s,
+          Text.of("is set but ", ConfigKey.DPOP, " is not true"),
+          Text.of(ConfigKey.DPOP, " true with it, or no ", ConfigKey.DPOP_KEY_FILE));
+      return null;
+    }
+    return keyFile(
+        s,
+        "a readable PKCS#8 PEM file (-----BEGIN PRIVATE KEY-----, EC or RSA) or a JWK / JWK Set"
+            + " JSON file with one private EC or RSA key",
+        text -> new DpopKeyFile(s.value(), DpopProver.parse(text)));
+  }
+
+  /**
+   * The key file {@code s} names, read by {@code parse} (which throws {@link
+   * IllegalArgumentException} with a message that shows none of the text), as an {@link Optional};
+   * null after reporting why it cannot be read or used.
+   */
+  private @Nullable Object keyFile(
+      Setting s, String expected, java.util.function.Function<String, Object> parse) {
+    String text = keyFileText(s, expected);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Optional.of(parse.apply(text));
+    } catch (IllegalArgumentException e) {
+      invalid(s, "is not a usable private key: the file " + e.getMessage(), expected);
+      return null;
+    }
+  }
+
+  /** The text of the key file {@code s} names, or null after reporting why it cannot be read. */
+  private @Nullable String keyFileText(Setting s, String expected) {
     Path path;
     try {
       path = Path.of(s.value());
@@ -314,21 +367,14 @@ final class ConfigParser {
       invalid(s, "is not a file path", expected);
       return null;
     }
-    String text;
     try {
       if (Files.size(path) > MAX_KEY_FILE_BYTES) {
         invalid(s, "is larger than 64 KiB, too large for a key file", expected);
         return null;
       }
-      text = Files.readString(path, StandardCharsets.UTF_8);
+      return Files.readString(path, StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException e) {
       invalid(s, "cannot be read (" + e.getClass().getSimpleName() + ")", expected);
-      return null;
-    }
-    try {
-      return Optional.of(new KeyFile(s.value(), ClientKey.parse(text)));
-    } catch (IllegalArgumentException e) {
-      invalid(s, "is not a usable private key: the file " + e.getMessage(), expected);
       return null;
     }
   }

@@ -1,12 +1,14 @@
 package io.portcullis.core;
 
 import io.portcullis.core.internal.nimbus.ClientKey;
+import io.portcullis.core.internal.nimbus.DpopProver;
 import io.portcullis.core.internal.nimbus.Http;
 import io.portcullis.core.internal.nimbus.JwksCache;
 import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
 import io.portcullis.core.internal.nimbus.NimbusTokenClient;
 import io.portcullis.core.internal.nimbus.ProviderMetadata;
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +55,7 @@ public final class Portcullis implements AutoCloseable {
   private final LogoutRegistry logouts;
   private final @Nullable String clientJwksPath;
   private final @Nullable String clientJwks;
+  private final @Nullable DpopProver dpop;
   private final Urls urls;
   private final ProviderClock providerClock;
 
@@ -89,6 +92,7 @@ public final class Portcullis implements AutoCloseable {
         new NimbusIdTokenVerifier(
             config.clientId(), config.clientSecret().orElse(null), jwks, clock);
     NimbusTokenClient tokenClient = NimbusWiring.tokenClient(config, http, clock, metadata);
+    this.dpop = tokenClient.dpop();
     this.starter = new LoginStarter(config, metadata, codec, urls, clock, metrics, tokenClient);
     this.callback =
         new CallbackHandler(
@@ -122,7 +126,11 @@ public final class Portcullis implements AutoCloseable {
             : new BackChannelLogoutHandler(metadata, verifier, this.logouts, clock);
     this.clientJwksPath = config.clientJwksPath().orElse(null);
     this.clientJwks = config.clientKey().map(ClientKey::publicJwkSet).orElse(null);
-    this.configFindings = Diagnostics.configFindings(config);
+    List<Diagnostics.Finding> findings = new ArrayList<>(Diagnostics.configFindings(config));
+    if (dpop != null) {
+      findings.add(Diagnostics.dpop(config, dpop));
+    }
+    this.configFindings = List.copyOf(findings);
     this.sessionCookie = Diagnostics.sessionCookie(config.responseMode(), null, null);
     metadata.onFirstLoad(
         () -> {
@@ -237,6 +245,32 @@ public final class Portcullis implements AutoCloseable {
    */
   public ClientCredentialsTokenSource clientCredentials() {
     return clientCredentials;
+  }
+
+  /**
+   * Returns the headers that carry {@code identity}'s access token on one downstream request to
+   * {@code uri} with {@code method}: {@code Authorization: Bearer <token>}, or, for a token bound
+   * to this engine's DPoP key ({@link TokenSet#dpopBound()}), {@code Authorization: DPoP <token>}
+   * and a fresh {@code DPoP} proof for that method and URL with the token's hash ({@code ath}) and
+   * {@code nonce} when not null (the resource server's {@code DPoP-Nonce}, RFC 9449 §9). Make new
+   * headers for each request: a proof is single-use.
+   *
+   * @throws IllegalArgumentException when {@code method} is not an HTTP method in upper case or
+   *     {@code uri} not an absolute http(s) URL
+   * @throws IllegalStateException when the token is DPoP-bound but this engine runs without {@code
+   *     dpop}
+   */
+  public DownstreamHeaders downstreamHeaders(
+      Identity identity, String method, URI uri, @Nullable String nonce) {
+    Objects.requireNonNull(identity, "identity");
+    return DownstreamHeaders.of(
+        identity.accessToken(),
+        identity.tokens().dpopBound(),
+        dpop,
+        method,
+        uri,
+        nonce,
+        clock.instant());
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.portcullis.core;
 
 import io.portcullis.core.internal.nimbus.ClientKey;
+import io.portcullis.core.internal.nimbus.DpopProver;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
@@ -121,6 +122,26 @@ public final class PortcullisConfig {
     Optional<String> keyId = get(ConfigKey.CLIENT_KEY_ID);
     return this.<Optional<ConfigParser.KeyFile>>get(ConfigKey.CLIENT_KEY_FILE)
         .map(f -> keyId.map(f.key()::withKeyId).orElse(f.key()));
+  }
+
+  /** Returns whether tokens are bound to a DPoP key (RFC 9449, {@code dpop}). */
+  public boolean dpop() {
+    return get(ConfigKey.DPOP);
+  }
+
+  /**
+   * Returns the path of {@code dpop-key-file}, when the DPoP key is read from a file; empty when it
+   * is generated at start (or DPoP is off).
+   */
+  public Optional<String> dpopKeyFile() {
+    return this.<Optional<ConfigParser.DpopKeyFile>>get(ConfigKey.DPOP_KEY_FILE)
+        .map(ConfigParser.DpopKeyFile::path);
+  }
+
+  /** The DPoP key read from {@code dpop-key-file}; empty without one. Never log its material. */
+  Optional<DpopProver> dpopKey() {
+    return this.<Optional<ConfigParser.DpopKeyFile>>get(ConfigKey.DPOP_KEY_FILE)
+        .map(ConfigParser.DpopKeyFile::prover);
   }
 
   /**

@@ -316,7 +316,12 @@ public enum Reason {
   /** The token is not known positively as an access token (or carries a {@code nonce}). */
   BEARER_NOT_ACCESS_TOKEN("bearer.not_access_token", Family.BEARER),
   /** The token was not issued to {@code client-id} or {@code m2m-client-id}. */
-  BEARER_CLIENT("bearer.client", Family.BEARER);
+  BEARER_CLIENT("bearer.client", Family.BEARER),
+  /**
+   * The token is DPoP-bound ({@code cnf.jkt}, RFC 9449 §6) but was sent as a bearer token: without
+   * the proof of its key it is refused (RFC 9449 §7.2).
+   */
+  BEARER_DPOP_BOUND("bearer.dpop_bound", Family.BEARER);
 
   /** The JSON {@code error} a reason is answered with. */
   enum Family {

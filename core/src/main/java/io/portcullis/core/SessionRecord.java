@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * container's session store, Spring Session, a restart) it is one opaque byte string:
  *
  * <pre>
- * format (1 byte, {@value #FORMAT}) | record id (16 random bytes) | iv (12) | AES-256-GCM ciphertext | tag (16)
+ * format (1 byte: 1, or 2 when the access token is DPoP-bound) | record id (16 random bytes) | iv (12) | AES-256-GCM ciphertext | tag (16)
  * </pre>
  *
  * <p>The associated data of the cipher is the format byte, the record id and the creation time of
@@ -42,7 +42,20 @@ import org.jspecify.annotations.Nullable;
  */
 final class SessionRecord implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
-  static final int FORMAT = 1;
+
+  /** The format of a login whose access token is a bearer token (issue 11). */
+  static final int FORMAT_BEARER = 1;
+
+  /**
+   * Format 1 and a DPoP-bound access token (flag bit 2): written only for such logins, so that a
+   * version before DPoP reads them as logged out rather than sending their token as a bearer one,
+   * and keeps reading every other login.
+   */
+  static final int FORMAT_DPOP = 2;
+
+  /** The newest format. */
+  static final int FORMAT = FORMAT_DPOP;
+
   private static final int ID_BYTES = 16;
   private static final int MAX_BYTES = 1 << 22;
 
@@ -80,17 +93,20 @@ final class SessionRecord implements Serializable {
     if (s instanceof Opened o) {
       return o.login();
     }
-    if (!(s instanceof byte[] stored) || stored.length < 1 + ID_BYTES || stored[0] != FORMAT) {
+    if (!(s instanceof byte[] stored)
+        || stored.length < 1 + ID_BYTES
+        || (stored[0] != FORMAT_BEARER && stored[0] != FORMAT_DPOP)) {
       return null;
     }
+    int format = stored[0];
     byte[] recordId = java.util.Arrays.copyOfRange(stored, 1, 1 + ID_BYTES);
-    byte[] plain = keys.open(aad(recordId, binding), stored, 1 + ID_BYTES);
+    byte[] plain = keys.open(aad(format, recordId, binding), stored, 1 + ID_BYTES);
     if (plain == null) {
       return null;
     }
     LoginSession login;
     try {
-      login = decode(ByteBuffer.wrap(plain));
+      login = decode(format, ByteBuffer.wrap(plain));
     } catch (RuntimeException | IdTokenException e) {
       return null;
     }
@@ -105,17 +121,23 @@ final class SessionRecord implements Serializable {
       return stored.clone();
     }
     Opened o = (Opened) Objects.requireNonNull(s, "state");
-    byte[] sealed = o.keys().seal(aad(o.recordId(), o.binding()), encode(o.login()));
+    int format = formatOf(o.login());
+    byte[] sealed = o.keys().seal(aad(format, o.recordId(), o.binding()), encode(o.login()));
     byte[] out = new byte[1 + ID_BYTES + sealed.length];
-    out[0] = FORMAT;
+    out[0] = (byte) format;
     System.arraycopy(o.recordId(), 0, out, 1, ID_BYTES);
     System.arraycopy(sealed, 0, out, 1 + ID_BYTES, sealed.length);
     return out;
   }
 
-  private static byte[] aad(byte[] recordId, long binding) {
+  /** {@link #FORMAT_DPOP} for a DPoP-bound access token, else {@link #FORMAT_BEARER}. */
+  static int formatOf(LoginSession login) {
+    return login.identity().tokens().dpopBound() ? FORMAT_DPOP : FORMAT_BEARER;
+  }
+
+  private static byte[] aad(int format, byte[] recordId, long binding) {
     return ByteBuffer.allocate(1 + ID_BYTES + 8)
-        .put((byte) FORMAT)
+        .put((byte) format)
         .put(recordId)
         .putLong(binding)
         .array();
@@ -143,14 +165,18 @@ final class SessionRecord implements Serializable {
     return "SessionRecord[" + (login == null ? "sealed" : login.toString()) + "]";
   }
 
-  // Plaintext encoding, format 1: flags (bit 0: refresh token, bit 1: ID token), access token,
+  // Plaintext encoding, formats 1 and 2: flags (bit 0: refresh token, bit 1: ID token, bit 2: the
+  // access token is DPoP-bound, set exactly in format 2), access token,
   // [refresh token], [ID token] or else subject and issuer, expiry (epoch ms), scopes, name,
   // roles, logout token, step-up scope sets. Strings: varint length, UTF-8.
 
   static byte[] encode(LoginSession login) {
     Identity id = login.identity();
     Out out = new Out();
-    out.bytes.write((login.refreshToken() != null ? 1 : 0) | (login.idToken() != null ? 2 : 0));
+    out.bytes.write(
+        (login.refreshToken() != null ? 1 : 0)
+            | (login.idToken() != null ? 2 : 0)
+            | (id.tokens().dpopBound() ? 4 : 0));
     out.string(id.accessToken());
     if (login.refreshToken() != null) {
       out.string(login.refreshToken());
@@ -170,8 +196,11 @@ final class SessionRecord implements Serializable {
     return out.bytes.toByteArray();
   }
 
-  static LoginSession decode(ByteBuffer in) throws IdTokenException {
+  static LoginSession decode(int format, ByteBuffer in) throws IdTokenException {
     int flags = in.get();
+    if ((format == FORMAT_DPOP) != ((flags & 4) != 0) || (flags & ~7) != 0) {
+      throw new IllegalArgumentException("flags do not fit the format");
+    }
     String accessToken = string(in);
     String refreshToken = (flags & 1) != 0 ? string(in) : null;
     String idToken = null;
@@ -205,7 +234,12 @@ final class SessionRecord implements Serializable {
     }
     Identity identity =
         new Identity(
-            name, subject, issuer, claims, roles, new TokenSet(accessToken, expiresAt, scopes));
+            name,
+            subject,
+            issuer,
+            claims,
+            roles,
+            new TokenSet(accessToken, expiresAt, scopes, (flags & 4) != 0));
     return new LoginSession(
         identity, refreshToken, idToken, logoutToken, stepUpAsked, sid, issuedAt);
   }

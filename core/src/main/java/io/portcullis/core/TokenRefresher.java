@@ -275,7 +275,8 @@ final class TokenRefresher {
         new TokenSet(
             t.accessToken(),
             TokenLifetime.expiresAt(clock.instant(), t.expiresInSeconds()),
-            scopes);
+            scopes,
+            t.dpopBound());
     Identity refreshed =
         new Identity(
             identity.name(),

@@ -87,6 +87,8 @@ class ConfigKeyTest {
             "http-timeout",
             "response-mode",
             "par",
+            "dpop",
+            "dpop-key-file",
             "state-key",
             "previous-state-key",
             "scope-step-up",

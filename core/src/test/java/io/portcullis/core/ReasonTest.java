@@ -94,7 +94,8 @@ class ReasonTest {
           "bearer.expired",
           "bearer.nbf",
           "bearer.not_access_token",
-          "bearer.client");
+          "bearer.client",
+          "bearer.dpop_bound");
 
   @Test
   void codesWhenListedThenUniqueAndExactlyTheReleasedOnes() {

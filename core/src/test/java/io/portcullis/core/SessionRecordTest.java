@@ -178,6 +178,38 @@ class SessionRecordTest {
   }
 
   @Test
+  void recordWhenTokenDpopBoundThenStillSoAfterSerializationAndBearerOnesStayBearer()
+      throws Exception {
+    LoginSession bearer = sample();
+    TokenSet t = bearer.identity().tokens();
+    Identity i = bearer.identity();
+    LoginSession bound =
+        new LoginSession(
+            new Identity(
+                i.name(),
+                i.subject(),
+                i.issuer(),
+                i.claims(),
+                i.roles(),
+                new TokenSet(t.accessToken(), t.expiresAt(), t.scopes(), true)),
+            bearer.refreshToken(),
+            bearer.idToken(),
+            bearer.logoutToken(),
+            bearer.stepUpAsked());
+    for (LoginSession login : List.of(bearer, bound)) {
+      SessionRecord record = SessionRecord.of(login, keys(KEY, null), CREATED);
+      assertThat(record.stored()[0])
+          .as("bearer logins stay in format 1, which versions before DPoP read")
+          .isEqualTo((byte) (login == bound ? 2 : 1));
+      byte[] data = serialize(record);
+      LoginSession opened = ((SessionRecord) deserialize(data)).open(keys(KEY, null), CREATED);
+      assertThat(opened).isEqualTo(login);
+      assertThat(opened.identity().tokens().dpopBound())
+          .isEqualTo(login.identity().tokens().dpopBound());
+    }
+  }
+
+  @Test
   void recordWhenStoredThenNoTokenNorLogoutTokenInTheBytes() throws Exception {
     for (int i = 0; i < 50; i++) {
       LoginSession login = sample(idToken(300 + i), opaque(812, 10 + i), opaque(100, 100 + i));
@@ -335,12 +367,18 @@ class SessionRecordTest {
    * The login the golden file {@code format-1.ser} holds (written by {@link #writeGoldenFiles}).
    */
   static LoginSession golden() throws Exception {
+    return golden(SessionRecord.FORMAT_BEARER);
+  }
+
+  /** The golden login of {@code format}: in format 2, its access token is DPoP-bound. */
+  static LoginSession golden(int format) throws Exception {
     Map<String, Object> claims = NimbusIdTokenVerifier.claimsOf(GOLDEN_ID_TOKEN);
     TokenSet tokens =
         new TokenSet(
             "golden-access-token",
             Instant.parse("2030-01-01T00:00:00.123Z"),
-            Set.of("openid", "read:data"));
+            Set.of("openid", "read:data"),
+            format == SessionRecord.FORMAT_DPOP);
     Identity identity =
         new Identity("alice", "alice", "https://idp.example", claims, Set.of("admin"), tokens);
     return new LoginSession(
@@ -371,6 +409,11 @@ class SessionRecordTest {
     Object restored = deserialize(golden("format-1.ser"));
     assertThat(restored).isInstanceOf(SessionRecord.class);
     assertThat(((SessionRecord) restored).open(keys(KEY, null), CREATED)).isEqualTo(golden());
+    // format 2 (DPoP): format 1 with a DPoP-bound access token
+    Object dpop = deserialize(golden("format-2.ser"));
+    LoginSession opened = ((SessionRecord) dpop).open(keys(KEY, null), CREATED);
+    assertThat(opened).isEqualTo(golden(SessionRecord.FORMAT_DPOP));
+    assertThat(opened.identity().tokens().dpopBound()).isTrue();
     // before format 1 the login was stored in plain text: it deserializes under the strict
     // filter (no failed session load) and reads as logged out (see sessionStoreWhen...)
     assertThat(deserialize(golden("pre-format-1.ser"))).isInstanceOf(LoginSession.class);
@@ -387,7 +430,7 @@ class SessionRecordTest {
     if (dir != null) {
       Files.write(
           Path.of(dir, "format-" + SessionRecord.FORMAT + ".ser"),
-          serialize(SessionRecord.of(golden(), keys(KEY, null), CREATED)));
+          serialize(SessionRecord.of(golden(SessionRecord.FORMAT), keys(KEY, null), CREATED)));
     }
   }
 

@@ -239,6 +239,24 @@ final class TestApp implements AutoCloseable {
         resp.getWriter().write("{\"m2mTokenHash\":\"" + hash(token) + "\"}");
         return;
       }
+      if (req.getRequestURI().endsWith("/downstream-headers")) {
+        java.net.URI api = java.net.URI.create("https://api.example.com/v1/items?x=1");
+        String out =
+            PortcullisRequests.downstreamHeaders(req, "GET", api)
+                .map(
+                    h ->
+                        "{\"scheme\":\""
+                            + h.authorization().substring(0, h.authorization().indexOf(' '))
+                            + "\",\"tokenHash\":\""
+                            + hash(h.authorization().substring(h.authorization().indexOf(' ') + 1))
+                            + "\",\"proof\":"
+                            + h.dpop().isPresent()
+                            + "}")
+                .orElse("{\"none\":true}");
+        resp.setContentType("application/json");
+        resp.getWriter().write(out);
+        return;
+      }
       if (req.getDispatcherType() == DispatcherType.REQUEST
           && req.getParameter("forward") != null) {
         req.getRequestDispatcher(req.getParameter("forward")).forward(req, resp);

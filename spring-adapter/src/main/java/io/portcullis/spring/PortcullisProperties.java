@@ -194,6 +194,22 @@ public class PortcullisProperties {
   private @Nullable String par;
 
   /**
+   * Bind access (and refresh) tokens to a key of this application (DPoP, RFC 9449): every token and
+   * pushed authorization request carries a proof, the provider's DPoP-Nonce is followed, and
+   * PortcullisRequests.downstreamHeaders makes the Authorization and DPoP headers of downstream
+   * calls. Default: false.
+   */
+  private @Nullable Boolean dpop;
+
+  /**
+   * Path of the DPoP private key: a PKCS#8 PEM (BEGIN PRIVATE KEY) or a JWK / JWK Set JSON file
+   * with one private EC (ES256/ES384/ES512 by curve) or RSA (PS256, or the JWK's alg) key; set it
+   * when several nodes serve one app, so that all prove with one key. Default: an EC P-256 key
+   * generated at each start.
+   */
+  private @Nullable String dpopKeyFile;
+
+  /**
    * Base64 key (256 bits) that encrypts pre-login state cookies and the tokens in the session;
    * required when several nodes serve one app. Default: random per start. Secret: never logged.
    */
@@ -394,6 +410,26 @@ public class PortcullisProperties {
   /** Sets {@code portcullis.client-jwks-path}. */
   public void setClientJwksPath(@Nullable String clientJwksPath) {
     this.clientJwksPath = clientJwksPath;
+  }
+
+  /** Returns {@code portcullis.dpop} as bound, or null when not set. */
+  public @Nullable Boolean getDpop() {
+    return dpop;
+  }
+
+  /** Sets {@code portcullis.dpop}. */
+  public void setDpop(@Nullable Boolean dpop) {
+    this.dpop = dpop;
+  }
+
+  /** Returns {@code portcullis.dpop-key-file} as bound, or null when not set. */
+  public @Nullable String getDpopKeyFile() {
+    return dpopKeyFile;
+  }
+
+  /** Sets {@code portcullis.dpop-key-file}. */
+  public void setDpopKeyFile(@Nullable String dpopKeyFile) {
+    this.dpopKeyFile = dpopKeyFile;
   }
 
   /** Returns {@code portcullis.par} as bound, or null when not set. */

@@ -66,7 +66,9 @@ import net.minidev.json.JSONObject;
  * always advertised; required with {@link #requirePar}) takes the parameters the authorization
  * endpoint would, with the same client authentication, and answers a one-time {@code request_uri}
  * that the authorization endpoint then takes in their place. It records every token request (count,
- * form body, {@code Authorization} header) and every code and token it issued.
+ * form body, {@code Authorization} header) and every code and token it issued. With {@link #dpop}
+ * it verifies DPoP proofs and binds tokens to their key (RFC 9449), optionally requiring a nonce
+ * ({@link #requireDpopNonce}).
  */
 public final class FakeProvider implements AutoCloseable {
   /** One key for every instance: RSA key generation costs a test suite seconds. */
@@ -145,6 +147,17 @@ public final class FakeProvider implements AutoCloseable {
   private volatile List<String> clientAssertionAlgs =
       List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
   private final Map<String, Map<String, String>> pushed = new ConcurrentHashMap<>();
+  private volatile boolean dpop;
+  private volatile String dpopNonce;
+  private final Map<String, String> refreshTokenJkt = new ConcurrentHashMap<>();
+  private final Set<String> proofIds = ConcurrentHashMap.newKeySet();
+
+  /** With {@link #dpop}: the DPoP proofs of token and PAR requests, as received (valid or not). */
+  public final List<SignedJWT> dpopProofs = new CopyOnWriteArrayList<>();
+
+  /** With {@link #requireDpopNonce}: the requests answered {@code use_dpop_nonce}. */
+  public final AtomicInteger dpopNonceErrors = new AtomicInteger();
+
   private final Set<String> assertionIds = ConcurrentHashMap.newKeySet();
 
   /** A provider on a free loopback port, dating its tokens by {@code clock}. */
@@ -265,6 +278,144 @@ public final class FakeProvider implements AutoCloseable {
    */
   public void requirePar(boolean on) {
     requirePar = on;
+  }
+
+  /**
+   * DPoP (RFC 9449) at the token and PAR endpoints (default off: a {@code DPoP} header is ignored).
+   * On, a request's proof is verified (RFC 9449 §4.3: {@code typ dpop+jwt}, an asymmetric
+   * algorithm, the signature by the header's {@code jwk}, {@code htm} POST, {@code htu} the
+   * endpoint, {@code iat} within 60 s, {@code jti} used once, and the nonce when {@link
+   * #requireDpopNonce} is set); an invalid proof gets {@code 400 invalid_dpop_proof}. A request
+   * with a valid proof gets {@code token_type DPoP} and an access token with {@code cnf.jkt} (RFC
+   * 9449 §6); its refresh token is bound to the key too (as Keycloak binds a public client's):
+   * redeeming it with another key, or none, gets {@code invalid_grant}. A request without a proof
+   * gets Bearer tokens.
+   */
+  public void dpop(boolean on) {
+    dpop = on;
+  }
+
+  /**
+   * With {@link #dpop}: requires the nonce {@code nonce} in proofs (null: none required). A proof
+   * without it gets {@code 400 use_dpop_nonce} with the nonce in {@code DPoP-Nonce} (RFC 9449 §8);
+   * every DPoP answer carries the header.
+   */
+  public void requireDpopNonce(String nonce) {
+    dpopNonce = nonce;
+  }
+
+  /**
+   * Verifies a DPoP-bound resource request as a resource server would (RFC 9449 §7.1): {@code
+   * authorization} is {@code DPoP <access token>} issued by this provider and bound by {@code
+   * cnf.jkt} to the key of {@code proof}, a valid proof for {@code method} and {@code uri} with the
+   * token's {@code ath} (its {@code iat} by this provider's clock, its {@code jti} not seen before)
+   * and, when not null, {@code nonce}. Returns null when it holds, else why not.
+   */
+  public String verifyResourceRequest(
+      String method, URI uri, String authorization, String proof, String nonce) {
+    if (authorization == null || !authorization.startsWith("DPoP ") || proof == null) {
+      return "no DPoP authorization";
+    }
+    String token = authorization.substring(5);
+    try {
+      SignedJWT at = SignedJWT.parse(token);
+      if (!at.verify(new RSASSAVerifier(signingKey.toRSAPublicKey()))) {
+        return "access token signature";
+      }
+      Object cnf = at.getJWTClaimsSet().getClaim("cnf");
+      if (!(cnf instanceof Map<?, ?> c) || !(c.get("jkt") instanceof String jkt)) {
+        return "access token has no cnf.jkt";
+      }
+      SignedJWT p = SignedJWT.parse(proof);
+      JWK jwk = p.getHeader().getJWK();
+      JWTClaimsSet claims = p.getJWTClaimsSet();
+      String htu = uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
+      String ath =
+          Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(
+                  MessageDigest.getInstance("SHA-256")
+                      .digest(token.getBytes(StandardCharsets.US_ASCII)));
+      if (!"dpop+jwt".equals(String.valueOf(p.getHeader().getType()))
+          || jwk == null
+          || jwk.isPrivate()
+          || !p.verify(
+              jwk instanceof ECKey ec ? new ECDSAVerifier(ec) : new RSASSAVerifier((RSAKey) jwk))) {
+        return "proof header or signature";
+      }
+      if (!jkt.equals(jwk.computeThumbprint().toString())) {
+        return "proof key is not the token's cnf.jkt";
+      }
+      if (!method.equals(claims.getStringClaim("htm"))
+          || !htu.equals(claims.getStringClaim("htu"))) {
+        return "proof htm/htu " + claims.getStringClaim("htm") + " " + claims.getStringClaim("htu");
+      }
+      if (claims.getIssueTime() == null
+          || Math.abs(
+                  claims.getIssueTime().toInstant().getEpochSecond()
+                      - clock.instant().getEpochSecond())
+              > 60
+          || claims.getJWTID() == null
+          || !proofIds.add(claims.getJWTID())) {
+        return "proof iat or jti";
+      }
+      if (!ath.equals(claims.getStringClaim("ath"))) {
+        return "proof ath";
+      }
+      if (nonce != null && !nonce.equals(claims.getStringClaim("nonce"))) {
+        return "proof nonce";
+      }
+      return null;
+    } catch (Exception e) {
+      return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+  }
+
+  /**
+   * The {@code jkt} a valid DPoP proof on {@code exchange} names, "" without a proof (or with DPoP
+   * off), or null after setting {@code error} to the answer an invalid proof gets.
+   */
+  private String dpopJkt(HttpExchange exchange, URI endpoint, AtomicReference<Answer> error) {
+    String header = exchange.getRequestHeaders().getFirst("DPoP");
+    if (!dpop || header == null) {
+      return "";
+    }
+    String nonce = dpopNonce;
+    if (nonce != null) {
+      exchange.getResponseHeaders().set("DPoP-Nonce", nonce);
+    }
+    try {
+      SignedJWT proof = SignedJWT.parse(header);
+      dpopProofs.add(proof);
+      JWTClaimsSet claims = proof.getJWTClaimsSet();
+      JWK jwk = proof.getHeader().getJWK();
+      Instant now = clock.instant();
+      if (!"dpop+jwt".equals(String.valueOf(proof.getHeader().getType()))
+          || jwk == null
+          || jwk.isPrivate()
+          || !proof.verify(
+              jwk instanceof ECKey ec ? new ECDSAVerifier(ec) : new RSASSAVerifier((RSAKey) jwk))
+          || !"POST".equals(claims.getStringClaim("htm"))
+          || !endpoint.toString().equals(claims.getStringClaim("htu"))
+          || claims.getIssueTime() == null
+          || Math.abs(claims.getIssueTime().toInstant().getEpochSecond() - now.getEpochSecond())
+              > 60
+          || claims.getJWTID() == null
+          || claims.getClaim("ath") != null
+          || !proofIds.add(claims.getJWTID())) {
+        error.set(new Answer(400, "{\"error\":\"invalid_dpop_proof\"}"));
+        return null;
+      }
+      if (nonce != null && !nonce.equals(claims.getStringClaim("nonce"))) {
+        dpopNonceErrors.incrementAndGet();
+        error.set(new Answer(400, "{\"error\":\"use_dpop_nonce\"}"));
+        return null;
+      }
+      return jwk.computeThumbprint().toString();
+    } catch (Exception e) {
+      error.set(new Answer(400, "{\"error\":\"invalid_dpop_proof\"}"));
+      return null;
+    }
   }
 
   /** The pushed authorization request endpoint (RFC 9126 §2). */
@@ -571,6 +722,10 @@ public final class FakeProvider implements AutoCloseable {
     parRequests.incrementAndGet();
     parBodies.add(body);
     Map<String, String> form = form(body);
+    AtomicReference<Answer> dpopError = new AtomicReference<>();
+    if (dpopJkt(exchange, parEndpoint(), dpopError) == null) {
+      return dpopError.get();
+    }
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
     String client;
     if (clientKey != null) {
@@ -615,6 +770,11 @@ public final class FakeProvider implements AutoCloseable {
     if (delay > 0) {
       Thread.sleep(delay);
     }
+    AtomicReference<Answer> dpopError = new AtomicReference<>();
+    String jkt = dpopJkt(exchange, tokenEndpoint(), dpopError);
+    if (jkt == null) {
+      return dpopError.get();
+    }
     Answer fixed = answer;
     if (fixed != null) {
       return fixed;
@@ -638,7 +798,7 @@ public final class FakeProvider implements AutoCloseable {
             || !grant.challenge().equals(s256(form.get("code_verifier")))) {
           return error("invalid_grant");
         }
-        json = tokens(grant, true, true);
+        json = tokens(grant, true, true, jkt);
       }
       case "refresh_token" -> {
         String presented = form.get("refresh_token");
@@ -646,10 +806,12 @@ public final class FakeProvider implements AutoCloseable {
             presented == null
                 ? null
                 : rotate ? refreshTokens.remove(presented) : refreshTokens.get(presented);
-        if (grant == null || (assertedClient != null && !assertedClient.equals(grant.clientId()))) {
+        if (grant == null
+            || (assertedClient != null && !assertedClient.equals(grant.clientId()))
+            || !List.of("", jkt).contains(refreshTokenJkt.getOrDefault(presented, ""))) {
           return error("invalid_grant");
         }
-        json = tokens(grant, false, rotate);
+        json = tokens(grant, false, rotate, jkt);
       }
       case "client_credentials" -> {
         String client = assertedClient != null ? assertedClient : clientId(authorization, form);
@@ -658,9 +820,12 @@ public final class FakeProvider implements AutoCloseable {
         if (form.get("scope") != null) {
           claims.put("scope", form.get("scope"));
         }
+        if (!jkt.isEmpty()) {
+          claims.put("cnf", Map.of("jkt", jkt));
+        }
         json = new JSONObject();
         json.put("access_token", accessToken(client, client, claims, 3600));
-        json.put("token_type", "Bearer");
+        json.put("token_type", jkt.isEmpty() ? "Bearer" : "DPoP");
         json.put("expires_in", 3600);
       }
       default -> {
@@ -687,15 +852,19 @@ public final class FakeProvider implements AutoCloseable {
   }
 
   /** A login's or a refresh's token response for {@code grant}. */
-  private JSONObject tokens(Grant grant, boolean login, boolean newRefreshToken) throws Exception {
+  private JSONObject tokens(Grant grant, boolean login, boolean newRefreshToken, String jkt)
+      throws Exception {
     long lifetime = expiresIn;
     Instant now = clock.instant();
     Map<String, Object> atClaims = new LinkedHashMap<>();
     atClaims.put("client_id", grant.clientId());
     atClaims.put("scope", grant.scope());
+    if (!jkt.isEmpty()) {
+      atClaims.put("cnf", Map.of("jkt", jkt));
+    }
     JSONObject json = new JSONObject();
     json.put("access_token", accessToken(grant.subject(), grant.clientId(), atClaims, lifetime));
-    json.put("token_type", "Bearer");
+    json.put("token_type", jkt.isEmpty() ? "Bearer" : "DPoP");
     json.put("expires_in", lifetime);
     json.put("scope", grant.scope());
     JWTClaimsSet.Builder id =
@@ -715,6 +884,7 @@ public final class FakeProvider implements AutoCloseable {
     if (issueRefreshTokens && (newRefreshToken || login)) {
       String refresh = "rt-" + counter.incrementAndGet() + "-" + randomToken(16);
       refreshTokens.put(refresh, grant);
+      refreshTokenJkt.put(refresh, jkt);
       json.put("refresh_token", refresh);
     }
     return json;
