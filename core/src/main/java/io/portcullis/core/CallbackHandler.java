@@ -201,12 +201,18 @@ final class CallbackHandler {
     LoginSession previous = sessions.get(exchange);
     Set<String> asked = Set.of();
     String logoutToken = Randoms.token(24);
+    long now = clock.millis();
+    long loginAt = now;
     if (previous != null && !previous.identity().subject().equals(identity.subject())) {
       exchange.invalidateSession(); // THREATS E-04: nothing of the previous user survives
     } else {
       exchange.renewSessionId(); // THREATS E-01: session fixation
       if (previous != null) {
         asked = previous.stepUpAsked();
+        if (previous.loginAtMillis() > 0) {
+          // A step-up continues the login: session-max-lifetime still counts from its start.
+          loginAt = Math.min(previous.loginAtMillis(), now);
+        }
       }
     }
     if (!pending.stepUpKey().isEmpty() && !asked.contains(pending.stepUpKey())) {
@@ -217,7 +223,10 @@ final class CallbackHandler {
       asked = withStepUp;
     }
     sessions.put(
-        exchange, new LoginSession(identity, t.refreshToken(), t.idToken(), logoutToken, asked));
+        exchange,
+        new LoginSession(identity, t.refreshToken(), t.idToken(), logoutToken, asked)
+            // the last-activity mark only with an idle timeout: 0 (not tracked) otherwise
+            .withTimes(loginAt, config.sessionIdleTimeout().isZero() ? 0 : now));
     metrics.increment(PortcullisMetrics.Counter.LOGINS_COMPLETED);
     LOG.log(
         Level.DEBUG,

@@ -34,6 +34,13 @@ import org.jspecify.annotations.Nullable;
  *     back-channel logout names (read from the ID token, never stored apart)
  * @param issuedAtMillis the ID token's {@code iat} in epoch milliseconds, 0 without one: a logout
  *     of the user ends the logins issued at or before it
+ * @param loginAtMillis when the user logged in (the callback that made this login), epoch
+ *     milliseconds; kept across refreshes and step-ups. 0: not known (a record of format 1, stored
+ *     before lifetimes existed), which the engine stamps with the time it first reads it
+ * @param seenAtMillis the last-activity mark of {@code session-idle-timeout}, epoch milliseconds:
+ *     moved forward only when it is more than a tenth of the idle timeout old, so the stored record
+ *     is not rewritten on every request. 0: not tracked (no idle timeout when it was stored, or a
+ *     record of format 1), which the engine stamps with the time it first reads it
  */
 record LoginSession(
     Identity identity,
@@ -42,11 +49,16 @@ record LoginSession(
     String logoutToken,
     Set<String> stepUpAsked,
     @Nullable String sessionId,
-    long issuedAtMillis)
+    long issuedAtMillis,
+    long loginAtMillis,
+    long seenAtMillis)
     implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
 
-  /** A login whose {@code sid} and {@code iat} are read from {@code idToken}. */
+  /**
+   * A login whose {@code sid} and {@code iat} are read from {@code idToken}, with no login time yet
+   * ({@link #withTimes}).
+   */
   LoginSession(
       Identity identity,
       @Nullable String refreshToken,
@@ -60,7 +72,9 @@ record LoginSession(
         logoutToken,
         stepUpAsked,
         idToken == null ? null : sid(claimsOf(idToken)),
-        idToken == null ? 0 : issuedAt(claimsOf(idToken)));
+        idToken == null ? 0 : issuedAt(claimsOf(idToken)),
+        0,
+        0);
   }
 
   private static Map<String, Object> claimsOf(String idToken) {
@@ -102,7 +116,29 @@ record LoginSession(
     Set<String> asked = new LinkedHashSet<>(stepUpAsked);
     asked.add(scopeSetKey);
     return new LoginSession(
-        identity, refreshToken, idToken, logoutToken, asked, sessionId, issuedAtMillis);
+        identity,
+        refreshToken,
+        idToken,
+        logoutToken,
+        asked,
+        sessionId,
+        issuedAtMillis,
+        loginAtMillis,
+        seenAtMillis);
+  }
+
+  /** The same login logged in at {@code loginAt} and last seen at {@code seenAt} (epoch ms). */
+  LoginSession withTimes(long loginAt, long seenAt) {
+    return new LoginSession(
+        identity,
+        refreshToken,
+        idToken,
+        logoutToken,
+        stepUpAsked,
+        sessionId,
+        issuedAtMillis,
+        loginAt,
+        seenAt);
   }
 
   /** Never written as it is: only inside a {@link SessionRecord}, encrypted. */

@@ -203,6 +203,22 @@ public enum Reason {
   /** Another node's refresh ended the login. */
   SESSION_ENDED("session.ended", 401, Level.INFO, Family.LOGIN, "The login has ended."),
 
+  // ---- session lifetimes (session-idle-timeout, session-max-lifetime; the login ends) ----
+  /** The login went unused longer than {@code session-idle-timeout}. */
+  SESSION_IDLE(
+      "session.idle",
+      401,
+      Level.INFO,
+      Family.LOGIN,
+      "The login has ended after a time without use; please sign in again."),
+  /** The login is older than {@code session-max-lifetime}. */
+  SESSION_EXPIRED(
+      "session.expired",
+      401,
+      Level.INFO,
+      Family.LOGIN,
+      "The login has reached its maximum lifetime; please sign in again."),
+
   // ---- logout ----
   /** The sign-out form's token is missing or wrong (THREATS G-12). */
   LOGOUT_CSRF(

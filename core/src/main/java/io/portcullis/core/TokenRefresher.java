@@ -189,11 +189,12 @@ final class TokenRefresher {
       // Keep what this session holds besides the tokens (logout token, step-up history).
       LoginSession merged =
           new LoginSession(
-              refreshed.identity(),
-              refreshed.refreshToken(),
-              refreshed.idToken(),
-              current.logoutToken(),
-              current.stepUpAsked());
+                  refreshed.identity(),
+                  refreshed.refreshToken(),
+                  refreshed.idToken(),
+                  current.logoutToken(),
+                  current.stepUpAsked())
+              .withTimes(current.loginAtMillis(), current.seenAtMillis());
       sessions.put(exchange, merged);
       return new Result.Refreshed(merged);
     }
@@ -286,13 +287,14 @@ final class TokenRefresher {
             tokenSet);
     return new Result.Refreshed(
         new LoginSession(
-            refreshed,
-            t.refreshToken() != null
-                ? t.refreshToken()
-                : refreshToken, // keep the old one when none is returned
-            idToken,
-            session.logoutToken(),
-            session.stepUpAsked()));
+                refreshed,
+                t.refreshToken() != null
+                    ? t.refreshToken()
+                    : refreshToken, // keep the old one when none is returned
+                idToken,
+                session.logoutToken(),
+                session.stepUpAsked())
+            .withTimes(session.loginAtMillis(), session.seenAtMillis()));
   }
 
   /**

@@ -80,6 +80,8 @@ class ConfigKeyTest {
             "client-jwks-path",
             "rules",
             "refresh-before",
+            "session-idle-timeout", // issue 14 AC2: not in SPEC.md's table (read-only here)
+            "session-max-lifetime",
             "base-url",
             "authorization-params",
             "principal-claim",

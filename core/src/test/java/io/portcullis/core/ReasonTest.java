@@ -63,6 +63,8 @@ class ReasonTest {
           "id_token.auth_time",
           "refresh.{error}",
           "session.ended",
+          "session.idle",
+          "session.expired",
           "logout.csrf",
           "backchannel.request",
           "backchannel.unavailable",
