@@ -269,6 +269,16 @@ public enum ConfigKey {
       "claim (dotted path allowed, e.g. realm_access.roles) whose values count for isUserInRole"
           + " besides granted scopes",
       "none"),
+  /** {@code userinfo}: when claims are read from the UserInfo endpoint. */
+  USERINFO(
+      "userinfo",
+      Type.TEXT,
+      "auto",
+      ConfigParser.whenSet(ConfigParser::userinfo),
+      "read claims from the provider's UserInfo endpoint after the login and each refresh, merged"
+          + " into the ID token's: auto (when the ID token lacks principal-claim or roles-claim and"
+          + " the provider has a UserInfo endpoint), always or never",
+      "auto"),
   /** {@code http-timeout}: the deadline of each call to the provider, response body included. */
   HTTP_TIMEOUT(
       "http-timeout",

@@ -41,6 +41,9 @@ import org.jspecify.annotations.Nullable;
  *     moved forward only when it is more than a tenth of the idle timeout old, so the stored record
  *     is not rewritten on every request. 0: not tracked (no idle timeout when it was stored, or a
  *     record of format 1), which the engine stamps with the time it first reads it
+ * @param userInfo the claims of the latest UserInfo answer ({@code userinfo}) as a JSON object,
+ *     merged into {@link Identity#claims()} under README "UserInfo"'s precedence; null when none
+ *     was read
  */
 record LoginSession(
     Identity identity,
@@ -51,7 +54,8 @@ record LoginSession(
     @Nullable String sessionId,
     long issuedAtMillis,
     long loginAtMillis,
-    long seenAtMillis)
+    long seenAtMillis,
+    @Nullable String userInfo)
     implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
 
@@ -74,10 +78,12 @@ record LoginSession(
         idToken == null ? null : sid(claimsOf(idToken)),
         idToken == null ? 0 : issuedAt(claimsOf(idToken)),
         0,
-        0);
+        0,
+        null);
   }
 
-  private static Map<String, Object> claimsOf(String idToken) {
+  /** The claims of a verified {@code idToken}; empty when it cannot be read (never for one). */
+  static Map<String, Object> claimsOf(String idToken) {
     try {
       return NimbusIdTokenVerifier.claimsOf(idToken);
     } catch (IdTokenException e) {
@@ -98,14 +104,16 @@ record LoginSession(
   LoginSession {
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(logoutToken, "logoutToken");
-    if (idToken != null && !(identity.claims() instanceof IdTokenClaims)) {
-      // The claims are read from the (verified) ID token when asked for, not held as a map.
+    if (idToken != null
+        && !(identity.claims() instanceof IdTokenClaims c && c.isOf(idToken, userInfo))) {
+      // The claims are read from the (verified) ID token and the stored UserInfo answer when
+      // asked for, not held as a map.
       identity =
           new Identity(
               identity.name(),
               identity.subject(),
               identity.issuer(),
-              new IdTokenClaims(idToken),
+              new IdTokenClaims(idToken, userInfo),
               identity.roles(),
               identity.tokens());
     }
@@ -124,7 +132,8 @@ record LoginSession(
         sessionId,
         issuedAtMillis,
         loginAtMillis,
-        seenAtMillis);
+        seenAtMillis,
+        userInfo);
   }
 
   /** The same login logged in at {@code loginAt} and last seen at {@code seenAt} (epoch ms). */
@@ -138,7 +147,23 @@ record LoginSession(
         sessionId,
         issuedAtMillis,
         loginAt,
-        seenAt);
+        seenAt,
+        userInfo);
+  }
+
+  /** The same login with the UserInfo claims {@code json} (null: none). */
+  LoginSession withUserInfo(@Nullable String json) {
+    return new LoginSession(
+        identity,
+        refreshToken,
+        idToken,
+        logoutToken,
+        stepUpAsked,
+        sessionId,
+        issuedAtMillis,
+        loginAtMillis,
+        seenAtMillis,
+        json);
   }
 
   /** Never written as it is: only inside a {@link SessionRecord}, encrypted. */
@@ -160,6 +185,8 @@ record LoginSession(
         + stepUpAsked
         + ", sid="
         + (sessionId == null ? "none" : "****")
+        + ", userInfo="
+        + (userInfo == null ? "none" : "****")
         + "]";
   }
 }

@@ -5,6 +5,7 @@ import io.portcullis.core.internal.nimbus.Http;
 import io.portcullis.core.internal.nimbus.JwksCache;
 import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
 import io.portcullis.core.internal.nimbus.NimbusTokenClient;
+import io.portcullis.core.internal.nimbus.NimbusUserInfoClient;
 import io.portcullis.core.internal.nimbus.ProviderMetadata;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -81,12 +82,22 @@ public final class Portcullis implements AutoCloseable {
             config.clientId(), config.clientSecret().orElse(null), jwks, clock);
     NimbusTokenClient tokenClient = NimbusWiring.tokenClient(config, http, clock, metadata);
     this.starter = new LoginStarter(config, metadata, codec, urls, clock, metrics, tokenClient);
+    UserInfo userInfo = new UserInfo(config, new NimbusUserInfoClient(http));
     this.callback =
         new CallbackHandler(
-            config, metadata, codec, starter, tokenClient, verifier, clock, sessions, metrics);
+            config,
+            metadata,
+            codec,
+            starter,
+            tokenClient,
+            verifier,
+            userInfo,
+            clock,
+            sessions,
+            metrics);
     this.refresher =
         new TokenRefresher(
-            config, metadata, tokenClient, verifier, clock, executor, sessions, metrics);
+            config, metadata, tokenClient, verifier, userInfo, clock, executor, sessions, metrics);
     this.bearer =
         config.acceptsOwnClientBearerTokens()
             ? new BearerAuthenticator(config, metadata, verifier, clock, metrics)

@@ -250,6 +250,14 @@ public final class PortcullisConfig {
     return get(ConfigKey.BEARER_ONLY);
   }
 
+  /**
+   * Returns when claims are read from the UserInfo endpoint: {@code auto}, {@code always} or {@code
+   * never}.
+   */
+  String userinfo() {
+    return get(ConfigKey.USERINFO);
+  }
+
   /** Returns the claim, possibly a dotted path, whose values count as roles, when configured. */
   public Optional<String> rolesClaim() {
     return get(ConfigKey.ROLES_CLAIM);

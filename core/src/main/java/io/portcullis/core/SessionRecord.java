@@ -33,8 +33,8 @@ import org.jspecify.annotations.Nullable;
  * copied into another session, or a ciphertext spliced under another header, does not open and
  * reads as "logged out". The plaintext is a compact encoding of the tokens, the expiry, the granted
  * scopes, name, roles, logout token and step-up history, and (from format 2) the login time and the
- * last-activity mark of the session lifetimes; the ID token claims are not stored but read again
- * from the ID token (verified at login or refresh) when a record is opened.
+ * last-activity mark of the session lifetimes and the UserInfo answer; the ID token claims are not
+ * stored but read again from the ID token (verified at login or refresh) when a record is opened.
  *
  * <p>Compatibility rule (README "Session record"): a version reads every format byte an earlier
  * version wrote (golden files in {@code core/src/test/resources/session-records/}); a new format
@@ -154,13 +154,17 @@ final class SessionRecord implements Serializable {
   // Plaintext encoding, format 1: flags (bit 0: refresh token, bit 1: ID token), access token,
   // [refresh token], [ID token] or else subject and issuer, expiry (epoch ms), scopes, name,
   // roles, logout token, step-up scope sets. Strings: varint length, UTF-8.
-  // Format 2: format 1's fields, then the login time and the last-activity mark (epoch ms,
-  // varints; 0 when not known). Flag bits other than 0 and 1 are refused.
+  // Format 2: flag bit 2: UserInfo claims; format 1's fields, then the login time and the
+  // last-activity mark (epoch ms, varints; 0 when not known), then [the UserInfo claims as a JSON
+  // object]. Other flag bits are refused.
 
   static byte[] encode(LoginSession login) {
     Identity id = login.identity();
     Out out = new Out();
-    out.bytes.write((login.refreshToken() != null ? 1 : 0) | (login.idToken() != null ? 2 : 0));
+    out.bytes.write(
+        (login.refreshToken() != null ? 1 : 0)
+            | (login.idToken() != null ? 2 : 0)
+            | (login.idToken() != null && login.userInfo() != null ? 4 : 0));
     out.string(id.accessToken());
     if (login.refreshToken() != null) {
       out.string(login.refreshToken());
@@ -179,12 +183,15 @@ final class SessionRecord implements Serializable {
     out.strings(login.stepUpAsked());
     out.varLong(login.loginAtMillis());
     out.varLong(login.seenAtMillis());
+    if (login.idToken() != null && login.userInfo() != null) {
+      out.string(login.userInfo());
+    }
     return out.bytes.toByteArray();
   }
 
   static LoginSession decode(ByteBuffer in, int format) throws IdTokenException {
     int flags = in.get();
-    if ((flags & ~3) != 0) {
+    if ((flags & ~(format >= 2 ? 7 : 3)) != 0 || (flags & 6) == 4) {
       throw new IllegalArgumentException("flags");
     }
     String accessToken = string(in);
@@ -217,6 +224,7 @@ final class SessionRecord implements Serializable {
     Set<String> stepUpAsked = strings(in);
     long loginAt = format >= 2 ? varLong(in) : 0;
     long seenAt = format >= 2 ? varLong(in) : 0;
+    String userInfo = (flags & 4) != 0 ? string(in) : null;
     if (in.hasRemaining()) {
       throw new IllegalArgumentException("trailing bytes");
     }
@@ -224,7 +232,16 @@ final class SessionRecord implements Serializable {
         new Identity(
             name, subject, issuer, claims, roles, new TokenSet(accessToken, expiresAt, scopes));
     return new LoginSession(
-        identity, refreshToken, idToken, logoutToken, stepUpAsked, sid, issuedAt, loginAt, seenAt);
+        identity,
+        refreshToken,
+        idToken,
+        logoutToken,
+        stepUpAsked,
+        sid,
+        issuedAt,
+        loginAt,
+        seenAt,
+        userInfo);
   }
 
   private static final class Out {

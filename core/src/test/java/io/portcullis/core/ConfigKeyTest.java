@@ -86,6 +86,7 @@ class ConfigKeyTest {
             "authorization-params",
             "principal-claim",
             "roles-claim",
+            "userinfo", // issue 14 AC4: not in SPEC.md's table (read-only here)
             "http-timeout",
             "response-mode",
             "par",

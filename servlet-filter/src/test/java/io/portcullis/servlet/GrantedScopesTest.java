@@ -23,7 +23,8 @@ class GrantedScopesTest extends IntegrationTest {
   @BeforeAll
   static void appWithRolesClaim() throws Exception {
     app.close();
-    app = new TestApp(provider, Map.of("roles-claim", "roles"));
+    // roles from the access token, the last resort: not from UserInfo (UserInfoTest)
+    app = new TestApp(provider, Map.of("roles-claim", "roles", "userinfo", "never"));
   }
 
   private static String whoami(Browser browser) {

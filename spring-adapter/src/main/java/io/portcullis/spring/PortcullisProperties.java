@@ -158,6 +158,13 @@ public class PortcullisProperties {
   private @Nullable Duration refreshBefore;
 
   /**
+   * Read claims from the provider's UserInfo endpoint after the login and each refresh, merged into
+   * the ID token's: auto (when the ID token lacks principal-claim or roles-claim and the provider
+   * has a UserInfo endpoint), always or never. Default: auto.
+   */
+  private @Nullable String userinfo;
+
+  /**
    * A login that no request used for this many seconds ends (a plain number is seconds, or e.g.
    * 30m): a browser logs in again, an API request gets 401 session.idle; 0 is off. Default: 0.
    */
@@ -539,6 +546,16 @@ public class PortcullisProperties {
   /** Sets {@code portcullis.refresh-before}. */
   public void setRefreshBefore(@Nullable Duration refreshBefore) {
     this.refreshBefore = refreshBefore;
+  }
+
+  /** Returns {@code portcullis.userinfo} as bound, or null when not set. */
+  public @Nullable String getUserinfo() {
+    return userinfo;
+  }
+
+  /** Sets {@code portcullis.userinfo}. */
+  public void setUserinfo(@Nullable String userinfo) {
+    this.userinfo = userinfo;
   }
 
   /** Returns {@code portcullis.session-idle-timeout} as bound, or null when not set. */
