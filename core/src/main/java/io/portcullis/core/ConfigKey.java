@@ -216,6 +216,25 @@ public enum ConfigKey {
       ConfigParser.seconds(0, Integer.MAX_VALUE),
       "refresh the access token when it expires within this many seconds",
       "60"),
+  /** {@code session-idle-timeout}: a login unused this long ends (0: off). */
+  SESSION_IDLE_TIMEOUT(
+      "session-idle-timeout",
+      Type.SECONDS,
+      Duration.ZERO,
+      ConfigParser.seconds(0, Integer.MAX_VALUE),
+      "a login that no request used for this many seconds ends (browser: log in again; API: 401"
+          + " session.idle), whatever the container's session timeout and the refresh token's"
+          + " lifetime; 0 is off",
+      "0"),
+  /** {@code session-max-lifetime}: a login ends this long after it was made (0: off). */
+  SESSION_MAX_LIFETIME(
+      "session-max-lifetime",
+      Type.SECONDS,
+      Duration.ZERO,
+      ConfigParser.seconds(0, Integer.MAX_VALUE),
+      "a login ends this many seconds after the user logged in, however active and however often"
+          + " its tokens were refreshed (browser: log in again; API: 401 session.expired); 0 is off",
+      "0"),
   /** {@code base-url}: the application's public URL. */
   BASE_URL(
       "base-url",
@@ -250,6 +269,16 @@ public enum ConfigKey {
       "claim (dotted path allowed, e.g. realm_access.roles) whose values count for isUserInRole"
           + " besides granted scopes",
       "none"),
+  /** {@code userinfo}: when claims are read from the UserInfo endpoint. */
+  USERINFO(
+      "userinfo",
+      Type.TEXT,
+      "auto",
+      ConfigParser.whenSet(ConfigParser::userinfo),
+      "read claims from the provider's UserInfo endpoint after the login and each refresh, merged"
+          + " into the ID token's: auto (when the ID token lacks principal-claim or roles-claim and"
+          + " the provider has a UserInfo endpoint), always or never",
+      "auto"),
   /** {@code http-timeout}: the deadline of each call to the provider, response body included. */
   HTTP_TIMEOUT(
       "http-timeout",

@@ -852,6 +852,15 @@ final class ConfigParser {
     return mode.get();
   }
 
+  @Nullable Object userinfo(Setting s) {
+    String value = s.value().toLowerCase(Locale.ROOT);
+    if (!List.of("auto", "always", "never").contains(value)) {
+      invalid(s, "is not a UserInfo setting", "auto, always or never");
+      return null;
+    }
+    return value;
+  }
+
   @Nullable Object par(Setting s) {
     String value = s.value().toLowerCase(Locale.ROOT);
     if (!List.of("auto", "true", "false").contains(value)) {

@@ -40,8 +40,17 @@ public sealed interface Outcome {
    * Not logged in on a path that needs it, for an API request: {@code 401} with {@code
    * WWW-Authenticate: Bearer} and a JSON body carrying {@code login_url}, or none when {@code
    * loginUrl} is null ({@code bearer-only}: there is no login).
+   *
+   * @param loginUrl where a browser may log in, or null
+   * @param reason why this request's login just ended ({@link Reason#SESSION_IDLE}, {@link
+   *     Reason#SESSION_EXPIRED}), sent as the JSON {@code reason}; null when there was none
    */
-  record Challenge(@Nullable String loginUrl) implements Outcome {}
+  record Challenge(@Nullable String loginUrl, @Nullable Reason reason) implements Outcome {
+    /** Not logged in, with no login that just ended. */
+    public Challenge(@Nullable String loginUrl) {
+      this(loginUrl, null);
+    }
+  }
 
   /**
    * A bearer token that is not valid (RFC 6750 §3.1): {@code 401} with {@code WWW-Authenticate:

@@ -6,6 +6,7 @@ import io.portcullis.core.internal.nimbus.Http;
 import io.portcullis.core.internal.nimbus.JwksCache;
 import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
 import io.portcullis.core.internal.nimbus.NimbusTokenClient;
+import io.portcullis.core.internal.nimbus.NimbusUserInfoClient;
 import io.portcullis.core.internal.nimbus.ProviderMetadata;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -27,9 +28,10 @@ import org.jspecify.annotations.Nullable;
  * start-up and {@link #close()} it at shutdown.
  *
  * <p>A request runs through: path guard (SPEC.md "Access rules" normalisation, else 400) → callback
- * and logout endpoints → the first matching rule → the login in the session → the scope check (with
- * step-up) → {@link Outcome}. An authenticated request with a valid access token touches no
- * provider, parses no JSON or JWT and takes no lock.
+ * and logout endpoints → the first matching rule → the login in the session (unless a back-channel
+ * logout or a session lifetime ended it) → the scope check (with step-up) → {@link Outcome}. An
+ * authenticated request with a valid access token touches no provider, parses no JSON or JWT and
+ * takes no lock.
  */
 public final class Portcullis implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("io.portcullis");
@@ -46,6 +48,7 @@ public final class Portcullis implements AutoCloseable {
   private final @Nullable BearerAuthenticator bearer;
   private final AccessRules rules;
   private final SessionStore sessions;
+  private final SessionLifetimes lifetimes;
   private final String redirectPath;
   private final String logoutPath;
   private final @Nullable String healthPath;
@@ -86,6 +89,7 @@ public final class Portcullis implements AutoCloseable {
     byte[] key = config.stateKey().orElseGet(() -> Randoms.bytes(32));
     StateCookieCodec codec = new StateCookieCodec(key, config.previousStateKey().orElse(null));
     this.sessions = new SessionStore(SessionKeys.of(config));
+    this.lifetimes = new SessionLifetimes(config);
     this.urls = new Urls(config);
     JwksCache jwks = new JwksCache(clock, http, executor);
     NimbusIdTokenVerifier verifier =
@@ -94,12 +98,22 @@ public final class Portcullis implements AutoCloseable {
     NimbusTokenClient tokenClient = NimbusWiring.tokenClient(config, http, clock, metadata);
     this.dpop = tokenClient.dpop();
     this.starter = new LoginStarter(config, metadata, codec, urls, clock, metrics, tokenClient);
+    UserInfo userInfo = new UserInfo(config, new NimbusUserInfoClient(http));
     this.callback =
         new CallbackHandler(
-            config, metadata, codec, starter, tokenClient, verifier, clock, sessions, metrics);
+            config,
+            metadata,
+            codec,
+            starter,
+            tokenClient,
+            verifier,
+            userInfo,
+            clock,
+            sessions,
+            metrics);
     this.refresher =
         new TokenRefresher(
-            config, metadata, tokenClient, verifier, clock, executor, sessions, metrics);
+            config, metadata, tokenClient, verifier, userInfo, clock, executor, sessions, metrics);
     this.bearer =
         config.acceptsOwnClientBearerTokens()
             ? new BearerAuthenticator(config, metadata, verifier, clock, metrics)
@@ -396,6 +410,25 @@ public final class Portcullis implements AutoCloseable {
       exchange.invalidateSession(); // THREATS E-08: the provider ended it; no session id reused
       session = null;
     }
+    Reason ended = null;
+    if (session != null && lifetimes.enabled()) {
+      long now = clock.millis();
+      ended = lifetimes.ended(session, now);
+      if (ended != null) {
+        // A clean logout, as the logout endpoint's (no provider call): the record and its tokens
+        // go with the session, and the next login gets a new one.
+        exchange.invalidateSession();
+        metrics.rejected(ended);
+        SessionLifetimes.logEnded(ended);
+        session = null;
+      } else {
+        LoginSession touched = lifetimes.touched(session, now);
+        if (touched != null) {
+          sessions.put(exchange, touched);
+          session = touched;
+        }
+      }
+    }
     if (session != null
         && access.kind() != Access.Kind.DENY
         && refresher.isDue(session, clock.millis())) {
@@ -439,7 +472,7 @@ public final class Portcullis implements AutoCloseable {
       String target = Urls.targetOf(path, exchange.rawQuery());
       if (RequestKind.isApi(exchange)) {
         return new Outcome.Challenge(
-            exchange.contextPath() + redirectPath + "?return_to=" + Urls.encode(target));
+            exchange.contextPath() + redirectPath + "?return_to=" + Urls.encode(target), ended);
       }
       return starter.start(exchange, target, config.scopes());
     }
@@ -552,6 +585,7 @@ public final class Portcullis implements AutoCloseable {
     return session == null
             || session.identity().tokens().isExpired(clock.instant())
             || isLoggedOut(session)
+            || (lifetimes.enabled() && lifetimes.ended(session, clock.millis()) != null)
         ? null
         : session.identity();
   }

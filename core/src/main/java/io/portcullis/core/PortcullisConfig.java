@@ -226,6 +226,22 @@ public final class PortcullisConfig {
     return get(ConfigKey.REFRESH_BEFORE);
   }
 
+  /**
+   * Returns how long a login may go unused before it ends ({@code session-idle-timeout}); zero
+   * means no idle timeout.
+   */
+  public Duration sessionIdleTimeout() {
+    return get(ConfigKey.SESSION_IDLE_TIMEOUT);
+  }
+
+  /**
+   * Returns how long after the user logged in a login ends ({@code session-max-lifetime}); zero
+   * means no maximum.
+   */
+  public Duration sessionMaxLifetime() {
+    return get(ConfigKey.SESSION_MAX_LIFETIME);
+  }
+
   /** Returns the application's public URL; empty means it is derived from the request. */
   public Optional<URI> baseUrl() {
     return get(ConfigKey.BASE_URL);
@@ -253,6 +269,14 @@ public final class PortcullisConfig {
    */
   public boolean bearerOnly() {
     return get(ConfigKey.BEARER_ONLY);
+  }
+
+  /**
+   * Returns when claims are read from the UserInfo endpoint: {@code auto}, {@code always} or {@code
+   * never}.
+   */
+  String userinfo() {
+    return get(ConfigKey.USERINFO);
   }
 
   /** Returns the claim, possibly a dotted path, whose values count as roles, when configured. */

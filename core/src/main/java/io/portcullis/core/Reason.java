@@ -203,6 +203,45 @@ public enum Reason {
   /** Another node's refresh ended the login. */
   SESSION_ENDED("session.ended", 401, Level.INFO, Family.LOGIN, "The login has ended."),
 
+  // ---- UserInfo (userinfo; OIDC Core §5.3) ----
+  /** The UserInfo endpoint cannot be reached, or is needed and the provider has none. */
+  USERINFO_UNAVAILABLE(
+      "userinfo.unavailable",
+      502,
+      Level.WARNING,
+      Family.LOGIN,
+      "The identity provider cannot be reached."),
+  /** The UserInfo answer is not a JSON object with a {@code sub} (a JWT answer included). */
+  USERINFO_INVALID(
+      "userinfo.invalid",
+      502,
+      Level.WARNING,
+      Family.LOGIN,
+      "The identity provider's user information cannot be used."),
+  /** The UserInfo {@code sub} is not the ID token's (OIDC Core §5.3.2). */
+  USERINFO_SUB_MISMATCH(
+      "userinfo.sub_mismatch",
+      502,
+      Level.WARNING,
+      Family.LOGIN,
+      "The identity provider's user information names another user."),
+
+  // ---- session lifetimes (session-idle-timeout, session-max-lifetime; the login ends) ----
+  /** The login went unused longer than {@code session-idle-timeout}. */
+  SESSION_IDLE(
+      "session.idle",
+      401,
+      Level.INFO,
+      Family.LOGIN,
+      "The login has ended after a time without use; please sign in again."),
+  /** The login is older than {@code session-max-lifetime}. */
+  SESSION_EXPIRED(
+      "session.expired",
+      401,
+      Level.INFO,
+      Family.LOGIN,
+      "The login has reached its maximum lifetime; please sign in again."),
+
   // ---- logout ----
   /** The sign-out form's token is missing or wrong (THREATS G-12). */
   LOGOUT_CSRF(

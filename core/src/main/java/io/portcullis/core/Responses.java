@@ -42,10 +42,13 @@ public final class Responses {
         return json(
             401, h, "{\"error\":\"unauthorized\",\"error_description\":\"bearer token required\"}");
       }
+      Reason ended = c.reason();
       return json(
           401,
           h,
-          "{\"error\":\"unauthorized\",\"error_description\":\"login required\",\"login_url\":"
+          "{\"error\":\"unauthorized\",\"error_description\":\"login required\","
+              + (ended == null ? "" : "\"reason\":" + quote(ended.code()) + ",")
+              + "\"login_url\":"
               + quote(loginUrl)
               + "}");
     }

@@ -25,15 +25,17 @@ import org.jspecify.annotations.Nullable;
  * container's session store, Spring Session, a restart) it is one opaque byte string:
  *
  * <pre>
- * format (1 byte: 1, or 2 when the access token is DPoP-bound) | record id (16 random bytes) | iv (12) | AES-256-GCM ciphertext | tag (16)
+ * format (1 byte, {@value #FORMAT}) | record id (16 random bytes) | iv (12) | AES-256-GCM ciphertext | tag (16)
  * </pre>
  *
  * <p>The associated data of the cipher is the format byte, the record id and the creation time of
  * the session the record was written into ({@link HttpExchange#sessionCreationTime()}): a record
  * copied into another session, or a ciphertext spliced under another header, does not open and
  * reads as "logged out". The plaintext is a compact encoding of the tokens, the expiry, the granted
- * scopes, name, roles, logout token and step-up history; the ID token claims are not stored but
- * read again from the ID token (verified at login or refresh) when a record is opened.
+ * scopes, name, roles, logout token and step-up history, and (from format 2) whether the access
+ * token is DPoP-bound, the login time and the last-activity mark of the session lifetimes and the
+ * UserInfo answer; the ID token claims are not stored but read again from the ID token (verified at
+ * login or refresh) when a record is opened.
  *
  * <p>Compatibility rule (README "Session record"): a version reads every format byte an earlier
  * version wrote (golden files in {@code core/src/test/resources/session-records/}); a new format
@@ -42,19 +44,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class SessionRecord implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
+  static final int FORMAT = 2;
 
-  /** The format of a login whose access token is a bearer token (issue 11). */
-  static final int FORMAT_BEARER = 1;
-
-  /**
-   * Format 1 and a DPoP-bound access token (flag bit 2): written only for such logins, so that a
-   * version before DPoP reads them as logged out rather than sending their token as a bearer one,
-   * and keeps reading every other login.
-   */
-  static final int FORMAT_DPOP = 2;
-
-  /** The newest format. */
-  static final int FORMAT = FORMAT_DPOP;
+  /** Format 1 (issue 11): no login time nor last-activity mark; read, never written. */
+  static final int FORMAT_1 = 1;
 
   private static final int ID_BYTES = 16;
   private static final int MAX_BYTES = 1 << 22;
@@ -95,7 +88,7 @@ final class SessionRecord implements Serializable {
     }
     if (!(s instanceof byte[] stored)
         || stored.length < 1 + ID_BYTES
-        || (stored[0] != FORMAT_BEARER && stored[0] != FORMAT_DPOP)) {
+        || (stored[0] != FORMAT && stored[0] != FORMAT_1)) {
       return null;
     }
     int format = stored[0];
@@ -106,7 +99,7 @@ final class SessionRecord implements Serializable {
     }
     LoginSession login;
     try {
-      login = decode(format, ByteBuffer.wrap(plain));
+      login = decode(ByteBuffer.wrap(plain), format);
     } catch (RuntimeException | IdTokenException e) {
       return null;
     }
@@ -121,18 +114,12 @@ final class SessionRecord implements Serializable {
       return stored.clone();
     }
     Opened o = (Opened) Objects.requireNonNull(s, "state");
-    int format = formatOf(o.login());
-    byte[] sealed = o.keys().seal(aad(format, o.recordId(), o.binding()), encode(o.login()));
+    byte[] sealed = o.keys().seal(aad(FORMAT, o.recordId(), o.binding()), encode(o.login()));
     byte[] out = new byte[1 + ID_BYTES + sealed.length];
-    out[0] = (byte) format;
+    out[0] = FORMAT;
     System.arraycopy(o.recordId(), 0, out, 1, ID_BYTES);
     System.arraycopy(sealed, 0, out, 1 + ID_BYTES, sealed.length);
     return out;
-  }
-
-  /** {@link #FORMAT_DPOP} for a DPoP-bound access token, else {@link #FORMAT_BEARER}. */
-  static int formatOf(LoginSession login) {
-    return login.identity().tokens().dpopBound() ? FORMAT_DPOP : FORMAT_BEARER;
   }
 
   private static byte[] aad(int format, byte[] recordId, long binding) {
@@ -165,10 +152,14 @@ final class SessionRecord implements Serializable {
     return "SessionRecord[" + (login == null ? "sealed" : login.toString()) + "]";
   }
 
-  // Plaintext encoding, formats 1 and 2: flags (bit 0: refresh token, bit 1: ID token, bit 2: the
-  // access token is DPoP-bound, set exactly in format 2), access token,
+  // Plaintext encoding, format 1: flags (bit 0: refresh token, bit 1: ID token), access token,
   // [refresh token], [ID token] or else subject and issuer, expiry (epoch ms), scopes, name,
   // roles, logout token, step-up scope sets. Strings: varint length, UTF-8.
+  // Format 2: flag bit 2: UserInfo claims, bit 3: the access token is DPoP-bound; format 1's
+  // fields, then the login time and the last-activity mark (epoch ms, varints; 0 when not known),
+  // then [the UserInfo claims as a JSON object]. Other flag bits are refused. A version that reads
+  // only format 1 reads a format-2 record as logged out: never a DPoP-bound token sent as a bearer
+  // one.
 
   static byte[] encode(LoginSession login) {
     Identity id = login.identity();
@@ -176,7 +167,8 @@ final class SessionRecord implements Serializable {
     out.bytes.write(
         (login.refreshToken() != null ? 1 : 0)
             | (login.idToken() != null ? 2 : 0)
-            | (id.tokens().dpopBound() ? 4 : 0));
+            | (login.idToken() != null && login.userInfo() != null ? 4 : 0)
+            | (id.tokens().dpopBound() ? 8 : 0));
     out.string(id.accessToken());
     if (login.refreshToken() != null) {
       out.string(login.refreshToken());
@@ -193,13 +185,18 @@ final class SessionRecord implements Serializable {
     out.strings(id.roles());
     out.string(login.logoutToken());
     out.strings(login.stepUpAsked());
+    out.varLong(login.loginAtMillis());
+    out.varLong(login.seenAtMillis());
+    if (login.idToken() != null && login.userInfo() != null) {
+      out.string(login.userInfo());
+    }
     return out.bytes.toByteArray();
   }
 
-  static LoginSession decode(int format, ByteBuffer in) throws IdTokenException {
+  static LoginSession decode(ByteBuffer in, int format) throws IdTokenException {
     int flags = in.get();
-    if ((format == FORMAT_DPOP) != ((flags & 4) != 0) || (flags & ~7) != 0) {
-      throw new IllegalArgumentException("flags do not fit the format");
+    if ((flags & ~(format >= 2 ? 15 : 3)) != 0 || (flags & 6) == 4) {
+      throw new IllegalArgumentException("flags");
     }
     String accessToken = string(in);
     String refreshToken = (flags & 1) != 0 ? string(in) : null;
@@ -229,6 +226,9 @@ final class SessionRecord implements Serializable {
     Set<String> roles = strings(in);
     String logoutToken = string(in);
     Set<String> stepUpAsked = strings(in);
+    long loginAt = format >= 2 ? varLong(in) : 0;
+    long seenAt = format >= 2 ? varLong(in) : 0;
+    String userInfo = (flags & 4) != 0 ? string(in) : null;
     if (in.hasRemaining()) {
       throw new IllegalArgumentException("trailing bytes");
     }
@@ -239,9 +239,18 @@ final class SessionRecord implements Serializable {
             issuer,
             claims,
             roles,
-            new TokenSet(accessToken, expiresAt, scopes, (flags & 4) != 0));
+            new TokenSet(accessToken, expiresAt, scopes, (flags & 8) != 0));
     return new LoginSession(
-        identity, refreshToken, idToken, logoutToken, stepUpAsked, sid, issuedAt);
+        identity,
+        refreshToken,
+        idToken,
+        logoutToken,
+        stepUpAsked,
+        sid,
+        issuedAt,
+        loginAt,
+        seenAt,
+        userInfo);
   }
 
   private static final class Out {

@@ -80,10 +80,13 @@ class ConfigKeyTest {
             "client-jwks-path",
             "rules",
             "refresh-before",
+            "session-idle-timeout", // issue 14 AC2: not in SPEC.md's table (read-only here)
+            "session-max-lifetime",
             "base-url",
             "authorization-params",
             "principal-claim",
             "roles-claim",
+            "userinfo", // issue 14 AC4: not in SPEC.md's table (read-only here)
             "http-timeout",
             "response-mode",
             "par",

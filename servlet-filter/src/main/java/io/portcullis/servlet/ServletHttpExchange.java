@@ -126,7 +126,8 @@ final class ServletHttpExchange implements HttpExchange {
       Cookie[] all = request.getCookies();
       if (all != null) {
         for (Cookie c : all) {
-          map.putIfAbsent(c.getName(), c.getValue());
+          // A cookie without a value may come back with a null one: none reaches the engine.
+          map.putIfAbsent(c.getName(), c.getValue() == null ? "" : c.getValue());
         }
       }
       cookies = Collections.unmodifiableMap(map);

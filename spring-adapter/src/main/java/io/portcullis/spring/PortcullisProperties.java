@@ -157,6 +157,28 @@ public class PortcullisProperties {
   @DurationUnit(ChronoUnit.SECONDS)
   private @Nullable Duration refreshBefore;
 
+  /**
+   * Read claims from the provider's UserInfo endpoint after the login and each refresh, merged into
+   * the ID token's: auto (when the ID token lacks principal-claim or roles-claim and the provider
+   * has a UserInfo endpoint), always or never. Default: auto.
+   */
+  private @Nullable String userinfo;
+
+  /**
+   * A login that no request used for this many seconds ends (a plain number is seconds, or e.g.
+   * 30m): a browser logs in again, an API request gets 401 session.idle; 0 is off. Default: 0.
+   */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private @Nullable Duration sessionIdleTimeout;
+
+  /**
+   * A login ends this many seconds after the user logged in (a plain number is seconds, or e.g.
+   * 8h), however active and however often its tokens were refreshed: a browser logs in again, an
+   * API request gets 401 session.expired; 0 is off. Default: 0.
+   */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private @Nullable Duration sessionMaxLifetime;
+
   /** The application's public URL, when behind a proxy. Default: derived from the request. */
   private @Nullable String baseUrl;
 
@@ -560,6 +582,36 @@ public class PortcullisProperties {
   /** Sets {@code portcullis.refresh-before}. */
   public void setRefreshBefore(@Nullable Duration refreshBefore) {
     this.refreshBefore = refreshBefore;
+  }
+
+  /** Returns {@code portcullis.userinfo} as bound, or null when not set. */
+  public @Nullable String getUserinfo() {
+    return userinfo;
+  }
+
+  /** Sets {@code portcullis.userinfo}. */
+  public void setUserinfo(@Nullable String userinfo) {
+    this.userinfo = userinfo;
+  }
+
+  /** Returns {@code portcullis.session-idle-timeout} as bound, or null when not set. */
+  public @Nullable Duration getSessionIdleTimeout() {
+    return sessionIdleTimeout;
+  }
+
+  /** Sets {@code portcullis.session-idle-timeout}. */
+  public void setSessionIdleTimeout(@Nullable Duration sessionIdleTimeout) {
+    this.sessionIdleTimeout = sessionIdleTimeout;
+  }
+
+  /** Returns {@code portcullis.session-max-lifetime} as bound, or null when not set. */
+  public @Nullable Duration getSessionMaxLifetime() {
+    return sessionMaxLifetime;
+  }
+
+  /** Sets {@code portcullis.session-max-lifetime}. */
+  public void setSessionMaxLifetime(@Nullable Duration sessionMaxLifetime) {
+    this.sessionMaxLifetime = sessionMaxLifetime;
   }
 
   /** Returns {@code portcullis.base-url} as bound, or null when not set. */

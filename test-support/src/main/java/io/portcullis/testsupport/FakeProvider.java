@@ -102,6 +102,9 @@ public final class FakeProvider implements AutoCloseable {
   /** Requests for the end-session endpoint. */
   public final AtomicInteger endSessionRequests = new AtomicInteger();
 
+  /** Requests to the UserInfo endpoint, whatever their answer. */
+  public final AtomicInteger userInfoRequests = new AtomicInteger();
+
   /** Requests to the pushed authorization request endpoint, whatever their answer. */
   public final AtomicInteger parRequests = new AtomicInteger();
 
@@ -158,6 +161,12 @@ public final class FakeProvider implements AutoCloseable {
   /** With {@link #requireDpopNonce}: the requests answered {@code use_dpop_nonce}. */
   public final AtomicInteger dpopNonceErrors = new AtomicInteger();
 
+  private volatile Map<String, Object> userInfoClaims;
+  private volatile String userInfoSubject;
+  private volatile String userInfoContentType = "application/json";
+  private volatile int userInfoStatus = 200;
+  private volatile String userInfoBody;
+  private volatile long userInfoDelayMillis;
   private final Set<String> assertionIds = ConcurrentHashMap.newKeySet();
 
   /** A provider on a free loopback port, dating its tokens by {@code clock}. */
@@ -177,6 +186,7 @@ public final class FakeProvider implements AutoCloseable {
     server.createContext("/realm/par", ex -> serve(ex, this::par));
     server.createContext("/realm/authorize", this::authorizationEndpoint);
     server.createContext("/realm/logout", this::endSessionEndpoint);
+    server.createContext("/realm/userinfo", this::userInfoEndpoint);
     server.start();
   }
 
@@ -198,6 +208,11 @@ public final class FakeProvider implements AutoCloseable {
   /** The authorization endpoint (served, or played in-process: see {@link #authorize}). */
   public URI authorizationEndpoint() {
     return URI.create(issuer + "/authorize");
+  }
+
+  /** The UserInfo endpoint, named in the metadata once {@link #userInfo} was called. */
+  public URI userInfoEndpoint() {
+    return URI.create(issuer + "/userinfo");
   }
 
   /** The end-session endpoint named in the metadata. */
@@ -446,6 +461,35 @@ public final class FakeProvider implements AutoCloseable {
   /** Delays every token response by {@code millis}. */
   public void delay(long millis) {
     delayMillis = millis;
+  }
+
+  /**
+   * Serves a UserInfo endpoint (OIDC Core §5.3) and names it in the metadata: for a valid access
+   * token this provider issued, {@code {"sub": <the token's subject>}} plus {@code claims} (null:
+   * no endpoint, the default). The endpoint answers {@code 401} for any other token.
+   */
+  public void userInfo(Map<String, Object> claims) {
+    userInfoClaims = claims == null ? null : new LinkedHashMap<>(claims);
+  }
+
+  /** The {@code sub} the UserInfo endpoint names in place of the token's (null: the token's). */
+  public void userInfoSubject(String sub) {
+    userInfoSubject = sub;
+  }
+
+  /**
+   * Answers every UserInfo request with {@code status}, {@code contentType} and {@code body}
+   * instead of the claims (null body: back to the claims).
+   */
+  public void userInfoAnswer(int status, String contentType, String body) {
+    userInfoStatus = status;
+    userInfoContentType = contentType;
+    userInfoBody = body;
+  }
+
+  /** Delays the UserInfo answers by {@code millis} (0: no delay). */
+  public void delayUserInfo(long millis) {
+    userInfoDelayMillis = millis;
   }
 
   /** Delays the responses to refresh token requests by {@code millis} (0: no delay). */
@@ -701,6 +745,9 @@ public final class FakeProvider implements AutoCloseable {
     md.put("token_endpoint", tokenEndpoint().toString());
     md.put("jwks_uri", issuer + "/jwks");
     md.put("end_session_endpoint", endSessionEndpoint().toString());
+    if (userInfoClaims != null) {
+      md.put("userinfo_endpoint", userInfoEndpoint().toString());
+    }
     md.put("response_types_supported", List.of("code"));
     md.put("subject_types_supported", List.of("public"));
     md.put("id_token_signing_alg_values_supported", List.of("RS256"));
@@ -749,6 +796,64 @@ public final class FakeProvider implements AutoCloseable {
     String requestUri = "urn:ietf:params:oauth:request_uri:" + randomToken(16);
     pushed.put(requestUri, form);
     return new Answer(201, "{\"request_uri\":\"" + requestUri + "\",\"expires_in\":60}");
+  }
+
+  /** OIDC Core §5.3: the claims of the user the bearer access token was issued for. */
+  private void userInfoEndpoint(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      userInfoRequests.incrementAndGet();
+      if (userInfoDelayMillis > 0) {
+        try {
+          Thread.sleep(userInfoDelayMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      int status = userInfoStatus;
+      String contentType = userInfoContentType;
+      String body = userInfoBody;
+      if (body == null) {
+        String sub = tokenSubject(exchange.getRequestHeaders().getFirst("Authorization"));
+        Map<String, Object> claims = userInfoClaims;
+        if (sub == null || claims == null) {
+          status = 401;
+          contentType = "application/json";
+          body = "{\"error\":\"invalid_token\"}";
+          exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        } else {
+          Map<String, Object> json = new LinkedHashMap<>(claims);
+          json.put("sub", userInfoSubject != null ? userInfoSubject : sub);
+          body = new JSONObject(json).toJSONString();
+        }
+      }
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", contentType);
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+      if (bytes.length > 0) {
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(bytes);
+        }
+      }
+    }
+  }
+
+  /** The subject of a bearer access token this provider issued and that has not expired. */
+  private String tokenSubject(String authorization) {
+    if (authorization == null || !authorization.startsWith("Bearer ")) {
+      return null;
+    }
+    String token = authorization.substring("Bearer ".length());
+    if (!issuedTokens.contains(token)) {
+      return null;
+    }
+    try {
+      JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
+      Date exp = claims.getExpirationTime();
+      return exp != null && exp.toInstant().isAfter(clock.instant()) ? claims.getSubject() : null;
+    } catch (java.text.ParseException e) {
+      return null;
+    }
   }
 
   private Answer jwks(HttpExchange exchange, String body) {
