@@ -52,6 +52,7 @@ public final class Portcullis implements AutoCloseable {
   private final LogoutRegistry logouts;
   private final @Nullable String clientJwksPath;
   private final @Nullable String clientJwks;
+  private final @Nullable PreservedPost preservedPost;
   private final Urls urls;
 
   /** The checks that depend on configuration only (Diagnostics), computed once. */
@@ -78,9 +79,22 @@ public final class Portcullis implements AutoCloseable {
             config.clientId(), config.clientSecret().orElse(null), jwks, clock);
     NimbusTokenClient tokenClient = NimbusWiring.tokenClient(config, http, clock, metadata);
     this.starter = new LoginStarter(config, metadata, codec, urls, clock, metrics, tokenClient);
+    this.preservedPost =
+        config.preservePost()
+            ? new PreservedPost(config.preservePostMaxBytes(), codec, urls, clock)
+            : null;
     this.callback =
         new CallbackHandler(
-            config, metadata, codec, starter, tokenClient, verifier, clock, sessions, metrics);
+            config,
+            metadata,
+            codec,
+            starter,
+            tokenClient,
+            verifier,
+            clock,
+            sessions,
+            metrics,
+            preservedPost);
     this.refresher =
         new TokenRefresher(
             config, metadata, tokenClient, verifier, clock, executor, sessions, metrics);
@@ -345,6 +359,9 @@ public final class Portcullis implements AutoCloseable {
     }
     if (session == null) {
       String target = Urls.targetOf(path, exchange.rawQuery());
+      if (preservedPost != null && preservedPost.applies(exchange)) {
+        return startKeepingForm(preservedPost, exchange, target);
+      }
       if (RequestKind.isApi(exchange)) {
         return new Outcome.Challenge(
             exchange.contextPath() + redirectPath + "?return_to=" + Urls.encode(target));
@@ -358,6 +375,25 @@ public final class Portcullis implements AutoCloseable {
       }
     }
     return new Outcome.Proceed(session.identity());
+  }
+
+  /**
+   * {@code preserve-post}: a browser's same-origin form that needs a login is read and, once the
+   * login has started, kept for it; a form that cannot be kept is refused (with a link that starts
+   * the login without it) rather than lost silently.
+   */
+  private Outcome startKeepingForm(PreservedPost preserved, HttpExchange exchange, String target) {
+    PreservedPost.Kept kept = preserved.read(exchange, target);
+    PreservedPost.Form form = kept.form();
+    if (form == null) {
+      Reason reason = Objects.requireNonNull(kept.refused(), "refused");
+      LOG.log(reason.level(), "oidc.login.rejected reason=" + reason.code() + " tx=-");
+      return new Outcome.Rejected(
+          reason,
+          exchange.contextPath() + redirectPath + "?return_to=" + Urls.encode(target),
+          false);
+    }
+    return starter.start(exchange, target, config.scopes(), "", preserved.keeper(exchange, form));
   }
 
   /**

@@ -90,6 +90,8 @@ class ConfigKeyTest {
             "state-key",
             "previous-state-key",
             "scope-step-up",
+            "preserve-post",
+            "preserve-post-max-bytes",
             "bearer-only",
             "bearer-tokens",
             "bearer-audience",

@@ -94,7 +94,10 @@ class ReasonTest {
           "bearer.expired",
           "bearer.nbf",
           "bearer.not_access_token",
-          "bearer.client");
+          "bearer.client",
+          "post.type",
+          "post.too_large",
+          "post.unreadable");
 
   @Test
   void codesWhenListedThenUniqueAndExactlyTheReleasedOnes() {
