@@ -127,7 +127,13 @@ final class ServletHttpExchange implements HttpExchange {
    */
   @Override
   public byte @Nullable [] body(int maxBytes) throws IOException {
-    InputStream in = request.getInputStream();
+    InputStream in;
+    try {
+      in = request.getInputStream();
+    } catch (IllegalStateException readAlready) {
+      // getReader() was called before the filter: the body is not ours to read.
+      throw new IOException("the request body was read before Portcullis", readAlready);
+    }
     byte[] body = in.readNBytes(maxBytes + 1);
     return body.length > maxBytes ? null : body;
   }

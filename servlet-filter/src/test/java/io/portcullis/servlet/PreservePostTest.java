@@ -162,6 +162,49 @@ class PreservePostTest extends IntegrationTest {
     }
   }
 
+  /**
+   * A filter of the application's mapped before Portcullis that reads the parameters (Spring's
+   * HiddenHttpMethodFilter does): the body is gone, and the form is refused as unreadable, never
+   * posted again empty.
+   */
+  @org.junit.jupiter.api.Test
+  void formWhenAFilterBeforePortcullisReadTheParametersThen400NotAnEmptyForm() throws Exception {
+    jakarta.servlet.Filter reader =
+        (req, res, chain) -> {
+          req.getParameter("_method");
+          chain.doFilter(req, res);
+        };
+    try (TestApp app =
+        new TestApp(
+            provider,
+            Map.of("preserve-post", "true"),
+            (jetty, filter) -> jetty.addFilterFirst(reader),
+            (tomcat, filter) -> {
+              org.apache.tomcat.util.descriptor.web.FilterDef def =
+                  new org.apache.tomcat.util.descriptor.web.FilterDef();
+              def.setFilterName("reader");
+              def.setFilter(reader);
+              def.setFilterClass(reader.getClass().getName());
+              tomcat.addFilterDef(def);
+              org.apache.tomcat.util.descriptor.web.FilterMap map =
+                  new org.apache.tomcat.util.descriptor.web.FilterMap();
+              map.setFilterName("reader");
+              map.addURLPattern("/*");
+              tomcat.addFilterMapBefore(map);
+            })) {
+      HttpResponse<String> r =
+          raw(
+              app.url("/notes"),
+              "application/x-www-form-urlencoded",
+              "a=1&b=2",
+              "Sec-Fetch-Site",
+              "same-origin");
+      assertThat(r.statusCode()).isEqualTo(400);
+      assertThat(r.body()).contains("post.unreadable");
+      assertThat(r.headers().allValues("Set-Cookie")).isEmpty();
+    }
+  }
+
   /** A browser-like POST (navigation headers, no cookies) with {@code headers} on top. */
   private static HttpResponse<String> raw(
       String url, String contentType, String body, String... headers) throws Exception {
