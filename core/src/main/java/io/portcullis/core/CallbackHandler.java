@@ -67,6 +67,7 @@ final class CallbackHandler {
   private final Cache<String, Boolean> consumed;
   private final SessionStore sessions;
   private final PortcullisMetrics metrics;
+  private final @Nullable PreservedPost preservedPost;
 
   CallbackHandler(
       PortcullisConfig config,
@@ -78,8 +79,10 @@ final class CallbackHandler {
       UserInfo userInfo,
       Clock clock,
       SessionStore sessions,
-      PortcullisMetrics metrics) {
+      PortcullisMetrics metrics,
+      @Nullable PreservedPost preservedPost) {
     this.userInfo = userInfo;
+    this.preservedPost = preservedPost;
     this.sessions = sessions;
     this.metrics = metrics;
     this.config = config;
@@ -145,6 +148,9 @@ final class CallbackHandler {
       }
       return reject(exchange, state, Reason.STATE_USED, api);
     }
+    // A form kept for this login (preserve-post) is taken now, once: whatever follows, this
+    // pending login is used up, and the session may be replaced below.
+    PreservedPost.Form form = preservedPost == null ? null : preservedPost.take(exchange, state);
     if (clock.millis() - pending.createdAtMillis() > LoginStarter.LIFETIME_MILLIS
         || clock.millis() < pending.createdAtMillis() - 60_000) {
       return reject(exchange, state, Reason.STATE_EXPIRED, api);
@@ -259,6 +265,10 @@ final class CallbackHandler {
     LOG.log(
         Level.DEBUG,
         () -> "portcullis: login tx=" + Randoms.fingerprint(state) + " user=" + identity.name());
+    if (form != null) {
+      return new Outcome.ReplayPost(
+          exchange.contextPath() + form.target(), form.fields(), form.charset().name());
+    }
     return new Outcome.Redirect(exchange.contextPath() + pending.target(), true);
   }
 

@@ -355,6 +355,26 @@ public enum ConfigKey {
       ConfigParser.whenSet(ConfigParser::flag),
       "ask the provider for missing scopes when a browser reaches a rule that needs them",
       "true"),
+  /** {@code preserve-post}: whether a browser's form POST is kept across a login. */
+  PRESERVE_POST(
+      "preserve-post",
+      Type.FLAG,
+      false,
+      ConfigParser.whenSet(ConfigParser::flag),
+      "keep a browser's same-origin form POST (application/x-www-form-urlencoded, up to"
+          + " preserve-post-max-bytes) that needs a login, in the session, and after the login"
+          + " post it once more to the same URL from an auto-submitting page; another body type"
+          + " or a larger body is refused (415, 413) instead of starting a login that would lose"
+          + " it",
+      "false"),
+  /** {@code preserve-post-max-bytes}: the largest form body {@code preserve-post} keeps. */
+  PRESERVE_POST_MAX_BYTES(
+      "preserve-post-max-bytes",
+      Type.TEXT,
+      65536,
+      ConfigParser.bytes(1, 1024 * 1024),
+      "the largest form body, in bytes, that preserve-post keeps (at most 1048576)",
+      "65536"),
   /** {@code bearer-only}: whether the application answers bearer-token requests only. */
   BEARER_ONLY(
       "bearer-only",

@@ -747,9 +747,26 @@ final class ConfigParser {
   }
 
   private @Nullable Duration seconds(Setting s, long min, long max) {
+    Long seconds = wholeNumber(s, min, max, "seconds");
+    return seconds == null ? null : Duration.ofSeconds(seconds);
+  }
+
+  static Rule bytes(long min, long max) {
+    return whenSet((p, s) -> p.bytes(s, min, max));
+  }
+
+  private @Nullable Integer bytes(Setting s, long min, long max) {
+    Long bytes = wholeNumber(s, min, max, "bytes");
+    return bytes == null ? null : bytes.intValue();
+  }
+
+  /** A whole number of {@code unit} from {@code min} to {@code max}, or null (reported). */
+  private @Nullable Long wholeNumber(Setting s, long min, long max, String unit) {
     ConfigKey key = s.key();
     String expected =
-        "a whole number of seconds "
+        "a whole number of "
+            + unit
+            + " "
             + (max == Integer.MAX_VALUE ? "of at least " + min : "from " + min + " to " + max)
             + ", e.g. "
             + key.defaultText();
@@ -757,15 +774,15 @@ final class ConfigParser {
     if (value.isEmpty()
         || value.length() > 10
         || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      invalid(s, "is not a whole number of seconds", expected);
+      invalid(s, "is not a whole number of " + unit, expected);
       return null;
     }
-    long seconds = Long.parseLong(value);
-    if (seconds < min || seconds > max) {
+    long number = Long.parseLong(value);
+    if (number < min || number > max) {
       invalid(s, "is out of range", expected);
       return null;
     }
-    return Duration.ofSeconds(seconds);
+    return number;
   }
 
   // ---- authorization params -------------------------------------------------------------------

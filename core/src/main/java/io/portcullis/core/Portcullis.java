@@ -59,6 +59,7 @@ public final class Portcullis implements AutoCloseable {
   private final @Nullable String clientJwksPath;
   private final @Nullable String clientJwks;
   private final @Nullable DpopProver dpop;
+  private final @Nullable PreservedPost preservedPost;
   private final Urls urls;
   private final ProviderClock providerClock;
 
@@ -99,6 +100,10 @@ public final class Portcullis implements AutoCloseable {
     this.dpop = tokenClient.dpop();
     this.starter = new LoginStarter(config, metadata, codec, urls, clock, metrics, tokenClient);
     UserInfo userInfo = new UserInfo(config, new NimbusUserInfoClient(http));
+    this.preservedPost =
+        config.preservePost()
+            ? new PreservedPost(config.preservePostMaxBytes(), codec, urls, clock)
+            : null;
     this.callback =
         new CallbackHandler(
             config,
@@ -110,7 +115,8 @@ public final class Portcullis implements AutoCloseable {
             userInfo,
             clock,
             sessions,
-            metrics);
+            metrics,
+            preservedPost);
     this.refresher =
         new TokenRefresher(
             config, metadata, tokenClient, verifier, userInfo, clock, executor, sessions, metrics);
@@ -470,6 +476,9 @@ public final class Portcullis implements AutoCloseable {
     }
     if (session == null) {
       String target = Urls.targetOf(path, exchange.rawQuery());
+      if (preservedPost != null && preservedPost.applies(exchange)) {
+        return startKeepingForm(preservedPost, exchange, target);
+      }
       if (RequestKind.isApi(exchange)) {
         return new Outcome.Challenge(
             exchange.contextPath() + redirectPath + "?return_to=" + Urls.encode(target), ended);
@@ -483,6 +492,25 @@ public final class Portcullis implements AutoCloseable {
       }
     }
     return new Outcome.Proceed(session.identity());
+  }
+
+  /**
+   * {@code preserve-post}: a browser's same-origin form that needs a login is read and, once the
+   * login has started, kept for it; a form that cannot be kept is refused (with a link that starts
+   * the login without it) rather than lost silently.
+   */
+  private Outcome startKeepingForm(PreservedPost preserved, HttpExchange exchange, String target) {
+    PreservedPost.Kept kept = preserved.read(exchange, target);
+    PreservedPost.Form form = kept.form();
+    if (form == null) {
+      Reason reason = Objects.requireNonNull(kept.refused(), "refused");
+      LOG.log(reason.level(), "oidc.login.rejected reason=" + reason.code() + " tx=-");
+      return new Outcome.Rejected(
+          reason,
+          exchange.contextPath() + redirectPath + "?return_to=" + Urls.encode(target),
+          false);
+    }
+    return starter.start(exchange, target, config.scopes(), "", preserved.keeper(exchange, form));
   }
 
   /**

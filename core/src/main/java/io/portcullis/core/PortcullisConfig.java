@@ -337,6 +337,19 @@ public final class PortcullisConfig {
   }
 
   /**
+   * Returns whether a browser's same-origin form {@code POST} that needs a login is kept in the
+   * session and posted again after the login ({@code preserve-post}).
+   */
+  public boolean preservePost() {
+    return get(ConfigKey.PRESERVE_POST);
+  }
+
+  /** Returns the largest form body, in bytes, that {@code preserve-post} keeps. */
+  public int preservePostMaxBytes() {
+    return get(ConfigKey.PRESERVE_POST_MAX_BYTES);
+  }
+
+  /**
    * Returns the statuses whose browser error answers go through the container's {@code sendError}
    * (the application's error pages) instead of Portcullis's own pages; empty by default. API
    * answers stay JSON either way.

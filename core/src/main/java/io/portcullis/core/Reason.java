@@ -45,6 +45,35 @@ public enum Reason {
       Family.BAD_REQUEST,
       "The health path answers GET and HEAD only."),
 
+  /**
+   * {@code preserve-post}: a browser's form {@code POST} that needs a login is not {@code
+   * application/x-www-form-urlencoded} (or names an unknown charset), so it cannot be kept: {@code
+   * 415}, no login started.
+   */
+  POST_TYPE(
+      "post.type",
+      415,
+      Level.INFO,
+      Family.BAD_REQUEST,
+      "You need to sign in first, and this form cannot be kept across the sign-in: sign in, then"
+          + " fill it in again."),
+  /** {@code preserve-post}: the form body is larger than {@code preserve-post-max-bytes}. */
+  POST_TOO_LARGE(
+      "post.too_large",
+      413,
+      Level.INFO,
+      Family.BAD_REQUEST,
+      "You need to sign in first, and this form is too large to be kept across the sign-in: sign"
+          + " in, then fill it in again."),
+  /** {@code preserve-post}: the form body cannot be read or decoded. */
+  POST_UNREADABLE(
+      "post.unreadable",
+      400,
+      Level.INFO,
+      Family.BAD_REQUEST,
+      "You need to sign in first, and this form could not be read to be kept across the sign-in:"
+          + " sign in, then fill it in again."),
+
   // ---- the callback (redirection endpoint) ----
   /** A response parameter is longer than its limit. */
   PARAM_TOO_LONG(

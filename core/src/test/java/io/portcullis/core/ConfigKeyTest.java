@@ -95,6 +95,8 @@ class ConfigKeyTest {
             "state-key",
             "previous-state-key",
             "scope-step-up",
+            "preserve-post",
+            "preserve-post-max-bytes",
             "bearer-only",
             "bearer-tokens",
             "bearer-audience",

@@ -100,7 +100,10 @@ class ReasonTest {
           "bearer.nbf",
           "bearer.not_access_token",
           "bearer.client",
-          "bearer.dpop_bound");
+          "bearer.dpop_bound",
+          "post.type",
+          "post.too_large",
+          "post.unreadable");
 
   @Test
   void codesWhenListedThenUniqueAndExactlyTheReleasedOnes() {

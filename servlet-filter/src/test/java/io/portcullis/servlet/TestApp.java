@@ -324,6 +324,16 @@ final class TestApp implements AutoCloseable {
       json.append(",\"headerNames\":\"")
           .append(String.join(" ", new java.util.TreeSet<>(headerNames)))
           .append('"');
+      if (req.getMethod().equals("POST") && req.getDispatcherType() == DispatcherType.REQUEST) {
+        // Every parameter as the application reads it (query and form), in order.
+        StringBuilder form = new StringBuilder();
+        for (String name : java.util.Collections.list(req.getParameterNames())) {
+          for (String value : req.getParameterValues(name)) {
+            form.append(name).append('=').append(value).append('\n');
+          }
+        }
+        json.append(",\"form\":").append(jsonString(form.toString()));
+      }
       json.append(",\"identityAttribute\":")
           .append(req.getAttribute(PortcullisRequests.IDENTITY_ATTRIBUTE) != null);
       if (id != null) {

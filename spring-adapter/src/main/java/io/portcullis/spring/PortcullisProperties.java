@@ -250,6 +250,19 @@ public class PortcullisProperties {
   private @Nullable Boolean scopeStepUp;
 
   /**
+   * Keep a browser's same-origin form POST (application/x-www-form-urlencoded, up to
+   * preserve-post-max-bytes) that needs a login, in the session, and after the login post it once
+   * more to the same URL from an auto-submitting page; another body type or a larger body is
+   * refused (415, 413) instead of starting a login that would lose it. Default: false.
+   */
+  private @Nullable Boolean preservePost;
+
+  /**
+   * The largest form body, in bytes, that preserve-post keeps (at most 1048576). Default: 65536.
+   */
+  private @Nullable String preservePostMaxBytes;
+
+  /**
    * Take bearer tokens only: a request that needs a login and has no valid bearer token gets 401,
    * never a login redirect (keycloak.json bearer-only; implies bearer-tokens own-clients). Default:
    * false.
@@ -702,6 +715,26 @@ public class PortcullisProperties {
   /** Sets {@code portcullis.scope-step-up}. */
   public void setScopeStepUp(@Nullable Boolean scopeStepUp) {
     this.scopeStepUp = scopeStepUp;
+  }
+
+  /** Returns {@code portcullis.preserve-post} as bound, or null when not set. */
+  public @Nullable Boolean getPreservePost() {
+    return preservePost;
+  }
+
+  /** Sets {@code portcullis.preserve-post}. */
+  public void setPreservePost(@Nullable Boolean preservePost) {
+    this.preservePost = preservePost;
+  }
+
+  /** Returns {@code portcullis.preserve-post-max-bytes} as bound, or null when not set. */
+  public @Nullable String getPreservePostMaxBytes() {
+    return preservePostMaxBytes;
+  }
+
+  /** Sets {@code portcullis.preserve-post-max-bytes}. */
+  public void setPreservePostMaxBytes(@Nullable String preservePostMaxBytes) {
+    this.preservePostMaxBytes = preservePostMaxBytes;
   }
 
   /** Returns {@code portcullis.bearer-only} as bound, or null when not set. */
