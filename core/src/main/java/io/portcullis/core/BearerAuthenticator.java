@@ -132,6 +132,11 @@ final class BearerAuthenticator {
     if (client == null || !clients.contains(client)) {
       return invalid(Reason.BEARER_CLIENT);
     }
+    // RFC 9449 §7.2: a DPoP-bound token is only good with a proof of its key; sent as a bearer
+    // token it may have been stolen.
+    if (claims.get("cnf") instanceof Map<?, ?> cnf && cnf.containsKey("jkt")) {
+      return invalid(Reason.BEARER_DPOP_BOUND);
+    }
     Set<String> scopes = new LinkedHashSet<>();
     Scopes.collect(claims.get("scope"), scopes);
     Scopes.collect(claims.get("scp"), scopes);

@@ -62,10 +62,12 @@ final class CallbackHandler {
   private final LoginStarter starter;
   private final NimbusTokenClient tokens;
   private final NimbusIdTokenVerifier idTokens;
+  private final UserInfo userInfo;
   private final Clock clock;
   private final Cache<String, Boolean> consumed;
   private final SessionStore sessions;
   private final PortcullisMetrics metrics;
+  private final @Nullable PreservedPost preservedPost;
 
   CallbackHandler(
       PortcullisConfig config,
@@ -74,9 +76,13 @@ final class CallbackHandler {
       LoginStarter starter,
       NimbusTokenClient tokens,
       NimbusIdTokenVerifier idTokens,
+      UserInfo userInfo,
       Clock clock,
       SessionStore sessions,
-      PortcullisMetrics metrics) {
+      PortcullisMetrics metrics,
+      @Nullable PreservedPost preservedPost) {
+    this.userInfo = userInfo;
+    this.preservedPost = preservedPost;
     this.sessions = sessions;
     this.metrics = metrics;
     this.config = config;
@@ -142,6 +148,9 @@ final class CallbackHandler {
       }
       return reject(exchange, state, Reason.STATE_USED, api);
     }
+    // A form kept for this login (preserve-post) is taken now, once: whatever follows, this
+    // pending login is used up, and the session may be replaced below.
+    PreservedPost.Form form = preservedPost == null ? null : preservedPost.take(exchange, state);
     if (clock.millis() - pending.createdAtMillis() > LoginStarter.LIFETIME_MILLIS
         || clock.millis() < pending.createdAtMillis() - 60_000) {
       return reject(exchange, state, Reason.STATE_EXPIRED, api);
@@ -201,16 +210,46 @@ final class CallbackHandler {
     } catch (IdTokenException e) {
       return reject(exchange, state, Reason.ofIdToken(e.check()), api);
     }
-    Identity identity = identity(claims, t, pending.scopes(), md.get());
+    // OIDC Core §5.3: UserInfo when userinfo says so, its sub the ID token's; merged claims name
+    // the user and give the roles.
+    Map<String, Object> merged = claims;
+    String userInfoJson = null;
+    if (userInfo.wanted(claims, md.get())) {
+      UserInfo.Result read =
+          userInfo.fetch(
+              md.get(), t.accessToken(), (String) Objects.requireNonNull(claims.get("sub"), "sub"));
+      if (read instanceof UserInfo.Result.Fetched fetched) {
+        merged = UserInfo.merge(claims, fetched.claims());
+        userInfoJson = fetched.json();
+      } else {
+        Reason reason = ((UserInfo.Result.Failed) read).reason();
+        if (reason == Reason.USERINFO_SUB_MISMATCH || userInfo.required()) {
+          return reject(exchange, state, reason, api);
+        }
+        // userinfo=auto: UserInfo only adds to the ID token, which suffices for the login.
+        LOG.log(
+            Level.WARNING,
+            "portcullis: userinfo could not be read at login, the ID token's claims alone are"
+                + " used; reason="
+                + reason.code());
+      }
+    }
+    Identity identity = identity(merged, t, pending.scopes(), md.get());
     LoginSession previous = sessions.get(exchange);
     Set<String> asked = Set.of();
     String logoutToken = Randoms.token(24);
+    long now = clock.millis();
+    long loginAt = now;
     if (previous != null && !previous.identity().subject().equals(identity.subject())) {
       exchange.invalidateSession(); // THREATS E-04: nothing of the previous user survives
     } else {
       exchange.renewSessionId(); // THREATS E-01: session fixation
       if (previous != null) {
         asked = previous.stepUpAsked();
+        if (previous.loginAtMillis() > 0) {
+          // A step-up continues the login: session-max-lifetime still counts from its start.
+          loginAt = Math.min(previous.loginAtMillis(), now);
+        }
       }
     }
     if (!pending.stepUpKey().isEmpty() && !asked.contains(pending.stepUpKey())) {
@@ -221,11 +260,19 @@ final class CallbackHandler {
       asked = withStepUp;
     }
     sessions.put(
-        exchange, new LoginSession(identity, t.refreshToken(), t.idToken(), logoutToken, asked));
+        exchange,
+        new LoginSession(identity, t.refreshToken(), t.idToken(), logoutToken, asked)
+            .withUserInfo(userInfoJson)
+            // the last-activity mark only with an idle timeout: 0 (not tracked) otherwise
+            .withTimes(loginAt, config.sessionIdleTimeout().isZero() ? 0 : now));
     metrics.increment(PortcullisMetrics.Counter.LOGINS_COMPLETED);
     LOG.log(
         Level.DEBUG,
         () -> "portcullis: login tx=" + Randoms.fingerprint(state) + " user=" + identity.name());
+    if (form != null) {
+      return new Outcome.ReplayPost(
+          exchange.contextPath() + form.target(), form.fields(), form.charset().name());
+    }
     return new Outcome.Redirect(exchange.contextPath() + pending.target(), true);
   }
 
@@ -289,7 +336,11 @@ final class CallbackHandler {
       }
     }
     TokenSet tokenSet =
-        new TokenSet(t.accessToken(), TokenLifetime.expiresAt(now, t.expiresInSeconds()), scopes);
+        new TokenSet(
+            t.accessToken(),
+            TokenLifetime.expiresAt(now, t.expiresInSeconds()),
+            scopes,
+            t.dpopBound());
     String issuer = (String) Objects.requireNonNull(claims.get("iss"), "iss");
     return new Identity(name, subject, issuer, claims, roles, tokenSet);
   }

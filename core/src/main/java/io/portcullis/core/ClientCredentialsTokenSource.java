@@ -3,6 +3,7 @@ package io.portcullis.core;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.portcullis.core.internal.nimbus.DpopProver;
 import io.portcullis.core.internal.nimbus.Http;
 import io.portcullis.core.internal.nimbus.NimbusTokenClient;
 import io.portcullis.core.internal.nimbus.ProviderMetadata;
@@ -49,6 +50,10 @@ import org.jspecify.annotations.Nullable;
  * expires_in} counts as 300 s; a lifetime over 24 hours is cut to 24 hours. A refresh token in the
  * answer is ignored (RFC 6749 §4.4.3).
  *
+ * <p>With {@code dpop=true} each token request carries a DPoP proof (RFC 9449) and the provider may
+ * bind the token to the key: {@link #headers} then gives {@code Authorization: DPoP <token>} with a
+ * proof for the call, where {@link #token} gives the raw token only.
+ *
  * <p>Thread-safe. {@link #close()} stops the threads of a source made by {@link #create}.
  */
 public final class ClientCredentialsTokenSource implements AutoCloseable {
@@ -78,6 +83,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
 
   private final Supplier<Optional<URI>> tokenEndpoint;
   private final NimbusTokenClient client;
+  private final @Nullable DpopProver dpop;
   private final Clock clock;
   private final String clientId;
   private final @Nullable String clientSecret;
@@ -107,7 +113,8 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
       implements Entry {}
 
   /** A cached token and when, in clock milliseconds, to refresh it and to stop using it. */
-  private record CachedToken(String accessToken, long refreshAt, long expiresAt) implements Entry {
+  private record CachedToken(String accessToken, long refreshAt, long expiresAt, boolean dpopBound)
+      implements Entry {
     @Override
     public String toString() {
       return "CachedToken[****, refreshAt=" + refreshAt + ", expiresAt=" + expiresAt + "]";
@@ -152,6 +159,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     this.tokenEndpoint = Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
     this.client = Objects.requireNonNull(client, "client");
+    this.dpop = client.dpop();
     this.clock = Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(executor, "executor");
     this.clientId = config.m2mClientId().orElse(config.clientId());
@@ -218,8 +226,41 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
    * @throws IllegalStateException after {@link #close()}
    */
   public String token(Set<String> scopes) {
+    return await(tokenAsync(scopes));
+  }
+
+  /**
+   * Returns the headers that carry a valid access token for {@code scopes} on one request to {@code
+   * uri} with {@code method}: {@code Authorization: Bearer <token>}, or with {@code dpop=true} and
+   * a DPoP-bound token {@code Authorization: DPoP <token>} and a fresh {@code DPoP} proof (RFC 9449
+   * §7) for that method and URL. The token comes as {@link #token} gets it. Make new headers for
+   * each request: a proof is single-use.
+   *
+   * @param method the request's HTTP method in upper case, e.g. {@code GET}
+   * @param uri the request's absolute http(s) URL (query and fragment are not part of the proof)
+   * @throws ClientCredentialsException as {@link #token}
+   * @throws IllegalArgumentException when a scope is not a scope token, {@code method} not an HTTP
+   *     method or {@code uri} not an absolute http(s) URL
+   */
+  public DownstreamHeaders headers(Set<String> scopes, String method, URI uri) {
+    return headers(scopes, method, uri, null);
+  }
+
+  /**
+   * The same, with the {@code nonce} the resource server asked for in its {@code DPoP-Nonce} header
+   * (RFC 9449 §9): after its {@code 401} with {@code error="use_dpop_nonce"}, retry with new
+   * headers made with that nonce. Ignored for a token that is not DPoP-bound.
+   */
+  public DownstreamHeaders headers(
+      Set<String> scopes, String method, URI uri, @Nullable String nonce) {
+    DpopProver.check(method, uri);
+    CachedToken token = await(cachedAsync(scopes));
+    return DownstreamHeaders.of(
+        token.accessToken(), token.dpopBound(), dpop, method, uri, nonce, clock.instant());
+  }
+
+  private <T> T await(CompletableFuture<T> future) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    CompletableFuture<String> future = tokenAsync(scopes);
     try {
       return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -245,6 +286,10 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
    * @throws IllegalStateException after {@link #close()}
    */
   public CompletableFuture<String> tokenAsync(Set<String> scopes) {
+    return cachedAsync(scopes).thenApply(CachedToken::accessToken);
+  }
+
+  private CompletableFuture<CachedToken> cachedAsync(Set<String> scopes) {
     List<String> sorted = sortedScopes(scopes);
     if (closed) {
       throw new IllegalStateException("ClientCredentialsTokenSource is closed");
@@ -331,7 +376,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
           if (fromCache) {
             metrics.increment(PortcullisMetrics.Counter.CLIENT_CREDENTIALS_CACHED);
           }
-          return CompletableFuture.completedFuture(token.accessToken());
+          return CompletableFuture.completedFuture(token);
         });
   }
 
@@ -439,7 +484,7 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
                 + (expiresAt - start) / 1000
                 + " s");
     metrics.increment(PortcullisMetrics.Counter.CLIENT_CREDENTIALS_FETCHED);
-    return new CachedToken(tokens.accessToken(), refreshAt, expiresAt);
+    return new CachedToken(tokens.accessToken(), refreshAt, expiresAt, tokens.dpopBound());
   }
 
   private ClientCredentialsException failure(String error, String scope, String description) {
@@ -477,7 +522,10 @@ public final class ClientCredentialsTokenSource implements AutoCloseable {
         long retry =
             Math.max(MIN_RETRY_MILLIS, Math.min(MAX_RETRY_MILLIS, (old.expiresAt() - now) / 4));
         return new CachedToken(
-            old.accessToken(), Math.min(old.expiresAt(), now + retry), old.expiresAt());
+            old.accessToken(),
+            Math.min(old.expiresAt(), now + retry),
+            old.expiresAt(),
+            old.dpopBound());
       }
     }
   }

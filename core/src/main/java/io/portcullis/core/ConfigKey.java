@@ -252,6 +252,25 @@ public enum ConfigKey {
       ConfigParser.seconds(0, Integer.MAX_VALUE),
       "refresh the access token when it expires within this many seconds",
       "60"),
+  /** {@code session-idle-timeout}: a login unused this long ends (0: off). */
+  SESSION_IDLE_TIMEOUT(
+      "session-idle-timeout",
+      Type.SECONDS,
+      Duration.ZERO,
+      ConfigParser.seconds(0, Integer.MAX_VALUE),
+      "a login that no request used for this many seconds ends (browser: log in again; API: 401"
+          + " session.idle), whatever the container's session timeout and the refresh token's"
+          + " lifetime; 0 is off",
+      "0"),
+  /** {@code session-max-lifetime}: a login ends this long after it was made (0: off). */
+  SESSION_MAX_LIFETIME(
+      "session-max-lifetime",
+      Type.SECONDS,
+      Duration.ZERO,
+      ConfigParser.seconds(0, Integer.MAX_VALUE),
+      "a login ends this many seconds after the user logged in, however active and however often"
+          + " its tokens were refreshed (browser: log in again; API: 401 session.expired); 0 is off",
+      "0"),
   /** {@code base-url}: the application's public URL. */
   BASE_URL(
       "base-url",
@@ -286,6 +305,16 @@ public enum ConfigKey {
       "claim (dotted path allowed, e.g. realm_access.roles) whose values count for isUserInRole"
           + " besides granted scopes",
       "none"),
+  /** {@code userinfo}: when claims are read from the UserInfo endpoint. */
+  USERINFO(
+      "userinfo",
+      Type.TEXT,
+      "auto",
+      ConfigParser.whenSet(ConfigParser::userinfo),
+      "read claims from the provider's UserInfo endpoint after the login and each refresh, merged"
+          + " into the ID token's: auto (when the ID token lacks principal-claim or roles-claim and"
+          + " the provider has a UserInfo endpoint), always or never",
+      "auto"),
   /** {@code http-timeout}: the deadline of each call to the provider, response body included. */
   HTTP_TIMEOUT(
       "http-timeout",
@@ -313,6 +342,27 @@ public enum ConfigKey {
           + " (RFC 9126): auto (when the provider's metadata says"
           + " require_pushed_authorization_requests), true or false",
       "auto"),
+  /** {@code dpop}: whether tokens are bound to the client's DPoP key (RFC 9449). */
+  DPOP(
+      "dpop",
+      Type.FLAG,
+      false,
+      ConfigParser.whenSet(ConfigParser::flag),
+      "bind access (and refresh) tokens to a key of this application (DPoP, RFC 9449): every"
+          + " token and pushed authorization request carries a proof, the provider's DPoP-Nonce is"
+          + " followed, and PortcullisRequests.downstreamHeaders makes the Authorization and DPoP"
+          + " headers of downstream calls",
+      "false"),
+  /** {@code dpop-key-file}: the DPoP key, shared by the nodes of a cluster. */
+  DPOP_KEY_FILE(
+      "dpop-key-file",
+      Type.TEXT,
+      Optional.empty(),
+      ConfigParser.whenSet(ConfigParser::dpopKeyFile),
+      "path of the DPoP private key: a PKCS#8 PEM (BEGIN PRIVATE KEY) or a JWK / JWK Set JSON"
+          + " file with one private EC (ES256/ES384/ES512 by curve) or RSA (PS256, or the JWK's"
+          + " alg) key; set it when several nodes serve one app, so that all prove with one key",
+      "an EC P-256 key generated at each start"),
   /** {@code state-key}: the key that encrypts pre-login state cookies. */
   STATE_KEY(
       "state-key",
@@ -341,6 +391,26 @@ public enum ConfigKey {
       ConfigParser.whenSet(ConfigParser::flag),
       "ask the provider for missing scopes when a browser reaches a rule that needs them",
       "true"),
+  /** {@code preserve-post}: whether a browser's form POST is kept across a login. */
+  PRESERVE_POST(
+      "preserve-post",
+      Type.FLAG,
+      false,
+      ConfigParser.whenSet(ConfigParser::flag),
+      "keep a browser's same-origin form POST (application/x-www-form-urlencoded, up to"
+          + " preserve-post-max-bytes) that needs a login, in the session, and after the login"
+          + " post it once more to the same URL from an auto-submitting page; another body type"
+          + " or a larger body is refused (415, 413) instead of starting a login that would lose"
+          + " it",
+      "false"),
+  /** {@code preserve-post-max-bytes}: the largest form body {@code preserve-post} keeps. */
+  PRESERVE_POST_MAX_BYTES(
+      "preserve-post-max-bytes",
+      Type.TEXT,
+      65536,
+      ConfigParser.bytes(1, 1024 * 1024),
+      "the largest form body, in bytes, that preserve-post keeps (at most 1048576)",
+      "65536"),
   /** {@code bearer-only}: whether the application answers bearer-token requests only. */
   BEARER_ONLY(
       "bearer-only",

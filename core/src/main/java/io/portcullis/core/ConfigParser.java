@@ -2,6 +2,7 @@ package io.portcullis.core;
 
 import io.portcullis.core.ConfigProblem.Text;
 import io.portcullis.core.internal.nimbus.ClientKey;
+import io.portcullis.core.internal.nimbus.DpopProver;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -89,6 +90,14 @@ final class ConfigParser {
    * {@code client-key-file}: the path as configured and the key read from it; shown as the path.
    */
   record KeyFile(String path, ClientKey key) {
+    @Override
+    public String toString() {
+      return path;
+    }
+  }
+
+  /** {@code dpop-key-file}: the path as configured and the key read from it; shown as the path. */
+  record DpopKeyFile(String path, DpopProver prover) {
     @Override
     public String toString() {
       return path;
@@ -347,9 +356,53 @@ final class ConfigParser {
    * the start. No message shows any of the file's content.
    */
   @Nullable Object clientKeyFile(Setting s) {
-    String expected =
+    return keyFile(
+        s,
         "a readable PKCS#8 PEM file (-----BEGIN PRIVATE KEY-----, RSA or EC) or a JWK / JWK Set"
-            + " JSON file with one private RSA or EC key";
+            + " JSON file with one private RSA or EC key",
+        text -> new KeyFile(s.value(), ClientKey.parse(text)));
+  }
+
+  /**
+   * Reads {@code dpop-key-file} at start, as {@link #clientKeyFile} does; set only with {@code
+   * dpop=true}.
+   */
+  @Nullable Object dpopKeyFile(Setting s) {
+    if (!this.<Boolean>value(ConfigKey.DPOP)) {
+      invalid(
+          s,
+          Text.of("is set but ", ConfigKey.DPOP, " is not true"),
+          Text.of(ConfigKey.DPOP, " true with it, or no ", ConfigKey.DPOP_KEY_FILE));
+      return null;
+    }
+    return keyFile(
+        s,
+        "a readable PKCS#8 PEM file (-----BEGIN PRIVATE KEY-----, EC or RSA) or a JWK / JWK Set"
+            + " JSON file with one private EC or RSA key",
+        text -> new DpopKeyFile(s.value(), DpopProver.parse(text)));
+  }
+
+  /**
+   * The key file {@code s} names, read by {@code parse} (which throws {@link
+   * IllegalArgumentException} with a message that shows none of the text), as an {@link Optional};
+   * null after reporting why it cannot be read or used.
+   */
+  private @Nullable Object keyFile(
+      Setting s, String expected, java.util.function.Function<String, Object> parse) {
+    String text = keyFileText(s, expected);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Optional.of(parse.apply(text));
+    } catch (IllegalArgumentException e) {
+      invalid(s, "is not a usable private key: the file " + e.getMessage(), expected);
+      return null;
+    }
+  }
+
+  /** The text of the key file {@code s} names, or null after reporting why it cannot be read. */
+  private @Nullable String keyFileText(Setting s, String expected) {
     Path path;
     try {
       path = Path.of(s.value());
@@ -357,21 +410,14 @@ final class ConfigParser {
       invalid(s, "is not a file path", expected);
       return null;
     }
-    String text;
     try {
       if (Files.size(path) > MAX_KEY_FILE_BYTES) {
         invalid(s, "is larger than 64 KiB, too large for a key file", expected);
         return null;
       }
-      text = Files.readString(path, StandardCharsets.UTF_8);
+      return Files.readString(path, StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException e) {
       invalid(s, "cannot be read (" + e.getClass().getSimpleName() + ")", expected);
-      return null;
-    }
-    try {
-      return Optional.of(new KeyFile(s.value(), ClientKey.parse(text)));
-    } catch (IllegalArgumentException e) {
-      invalid(s, "is not a usable private key: the file " + e.getMessage(), expected);
       return null;
     }
   }
@@ -819,9 +865,26 @@ final class ConfigParser {
   }
 
   private @Nullable Duration seconds(Setting s, long min, long max) {
+    Long seconds = wholeNumber(s, min, max, "seconds");
+    return seconds == null ? null : Duration.ofSeconds(seconds);
+  }
+
+  static Rule bytes(long min, long max) {
+    return whenSet((p, s) -> p.bytes(s, min, max));
+  }
+
+  private @Nullable Integer bytes(Setting s, long min, long max) {
+    Long bytes = wholeNumber(s, min, max, "bytes");
+    return bytes == null ? null : bytes.intValue();
+  }
+
+  /** A whole number of {@code unit} from {@code min} to {@code max}, or null (reported). */
+  private @Nullable Long wholeNumber(Setting s, long min, long max, String unit) {
     ConfigKey key = s.key();
     String expected =
-        "a whole number of seconds "
+        "a whole number of "
+            + unit
+            + " "
             + (max == Integer.MAX_VALUE ? "of at least " + min : "from " + min + " to " + max)
             + ", e.g. "
             + key.defaultText();
@@ -829,15 +892,15 @@ final class ConfigParser {
     if (value.isEmpty()
         || value.length() > 10
         || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      invalid(s, "is not a whole number of seconds", expected);
+      invalid(s, "is not a whole number of " + unit, expected);
       return null;
     }
-    long seconds = Long.parseLong(value);
-    if (seconds < min || seconds > max) {
+    long number = Long.parseLong(value);
+    if (number < min || number > max) {
       invalid(s, "is out of range", expected);
       return null;
     }
-    return Duration.ofSeconds(seconds);
+    return number;
   }
 
   // ---- authorization params -------------------------------------------------------------------
@@ -922,6 +985,15 @@ final class ConfigParser {
       return null;
     }
     return mode.get();
+  }
+
+  @Nullable Object userinfo(Setting s) {
+    String value = s.value().toLowerCase(Locale.ROOT);
+    if (!List.of("auto", "always", "never").contains(value)) {
+      invalid(s, "is not a UserInfo setting", "auto, always or never");
+      return null;
+    }
+    return value;
   }
 
   @Nullable Object par(Setting s) {

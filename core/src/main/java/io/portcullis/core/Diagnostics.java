@@ -1,5 +1,6 @@
 package io.portcullis.core;
 
+import io.portcullis.core.internal.nimbus.DpopProver;
 import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -40,6 +41,9 @@ public final class Diagnostics {
 
   /** {@value}: whether the session cookie's {@code SameSite} lets the login's redirects see it. */
   public static final String SESSION_COOKIE = "session-cookie";
+
+  /** {@value}: with {@code dpop=true}, which DPoP key tokens are bound to. */
+  public static final String DPOP = "dpop";
 
   /** {@value}: rules that can never match, shadowed by an earlier rule. */
   public static final String RULES = "rules";
@@ -129,6 +133,27 @@ public final class Diagnostics {
    * failed, the last with {@code lastFailure} (a message without secrets), the next after {@code
    * retryAfter}.
    */
+  /**
+   * Which key DPoP proofs are signed with, by its RFC 7638 thumbprint: {@code dpop-key-file}'s
+   * (INFO), or one generated at this start, which says what that means for a cluster and restarts:
+   * INFO, but WARNING when {@code state-key} is set, the sign of several nodes serving one app.
+   */
+  static Finding dpop(PortcullisConfig config, DpopProver prover) {
+    String key = "jkt " + prover.thumbprint() + ", " + prover.algorithm();
+    if (config.dpopKeyFile().isPresent()) {
+      return new Finding(
+          DPOP, Level.INFO, "tokens are bound to the key of dpop-key-file (" + key + ")");
+    }
+    String message =
+        "tokens are bound to a key generated at this start ("
+            + key
+            + "): another node or the next start proves with another key, so the access tokens of"
+            + " the sessions it reads do not work downstream there until they are refreshed (a"
+            + " public client's refresh fails: the login ends); set dpop-key-file when several"
+            + " nodes serve one app";
+    return new Finding(DPOP, config.stateKey().isPresent() ? Level.WARNING : Level.INFO, message);
+  }
+
   static Finding provider(
       PortcullisConfig config,
       boolean loaded,

@@ -1,5 +1,6 @@
 package io.portcullis.core;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,18 @@ public interface HttpExchange {
 
   /** Names of every request parameter (query string and form body together). */
   List<String> parameterNames();
+
+  /**
+   * The raw request body, read whole when it holds at most {@code maxBytes} bytes, or null when it
+   * holds more (then it is read no further): how {@code preserve-post} keeps a form. Called only
+   * when nothing has read the request's parameters or body yet. The default, for an adapter that
+   * cannot read bodies, fails.
+   *
+   * @throws IOException when the body cannot be read (the client went away, or the adapter cannot)
+   */
+  default byte @Nullable [] body(int maxBytes) throws IOException {
+    throw new IOException("this adapter does not read request bodies");
+  }
 
   /** Request cookies by name; when a name repeats, the first value. */
   Map<String, String> cookies();

@@ -15,8 +15,10 @@ import java.util.Set;
  *     {@code sub})
  * @param subject the {@code sub} claim
  * @param issuer the {@code iss} claim
- * @param claims the claims of the latest ID token (the login's, or a refresh's), as JDK types only
- *     (String, Number, Boolean, List, Map)
+ * @param claims the claims of the latest ID token (the login's, or a refresh's), with those of the
+ *     latest UserInfo answer merged in when one was read (README "UserInfo": the ID token's claims
+ *     about the authentication win, UserInfo's profile claims fill in or replace), as JDK types
+ *     only (String, Number, Boolean, List, Map)
  * @param roles the values of {@code roles-claim}, if configured
  * @param tokens the access token, its expiry and the granted scopes
  */

@@ -34,6 +34,16 @@ import org.jspecify.annotations.Nullable;
  *     back-channel logout names (read from the ID token, never stored apart)
  * @param issuedAtMillis the ID token's {@code iat} in epoch milliseconds, 0 without one: a logout
  *     of the user ends the logins issued at or before it
+ * @param loginAtMillis when the user logged in (the callback that made this login), epoch
+ *     milliseconds; kept across refreshes and step-ups. 0: not known (a record of format 1, stored
+ *     before lifetimes existed), which the engine stamps with the time it first reads it
+ * @param seenAtMillis the last-activity mark of {@code session-idle-timeout}, epoch milliseconds:
+ *     moved forward only when it is more than a tenth of the idle timeout old, so the stored record
+ *     is not rewritten on every request. 0: not tracked (no idle timeout when it was stored, or a
+ *     record of format 1), which the engine stamps with the time it first reads it
+ * @param userInfo the claims of the latest UserInfo answer ({@code userinfo}) as a JSON object,
+ *     merged into {@link Identity#claims()} under README "UserInfo"'s precedence; null when none
+ *     was read
  */
 record LoginSession(
     Identity identity,
@@ -42,11 +52,17 @@ record LoginSession(
     String logoutToken,
     Set<String> stepUpAsked,
     @Nullable String sessionId,
-    long issuedAtMillis)
+    long issuedAtMillis,
+    long loginAtMillis,
+    long seenAtMillis,
+    @Nullable String userInfo)
     implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
 
-  /** A login whose {@code sid} and {@code iat} are read from {@code idToken}. */
+  /**
+   * A login whose {@code sid} and {@code iat} are read from {@code idToken}, with no login time yet
+   * ({@link #withTimes}).
+   */
   LoginSession(
       Identity identity,
       @Nullable String refreshToken,
@@ -60,10 +76,14 @@ record LoginSession(
         logoutToken,
         stepUpAsked,
         idToken == null ? null : sid(claimsOf(idToken)),
-        idToken == null ? 0 : issuedAt(claimsOf(idToken)));
+        idToken == null ? 0 : issuedAt(claimsOf(idToken)),
+        0,
+        0,
+        null);
   }
 
-  private static Map<String, Object> claimsOf(String idToken) {
+  /** The claims of a verified {@code idToken}; empty when it cannot be read (never for one). */
+  static Map<String, Object> claimsOf(String idToken) {
     try {
       return NimbusIdTokenVerifier.claimsOf(idToken);
     } catch (IdTokenException e) {
@@ -84,14 +104,16 @@ record LoginSession(
   LoginSession {
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(logoutToken, "logoutToken");
-    if (idToken != null && !(identity.claims() instanceof IdTokenClaims)) {
-      // The claims are read from the (verified) ID token when asked for, not held as a map.
+    if (idToken != null
+        && !(identity.claims() instanceof IdTokenClaims c && c.isOf(idToken, userInfo))) {
+      // The claims are read from the (verified) ID token and the stored UserInfo answer when
+      // asked for, not held as a map.
       identity =
           new Identity(
               identity.name(),
               identity.subject(),
               identity.issuer(),
-              new IdTokenClaims(idToken),
+              new IdTokenClaims(idToken, userInfo),
               identity.roles(),
               identity.tokens());
     }
@@ -102,7 +124,46 @@ record LoginSession(
     Set<String> asked = new LinkedHashSet<>(stepUpAsked);
     asked.add(scopeSetKey);
     return new LoginSession(
-        identity, refreshToken, idToken, logoutToken, asked, sessionId, issuedAtMillis);
+        identity,
+        refreshToken,
+        idToken,
+        logoutToken,
+        asked,
+        sessionId,
+        issuedAtMillis,
+        loginAtMillis,
+        seenAtMillis,
+        userInfo);
+  }
+
+  /** The same login logged in at {@code loginAt} and last seen at {@code seenAt} (epoch ms). */
+  LoginSession withTimes(long loginAt, long seenAt) {
+    return new LoginSession(
+        identity,
+        refreshToken,
+        idToken,
+        logoutToken,
+        stepUpAsked,
+        sessionId,
+        issuedAtMillis,
+        loginAt,
+        seenAt,
+        userInfo);
+  }
+
+  /** The same login with the UserInfo claims {@code json} (null: none). */
+  LoginSession withUserInfo(@Nullable String json) {
+    return new LoginSession(
+        identity,
+        refreshToken,
+        idToken,
+        logoutToken,
+        stepUpAsked,
+        sessionId,
+        issuedAtMillis,
+        loginAtMillis,
+        seenAtMillis,
+        json);
   }
 
   /** Never written as it is: only inside a {@link SessionRecord}, encrypted. */
@@ -124,6 +185,8 @@ record LoginSession(
         + stepUpAsked
         + ", sid="
         + (sessionId == null ? "none" : "****")
+        + ", userInfo="
+        + (userInfo == null ? "none" : "****")
         + "]";
   }
 }

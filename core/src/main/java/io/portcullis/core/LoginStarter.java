@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts the authorization code flow (OIDC Core §3.1.2.1): fresh {@code state}, {@code nonce} and
@@ -94,6 +96,19 @@ final class LoginStarter {
    * cookie, so the callback can record it even without the session cookie.
    */
   Outcome start(HttpExchange exchange, String target, Collection<String> scopes, String stepUpKey) {
+    return start(exchange, target, scopes, stepUpKey, null);
+  }
+
+  /**
+   * The same, telling {@code started} (when not null) the pending login once its cookie is set and
+   * the browser is about to be redirected: where {@code preserve-post} binds a kept form to it.
+   */
+  Outcome start(
+      HttpExchange exchange,
+      String target,
+      Collection<String> scopes,
+      String stepUpKey,
+      @Nullable Consumer<PendingLogin> started) {
     Optional<ProviderMetadata> md = metadata.current();
     if (md.isEmpty()) {
       return new Outcome.Unavailable(metadata.retryAfter(), false);
@@ -170,6 +185,9 @@ final class LoginStarter {
     }
     url.setLength(url.length() - 1);
     metrics.increment(PortcullisMetrics.Counter.LOGINS_STARTED);
+    if (started != null) {
+      started.accept(pending);
+    }
     return new Outcome.Redirect(url.toString(), true);
   }
 

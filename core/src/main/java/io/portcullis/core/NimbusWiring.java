@@ -2,12 +2,14 @@ package io.portcullis.core;
 
 import io.portcullis.core.internal.nimbus.ClientRegistration;
 import io.portcullis.core.internal.nimbus.ConfiguredProvider;
+import io.portcullis.core.internal.nimbus.DpopProver;
 import io.portcullis.core.internal.nimbus.Http;
 import io.portcullis.core.internal.nimbus.NimbusDiscovery;
 import io.portcullis.core.internal.nimbus.NimbusTokenClient;
 import io.portcullis.core.internal.nimbus.ProviderMetadata;
 import java.time.Clock;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the {@code internal.nimbus} clients from a {@link PortcullisConfig}, passing plain values:
@@ -41,7 +43,7 @@ final class NimbusWiring {
   /**
    * Token endpoint client for {@code config}'s client registration, sending with {@code http},
    * dating client assertions by {@code clock} and signing them with an algorithm {@code metadata}'s
-   * provider takes.
+   * provider takes; with {@code dpop=true}, proving possession of {@link #dpop}'s key.
    */
   static NimbusTokenClient tokenClient(
       PortcullisConfig config, Http http, Clock clock, ProviderMetadataSource metadata) {
@@ -49,7 +51,16 @@ final class NimbusWiring {
         registration(config),
         http,
         clock,
-        () -> metadata.current().map(ProviderMetadata::clientAssertionAlgs).orElse(List.of()));
+        () -> metadata.current().map(ProviderMetadata::clientAssertionAlgs).orElse(List.of()),
+        dpop(config));
+  }
+
+  /**
+   * The DPoP key of {@code config}: {@code dpop-key-file}'s, else a new EC P-256 key (one per call:
+   * per engine); null when {@code dpop} is off.
+   */
+  static @Nullable DpopProver dpop(PortcullisConfig config) {
+    return config.dpop() ? config.dpopKey().orElseGet(DpopProver::generate) : null;
   }
 
   /** {@code client-id}, {@code client-secret} and {@code client-auth} as plain values. */

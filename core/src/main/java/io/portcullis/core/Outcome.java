@@ -1,6 +1,7 @@
 package io.portcullis.core;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -40,8 +41,17 @@ public sealed interface Outcome {
    * Not logged in on a path that needs it, for an API request: {@code 401} with {@code
    * WWW-Authenticate: Bearer} and a JSON body carrying {@code login_url}, or none when {@code
    * loginUrl} is null ({@code bearer-only}: there is no login).
+   *
+   * @param loginUrl where a browser may log in, or null
+   * @param reason why this request's login just ended ({@link Reason#SESSION_IDLE}, {@link
+   *     Reason#SESSION_EXPIRED}), sent as the JSON {@code reason}; null when there was none
    */
-  record Challenge(@Nullable String loginUrl) implements Outcome {}
+  record Challenge(@Nullable String loginUrl, @Nullable Reason reason) implements Outcome {
+    /** Not logged in, with no login that just ended. */
+    public Challenge(@Nullable String loginUrl) {
+      this(loginUrl, null);
+    }
+  }
 
   /**
    * A bearer token that is not valid (RFC 6750 §3.1): {@code 401} with {@code WWW-Authenticate:
@@ -131,6 +141,49 @@ public sealed interface Outcome {
    *     and was ended
    */
   record FrontChannelLogout(boolean loggedOut) implements Outcome {}
+
+  /**
+   * The callback's answer when a form was kept across the login ({@code preserve-post}): instead of
+   * the redirect to {@code action}, a page that posts the form there once more from the browser
+   * ({@code 200}, auto-submitted by a script with a nonce, a button without scripts, {@code
+   * Cache-Control: no-store}).
+   *
+   * @param action where the form goes: the path (and query) of this application first asked for
+   * @param fields the form's fields in their order, names repeated as they were
+   * @param charset the name of the charset the browser is to encode the fields in
+   */
+  record ReplayPost(String action, List<Field> fields, String charset) implements Outcome {
+    /** Validates and copies. */
+    public ReplayPost {
+      Objects.requireNonNull(action, "action");
+      Objects.requireNonNull(charset, "charset");
+      fields = List.copyOf(fields);
+    }
+
+    /**
+     * One field of the form, decoded.
+     *
+     * @param name the field's name
+     * @param value the field's value
+     */
+    public record Field(String name, String value) {
+      /** Validates. */
+      public Field {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+      }
+
+      @Override
+      public String toString() {
+        return "Field[" + name.length() + " + " + value.length() + " chars]";
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "ReplayPost[" + fields.size() + " fields, " + charset + "]";
+    }
+  }
 
   /** A small HTML page of Portcullis's own (logout confirmation), answered with {@code status}. */
   record Page(int status, String title, String htmlBody) implements Outcome {}

@@ -1,13 +1,16 @@
 package io.portcullis.core;
 
 import io.portcullis.core.internal.nimbus.ClientKey;
+import io.portcullis.core.internal.nimbus.DpopProver;
 import io.portcullis.core.internal.nimbus.Http;
 import io.portcullis.core.internal.nimbus.JwksCache;
 import io.portcullis.core.internal.nimbus.NimbusIdTokenVerifier;
 import io.portcullis.core.internal.nimbus.NimbusTokenClient;
+import io.portcullis.core.internal.nimbus.NimbusUserInfoClient;
 import io.portcullis.core.internal.nimbus.ProviderMetadata;
 import io.portcullis.core.internal.nimbus.TenantIssuer;
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,9 +29,10 @@ import org.jspecify.annotations.Nullable;
  * start-up and {@link #close()} it at shutdown.
  *
  * <p>A request runs through: path guard (SPEC.md "Access rules" normalisation, else 400) → callback
- * and logout endpoints → the first matching rule → the login in the session → the scope check (with
- * step-up) → {@link Outcome}. An authenticated request with a valid access token touches no
- * provider, parses no JSON or JWT and takes no lock.
+ * and logout endpoints → the first matching rule → the login in the session (unless a back-channel
+ * logout or a session lifetime ended it) → the scope check (with step-up) → {@link Outcome}. An
+ * authenticated request with a valid access token touches no provider, parses no JSON or JWT and
+ * takes no lock.
  */
 public final class Portcullis implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("io.portcullis");
@@ -45,6 +49,7 @@ public final class Portcullis implements AutoCloseable {
   private final @Nullable BearerAuthenticator bearer;
   private final AccessRules rules;
   private final SessionStore sessions;
+  private final SessionLifetimes lifetimes;
   private final String redirectPath;
   private final String logoutPath;
   private final @Nullable String healthPath;
@@ -54,6 +59,8 @@ public final class Portcullis implements AutoCloseable {
   private final LogoutRegistry logouts;
   private final @Nullable String clientJwksPath;
   private final @Nullable String clientJwks;
+  private final @Nullable DpopProver dpop;
+  private final @Nullable PreservedPost preservedPost;
   private final Urls urls;
   private final ProviderClock providerClock;
 
@@ -110,19 +117,36 @@ public final class Portcullis implements AutoCloseable {
     byte[] key = config.stateKey().orElseGet(() -> Randoms.bytes(32));
     StateCookieCodec codec = new StateCookieCodec(key, config.previousStateKey().orElse(null));
     this.sessions = new SessionStore(SessionKeys.of(config));
+    this.lifetimes = new SessionLifetimes(config);
     this.urls = new Urls(config);
     JwksCache jwks = new JwksCache(clock, http, executor);
     NimbusIdTokenVerifier verifier =
         new NimbusIdTokenVerifier(
             config.clientId(), config.clientSecret().orElse(null), jwks, clock, config.tenants());
     NimbusTokenClient tokenClient = NimbusWiring.tokenClient(config, http, clock, metadata);
+    this.dpop = tokenClient.dpop();
     this.starter = new LoginStarter(config, metadata, codec, urls, clock, metrics, tokenClient);
+    UserInfo userInfo = new UserInfo(config, new NimbusUserInfoClient(http));
+    this.preservedPost =
+        config.preservePost()
+            ? new PreservedPost(config.preservePostMaxBytes(), codec, urls, clock)
+            : null;
     this.callback =
         new CallbackHandler(
-            config, metadata, codec, starter, tokenClient, verifier, clock, sessions, metrics);
+            config,
+            metadata,
+            codec,
+            starter,
+            tokenClient,
+            verifier,
+            userInfo,
+            clock,
+            sessions,
+            metrics,
+            preservedPost);
     this.refresher =
         new TokenRefresher(
-            config, metadata, tokenClient, verifier, clock, executor, sessions, metrics);
+            config, metadata, tokenClient, verifier, userInfo, clock, executor, sessions, metrics);
     this.bearer =
         config.acceptsOwnClientBearerTokens()
             ? new BearerAuthenticator(config, metadata, verifier, clock, metrics)
@@ -149,7 +173,11 @@ public final class Portcullis implements AutoCloseable {
             : new BackChannelLogoutHandler(metadata, verifier, this.logouts, clock);
     this.clientJwksPath = config.clientJwksPath().orElse(null);
     this.clientJwks = config.clientKey().map(ClientKey::publicJwkSet).orElse(null);
-    this.configFindings = Diagnostics.configFindings(config);
+    List<Diagnostics.Finding> findings = new ArrayList<>(Diagnostics.configFindings(config));
+    if (dpop != null) {
+      findings.add(Diagnostics.dpop(config, dpop));
+    }
+    this.configFindings = List.copyOf(findings);
     this.sessionCookie = Diagnostics.sessionCookie(config.responseMode(), null, null);
     metadata.onFirstLoad(
         () -> {
@@ -284,6 +312,32 @@ public final class Portcullis implements AutoCloseable {
    */
   public ClientCredentialsTokenSource clientCredentials() {
     return clientCredentials;
+  }
+
+  /**
+   * Returns the headers that carry {@code identity}'s access token on one downstream request to
+   * {@code uri} with {@code method}: {@code Authorization: Bearer <token>}, or, for a token bound
+   * to this engine's DPoP key ({@link TokenSet#dpopBound()}), {@code Authorization: DPoP <token>}
+   * and a fresh {@code DPoP} proof for that method and URL with the token's hash ({@code ath}) and
+   * {@code nonce} when not null (the resource server's {@code DPoP-Nonce}, RFC 9449 §9). Make new
+   * headers for each request: a proof is single-use.
+   *
+   * @throws IllegalArgumentException when {@code method} is not an HTTP method in upper case or
+   *     {@code uri} not an absolute http(s) URL
+   * @throws IllegalStateException when the token is DPoP-bound but this engine runs without {@code
+   *     dpop}
+   */
+  public DownstreamHeaders downstreamHeaders(
+      Identity identity, String method, URI uri, @Nullable String nonce) {
+    Objects.requireNonNull(identity, "identity");
+    return DownstreamHeaders.of(
+        identity.accessToken(),
+        identity.tokens().dpopBound(),
+        dpop,
+        method,
+        uri,
+        nonce,
+        clock.instant());
   }
 
   /**
@@ -436,6 +490,25 @@ public final class Portcullis implements AutoCloseable {
       exchange.invalidateSession(); // THREATS E-08: the provider ended it; no session id reused
       session = null;
     }
+    Reason ended = null;
+    if (session != null && lifetimes.enabled()) {
+      long now = clock.millis();
+      ended = lifetimes.ended(session, now);
+      if (ended != null) {
+        // A clean logout, as the logout endpoint's (no provider call): the record and its tokens
+        // go with the session, and the next login gets a new one.
+        exchange.invalidateSession();
+        metrics.rejected(ended);
+        SessionLifetimes.logEnded(ended);
+        session = null;
+      } else {
+        LoginSession touched = lifetimes.touched(session, now);
+        if (touched != null) {
+          sessions.put(exchange, touched);
+          session = touched;
+        }
+      }
+    }
     if (session != null
         && access.kind() != Access.Kind.DENY
         && refresher.isDue(session, clock.millis())) {
@@ -477,9 +550,12 @@ public final class Portcullis implements AutoCloseable {
     }
     if (session == null) {
       String target = Urls.targetOf(path, exchange.rawQuery());
+      if (preservedPost != null && preservedPost.applies(exchange)) {
+        return startKeepingForm(preservedPost, exchange, target);
+      }
       if (RequestKind.isApi(exchange)) {
         return new Outcome.Challenge(
-            exchange.contextPath() + redirectPath + "?return_to=" + Urls.encode(target));
+            exchange.contextPath() + redirectPath + "?return_to=" + Urls.encode(target), ended);
       }
       return choose
           ? selectionPage(exchange, target)
@@ -492,6 +568,25 @@ public final class Portcullis implements AutoCloseable {
       }
     }
     return new Outcome.Proceed(session.identity());
+  }
+
+  /**
+   * {@code preserve-post}: a browser's same-origin form that needs a login is read and, once the
+   * login has started, kept for it; a form that cannot be kept is refused (with a link that starts
+   * the login without it) rather than lost silently.
+   */
+  private Outcome startKeepingForm(PreservedPost preserved, HttpExchange exchange, String target) {
+    PreservedPost.Kept kept = preserved.read(exchange, target);
+    PreservedPost.Form form = kept.form();
+    if (form == null) {
+      Reason reason = Objects.requireNonNull(kept.refused(), "refused");
+      LOG.log(reason.level(), "oidc.login.rejected reason=" + reason.code() + " tx=-");
+      return new Outcome.Rejected(
+          reason,
+          exchange.contextPath() + redirectPath + "?return_to=" + Urls.encode(target),
+          false);
+    }
+    return starter.start(exchange, target, config.scopes(), "", preserved.keeper(exchange, form));
   }
 
   /**
@@ -601,6 +696,7 @@ public final class Portcullis implements AutoCloseable {
             || !isOwn(session)
             || session.identity().tokens().isExpired(clock.instant())
             || isLoggedOut(session)
+            || (lifetimes.enabled() && lifetimes.ended(session, clock.millis()) != null)
         ? null
         : session.identity();
   }

@@ -1,6 +1,7 @@
 package io.portcullis.core;
 
 import io.portcullis.core.internal.nimbus.ClientKey;
+import io.portcullis.core.internal.nimbus.DpopProver;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -268,6 +269,26 @@ public final class PortcullisConfig {
         .map(f -> keyId.map(f.key()::withKeyId).orElse(f.key()));
   }
 
+  /** Returns whether tokens are bound to a DPoP key (RFC 9449, {@code dpop}). */
+  public boolean dpop() {
+    return get(ConfigKey.DPOP);
+  }
+
+  /**
+   * Returns the path of {@code dpop-key-file}, when the DPoP key is read from a file; empty when it
+   * is generated at start (or DPoP is off).
+   */
+  public Optional<String> dpopKeyFile() {
+    return this.<Optional<ConfigParser.DpopKeyFile>>get(ConfigKey.DPOP_KEY_FILE)
+        .map(ConfigParser.DpopKeyFile::path);
+  }
+
+  /** The DPoP key read from {@code dpop-key-file}; empty without one. Never log its material. */
+  Optional<DpopProver> dpopKey() {
+    return this.<Optional<ConfigParser.DpopKeyFile>>get(ConfigKey.DPOP_KEY_FILE)
+        .map(ConfigParser.DpopKeyFile::prover);
+  }
+
   /**
    * Returns the path where the public JWK Set of {@link #clientKey()} is answered ({@code
    * client-jwks-path}), starting with {@code /}; empty when it is not published.
@@ -350,6 +371,22 @@ public final class PortcullisConfig {
     return get(ConfigKey.REFRESH_BEFORE);
   }
 
+  /**
+   * Returns how long a login may go unused before it ends ({@code session-idle-timeout}); zero
+   * means no idle timeout.
+   */
+  public Duration sessionIdleTimeout() {
+    return get(ConfigKey.SESSION_IDLE_TIMEOUT);
+  }
+
+  /**
+   * Returns how long after the user logged in a login ends ({@code session-max-lifetime}); zero
+   * means no maximum.
+   */
+  public Duration sessionMaxLifetime() {
+    return get(ConfigKey.SESSION_MAX_LIFETIME);
+  }
+
   /** Returns the application's public URL; empty means it is derived from the request. */
   public Optional<URI> baseUrl() {
     return get(ConfigKey.BASE_URL);
@@ -377,6 +414,14 @@ public final class PortcullisConfig {
    */
   public boolean bearerOnly() {
     return get(ConfigKey.BEARER_ONLY);
+  }
+
+  /**
+   * Returns when claims are read from the UserInfo endpoint: {@code auto}, {@code always} or {@code
+   * never}.
+   */
+  String userinfo() {
+    return get(ConfigKey.USERINFO);
   }
 
   /** Returns the claim, possibly a dotted path, whose values count as roles, when configured. */
@@ -434,6 +479,19 @@ public final class PortcullisConfig {
   /** Returns whether missing scopes are asked for when a browser reaches a rule needing them. */
   public boolean scopeStepUp() {
     return get(ConfigKey.SCOPE_STEP_UP);
+  }
+
+  /**
+   * Returns whether a browser's same-origin form {@code POST} that needs a login is kept in the
+   * session and posted again after the login ({@code preserve-post}).
+   */
+  public boolean preservePost() {
+    return get(ConfigKey.PRESERVE_POST);
+  }
+
+  /** Returns the largest form body, in bytes, that {@code preserve-post} keeps. */
+  public int preservePostMaxBytes() {
+    return get(ConfigKey.PRESERVE_POST_MAX_BYTES);
   }
 
   /**

@@ -61,9 +61,11 @@ public final class PortcullisMetrics {
     /** The JWK Set (RFC 7517 §5). */
     JWKS,
     /** The token endpoint (RFC 6749 §3.2): code, refresh and client credentials grants. */
-    TOKEN;
+    TOKEN,
+    /** The UserInfo endpoint (OIDC Core §5.3; {@code userinfo}). */
+    USERINFO;
 
-    /** The lower-case name: {@code discovery}, {@code jwks}, {@code token}. */
+    /** The lower-case name: {@code discovery}, {@code jwks}, {@code token}, {@code userinfo}. */
     public String value() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -200,6 +202,7 @@ public final class PortcullisMetrics {
               case DISCOVERY -> PortcullisMetrics.Endpoint.DISCOVERY;
               case JWKS -> PortcullisMetrics.Endpoint.JWKS;
               case TOKEN -> PortcullisMetrics.Endpoint.TOKEN;
+              case USERINFO -> PortcullisMetrics.Endpoint.USERINFO;
             },
             nanos,
             failed);

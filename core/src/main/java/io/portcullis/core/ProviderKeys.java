@@ -46,6 +46,9 @@ final class ProviderKeys {
               ConfigKey.ROLES_CLAIM,
               ConfigKey.RESPONSE_MODE,
               ConfigKey.PAR,
+              ConfigKey.USERINFO,
+              ConfigKey.DPOP,
+              ConfigKey.DPOP_KEY_FILE,
               ConfigKey.BEARER_AUDIENCE,
               ConfigKey.DISPLAY_NAME,
               ConfigKey.TENANTS));

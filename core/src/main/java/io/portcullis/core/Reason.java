@@ -45,6 +45,35 @@ public enum Reason {
       Family.BAD_REQUEST,
       "The health path answers GET and HEAD only."),
 
+  /**
+   * {@code preserve-post}: a browser's form {@code POST} that needs a login is not {@code
+   * application/x-www-form-urlencoded} (or names an unknown charset), so it cannot be kept: {@code
+   * 415}, no login started.
+   */
+  POST_TYPE(
+      "post.type",
+      415,
+      Level.INFO,
+      Family.BAD_REQUEST,
+      "You need to sign in first, and this form cannot be kept across the sign-in: sign in, then"
+          + " fill it in again."),
+  /** {@code preserve-post}: the form body is larger than {@code preserve-post-max-bytes}. */
+  POST_TOO_LARGE(
+      "post.too_large",
+      413,
+      Level.INFO,
+      Family.BAD_REQUEST,
+      "You need to sign in first, and this form is too large to be kept across the sign-in: sign"
+          + " in, then fill it in again."),
+  /** {@code preserve-post}: the form body cannot be read or decoded. */
+  POST_UNREADABLE(
+      "post.unreadable",
+      400,
+      Level.INFO,
+      Family.BAD_REQUEST,
+      "You need to sign in first, and this form could not be read to be kept across the sign-in:"
+          + " sign in, then fill it in again."),
+
   // ---- the callback (redirection endpoint) ----
   /** A response parameter is longer than its limit. */
   PARAM_TOO_LONG(
@@ -205,6 +234,45 @@ public enum Reason {
   /** Another node's refresh ended the login. */
   SESSION_ENDED("session.ended", 401, Level.INFO, Family.LOGIN, "The login has ended."),
 
+  // ---- UserInfo (userinfo; OIDC Core §5.3) ----
+  /** The UserInfo endpoint cannot be reached, or is needed and the provider has none. */
+  USERINFO_UNAVAILABLE(
+      "userinfo.unavailable",
+      502,
+      Level.WARNING,
+      Family.LOGIN,
+      "The identity provider cannot be reached."),
+  /** The UserInfo answer is not a JSON object with a {@code sub} (a JWT answer included). */
+  USERINFO_INVALID(
+      "userinfo.invalid",
+      502,
+      Level.WARNING,
+      Family.LOGIN,
+      "The identity provider's user information cannot be used."),
+  /** The UserInfo {@code sub} is not the ID token's (OIDC Core §5.3.2). */
+  USERINFO_SUB_MISMATCH(
+      "userinfo.sub_mismatch",
+      502,
+      Level.WARNING,
+      Family.LOGIN,
+      "The identity provider's user information names another user."),
+
+  // ---- session lifetimes (session-idle-timeout, session-max-lifetime; the login ends) ----
+  /** The login went unused longer than {@code session-idle-timeout}. */
+  SESSION_IDLE(
+      "session.idle",
+      401,
+      Level.INFO,
+      Family.LOGIN,
+      "The login has ended after a time without use; please sign in again."),
+  /** The login is older than {@code session-max-lifetime}. */
+  SESSION_EXPIRED(
+      "session.expired",
+      401,
+      Level.INFO,
+      Family.LOGIN,
+      "The login has reached its maximum lifetime; please sign in again."),
+
   // ---- logout ----
   /** The sign-out form's token is missing or wrong (THREATS G-12). */
   LOGOUT_CSRF(
@@ -318,7 +386,12 @@ public enum Reason {
   /** The token is not known positively as an access token (or carries a {@code nonce}). */
   BEARER_NOT_ACCESS_TOKEN("bearer.not_access_token", Family.BEARER),
   /** The token was not issued to {@code client-id} or {@code m2m-client-id}. */
-  BEARER_CLIENT("bearer.client", Family.BEARER);
+  BEARER_CLIENT("bearer.client", Family.BEARER),
+  /**
+   * The token is DPoP-bound ({@code cnf.jkt}, RFC 9449 §6) but was sent as a bearer token: without
+   * the proof of its key it is refused (RFC 9449 §7.2).
+   */
+  BEARER_DPOP_BOUND("bearer.dpop_bound", Family.BEARER);
 
   /** The JSON {@code error} a reason is answered with. */
   enum Family {

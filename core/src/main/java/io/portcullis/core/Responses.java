@@ -42,10 +42,13 @@ public final class Responses {
         return json(
             401, h, "{\"error\":\"unauthorized\",\"error_description\":\"bearer token required\"}");
       }
+      Reason ended = c.reason();
       return json(
           401,
           h,
-          "{\"error\":\"unauthorized\",\"error_description\":\"login required\",\"login_url\":"
+          "{\"error\":\"unauthorized\",\"error_description\":\"login required\","
+              + (ended == null ? "" : "\"reason\":" + quote(ended.code()) + ",")
+              + "\"login_url\":"
               + quote(loginUrl)
               + "}");
     }
@@ -151,6 +154,9 @@ public final class Responses {
       h.put("X-Content-Type-Options", "nosniff");
       return new Response(200, h, jwks.jwkSet());
     }
+    if (outcome instanceof Outcome.ReplayPost replay) {
+      return replayPost(h, replay);
+    }
     if (outcome instanceof Outcome.Page p) {
       return html(p.status(), h, p.title(), p.htmlBody());
     }
@@ -217,12 +223,70 @@ public final class Responses {
     return Optional.of(new ErrorPage(reason.status(), code, reason.sentence(), retryUrl, headers));
   }
 
+  /**
+   * The page that posts a kept form once more (README "A form posted during a login"): hidden
+   * fields, names and values escaped (line breaks and other controls as character references, so
+   * that HTML parsing does not normalise them), submitted by an inline script that only this page's
+   * nonce allows; a button for browsers without scripts. The form may go to this origin only
+   * ({@code form-action 'self'}), and the callback's URL leaks to no one.
+   */
+  private static Response replayPost(Map<String, String> h, Outcome.ReplayPost replay) {
+    String nonce = Randoms.token(18);
+    h.put("Content-Type", "text/html; charset=UTF-8");
+    h.put("X-Content-Type-Options", "nosniff");
+    h.put("X-Frame-Options", "DENY");
+    h.put("Referrer-Policy", "no-referrer");
+    h.put(
+        "Content-Security-Policy",
+        "default-src 'none'; script-src 'nonce-"
+            + nonce
+            + "'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none';"
+            + " frame-ancestors 'none'");
+    StringBuilder page =
+        new StringBuilder(256 + replay.fields().size() * 48)
+            .append("<!DOCTYPE html><html><head><meta charset=\"utf-8\">")
+            .append("<meta name=\"referrer\" content=\"no-referrer\">")
+            .append("<title>Signing in</title>")
+            .append(
+                "<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:4em auto;"
+                    + "padding:0 1em}</style></head><body>")
+            .append("<form id=\"portcullis-replay\" method=\"post\" action=\"")
+            .append(escapeAttribute(replay.action()))
+            .append("\" enctype=\"application/x-www-form-urlencoded\" accept-charset=\"")
+            .append(escapeAttribute(replay.charset()))
+            .append("\">");
+    for (Outcome.ReplayPost.Field f : replay.fields()) {
+      page.append("<input type=\"hidden\" name=\"")
+          .append(escapeAttribute(f.name()))
+          .append("\" value=\"")
+          .append(escapeAttribute(f.value()))
+          .append("\">");
+    }
+    page.append("<p>You are signed in. Sending the form you submitted&hellip;</p>")
+        .append("<noscript><p><button type=\"submit\">Send the form</button></p></noscript>")
+        .append("</form><script nonce=\"")
+        .append(nonce)
+        .append("\">HTMLFormElement.prototype.submit.call(")
+        .append("document.getElementById(\"portcullis-replay\"));</script></body></html>");
+    return new Response(200, h, page.toString());
+  }
+
+  /**
+   * {@link #escape} for a double-quoted attribute value, with every control character (line breaks
+   * included) as a numeric character reference: HTML parsing keeps such a reference's character as
+   * it is, where it would turn a literal CR or CR LF into LF.
+   */
+  static String escapeAttribute(String s) {
+    return escape(s, true);
+  }
+
   private static String titleFor(int status) {
     return switch (status) {
       case 400 -> "Bad request";
       case 401 -> "Sign-in failed";
       case 403 -> "Access denied";
       case 405 -> "Method not allowed";
+      case 413, 415 -> "Form not kept";
       case 502 -> "Identity provider error";
       default -> "Error";
     };
@@ -255,6 +319,11 @@ public final class Responses {
 
   /** Escapes text for HTML content and attribute values. */
   public static String escape(String s) {
+    return escape(s, false);
+  }
+
+  /** {@link #escape}, and with {@code controls} every control character as a reference too. */
+  private static String escape(String s, boolean controls) {
     StringBuilder out = new StringBuilder(s.length() + 16);
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -264,7 +333,13 @@ public final class Responses {
         case '&' -> out.append("&amp;");
         case '"' -> out.append("&quot;");
         case '\'' -> out.append("&#39;");
-        default -> out.append(c);
+        default -> {
+          if (controls && (c < 0x20 || c == 0x7f)) {
+            out.append("&#").append((int) c).append(';');
+          } else {
+            out.append(c);
+          }
+        }
       }
     }
     return out.toString();

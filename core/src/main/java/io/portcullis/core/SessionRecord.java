@@ -32,8 +32,10 @@ import org.jspecify.annotations.Nullable;
  * the session the record was written into ({@link HttpExchange#sessionCreationTime()}): a record
  * copied into another session, or a ciphertext spliced under another header, does not open and
  * reads as "logged out". The plaintext is a compact encoding of the tokens, the expiry, the granted
- * scopes, name, roles, logout token and step-up history; the ID token claims are not stored but
- * read again from the ID token (verified at login or refresh) when a record is opened.
+ * scopes, name, roles, logout token and step-up history, and (from format 2) whether the access
+ * token is DPoP-bound, the login time and the last-activity mark of the session lifetimes and the
+ * UserInfo answer; the ID token claims are not stored but read again from the ID token (verified at
+ * login or refresh) when a record is opened.
  *
  * <p>Compatibility rule (README "Session record"): a version reads every format byte an earlier
  * version wrote (golden files in {@code core/src/test/resources/session-records/}); a new format
@@ -42,7 +44,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class SessionRecord implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
-  static final int FORMAT = 1;
+  static final int FORMAT = 2;
+
+  /** Format 1 (issue 11): no login time nor last-activity mark; read, never written. */
+  static final int FORMAT_1 = 1;
+
   private static final int ID_BYTES = 16;
   private static final int MAX_BYTES = 1 << 22;
 
@@ -80,17 +86,20 @@ final class SessionRecord implements Serializable {
     if (s instanceof Opened o) {
       return o.login();
     }
-    if (!(s instanceof byte[] stored) || stored.length < 1 + ID_BYTES || stored[0] != FORMAT) {
+    if (!(s instanceof byte[] stored)
+        || stored.length < 1 + ID_BYTES
+        || (stored[0] != FORMAT && stored[0] != FORMAT_1)) {
       return null;
     }
+    int format = stored[0];
     byte[] recordId = java.util.Arrays.copyOfRange(stored, 1, 1 + ID_BYTES);
-    byte[] plain = keys.open(aad(recordId, binding), stored, 1 + ID_BYTES);
+    byte[] plain = keys.open(aad(format, recordId, binding), stored, 1 + ID_BYTES);
     if (plain == null) {
       return null;
     }
     LoginSession login;
     try {
-      login = decode(ByteBuffer.wrap(plain));
+      login = decode(ByteBuffer.wrap(plain), format);
     } catch (RuntimeException | IdTokenException e) {
       return null;
     }
@@ -105,7 +114,7 @@ final class SessionRecord implements Serializable {
       return stored.clone();
     }
     Opened o = (Opened) Objects.requireNonNull(s, "state");
-    byte[] sealed = o.keys().seal(aad(o.recordId(), o.binding()), encode(o.login()));
+    byte[] sealed = o.keys().seal(aad(FORMAT, o.recordId(), o.binding()), encode(o.login()));
     byte[] out = new byte[1 + ID_BYTES + sealed.length];
     out[0] = FORMAT;
     System.arraycopy(o.recordId(), 0, out, 1, ID_BYTES);
@@ -113,9 +122,9 @@ final class SessionRecord implements Serializable {
     return out;
   }
 
-  private static byte[] aad(byte[] recordId, long binding) {
+  private static byte[] aad(int format, byte[] recordId, long binding) {
     return ByteBuffer.allocate(1 + ID_BYTES + 8)
-        .put((byte) FORMAT)
+        .put((byte) format)
         .put(recordId)
         .putLong(binding)
         .array();
@@ -146,11 +155,20 @@ final class SessionRecord implements Serializable {
   // Plaintext encoding, format 1: flags (bit 0: refresh token, bit 1: ID token), access token,
   // [refresh token], [ID token] or else subject and issuer, expiry (epoch ms), scopes, name,
   // roles, logout token, step-up scope sets. Strings: varint length, UTF-8.
+  // Format 2: flag bit 2: UserInfo claims, bit 3: the access token is DPoP-bound; format 1's
+  // fields, then the login time and the last-activity mark (epoch ms, varints; 0 when not known),
+  // then [the UserInfo claims as a JSON object]. Other flag bits are refused. A version that reads
+  // only format 1 reads a format-2 record as logged out: never a DPoP-bound token sent as a bearer
+  // one.
 
   static byte[] encode(LoginSession login) {
     Identity id = login.identity();
     Out out = new Out();
-    out.bytes.write((login.refreshToken() != null ? 1 : 0) | (login.idToken() != null ? 2 : 0));
+    out.bytes.write(
+        (login.refreshToken() != null ? 1 : 0)
+            | (login.idToken() != null ? 2 : 0)
+            | (login.idToken() != null && login.userInfo() != null ? 4 : 0)
+            | (id.tokens().dpopBound() ? 8 : 0));
     out.string(id.accessToken());
     if (login.refreshToken() != null) {
       out.string(login.refreshToken());
@@ -167,11 +185,19 @@ final class SessionRecord implements Serializable {
     out.strings(id.roles());
     out.string(login.logoutToken());
     out.strings(login.stepUpAsked());
+    out.varLong(login.loginAtMillis());
+    out.varLong(login.seenAtMillis());
+    if (login.idToken() != null && login.userInfo() != null) {
+      out.string(login.userInfo());
+    }
     return out.bytes.toByteArray();
   }
 
-  static LoginSession decode(ByteBuffer in) throws IdTokenException {
+  static LoginSession decode(ByteBuffer in, int format) throws IdTokenException {
     int flags = in.get();
+    if ((flags & ~(format >= 2 ? 15 : 3)) != 0 || (flags & 6) == 4) {
+      throw new IllegalArgumentException("flags");
+    }
     String accessToken = string(in);
     String refreshToken = (flags & 1) != 0 ? string(in) : null;
     String idToken = null;
@@ -200,14 +226,31 @@ final class SessionRecord implements Serializable {
     Set<String> roles = strings(in);
     String logoutToken = string(in);
     Set<String> stepUpAsked = strings(in);
+    long loginAt = format >= 2 ? varLong(in) : 0;
+    long seenAt = format >= 2 ? varLong(in) : 0;
+    String userInfo = (flags & 4) != 0 ? string(in) : null;
     if (in.hasRemaining()) {
       throw new IllegalArgumentException("trailing bytes");
     }
     Identity identity =
         new Identity(
-            name, subject, issuer, claims, roles, new TokenSet(accessToken, expiresAt, scopes));
+            name,
+            subject,
+            issuer,
+            claims,
+            roles,
+            new TokenSet(accessToken, expiresAt, scopes, (flags & 8) != 0));
     return new LoginSession(
-        identity, refreshToken, idToken, logoutToken, stepUpAsked, sid, issuedAt);
+        identity,
+        refreshToken,
+        idToken,
+        logoutToken,
+        stepUpAsked,
+        sid,
+        issuedAt,
+        loginAt,
+        seenAt,
+        userInfo);
   }
 
   private static final class Out {

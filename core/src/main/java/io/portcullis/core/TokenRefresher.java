@@ -69,6 +69,7 @@ final class TokenRefresher {
   private final ProviderMetadataSource metadata;
   private final NimbusTokenClient tokens;
   private final NimbusIdTokenVerifier idTokens;
+  private final UserInfo userInfo;
   private final Clock clock;
   private final AsyncCache<String, Result> inFlight;
   private final Cache<String, Long> failedUntil;
@@ -80,6 +81,7 @@ final class TokenRefresher {
       ProviderMetadataSource metadata,
       NimbusTokenClient tokens,
       NimbusIdTokenVerifier idTokens,
+      UserInfo userInfo,
       Clock clock,
       Executor executor,
       SessionStore sessions,
@@ -90,6 +92,7 @@ final class TokenRefresher {
     this.metadata = metadata;
     this.tokens = tokens;
     this.idTokens = idTokens;
+    this.userInfo = userInfo;
     this.clock = clock;
     this.inFlight =
         Caches.newBuilder(clock)
@@ -189,11 +192,13 @@ final class TokenRefresher {
       // Keep what this session holds besides the tokens (logout token, step-up history).
       LoginSession merged =
           new LoginSession(
-              refreshed.identity(),
-              refreshed.refreshToken(),
-              refreshed.idToken(),
-              current.logoutToken(),
-              current.stepUpAsked());
+                  refreshed.identity(),
+                  refreshed.refreshToken(),
+                  refreshed.idToken(),
+                  current.logoutToken(),
+                  current.stepUpAsked())
+              .withTimes(current.loginAtMillis(), current.seenAtMillis())
+              .withUserInfo(refreshed.userInfo());
       sessions.put(exchange, merged);
       return new Result.Refreshed(merged);
     }
@@ -245,6 +250,7 @@ final class TokenRefresher {
     Identity identity = session.identity();
     String idToken = session.idToken();
     Map<String, Object> claims = identity.claims();
+    Map<String, Object> idTokenClaims = idToken == null ? Map.of() : LoginSession.claimsOf(idToken);
     if (t.idToken() != null) {
       try {
         Map<String, Object> fresh = idTokens.verify(t.idToken(), md.get(), null);
@@ -252,6 +258,7 @@ final class TokenRefresher {
         idToken = t.idToken();
         // The claims are those of the latest ID token: the ones a stored record reads again.
         claims = fresh;
+        idTokenClaims = fresh;
       } catch (IdTokenException e) {
         Reason reason = Reason.ofIdToken(e.check());
         if (reason == Reason.ID_TOKEN_KEYS_UNAVAILABLE) {
@@ -262,6 +269,25 @@ final class TokenRefresher {
         metrics.rejected(reason);
         LOG.log(reason.level(), "oidc.refresh.rejected reason=" + reason.code());
         return new Result.Ended(reason.code());
+      }
+    }
+    String userInfoJson = session.userInfo();
+    if (idToken != null && userInfo.wanted(idTokenClaims, md.get())) {
+      UserInfo.Result read = userInfo.fetch(md.get(), t.accessToken(), identity.subject());
+      if (read instanceof UserInfo.Result.Fetched fetched) {
+        userInfoJson = fetched.json();
+      } else {
+        Reason reason = ((UserInfo.Result.Failed) read).reason();
+        if (reason == Reason.USERINFO_SUB_MISMATCH) {
+          metrics.rejected(reason);
+          LOG.log(reason.level(), "oidc.refresh.rejected reason=" + reason.code());
+          return new Result.Ended(reason.code());
+        }
+        // The ID token's claims and the answer read before still hold: the login goes on.
+        LOG.log(
+            Level.WARNING,
+            "portcullis: userinfo after a refresh failed, the claims read before are kept; reason="
+                + reason.code());
       }
     }
     // RFC 6749 §6: a refresh asks for the scope granted before, so a response without scope
@@ -275,7 +301,8 @@ final class TokenRefresher {
         new TokenSet(
             t.accessToken(),
             TokenLifetime.expiresAt(clock.instant(), t.expiresInSeconds()),
-            scopes);
+            scopes,
+            t.dpopBound());
     Identity refreshed =
         new Identity(
             identity.name(),
@@ -286,13 +313,15 @@ final class TokenRefresher {
             tokenSet);
     return new Result.Refreshed(
         new LoginSession(
-            refreshed,
-            t.refreshToken() != null
-                ? t.refreshToken()
-                : refreshToken, // keep the old one when none is returned
-            idToken,
-            session.logoutToken(),
-            session.stepUpAsked()));
+                refreshed,
+                t.refreshToken() != null
+                    ? t.refreshToken()
+                    : refreshToken, // keep the old one when none is returned
+                idToken,
+                session.logoutToken(),
+                session.stepUpAsked())
+            .withTimes(session.loginAtMillis(), session.seenAtMillis())
+            .withUserInfo(userInfoJson));
   }
 
   /**

@@ -15,8 +15,12 @@ import java.util.Set;
  * @param expiresAt when the access token expires (kept to the millisecond)
  * @param scopes the scopes granted (when a login's response omits {@code scope}: the configured
  *     {@code scopes} only; a refresh's: the previous grant)
+ * @param dpopBound whether the access token is bound to the client's DPoP key (RFC 9449: the
+ *     provider answered {@code token_type} {@code DPoP}); such a token is sent as {@code
+ *     Authorization: DPoP <token>} with a proof, which {@code PortcullisRequests.downstreamHeaders}
+ *     makes
  */
-public record TokenSet(String accessToken, Instant expiresAt, Set<String> scopes)
+public record TokenSet(String accessToken, Instant expiresAt, Set<String> scopes, boolean dpopBound)
     implements Serializable {
 
   @Serial private static final long serialVersionUID = 1L;
@@ -26,6 +30,18 @@ public record TokenSet(String accessToken, Instant expiresAt, Set<String> scopes
     Objects.requireNonNull(accessToken, "accessToken");
     expiresAt = Instant.ofEpochMilli(expiresAt.toEpochMilli());
     scopes = interned(scopes);
+  }
+
+  /** A bearer token set (not DPoP-bound). */
+  public TokenSet(String accessToken, Instant expiresAt, Set<String> scopes) {
+    this(accessToken, expiresAt, scopes, false);
+  }
+
+  /**
+   * The {@code Authorization} scheme the access token is sent with: {@code DPoP} or {@code Bearer}.
+   */
+  public String scheme() {
+    return dpopBound ? "DPoP" : "Bearer";
   }
 
   /**
@@ -51,6 +67,11 @@ public record TokenSet(String accessToken, Instant expiresAt, Set<String> scopes
 
   @Override
   public String toString() {
-    return "TokenSet[accessToken=****, expiresAt=" + expiresAt + ", scopes=" + scopes + "]";
+    return "TokenSet[accessToken=****, expiresAt="
+        + expiresAt
+        + ", scopes="
+        + scopes
+        + (dpopBound ? ", DPoP-bound" : "")
+        + "]";
   }
 }

@@ -64,6 +64,23 @@ class EngineBearerTest {
   }
 
   @Test
+  void handleWhenDpopBoundTokenSentAsBearerThenInvalidToken() {
+    start();
+    String bound =
+        f.provider.accessToken(
+            "service",
+            "service",
+            Map.of(
+                "scope",
+                "read:data",
+                "cnf",
+                Map.of("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I")),
+            300);
+    assertThat(bearer("/api/items", bound)).isEqualTo(new Outcome.InvalidToken());
+    assertThat(f.engine.metrics().rejections(Reason.BEARER_DPOP_BOUND)).isEqualTo(1);
+  }
+
+  @Test
   void handleWhenClientCredentialsTokenOfTheEngineItselfThenAccepted() {
     start();
     String token = f.engine.clientCredentials().token(Set.of("read:data"));

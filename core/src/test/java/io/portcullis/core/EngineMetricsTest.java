@@ -49,7 +49,8 @@ class EngineMetricsTest {
 
   @Test
   void loginWhenCompletedThenStartedCompletedAndEachProviderCallTimed() {
-    f.start();
+    f.provider.userInfo(java.util.Map.of("email", "alice@example.org"));
+    f.start("userinfo", "always");
     assertThat(metrics().calls(Endpoint.DISCOVERY)).isEqualTo(1);
     assertThat(count(Counter.LOGINS_STARTED)).isZero();
 

@@ -786,6 +786,26 @@ class PortcullisConfigTest {
         .endsWith("expected true or false");
   }
 
+  @Test
+  void fromWhenPreservePostGivenThenFlagAndByteLimitInRange() {
+    PortcullisConfig unset = config("scope-step-up", "true");
+    assertThat(unset.preservePost()).isFalse();
+    assertThat(unset.preservePostMaxBytes()).isEqualTo(65536);
+    assertThat(config("preserve-post", "TRUE").preservePost()).isTrue();
+    assertThat(config("preserve-post-max-bytes", "1048576").preservePostMaxBytes())
+        .isEqualTo(1048576);
+    assertThat(problems("preserve-post", "on")).singleElement(STRING).endsWith("true or false");
+    assertThat(problems("preserve-post-max-bytes", "64k"))
+        .singleElement(STRING)
+        .startsWith("preserve-post-max-bytes = \"64k\"")
+        .contains("is not a whole number of bytes")
+        .endsWith("expected a whole number of bytes from 1 to 1048576, e.g. 65536");
+    assertThat(problems("preserve-post-max-bytes", "1048577"))
+        .singleElement(STRING)
+        .contains("is out of range");
+    assertThat(problems("preserve-post-max-bytes", "0")).singleElement(STRING).contains("range");
+  }
+
   // ---- state key ------------------------------------------------------------------------------
 
   @Test

@@ -33,6 +33,7 @@ class PublicApiTest {
           "ConfigKey",
           "ConfigProblem",
           "ConfigSource",
+          "DownstreamHeaders",
           "Identity",
           "InvalidConfigurationException",
           "PortcullisConfig",

@@ -64,6 +64,11 @@ class ReasonTest {
           "id_token.auth_time",
           "refresh.{error}",
           "session.ended",
+          "userinfo.unavailable",
+          "userinfo.invalid",
+          "userinfo.sub_mismatch",
+          "session.idle",
+          "session.expired",
           "logout.csrf",
           "backchannel.request",
           "backchannel.unavailable",
@@ -95,7 +100,11 @@ class ReasonTest {
           "bearer.expired",
           "bearer.nbf",
           "bearer.not_access_token",
-          "bearer.client");
+          "bearer.client",
+          "bearer.dpop_bound",
+          "post.type",
+          "post.too_large",
+          "post.unreadable");
 
   @Test
   void codesWhenListedThenUniqueAndExactlyTheReleasedOnes() {

@@ -178,6 +178,38 @@ class SessionRecordTest {
   }
 
   @Test
+  void recordWhenTokenDpopBoundThenStillSoAfterSerializationAndBearerOnesStayBearer()
+      throws Exception {
+    LoginSession bearer = sample();
+    TokenSet t = bearer.identity().tokens();
+    Identity i = bearer.identity();
+    LoginSession bound =
+        new LoginSession(
+            new Identity(
+                i.name(),
+                i.subject(),
+                i.issuer(),
+                i.claims(),
+                i.roles(),
+                new TokenSet(t.accessToken(), t.expiresAt(), t.scopes(), true)),
+            bearer.refreshToken(),
+            bearer.idToken(),
+            bearer.logoutToken(),
+            bearer.stepUpAsked());
+    for (LoginSession login : List.of(bearer, bound)) {
+      SessionRecord record = SessionRecord.of(login, keys(KEY, null), CREATED);
+      assertThat(record.stored()[0])
+          .as("format 2, which versions before DPoP cannot read: never sent as a bearer token")
+          .isEqualTo((byte) 2);
+      byte[] data = serialize(record);
+      LoginSession opened = ((SessionRecord) deserialize(data)).open(keys(KEY, null), CREATED);
+      assertThat(opened).isEqualTo(login);
+      assertThat(opened.identity().tokens().dpopBound())
+          .isEqualTo(login.identity().tokens().dpopBound());
+    }
+  }
+
+  @Test
   void recordWhenStoredThenNoTokenNorLogoutTokenInTheBytes() throws Exception {
     for (int i = 0; i < 50; i++) {
       LoginSession login = sample(idToken(300 + i), opaque(812, 10 + i), opaque(100, 100 + i));
@@ -335,12 +367,18 @@ class SessionRecordTest {
    * The login the golden file {@code format-1.ser} holds (written by {@link #writeGoldenFiles}).
    */
   static LoginSession golden() throws Exception {
+    return golden(false);
+  }
+
+  /** The golden login, its access token DPoP-bound or not. */
+  static LoginSession golden(boolean dpopBound) throws Exception {
     Map<String, Object> claims = NimbusIdTokenVerifier.claimsOf(GOLDEN_ID_TOKEN);
     TokenSet tokens =
         new TokenSet(
             "golden-access-token",
             Instant.parse("2030-01-01T00:00:00.123Z"),
-            Set.of("openid", "read:data"));
+            Set.of("openid", "read:data"),
+            dpopBound);
     Identity identity =
         new Identity("alice", "alice", "https://idp.example", claims, Set.of("admin"), tokens);
     return new LoginSession(
@@ -365,12 +403,36 @@ class SessionRecordTest {
     }
   }
 
+  /**
+   * The login the golden file {@code format-2.ser} holds: {@link #golden()} logged in at {@link
+   * #LOGIN_AT} and last seen 100 s later.
+   */
+  static LoginSession golden2() throws Exception {
+    return golden(true).withTimes(LOGIN_AT, LOGIN_AT + 100_000);
+  }
+
+  static final long LOGIN_AT = 1_765_000_000_000L;
+
   @Test
   void goldenFilesOfEveryFormatWhenReadThenOpenToTheirLogin() throws Exception {
     // format 1 (issue 11): the key KEY, the session created at CREATED, client id "app"
     Object restored = deserialize(golden("format-1.ser"));
     assertThat(restored).isInstanceOf(SessionRecord.class);
-    assertThat(((SessionRecord) restored).open(keys(KEY, null), CREATED)).isEqualTo(golden());
+    LoginSession format1 = ((SessionRecord) restored).open(keys(KEY, null), CREATED);
+    assertThat(format1).isEqualTo(golden());
+    assertThat(format1.loginAtMillis()).as("format 1 has no login time").isZero();
+    assertThat(format1.seenAtMillis()).isZero();
+    // format 2 (issues 13 and 14): format 1's login plus the login time and the last-activity
+    // mark, its access token DPoP-bound
+    Object restored2 = deserialize(golden("format-2.ser"));
+    assertThat(restored2).isInstanceOf(SessionRecord.class);
+    LoginSession format2 = ((SessionRecord) restored2).open(keys(KEY, null), CREATED);
+    assertThat(format2).isEqualTo(golden2());
+    assertThat(format2.identity().tokens().dpopBound()).isTrue();
+    assertThat(((SessionRecord) deserialize(golden("format-2.ser"))).stored()[0])
+        .isEqualTo((byte) 2);
+    assertThat(((SessionRecord) deserialize(golden("format-1.ser"))).stored()[0])
+        .isEqualTo((byte) 1);
     // before format 1 the login was stored in plain text: it deserializes under the strict
     // filter (no failed session load) and reads as logged out (see sessionStoreWhen...)
     assertThat(deserialize(golden("pre-format-1.ser"))).isInstanceOf(LoginSession.class);
@@ -387,8 +449,39 @@ class SessionRecordTest {
     if (dir != null) {
       Files.write(
           Path.of(dir, "format-" + SessionRecord.FORMAT + ".ser"),
-          serialize(SessionRecord.of(golden(), keys(KEY, null), CREATED)));
+          serialize(SessionRecord.of(golden2(), keys(KEY, null), CREATED)));
     }
+  }
+
+  /**
+   * Issue 14 AC2: a login stored before the session lifetimes (format 1) opens, and its lifetimes
+   * count from the first read: stamped then, it ends a lifetime later, never at once.
+   */
+  @Test
+  void goldenFormat1WhenReadWithLifetimesThenCountedFromTheFirstReadAndWrittenAsFormat2()
+      throws Exception {
+    SessionLifetimes lifetimes =
+        new SessionLifetimes(
+            PortcullisConfig.of(
+                Map.of(
+                    "issuer", "https://idp.example",
+                    "client-id", "app",
+                    "session-idle-timeout", "600",
+                    "session-max-lifetime", "3600")));
+    LoginSession old =
+        ((SessionRecord) deserialize(golden("format-1.ser"))).open(keys(KEY, null), CREATED);
+    long firstRead = 2_000_000_000_000L; // years after the record was written
+    assertThat(lifetimes.ended(old, firstRead)).isNull();
+
+    LoginSession stamped = lifetimes.touched(old, firstRead);
+
+    assertThat(stamped.loginAtMillis()).isEqualTo(firstRead);
+    assertThat(stamped.seenAtMillis()).isEqualTo(firstRead);
+    assertThat(lifetimes.ended(stamped, firstRead + 599_999)).isNull();
+    assertThat(lifetimes.ended(stamped, firstRead + 600_000)).isEqualTo(Reason.SESSION_IDLE);
+    byte[] rewritten = SessionRecord.of(stamped, keys(KEY, null), CREATED).stored();
+    assertThat(rewritten[0]).isEqualTo((byte) SessionRecord.FORMAT);
+    assertThat(SessionRecord.ofStored(rewritten).open(keys(KEY, null), CREATED)).isEqualTo(stamped);
   }
 
   // ---- AC10: a lean record ----

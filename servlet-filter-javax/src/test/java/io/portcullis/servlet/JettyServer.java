@@ -42,6 +42,9 @@ final class JettyServer {
     /** Maps error codes to error page locations. */
     void errorPages(Map<Integer, String> pages);
 
+    /** Adds a filter of the application's on {@code /*}, before Portcullis's. */
+    void addFilterFirst(Filter filter);
+
     /** Adds a servlet of the application's on {@code pathSpec}, beside the test's servlet. */
     void addServlet(Servlet servlet, String pathSpec);
 
@@ -88,6 +91,11 @@ final class JettyServer {
           @Override
           public void addListener(EventListener listener) {
             context.addEventListener(listener);
+          }
+
+          @Override
+          public void addFilterFirst(Filter first) {
+            context.addFilter(new FilterHolder(first), "/*", EnumSet.of(DispatcherType.REQUEST));
           }
 
           @Override

@@ -235,4 +235,24 @@ final class JmxMetrics implements PortcullisMXBean {
   public long getTokenMaxNanos() {
     return metrics.maxNanos(Endpoint.TOKEN);
   }
+
+  @Override
+  public long getUserInfoCalls() {
+    return metrics.calls(Endpoint.USERINFO);
+  }
+
+  @Override
+  public long getUserInfoFailures() {
+    return metrics.failures(Endpoint.USERINFO);
+  }
+
+  @Override
+  public long getUserInfoTotalNanos() {
+    return metrics.totalNanos(Endpoint.USERINFO);
+  }
+
+  @Override
+  public long getUserInfoMaxNanos() {
+    return metrics.maxNanos(Endpoint.USERINFO);
+  }
 }

@@ -142,6 +142,7 @@ final class PortcullisAuthModule implements ServerAuthModule, ServerAuthContext 
               || outcome == Outcome.BackChannelLogout.ACCEPTED
               || outcome instanceof Outcome.FrontChannelLogout
               || outcome instanceof Outcome.ClientJwks
+              || outcome instanceof Outcome.ReplayPost
           ? AuthStatus.SEND_CONTINUE
           : AuthStatus.SEND_FAILURE;
     }

@@ -97,6 +97,7 @@ public final class PortcullisContainerAuth implements ServletContainerInitialize
     }
     context.setAttribute(
         PortcullisRequests.CLIENT_CREDENTIALS_ATTRIBUTE, engine.clientCredentials());
+    context.setAttribute(PortcullisRequests.ENGINE_ATTRIBUTE, engine);
     FilterRegistration.Dynamic filter =
         context.addFilter("portcullis-container-auth", new ContainerAuthFilter());
     if (filter != null) {

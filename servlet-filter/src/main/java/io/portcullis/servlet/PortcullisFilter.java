@@ -132,6 +132,7 @@ public class PortcullisFilter implements Filter {
     filterConfig
         .getServletContext()
         .setAttribute(PortcullisRequests.CLIENT_CREDENTIALS_ATTRIBUTE, engine.clientCredentials());
+    filterConfig.getServletContext().setAttribute(PortcullisRequests.ENGINE_ATTRIBUTE, engine);
     if (sessionReloader == null
         && filterConfig.getServletContext().getAttribute(SessionReloader.CONTEXT_ATTRIBUTE)
             instanceof SessionReloader r) {

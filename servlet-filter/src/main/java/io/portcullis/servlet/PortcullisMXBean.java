@@ -98,4 +98,16 @@ public interface PortcullisMXBean {
 
   /** The longest token endpoint request. */
   long getTokenMaxNanos();
+
+  /** UserInfo requests ({@code userinfo}). */
+  long getUserInfoCalls();
+
+  /** UserInfo requests without a complete answer, or answered other than HTTP 200. */
+  long getUserInfoFailures();
+
+  /** The time of all UserInfo requests together. */
+  long getUserInfoTotalNanos();
+
+  /** The longest UserInfo request. */
+  long getUserInfoMaxNanos();
 }

@@ -1,11 +1,15 @@
 package io.portcullis.servlet;
 
 import io.portcullis.core.ClientCredentialsTokenSource;
+import io.portcullis.core.DownstreamHeaders;
 import io.portcullis.core.Identity;
+import io.portcullis.core.Portcullis;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRequest;
+import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the current login from a request that passed {@link PortcullisFilter}: the identity and the
@@ -69,6 +73,44 @@ public final class PortcullisRequests {
     throw new IllegalStateException("no PortcullisFilter has started in this application");
   }
 
+  /** The servlet context attribute holding the filter's engine, for {@link #downstreamHeaders}. */
+  static final String ENGINE_ATTRIBUTE = "io.portcullis.engine";
+
+  /**
+   * The headers that carry the current user's access token on one downstream request to {@code uri}
+   * with {@code method}: {@code Authorization: Bearer <token>}, or with {@code dpop=true} and a
+   * DPoP-bound token {@code Authorization: DPoP <token>} and a fresh {@code DPoP} proof (RFC 9449
+   * §7) for exactly that method and URL; empty when {@code request} has no login. Make new headers
+   * for each request (a proof is single-use): {@code PortcullisRequests.downstreamHeaders(request,
+   * "GET", uri).ifPresent(h -> h.asMap().forEach(builder::header))}.
+   *
+   * @param method the downstream request's HTTP method in upper case, e.g. {@code GET}
+   * @param uri the downstream request's absolute http(s) URL
+   * @throws IllegalArgumentException when {@code method} or {@code uri} is not one
+   * @throws IllegalStateException when no {@link PortcullisFilter} has started in this application
+   */
+  public static Optional<DownstreamHeaders> downstreamHeaders(
+      ServletRequest request, String method, URI uri) {
+    return downstreamHeaders(request, method, uri, null);
+  }
+
+  /**
+   * The same, with the {@code nonce} the resource server asked for in its {@code DPoP-Nonce} header
+   * (RFC 9449 §9): after its {@code 401} with {@code error="use_dpop_nonce"}, retry once with new
+   * headers made with that nonce. Ignored for a token that is not DPoP-bound.
+   */
+  public static Optional<DownstreamHeaders> downstreamHeaders(
+      ServletRequest request, String method, URI uri, @Nullable String nonce) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(uri, "uri");
+    if (!(request.getServletContext().getAttribute(ENGINE_ATTRIBUTE)
+        instanceof Portcullis engine)) {
+      throw new IllegalStateException("no PortcullisFilter has started in this application");
+    }
+    return identity(request).map(i -> engine.downstreamHeaders(i, method, uri, nonce));
+  }
+
   /** The logged-in user of {@code request}, if any. */
   public static Optional<Identity> identity(ServletRequest request) {
     Objects.requireNonNull(request, "request");
@@ -77,7 +119,10 @@ public final class PortcullisRequests {
         : Optional.empty();
   }
 
-  /** The current access token of {@code request}'s user, to send as a bearer token downstream. */
+  /**
+   * The current access token of {@code request}'s user, to send as a bearer token downstream. With
+   * {@code dpop=true} the token may be DPoP-bound: use {@link #downstreamHeaders} then.
+   */
   public static Optional<String> accessToken(ServletRequest request) {
     return identity(request).map(Identity::accessToken);
   }

@@ -7,6 +7,8 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Collections;
@@ -119,6 +121,23 @@ final class ServletHttpExchange implements HttpExchange {
     }
   }
 
+  /**
+   * {@inheritDoc} Read from the request's input stream, at most {@code maxBytes + 1} bytes: the
+   * container has parsed no form parameter yet (the engine asks before anything else reads them).
+   */
+  @Override
+  public byte @Nullable [] body(int maxBytes) throws IOException {
+    InputStream in;
+    try {
+      in = request.getInputStream();
+    } catch (IllegalStateException readAlready) {
+      // getReader() was called before the filter: the body is not ours to read.
+      throw new IOException("the request body was read before Portcullis", readAlready);
+    }
+    byte[] body = in.readNBytes(maxBytes + 1);
+    return body.length > maxBytes ? null : body;
+  }
+
   @Override
   public Map<String, String> cookies() {
     if (cookies == null) {
@@ -126,7 +145,8 @@ final class ServletHttpExchange implements HttpExchange {
       Cookie[] all = request.getCookies();
       if (all != null) {
         for (Cookie c : all) {
-          map.putIfAbsent(c.getName(), c.getValue());
+          // A cookie without a value may come back with a null one: none reaches the engine.
+          map.putIfAbsent(c.getName(), c.getValue() == null ? "" : c.getValue());
         }
       }
       cookies = Collections.unmodifiableMap(map);

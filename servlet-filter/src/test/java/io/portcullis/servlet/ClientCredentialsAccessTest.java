@@ -33,4 +33,16 @@ class ClientCredentialsAccessTest extends IntegrationTest {
             .count();
     assertThat(after - before).isEqualTo(2);
   }
+
+  @Test
+  void downstreamHeadersWhenAskedFromServletThenTheUsersTokenAsBearerWithoutDpop() {
+    Browser browser = browser();
+    login(browser, "/profile");
+    String tokenHash =
+        browser.get(app.url("/profile")).body().replaceAll(".*\"tokenHash\":\"([^\"]+)\".*", "$1");
+    HttpResponse<String> headers = browser.get(app.url("/downstream-headers"));
+    assertThat(headers.statusCode()).isEqualTo(200);
+    assertThat(headers.body())
+        .isEqualTo("{\"scheme\":\"Bearer\",\"tokenHash\":\"" + tokenHash + "\",\"proof\":false}");
+  }
 }

@@ -4,8 +4,6 @@ import io.portcullis.testsupport.Browser;
 import io.portcullis.testsupport.TestFiles;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.HttpConstraint;
-import jakarta.servlet.annotation.ServletSecurity;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -28,12 +26,12 @@ import org.apache.tomcat.util.scan.StandardJarScanner;
  * A legacy WAR secured by its container, deployed at {@code /app} through the container's own web
  * application deployer, so that its {@code WEB-INF/web.xml} (test resource {@code
  * webapps/container-auth}) is honoured as written: security constraints, an
- * {@code @ServletSecurity} servlet, a {@code <login-config>}, and no Portcullis rules — only the
- * context-param {@code portcullis.container-auth=true}. The provider's settings are added as {@code
- * portcullis.*} context-params. On embedded Tomcat (whose Jakarta Authentication works without
- * set-up) or, in the Jetty run, Jetty 12.1's {@code ee11} environment with its Jakarta
- * Authentication module set up as the README says ({@link JettyEe11ContainerAuth}); on a free port
- * of localhost.
+ * {@code @ServletSecurity} servlet ({@link ContainerAuthReportsServlet}), a {@code <login-config>},
+ * and no Portcullis rules — only the context-param {@code portcullis.container-auth=true}. The
+ * provider's settings are added as {@code portcullis.*} context-params. On embedded Tomcat (whose
+ * Jakarta Authentication works without set-up) or, in the Jetty run, Jetty 12.1's {@code ee11}
+ * environment with its Jakarta Authentication module set up as the README says ({@link
+ * JettyEe11ContainerAuth}); on a free port of localhost.
  */
 final class ContainerAuthApp implements AutoCloseable {
   static final String WEB_APP = "webapps/container-auth";
@@ -226,12 +224,6 @@ final class ContainerAuthApp implements AutoCloseable {
       resp.setContentType("application/json");
       resp.getWriter().write(describe(req));
     }
-  }
-
-  /** A servlet protected by its annotation only: {@code staff}. */
-  @ServletSecurity(@HttpConstraint(rolesAllowed = "staff"))
-  public static class ReportsServlet extends PageServlet {
-    private static final long serialVersionUID = 1L;
   }
 
   static String describe(HttpServletRequest req) {

@@ -141,17 +141,16 @@ class ContainerAuthTest {
 
   @Test
   void constraintWhenRoleLackingThen403FromTheContainer() {
+    assertThat(browser().get(app.url("/reports/q1")).statusCode())
+        .as("@ServletSecurity: an anonymous browser is sent to the login")
+        .isEqualTo(302);
     Browser browser = browser();
     login(browser, "/secure/x");
     assertThat(browser.get(app.url("/admin/users")).statusCode()).isEqualTo(403);
     assertThat(browser.get(app.url("/staff/list")).statusCode()).isEqualTo(403);
-    if (TestApp.onTomcat()) {
-      // Embedded Jetty does not apply @ServletSecurity to this servlet, which the test class path
-      // rather than WEB-INF/classes holds (README "Container-managed security").
-      assertThat(browser.get(app.url("/reports/q1")).statusCode())
-          .as("@ServletSecurity(rolesAllowed = staff)")
-          .isEqualTo(403);
-    }
+    assertThat(browser.get(app.url("/reports/q1")).statusCode())
+        .as("@ServletSecurity(rolesAllowed = staff)")
+        .isEqualTo(403);
     assertThat(browser.get(app.url("/secure/x")).statusCode()).isEqualTo(200);
   }
 

@@ -6,12 +6,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.portcullis.testsupport.Browser;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,18 +20,11 @@ import org.junit.jupiter.api.Test;
  * verified tokens ({@code roles-claim=roles}).
  */
 class GrantedScopesTest extends IntegrationTest {
-  private Duration moved = Duration.ZERO;
-
   @BeforeAll
   static void appWithRolesClaim() throws Exception {
     app.close();
-    app = new TestApp(provider, Map.of("roles-claim", "roles"));
-  }
-
-  @AfterEach
-  void resetClock() {
-    app.clock.advance(moved.negated());
-    moved = Duration.ZERO;
+    // roles from the access token, the last resort: not from UserInfo (UserInfoTest)
+    app = new TestApp(provider, Map.of("roles-claim", "roles", "userinfo", "never"));
   }
 
   private static String whoami(Browser browser) {
@@ -180,10 +171,5 @@ class GrantedScopesTest extends IntegrationTest {
     Browser browser = browser();
     assertThat(login(browser, "/profile").statusCode()).isEqualTo(200);
     return whoami(browser);
-  }
-
-  private void advance(Duration d) {
-    app.clock.advance(d);
-    moved = moved.plus(d);
   }
 }

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.testsupport.Browser;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -35,6 +37,21 @@ abstract class IntegrationTest {
       app.close();
       provider.close();
     }
+  }
+
+  /** How far the running test moved the provider's clock; moved back after it. */
+  private Duration moved = Duration.ZERO;
+
+  /** Moves the provider's clock, which the apps share, by {@code d} for the running test. */
+  void advance(Duration d) {
+    provider.clock.advance(d);
+    moved = moved.plus(d);
+  }
+
+  @AfterEach
+  void moveClockBack() {
+    provider.clock.advance(moved.negated());
+    moved = Duration.ZERO;
   }
 
   static Browser browser() {

@@ -38,6 +38,9 @@ final class JettyServer {
     /** Maps error codes to error page locations. */
     void errorPages(Map<Integer, String> pages);
 
+    /** Adds a filter of the application's on {@code /*}, before Portcullis's. */
+    void addFilterFirst(Filter filter);
+
     /** Adds a servlet of the application's on {@code pathSpec}, beside the test's servlet. */
     void addServlet(Servlet servlet, String pathSpec);
 
@@ -71,6 +74,11 @@ final class JettyServer {
             ErrorPageErrorHandler errorPages = new ErrorPageErrorHandler();
             pages.forEach(errorPages::addErrorPage);
             context.setErrorHandler(errorPages);
+          }
+
+          @Override
+          public void addFilterFirst(Filter first) {
+            context.addFilter(new FilterHolder(first), "/*", EnumSet.of(DispatcherType.REQUEST));
           }
 
           @Override

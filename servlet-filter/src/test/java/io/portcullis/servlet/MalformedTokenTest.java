@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -60,8 +59,6 @@ class MalformedTokenTest extends IntegrationTest {
       };
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-  private Duration moved = Duration.ZERO;
-
   @BeforeAll
   static void bearerAppAndLogCapture() throws Exception {
     app.close();
@@ -91,8 +88,6 @@ class MalformedTokenTest extends IntegrationTest {
 
   @AfterEach
   void noExceptionLogged() {
-    app.clock.advance(moved.negated());
-    moved = Duration.ZERO;
     provider.overrideTokenEndpoint(null);
     List<String> lines = new ArrayList<>(LOG);
     lines.addAll(LeakCheck.LINES);
@@ -512,10 +507,5 @@ class MalformedTokenTest extends IntegrationTest {
       assertThat(r.statusCode()).as("refresh #%d: %s", i, r.body()).isIn(200, 401);
       advance(RefreshTest.DUE.negated());
     }
-  }
-
-  private void advance(Duration d) {
-    app.clock.advance(d);
-    moved = moved.plus(d);
   }
 }

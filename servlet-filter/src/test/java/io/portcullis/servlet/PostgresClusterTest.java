@@ -301,6 +301,69 @@ class PostgresClusterTest {
     }
   }
 
+  /**
+   * Issue 14 AC2, checked on every node: two more nodes with an idle timeout and a maximum lifetime
+   * share the sessions in PostgreSQL and the provider's clock. Activity on one node keeps the login
+   * alive on the other (the last-activity mark is in the stored record); an idle stretch ends it
+   * wherever the next request lands, and then on the other node too.
+   */
+  @Test
+  void sessionLifetimesWhenTheClockMovesThenEveryNodeDecidesFromTheStoredRecord() throws Exception {
+    String stateKey = Base64.getEncoder().encodeToString(new byte[32]);
+    Map<String, String> keys =
+        Map.of(
+            "state-key", stateKey,
+            "session-idle-timeout", "1800",
+            "session-max-lifetime", "28800");
+    Duration moved = Duration.ZERO;
+    try (TestApp c = node(keys, false);
+        TestApp d = node(keys, false)) {
+      Browser browser = new Browser();
+      assertThat(browser.follow(browser.get(c.url("/profile"))).statusCode()).isEqualTo(200);
+      assertThat(apiStatus(browser, d)).isEqualTo(200);
+      for (int i = 0; i < 3; i++) {
+        settledRow(plainId(browser)); // Jetty may save the session after the response
+        provider.clock.advance(Duration.ofSeconds(1000));
+        moved = moved.plusSeconds(1000);
+        // used on C, D and C in turn: each node reads the mark the other one moved
+        assertThat(apiStatus(browser, i % 2 == 0 ? c : d)).isEqualTo(200);
+      }
+      settledRow(plainId(browser));
+      provider.clock.advance(Duration.ofSeconds(1800));
+      moved = moved.plusSeconds(1800);
+
+      HttpResponse<String> ended =
+          browser.get(d.url("/api/data"), Map.of("Accept", "application/json"));
+
+      assertThat(ended.statusCode()).isEqualTo(401);
+      assertThat(ended.body()).contains("\"reason\":\"session.idle\"");
+      HttpResponse<String> onC =
+          browser.get(c.url("/api/data"), Map.of("Accept", "application/json"));
+      assertThat(onC.statusCode()).as("ended on the other node too").isEqualTo(401);
+      assertThat(onC.body()).doesNotContain("reason");
+
+      // the maximum lifetime: active on both nodes, ended on whichever the request reaches
+      Browser active = new Browser();
+      assertThat(active.follow(active.get(d.url("/profile"))).statusCode()).isEqualTo(200);
+      for (int i = 0; i < 20; i++) {
+        settledRow(plainId(active));
+        provider.clock.advance(Duration.ofSeconds(1430));
+        moved = moved.plusSeconds(1430);
+        assertThat(apiStatus(active, i % 2 == 0 ? c : d)).isEqualTo(200);
+      }
+      settledRow(plainId(active));
+      provider.clock.advance(Duration.ofSeconds(28800 - 20 * 1430));
+      moved = moved.plusSeconds(28800 - 20 * 1430);
+      HttpResponse<String> expired =
+          active.get(c.url("/api/data"), Map.of("Accept", "application/json"));
+      assertThat(expired.statusCode()).isEqualTo(401);
+      assertThat(expired.body()).contains("\"reason\":\"session.expired\"");
+      assertThat(apiStatus(active, d)).isEqualTo(401);
+    } finally {
+      provider.clock.advance(moved.negated());
+    }
+  }
+
   /** A logout token for {@code sub} as the provider would send it, signed as {@code mode}. */
   static String logoutToken(TestProvider provider, String sub, TestProvider.Signing mode)
       throws Exception {

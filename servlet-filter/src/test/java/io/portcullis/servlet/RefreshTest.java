@@ -26,17 +26,9 @@ class RefreshTest extends IntegrationTest {
   static final Duration DUE = Duration.ofSeconds(3600 - 30);
 
   static final Duration EXPIRED = Duration.ofSeconds(3600 + 120);
-  private Duration moved = Duration.ZERO;
-
-  private void advance(Duration d) {
-    app.clock.advance(d);
-    moved = moved.plus(d);
-  }
 
   @AfterEach
-  void resetClockAndProvider() {
-    app.clock.advance(moved.negated());
-    moved = Duration.ZERO;
+  void resetProvider() {
     provider.overrideTokenEndpoint(null);
     provider.rotateRefreshTokens(true);
     provider.delayRefresh(0);

@@ -239,6 +239,24 @@ final class TestApp implements AutoCloseable {
         resp.getWriter().write("{\"m2mTokenHash\":\"" + hash(token) + "\"}");
         return;
       }
+      if (req.getRequestURI().endsWith("/downstream-headers")) {
+        java.net.URI api = java.net.URI.create("https://api.example.com/v1/items?x=1");
+        String out =
+            PortcullisRequests.downstreamHeaders(req, "GET", api)
+                .map(
+                    h ->
+                        "{\"scheme\":\""
+                            + h.authorization().substring(0, h.authorization().indexOf(' '))
+                            + "\",\"tokenHash\":\""
+                            + hash(h.authorization().substring(h.authorization().indexOf(' ') + 1))
+                            + "\",\"proof\":"
+                            + h.dpop().isPresent()
+                            + "}")
+                .orElse("{\"none\":true}");
+        resp.setContentType("application/json");
+        resp.getWriter().write(out);
+        return;
+      }
       if (req.getDispatcherType() == DispatcherType.REQUEST
           && req.getParameter("forward") != null) {
         req.getRequestDispatcher(req.getParameter("forward")).forward(req, resp);
@@ -306,6 +324,16 @@ final class TestApp implements AutoCloseable {
       json.append(",\"headerNames\":\"")
           .append(String.join(" ", new java.util.TreeSet<>(headerNames)))
           .append('"');
+      if (req.getMethod().equals("POST") && req.getDispatcherType() == DispatcherType.REQUEST) {
+        // Every parameter as the application reads it (query and form), in order.
+        StringBuilder form = new StringBuilder();
+        for (String name : java.util.Collections.list(req.getParameterNames())) {
+          for (String value : req.getParameterValues(name)) {
+            form.append(name).append('=').append(value).append('\n');
+          }
+        }
+        json.append(",\"form\":").append(jsonString(form.toString()));
+      }
       json.append(",\"identityAttribute\":")
           .append(req.getAttribute(PortcullisRequests.IDENTITY_ATTRIBUTE) != null);
       if (id != null) {

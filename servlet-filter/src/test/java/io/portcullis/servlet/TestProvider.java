@@ -71,6 +71,10 @@ final class TestProvider implements AutoCloseable {
   private final Map<String, String> liveRefreshTokens = new ConcurrentHashMap<>();
 
   final AtomicInteger refreshRequests = new AtomicInteger();
+
+  /** Requests to the mock's own UserInfo endpoint, passed through unchanged. */
+  final AtomicInteger userInfoRequests = new AtomicInteger();
+
   final List<String> refreshTokensPresented = new CopyOnWriteArrayList<>();
   private volatile boolean rotate = true;
   private volatile long refreshDelayMillis;
@@ -111,6 +115,9 @@ final class TestProvider implements AutoCloseable {
     OAuth2HttpResponse jwks = path.endsWith("/jwks") ? servedJwks() : null;
     if (jwks != null) {
       return jwks;
+    }
+    if (path.endsWith("/userinfo")) {
+      userInfoRequests.incrementAndGet();
     }
     if (path.endsWith("/token")
         && "refresh_token".equals(formParam(request.getBody(), "grant_type"))) {

@@ -14,10 +14,11 @@ import org.springframework.http.client.ClientHttpResponse;
 /**
  * Adds {@code Authorization: Bearer <client-credentials token>} (RFC 6749 §4.4, RFC 6750 §2.1) for
  * one scope set to outgoing {@code RestClient} / {@code RestTemplate} requests that carry no {@code
- * Authorization} header yet: {@code RestClient.builder().requestInterceptor(interceptor)}. Tokens
- * come from Portcullis's cache, refreshed ahead of expiry, so a warm call costs a lookup. A token
- * that cannot be had throws {@link io.portcullis.core.ClientCredentialsException} and the request
- * is not sent.
+ * Authorization} header yet: {@code RestClient.builder().requestInterceptor(interceptor)}. With
+ * {@code dpop=true} and a DPoP-bound token, {@code Authorization: DPoP <token>} and a fresh {@code
+ * DPoP} proof for the request's method and URL instead (RFC 9449 §7). Tokens come from Portcullis's
+ * cache, refreshed ahead of expiry, so a warm call costs a lookup. A token that cannot be had
+ * throws {@link io.portcullis.core.ClientCredentialsException} and the request is not sent.
  */
 public class PortcullisClientCredentialsInterceptor implements ClientHttpRequestInterceptor {
   private final Supplier<ClientCredentialsTokenSource> source;
@@ -47,7 +48,11 @@ public class PortcullisClientCredentialsInterceptor implements ClientHttpRequest
   public ClientHttpResponse intercept(
       HttpRequest request, byte[] body, ClientHttpRequestExecution execution) throws IOException {
     if (request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION) == null) {
-      request.getHeaders().setBearerAuth(source.get().token(scopes));
+      source
+          .get()
+          .headers(scopes, request.getMethod().name(), request.getURI())
+          .asMap()
+          .forEach(request.getHeaders()::set);
     }
     return execution.execute(request, body);
   }

@@ -190,6 +190,28 @@ public class PortcullisProperties {
    */
   private Map<String, Map<String, String>> provider = new LinkedHashMap<>();
 
+  /**
+   * Read claims from the provider's UserInfo endpoint after the login and each refresh, merged into
+   * the ID token's: auto (when the ID token lacks principal-claim or roles-claim and the provider
+   * has a UserInfo endpoint), always or never. Default: auto.
+   */
+  private @Nullable String userinfo;
+
+  /**
+   * A login that no request used for this many seconds ends (a plain number is seconds, or e.g.
+   * 30m): a browser logs in again, an API request gets 401 session.idle; 0 is off. Default: 0.
+   */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private @Nullable Duration sessionIdleTimeout;
+
+  /**
+   * A login ends this many seconds after the user logged in (a plain number is seconds, or e.g.
+   * 8h), however active and however often its tokens were refreshed: a browser logs in again, an
+   * API request gets 401 session.expired; 0 is off. Default: 0.
+   */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private @Nullable Duration sessionMaxLifetime;
+
   /** The application's public URL, when behind a proxy. Default: derived from the request. */
   private @Nullable String baseUrl;
 
@@ -227,6 +249,22 @@ public class PortcullisProperties {
   private @Nullable String par;
 
   /**
+   * Bind access (and refresh) tokens to a key of this application (DPoP, RFC 9449): every token and
+   * pushed authorization request carries a proof, the provider's DPoP-Nonce is followed, and
+   * PortcullisRequests.downstreamHeaders makes the Authorization and DPoP headers of downstream
+   * calls. Default: false.
+   */
+  private @Nullable Boolean dpop;
+
+  /**
+   * Path of the DPoP private key: a PKCS#8 PEM (BEGIN PRIVATE KEY) or a JWK / JWK Set JSON file
+   * with one private EC (ES256/ES384/ES512 by curve) or RSA (PS256, or the JWK's alg) key; set it
+   * when several nodes serve one app, so that all prove with one key. Default: an EC P-256 key
+   * generated at each start.
+   */
+  private @Nullable String dpopKeyFile;
+
+  /**
    * Base64 key (256 bits) that encrypts pre-login state cookies and the tokens in the session;
    * required when several nodes serve one app. Default: random per start. Secret: never logged.
    */
@@ -243,6 +281,19 @@ public class PortcullisProperties {
    * true.
    */
   private @Nullable Boolean scopeStepUp;
+
+  /**
+   * Keep a browser's same-origin form POST (application/x-www-form-urlencoded, up to
+   * preserve-post-max-bytes) that needs a login, in the session, and after the login post it once
+   * more to the same URL from an auto-submitting page; another body type or a larger body is
+   * refused (415, 413) instead of starting a login that would lose it. Default: false.
+   */
+  private @Nullable Boolean preservePost;
+
+  /**
+   * The largest form body, in bytes, that preserve-post keeps (at most 1048576). Default: 65536.
+   */
+  private @Nullable String preservePostMaxBytes;
 
   /**
    * Take bearer tokens only: a request that needs a login and has no valid bearer token gets 401,
@@ -429,6 +480,26 @@ public class PortcullisProperties {
     this.clientJwksPath = clientJwksPath;
   }
 
+  /** Returns {@code portcullis.dpop} as bound, or null when not set. */
+  public @Nullable Boolean getDpop() {
+    return dpop;
+  }
+
+  /** Sets {@code portcullis.dpop}. */
+  public void setDpop(@Nullable Boolean dpop) {
+    this.dpop = dpop;
+  }
+
+  /** Returns {@code portcullis.dpop-key-file} as bound, or null when not set. */
+  public @Nullable String getDpopKeyFile() {
+    return dpopKeyFile;
+  }
+
+  /** Sets {@code portcullis.dpop-key-file}. */
+  public void setDpopKeyFile(@Nullable String dpopKeyFile) {
+    this.dpopKeyFile = dpopKeyFile;
+  }
+
   /** Returns {@code portcullis.par} as bound, or null when not set. */
   public @Nullable String getPar() {
     return par;
@@ -609,6 +680,36 @@ public class PortcullisProperties {
     this.refreshBefore = refreshBefore;
   }
 
+  /** Returns {@code portcullis.userinfo} as bound, or null when not set. */
+  public @Nullable String getUserinfo() {
+    return userinfo;
+  }
+
+  /** Sets {@code portcullis.userinfo}. */
+  public void setUserinfo(@Nullable String userinfo) {
+    this.userinfo = userinfo;
+  }
+
+  /** Returns {@code portcullis.session-idle-timeout} as bound, or null when not set. */
+  public @Nullable Duration getSessionIdleTimeout() {
+    return sessionIdleTimeout;
+  }
+
+  /** Sets {@code portcullis.session-idle-timeout}. */
+  public void setSessionIdleTimeout(@Nullable Duration sessionIdleTimeout) {
+    this.sessionIdleTimeout = sessionIdleTimeout;
+  }
+
+  /** Returns {@code portcullis.session-max-lifetime} as bound, or null when not set. */
+  public @Nullable Duration getSessionMaxLifetime() {
+    return sessionMaxLifetime;
+  }
+
+  /** Sets {@code portcullis.session-max-lifetime}. */
+  public void setSessionMaxLifetime(@Nullable Duration sessionMaxLifetime) {
+    this.sessionMaxLifetime = sessionMaxLifetime;
+  }
+
   /** Returns {@code portcullis.base-url} as bound, or null when not set. */
   public @Nullable String getBaseUrl() {
     return baseUrl;
@@ -697,6 +798,26 @@ public class PortcullisProperties {
   /** Sets {@code portcullis.scope-step-up}. */
   public void setScopeStepUp(@Nullable Boolean scopeStepUp) {
     this.scopeStepUp = scopeStepUp;
+  }
+
+  /** Returns {@code portcullis.preserve-post} as bound, or null when not set. */
+  public @Nullable Boolean getPreservePost() {
+    return preservePost;
+  }
+
+  /** Sets {@code portcullis.preserve-post}. */
+  public void setPreservePost(@Nullable Boolean preservePost) {
+    this.preservePost = preservePost;
+  }
+
+  /** Returns {@code portcullis.preserve-post-max-bytes} as bound, or null when not set. */
+  public @Nullable String getPreservePostMaxBytes() {
+    return preservePostMaxBytes;
+  }
+
+  /** Sets {@code portcullis.preserve-post-max-bytes}. */
+  public void setPreservePostMaxBytes(@Nullable String preservePostMaxBytes) {
+    this.preservePostMaxBytes = preservePostMaxBytes;
   }
 
   /** Returns {@code portcullis.bearer-only} as bound, or null when not set. */

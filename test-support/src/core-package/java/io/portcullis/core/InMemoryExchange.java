@@ -1,5 +1,6 @@
 package io.portcullis.core;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,8 @@ public final class InMemoryExchange implements HttpExchange {
   private final Map<String, String> cookies = new LinkedHashMap<>();
   private final List<String> setCookies = new ArrayList<>();
   private Session session = new Session();
+  private byte @Nullable [] body;
+  private int bodyReads;
 
   /** A request for {@code rawPath} (still percent-encoded; no query), with no header. */
   public InMemoryExchange(String method, @Nullable String rawPath) {
@@ -109,6 +112,23 @@ public final class InMemoryExchange implements HttpExchange {
   public InMemoryExchange param(String name, String value) {
     parameters.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
     return this;
+  }
+
+  /**
+   * Sets the raw request body and its {@code Content-Type} (null: none), as a form submission sends
+   * them; its parameters are not added (the engine reads the body itself when it keeps a form).
+   */
+  public InMemoryExchange body(@Nullable String contentType, byte[] raw) {
+    if (contentType != null) {
+      headers.put("Content-Type", contentType);
+    }
+    body = raw.clone();
+    return this;
+  }
+
+  /** How many times the engine read the body. */
+  public int bodyReads() {
+    return bodyReads;
   }
 
   /** Adds a request cookie. */
@@ -199,6 +219,13 @@ public final class InMemoryExchange implements HttpExchange {
   @Override
   public List<String> parameterNames() {
     return List.copyOf(parameters.keySet());
+  }
+
+  @Override
+  public byte @Nullable [] body(int maxBytes) throws IOException {
+    bodyReads++;
+    byte[] raw = body == null ? new byte[0] : body;
+    return raw.length > maxBytes ? null : raw.clone();
   }
 
   @Override

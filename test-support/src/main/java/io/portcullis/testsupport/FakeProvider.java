@@ -66,7 +66,9 @@ import net.minidev.json.JSONObject;
  * always advertised; required with {@link #requirePar}) takes the parameters the authorization
  * endpoint would, with the same client authentication, and answers a one-time {@code request_uri}
  * that the authorization endpoint then takes in their place. It records every token request (count,
- * form body, {@code Authorization} header) and every code and token it issued.
+ * form body, {@code Authorization} header) and every code and token it issued. With {@link #dpop}
+ * it verifies DPoP proofs and binds tokens to their key (RFC 9449), optionally requiring a nonce
+ * ({@link #requireDpopNonce}).
  */
 public final class FakeProvider implements AutoCloseable {
   /** One key for every instance: RSA key generation costs a test suite seconds. */
@@ -99,6 +101,9 @@ public final class FakeProvider implements AutoCloseable {
 
   /** Requests for the end-session endpoint. */
   public final AtomicInteger endSessionRequests = new AtomicInteger();
+
+  /** Requests to the UserInfo endpoint, whatever their answer. */
+  public final AtomicInteger userInfoRequests = new AtomicInteger();
 
   /** Requests to the pushed authorization request endpoint, whatever their answer. */
   public final AtomicInteger parRequests = new AtomicInteger();
@@ -146,6 +151,23 @@ public final class FakeProvider implements AutoCloseable {
   private volatile List<String> clientAssertionAlgs =
       List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
   private final Map<String, Map<String, String>> pushed = new ConcurrentHashMap<>();
+  private volatile boolean dpop;
+  private volatile String dpopNonce;
+  private final Map<String, String> refreshTokenJkt = new ConcurrentHashMap<>();
+  private final Set<String> proofIds = ConcurrentHashMap.newKeySet();
+
+  /** With {@link #dpop}: the DPoP proofs of token and PAR requests, as received (valid or not). */
+  public final List<SignedJWT> dpopProofs = new CopyOnWriteArrayList<>();
+
+  /** With {@link #requireDpopNonce}: the requests answered {@code use_dpop_nonce}. */
+  public final AtomicInteger dpopNonceErrors = new AtomicInteger();
+
+  private volatile Map<String, Object> userInfoClaims;
+  private volatile String userInfoSubject;
+  private volatile String userInfoContentType = "application/json";
+  private volatile int userInfoStatus = 200;
+  private volatile String userInfoBody;
+  private volatile long userInfoDelayMillis;
   private final Set<String> assertionIds = ConcurrentHashMap.newKeySet();
 
   /** A provider on a free loopback port, dating its tokens by {@code clock}. */
@@ -165,6 +187,7 @@ public final class FakeProvider implements AutoCloseable {
     server.createContext("/realm/par", ex -> serve(ex, this::par));
     server.createContext("/realm/authorize", this::authorizationEndpoint);
     server.createContext("/realm/logout", this::endSessionEndpoint);
+    server.createContext("/realm/userinfo", this::userInfoEndpoint);
     server.start();
   }
 
@@ -186,6 +209,11 @@ public final class FakeProvider implements AutoCloseable {
   /** The authorization endpoint (served, or played in-process: see {@link #authorize}). */
   public URI authorizationEndpoint() {
     return URI.create(issuer + "/authorize");
+  }
+
+  /** The UserInfo endpoint, named in the metadata once {@link #userInfo} was called. */
+  public URI userInfoEndpoint() {
+    return URI.create(issuer + "/userinfo");
   }
 
   /** The end-session endpoint named in the metadata. */
@@ -277,6 +305,144 @@ public final class FakeProvider implements AutoCloseable {
     requirePar = on;
   }
 
+  /**
+   * DPoP (RFC 9449) at the token and PAR endpoints (default off: a {@code DPoP} header is ignored).
+   * On, a request's proof is verified (RFC 9449 §4.3: {@code typ dpop+jwt}, an asymmetric
+   * algorithm, the signature by the header's {@code jwk}, {@code htm} POST, {@code htu} the
+   * endpoint, {@code iat} within 60 s, {@code jti} used once, and the nonce when {@link
+   * #requireDpopNonce} is set); an invalid proof gets {@code 400 invalid_dpop_proof}. A request
+   * with a valid proof gets {@code token_type DPoP} and an access token with {@code cnf.jkt} (RFC
+   * 9449 §6); its refresh token is bound to the key too (as Keycloak binds a public client's):
+   * redeeming it with another key, or none, gets {@code invalid_grant}. A request without a proof
+   * gets Bearer tokens.
+   */
+  public void dpop(boolean on) {
+    dpop = on;
+  }
+
+  /**
+   * With {@link #dpop}: requires the nonce {@code nonce} in proofs (null: none required). A proof
+   * without it gets {@code 400 use_dpop_nonce} with the nonce in {@code DPoP-Nonce} (RFC 9449 §8);
+   * every DPoP answer carries the header.
+   */
+  public void requireDpopNonce(String nonce) {
+    dpopNonce = nonce;
+  }
+
+  /**
+   * Verifies a DPoP-bound resource request as a resource server would (RFC 9449 §7.1): {@code
+   * authorization} is {@code DPoP <access token>} issued by this provider and bound by {@code
+   * cnf.jkt} to the key of {@code proof}, a valid proof for {@code method} and {@code uri} with the
+   * token's {@code ath} (its {@code iat} by this provider's clock, its {@code jti} not seen before)
+   * and, when not null, {@code nonce}. Returns null when it holds, else why not.
+   */
+  public String verifyResourceRequest(
+      String method, URI uri, String authorization, String proof, String nonce) {
+    if (authorization == null || !authorization.startsWith("DPoP ") || proof == null) {
+      return "no DPoP authorization";
+    }
+    String token = authorization.substring(5);
+    try {
+      SignedJWT at = SignedJWT.parse(token);
+      if (!at.verify(new RSASSAVerifier(signingKey.toRSAPublicKey()))) {
+        return "access token signature";
+      }
+      Object cnf = at.getJWTClaimsSet().getClaim("cnf");
+      if (!(cnf instanceof Map<?, ?> c) || !(c.get("jkt") instanceof String jkt)) {
+        return "access token has no cnf.jkt";
+      }
+      SignedJWT p = SignedJWT.parse(proof);
+      JWK jwk = p.getHeader().getJWK();
+      JWTClaimsSet claims = p.getJWTClaimsSet();
+      String htu = uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
+      String ath =
+          Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(
+                  MessageDigest.getInstance("SHA-256")
+                      .digest(token.getBytes(StandardCharsets.US_ASCII)));
+      if (!"dpop+jwt".equals(String.valueOf(p.getHeader().getType()))
+          || jwk == null
+          || jwk.isPrivate()
+          || !p.verify(
+              jwk instanceof ECKey ec ? new ECDSAVerifier(ec) : new RSASSAVerifier((RSAKey) jwk))) {
+        return "proof header or signature";
+      }
+      if (!jkt.equals(jwk.computeThumbprint().toString())) {
+        return "proof key is not the token's cnf.jkt";
+      }
+      if (!method.equals(claims.getStringClaim("htm"))
+          || !htu.equals(claims.getStringClaim("htu"))) {
+        return "proof htm/htu " + claims.getStringClaim("htm") + " " + claims.getStringClaim("htu");
+      }
+      if (claims.getIssueTime() == null
+          || Math.abs(
+                  claims.getIssueTime().toInstant().getEpochSecond()
+                      - clock.instant().getEpochSecond())
+              > 60
+          || claims.getJWTID() == null
+          || !proofIds.add(claims.getJWTID())) {
+        return "proof iat or jti";
+      }
+      if (!ath.equals(claims.getStringClaim("ath"))) {
+        return "proof ath";
+      }
+      if (nonce != null && !nonce.equals(claims.getStringClaim("nonce"))) {
+        return "proof nonce";
+      }
+      return null;
+    } catch (Exception e) {
+      return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+  }
+
+  /**
+   * The {@code jkt} a valid DPoP proof on {@code exchange} names, "" without a proof (or with DPoP
+   * off), or null after setting {@code error} to the answer an invalid proof gets.
+   */
+  private String dpopJkt(HttpExchange exchange, URI endpoint, AtomicReference<Answer> error) {
+    String header = exchange.getRequestHeaders().getFirst("DPoP");
+    if (!dpop || header == null) {
+      return "";
+    }
+    String nonce = dpopNonce;
+    if (nonce != null) {
+      exchange.getResponseHeaders().set("DPoP-Nonce", nonce);
+    }
+    try {
+      SignedJWT proof = SignedJWT.parse(header);
+      dpopProofs.add(proof);
+      JWTClaimsSet claims = proof.getJWTClaimsSet();
+      JWK jwk = proof.getHeader().getJWK();
+      Instant now = clock.instant();
+      if (!"dpop+jwt".equals(String.valueOf(proof.getHeader().getType()))
+          || jwk == null
+          || jwk.isPrivate()
+          || !proof.verify(
+              jwk instanceof ECKey ec ? new ECDSAVerifier(ec) : new RSASSAVerifier((RSAKey) jwk))
+          || !"POST".equals(claims.getStringClaim("htm"))
+          || !endpoint.toString().equals(claims.getStringClaim("htu"))
+          || claims.getIssueTime() == null
+          || Math.abs(claims.getIssueTime().toInstant().getEpochSecond() - now.getEpochSecond())
+              > 60
+          || claims.getJWTID() == null
+          || claims.getClaim("ath") != null
+          || !proofIds.add(claims.getJWTID())) {
+        error.set(new Answer(400, "{\"error\":\"invalid_dpop_proof\"}"));
+        return null;
+      }
+      if (nonce != null && !nonce.equals(claims.getStringClaim("nonce"))) {
+        dpopNonceErrors.incrementAndGet();
+        error.set(new Answer(400, "{\"error\":\"use_dpop_nonce\"}"));
+        return null;
+      }
+      return jwk.computeThumbprint().toString();
+    } catch (Exception e) {
+      error.set(new Answer(400, "{\"error\":\"invalid_dpop_proof\"}"));
+      return null;
+    }
+  }
+
   /** The pushed authorization request endpoint (RFC 9126 §2). */
   public URI parEndpoint() {
     return URI.create(issuer + "/par");
@@ -305,6 +471,35 @@ public final class FakeProvider implements AutoCloseable {
   /** Delays every token response by {@code millis}. */
   public void delay(long millis) {
     delayMillis = millis;
+  }
+
+  /**
+   * Serves a UserInfo endpoint (OIDC Core §5.3) and names it in the metadata: for a valid access
+   * token this provider issued, {@code {"sub": <the token's subject>}} plus {@code claims} (null:
+   * no endpoint, the default). The endpoint answers {@code 401} for any other token.
+   */
+  public void userInfo(Map<String, Object> claims) {
+    userInfoClaims = claims == null ? null : new LinkedHashMap<>(claims);
+  }
+
+  /** The {@code sub} the UserInfo endpoint names in place of the token's (null: the token's). */
+  public void userInfoSubject(String sub) {
+    userInfoSubject = sub;
+  }
+
+  /**
+   * Answers every UserInfo request with {@code status}, {@code contentType} and {@code body}
+   * instead of the claims (null body: back to the claims).
+   */
+  public void userInfoAnswer(int status, String contentType, String body) {
+    userInfoStatus = status;
+    userInfoContentType = contentType;
+    userInfoBody = body;
+  }
+
+  /** Delays the UserInfo answers by {@code millis} (0: no delay). */
+  public void delayUserInfo(long millis) {
+    userInfoDelayMillis = millis;
   }
 
   /** Delays the responses to refresh token requests by {@code millis} (0: no delay). */
@@ -560,6 +755,9 @@ public final class FakeProvider implements AutoCloseable {
     md.put("token_endpoint", tokenEndpoint().toString());
     md.put("jwks_uri", issuer + "/jwks");
     md.put("end_session_endpoint", endSessionEndpoint().toString());
+    if (userInfoClaims != null) {
+      md.put("userinfo_endpoint", userInfoEndpoint().toString());
+    }
     md.put("response_types_supported", List.of("code"));
     md.put("subject_types_supported", List.of("public"));
     md.put("id_token_signing_alg_values_supported", List.of("RS256"));
@@ -581,6 +779,10 @@ public final class FakeProvider implements AutoCloseable {
     parRequests.incrementAndGet();
     parBodies.add(body);
     Map<String, String> form = form(body);
+    AtomicReference<Answer> dpopError = new AtomicReference<>();
+    if (dpopJkt(exchange, parEndpoint(), dpopError) == null) {
+      return dpopError.get();
+    }
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
     String client;
     if (clientKey != null) {
@@ -606,6 +808,64 @@ public final class FakeProvider implements AutoCloseable {
     return new Answer(201, "{\"request_uri\":\"" + requestUri + "\",\"expires_in\":60}");
   }
 
+  /** OIDC Core §5.3: the claims of the user the bearer access token was issued for. */
+  private void userInfoEndpoint(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      userInfoRequests.incrementAndGet();
+      if (userInfoDelayMillis > 0) {
+        try {
+          Thread.sleep(userInfoDelayMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      int status = userInfoStatus;
+      String contentType = userInfoContentType;
+      String body = userInfoBody;
+      if (body == null) {
+        String sub = tokenSubject(exchange.getRequestHeaders().getFirst("Authorization"));
+        Map<String, Object> claims = userInfoClaims;
+        if (sub == null || claims == null) {
+          status = 401;
+          contentType = "application/json";
+          body = "{\"error\":\"invalid_token\"}";
+          exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        } else {
+          Map<String, Object> json = new LinkedHashMap<>(claims);
+          json.put("sub", userInfoSubject != null ? userInfoSubject : sub);
+          body = new JSONObject(json).toJSONString();
+        }
+      }
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", contentType);
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+      if (bytes.length > 0) {
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(bytes);
+        }
+      }
+    }
+  }
+
+  /** The subject of a bearer access token this provider issued and that has not expired. */
+  private String tokenSubject(String authorization) {
+    if (authorization == null || !authorization.startsWith("Bearer ")) {
+      return null;
+    }
+    String token = authorization.substring("Bearer ".length());
+    if (!issuedTokens.contains(token)) {
+      return null;
+    }
+    try {
+      JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
+      Date exp = claims.getExpirationTime();
+      return exp != null && exp.toInstant().isAfter(clock.instant()) ? claims.getSubject() : null;
+    } catch (java.text.ParseException e) {
+      return null;
+    }
+  }
+
   private Answer jwks(HttpExchange exchange, String body) {
     jwksRequests.incrementAndGet();
     return new Answer(200, TestKeys.jwks(publishedKeys));
@@ -624,6 +884,11 @@ public final class FakeProvider implements AutoCloseable {
     }
     if (delay > 0) {
       Thread.sleep(delay);
+    }
+    AtomicReference<Answer> dpopError = new AtomicReference<>();
+    String jkt = dpopJkt(exchange, tokenEndpoint(), dpopError);
+    if (jkt == null) {
+      return dpopError.get();
     }
     Answer fixed = answer;
     if (fixed != null) {
@@ -648,7 +913,7 @@ public final class FakeProvider implements AutoCloseable {
             || !grant.challenge().equals(s256(form.get("code_verifier")))) {
           return error("invalid_grant");
         }
-        json = tokens(grant, true, true);
+        json = tokens(grant, true, true, jkt);
       }
       case "refresh_token" -> {
         String presented = form.get("refresh_token");
@@ -656,10 +921,12 @@ public final class FakeProvider implements AutoCloseable {
             presented == null
                 ? null
                 : rotate ? refreshTokens.remove(presented) : refreshTokens.get(presented);
-        if (grant == null || (assertedClient != null && !assertedClient.equals(grant.clientId()))) {
+        if (grant == null
+            || (assertedClient != null && !assertedClient.equals(grant.clientId()))
+            || !List.of("", jkt).contains(refreshTokenJkt.getOrDefault(presented, ""))) {
           return error("invalid_grant");
         }
-        json = tokens(grant, false, rotate);
+        json = tokens(grant, false, rotate, jkt);
       }
       case "client_credentials" -> {
         String client = assertedClient != null ? assertedClient : clientId(authorization, form);
@@ -668,9 +935,12 @@ public final class FakeProvider implements AutoCloseable {
         if (form.get("scope") != null) {
           claims.put("scope", form.get("scope"));
         }
+        if (!jkt.isEmpty()) {
+          claims.put("cnf", Map.of("jkt", jkt));
+        }
         json = new JSONObject();
         json.put("access_token", accessToken(client, client, claims, 3600));
-        json.put("token_type", "Bearer");
+        json.put("token_type", jkt.isEmpty() ? "Bearer" : "DPoP");
         json.put("expires_in", 3600);
       }
       default -> {
@@ -697,15 +967,19 @@ public final class FakeProvider implements AutoCloseable {
   }
 
   /** A login's or a refresh's token response for {@code grant}. */
-  private JSONObject tokens(Grant grant, boolean login, boolean newRefreshToken) throws Exception {
+  private JSONObject tokens(Grant grant, boolean login, boolean newRefreshToken, String jkt)
+      throws Exception {
     long lifetime = expiresIn;
     Instant now = clock.instant();
     Map<String, Object> atClaims = new LinkedHashMap<>();
     atClaims.put("client_id", grant.clientId());
     atClaims.put("scope", grant.scope());
+    if (!jkt.isEmpty()) {
+      atClaims.put("cnf", Map.of("jkt", jkt));
+    }
     JSONObject json = new JSONObject();
     json.put("access_token", accessToken(grant.subject(), grant.clientId(), atClaims, lifetime));
-    json.put("token_type", "Bearer");
+    json.put("token_type", jkt.isEmpty() ? "Bearer" : "DPoP");
     json.put("expires_in", lifetime);
     json.put("scope", grant.scope());
     JWTClaimsSet.Builder id =
@@ -725,6 +999,7 @@ public final class FakeProvider implements AutoCloseable {
     if (issueRefreshTokens && (newRefreshToken || login)) {
       String refresh = "rt-" + counter.incrementAndGet() + "-" + randomToken(16);
       refreshTokens.put(refresh, grant);
+      refreshTokenJkt.put(refresh, jkt);
       json.put("refresh_token", refresh);
     }
     return json;

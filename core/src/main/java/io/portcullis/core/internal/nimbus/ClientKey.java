@@ -122,6 +122,16 @@ public final class ClientKey {
     return Objects.requireNonNull(jwk.getKeyID());
   }
 
+  /** The private JWK, for {@link DpopProver} only. */
+  JWK jwk() {
+    return jwk;
+  }
+
+  /** Whether the key's JWK named its {@code alg}. */
+  boolean algorithmNamed() {
+    return algorithmNamed;
+  }
+
   /** Returns the JWS algorithm assertions are signed with, e.g. {@code RS256}. */
   public String algorithm() {
     return algorithm.getName();

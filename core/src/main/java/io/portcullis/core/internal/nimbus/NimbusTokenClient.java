@@ -20,6 +20,7 @@ import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -36,13 +38,18 @@ import org.jspecify.annotations.Nullable;
  * client_secret_post}, {@code private_key_jwt} (RFC 7523 §2.2: a fresh assertion per request, its
  * {@code aud} the token endpoint, as OIDC Core §9 says) or not at all ({@code none}, with {@code
  * client_id} in the body); and the client credentials grant (RFC 6749 §4.4), always authenticated.
+ * With a {@link DpopProver}, every token and pushed authorization request proves possession of its
+ * key (RFC 9449 §5, §10.1) and follows the server's {@code DPoP-Nonce} (§8).
  */
 public final class NimbusTokenClient {
+  private static final System.Logger LOG = System.getLogger("io.portcullis");
   private final ClientRegistration registration;
   private final ClientID clientId;
   private final Http http;
   private final Clock clock;
   private final Supplier<List<String>> assertionAlgs;
+  private final @Nullable DpopProver dpop;
+  private final AtomicBoolean warnedUnbound = new AtomicBoolean();
 
   /** Creates a client for {@code registration} that sends with {@code http}. */
   public NimbusTokenClient(ClientRegistration registration, Http http) {
@@ -60,11 +67,32 @@ public final class NimbusTokenClient {
       Http http,
       Clock clock,
       Supplier<List<String>> assertionAlgs) {
+    this(registration, http, clock, assertionAlgs, null);
+  }
+
+  /**
+   * The same, proving possession of {@code dpop}'s key (RFC 9449) on every token and pushed
+   * authorization request when it is not null: each carries a fresh {@code DPoP} proof, with the
+   * server's latest {@code DPoP-Nonce}; a {@code use_dpop_nonce} error is retried once with the
+   * nonce it names, and token responses of {@code token_type} {@code DPoP} are taken.
+   */
+  public NimbusTokenClient(
+      ClientRegistration registration,
+      Http http,
+      Clock clock,
+      Supplier<List<String>> assertionAlgs,
+      @Nullable DpopProver dpop) {
     this.registration = registration;
     this.clientId = new ClientID(registration.clientId());
     this.http = http;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.assertionAlgs = Objects.requireNonNull(assertionAlgs, "assertionAlgs");
+    this.dpop = dpop;
+  }
+
+  /** The DPoP key this client proves with, or null when DPoP is off. */
+  public @Nullable DpopProver dpop() {
+    return dpop;
   }
 
   /**
@@ -102,51 +130,61 @@ public final class NimbusTokenClient {
     Objects.requireNonNull(clientId, "clientId");
     Objects.requireNonNull(scopes, "scopes");
     ClientID id = new ClientID(clientId);
-    ClientAuthentication auth;
-    if (clientSecret == null) {
-      if (registration.key() == null || !registration.clientId().equals(clientId)) {
-        throw new IllegalArgumentException(
-            "client credentials without a secret need the private_key_jwt client");
-      }
-      auth = privateKeyJwt(tokenEndpoint);
-    } else {
-      Secret secret = new Secret(clientSecret);
-      auth =
-          registration.method() == ClientRegistration.Method.SECRET_POST
-              ? new ClientSecretPost(id, secret)
-              : new ClientSecretBasic(id, secret);
+    if (clientSecret == null
+        && (registration.key() == null || !registration.clientId().equals(clientId))) {
+      throw new IllegalArgumentException(
+          "client credentials without a secret need the private_key_jwt client");
     }
     @Nullable Scope scope = scopes.isEmpty() ? null : new Scope(scopes.toArray(String[]::new));
-    return send(new TokenRequest(tokenEndpoint, auth, new ClientCredentialsGrant(), scope));
+    return send(
+        tokenEndpoint,
+        () -> {
+          ClientAuthentication auth;
+          if (clientSecret == null) {
+            auth = privateKeyJwt(tokenEndpoint); // a fresh assertion for each attempt
+          } else {
+            Secret secret = new Secret(clientSecret);
+            auth =
+                registration.method() == ClientRegistration.Method.SECRET_POST
+                    ? new ClientSecretPost(id, secret)
+                    : new ClientSecretBasic(id, secret);
+          }
+          return new TokenRequest(tokenEndpoint, auth, new ClientCredentialsGrant(), scope)
+              .toHTTPRequest();
+        });
   }
 
   /**
    * Pushes an authorization request (RFC 9126 §2.1): {@code parameters} as a form, authenticated as
    * at the token endpoint (a {@code private_key_jwt} assertion's {@code aud} is {@code
    * tokenEndpoint}, which §2 obliges the provider to accept), or with {@code client_id} alone for a
-   * public client.
+   * public client; with DPoP, with a proof (RFC 9449 §10.1).
    */
   public PushResult pushAuthorizationRequest(
       URI parEndpoint, URI tokenEndpoint, Map<String, String> parameters) {
     Objects.requireNonNull(parEndpoint, "parEndpoint");
     Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
-    HTTPRequest request = new HTTPRequest(HTTPRequest.Method.POST, parEndpoint);
-    request.setEntityContentType(
-        com.nimbusds.common.contenttype.ContentType.APPLICATION_URLENCODED);
-    request.setAccept("application/json");
-    Map<String, List<String>> form = new java.util.LinkedHashMap<>();
-    parameters.forEach((name, value) -> form.put(name, List.of(value)));
-    ClientAuthentication auth = clientAuthentication(tokenEndpoint);
-    if (auth == null) {
-      form.put("client_id", List.of(registration.clientId()));
-    }
-    request.setBody(com.nimbusds.oauth2.sdk.util.URLUtils.serializeParameters(form));
-    if (auth != null) {
-      auth.applyTo(request);
-    }
     HTTPResponse response;
     try {
-      response = http.send(request, ProviderListener.Endpoint.TOKEN);
+      response =
+          sendProving(
+              parEndpoint,
+              () -> {
+                HTTPRequest request = new HTTPRequest(HTTPRequest.Method.POST, parEndpoint);
+                request.setEntityContentType(
+                    com.nimbusds.common.contenttype.ContentType.APPLICATION_URLENCODED);
+                Map<String, List<String>> form = new java.util.LinkedHashMap<>();
+                parameters.forEach((name, value) -> form.put(name, List.of(value)));
+                ClientAuthentication auth = clientAuthentication(tokenEndpoint);
+                if (auth == null) {
+                  form.put("client_id", List.of(registration.clientId()));
+                }
+                request.setBody(com.nimbusds.oauth2.sdk.util.URLUtils.serializeParameters(form));
+                if (auth != null) {
+                  auth.applyTo(request);
+                }
+                return request;
+              });
     } catch (IOException e) {
       return new PushResult.Unreachable(
           "pushed authorization request endpoint unreachable: " + e.getClass().getSimpleName());
@@ -178,19 +216,60 @@ public final class NimbusTokenClient {
   }
 
   private TokenResult send(URI tokenEndpoint, AuthorizationGrant grant) {
-    ClientAuthentication auth = clientAuthentication(tokenEndpoint);
     return send(
-        auth == null
-            ? new TokenRequest(tokenEndpoint, clientId, grant)
-            : new TokenRequest(tokenEndpoint, auth, grant));
+        tokenEndpoint,
+        () -> {
+          ClientAuthentication auth = clientAuthentication(tokenEndpoint);
+          return (auth == null
+                  ? new TokenRequest(tokenEndpoint, clientId, grant)
+                  : new TokenRequest(tokenEndpoint, auth, grant))
+              .toHTTPRequest();
+        });
   }
 
-  private TokenResult send(TokenRequest request) {
-    HTTPRequest httpRequest = request.toHTTPRequest();
-    httpRequest.setAccept("application/json");
+  /**
+   * Sends the request {@code build} makes (anew for each attempt: a client assertion's {@code jti}
+   * is never reused) to {@code endpoint}, with a DPoP proof when DPoP is on, and once more with the
+   * server's nonce when it answers {@code use_dpop_nonce} (RFC 9449 §8). Every {@code DPoP-Nonce}
+   * the server sends is remembered for the next request.
+   */
+  private HTTPResponse sendProving(URI endpoint, Supplier<HTTPRequest> build) throws IOException {
+    HTTPResponse response = sendOnce(endpoint, build.get());
+    if (dpop != null
+        && response.getStatusCode() == 400
+        && response.getHeaderValue("DPoP-Nonce") != null
+        && "use_dpop_nonce".equals(errorCode(response))
+        && dpop.nonce(endpoint) != null) {
+      response = sendOnce(endpoint, build.get());
+    }
+    return response;
+  }
+
+  private HTTPResponse sendOnce(URI endpoint, HTTPRequest request) throws IOException {
+    request.setAccept("application/json");
+    DpopProver prover = dpop;
+    if (prover != null) {
+      request.setHeader("DPoP", prover.proof("POST", endpoint, clock.instant(), null, null));
+    }
+    HTTPResponse response = http.send(request, ProviderListener.Endpoint.TOKEN);
+    if (prover != null) {
+      prover.rememberNonce(endpoint, response.getHeaderValue("DPoP-Nonce"));
+    }
+    return response;
+  }
+
+  private static @Nullable String errorCode(HTTPResponse response) {
+    try {
+      return JSONObjectUtils.parse(response.getBody()).get("error") instanceof String s ? s : null;
+    } catch (ParseException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private TokenResult send(URI tokenEndpoint, Supplier<HTTPRequest> build) {
     HTTPResponse response;
     try {
-      response = http.send(httpRequest, ProviderListener.Endpoint.TOKEN);
+      response = sendProving(tokenEndpoint, build);
     } catch (IOException e) {
       return new TokenResult.Unreachable(
           "token endpoint unreachable: " + e.getClass().getSimpleName());
@@ -216,10 +295,23 @@ public final class NimbusTokenClient {
     if (!(json.get("access_token") instanceof String accessToken) || accessToken.isEmpty()) {
       return new TokenResult.Failed("invalid_response", "token response has no access_token");
     }
-    // OAuth 2.1 §3.2.3: token_type is case-insensitive; we send bearer tokens only.
-    if (!(json.get("token_type") instanceof String type)
-        || !type.toLowerCase(Locale.ROOT).equals("bearer")) {
+    // OAuth 2.1 §3.2.3: token_type is case-insensitive. Bearer always; DPoP (RFC 9449 §5) only
+    // when this client proves possession, else it could not use the token.
+    String type =
+        json.get("token_type") instanceof String t ? t.toLowerCase(Locale.ROOT) : "(none)";
+    boolean dpopBound = type.equals("dpop");
+    if (dpop == null && !type.equals("bearer")) {
       return new TokenResult.Failed("invalid_response", "token response token_type is not Bearer");
+    }
+    if (dpop != null && !dpopBound && !type.equals("bearer")) {
+      return new TokenResult.Failed(
+          "invalid_response", "token response token_type is neither DPoP nor Bearer");
+    }
+    if (dpop != null && !dpopBound && warnedUnbound.compareAndSet(false, true)) {
+      LOG.log(
+          Level.WARNING,
+          "portcullis: dpop=true but the provider answered token_type Bearer: it did not bind the"
+              + " token to the DPoP key; such tokens are used as Bearer tokens (logged once)");
     }
     Long expiresIn = null;
     Object e = json.get("expires_in");
@@ -237,7 +329,8 @@ public final class NimbusTokenClient {
         string(json.get("refresh_token")),
         string(json.get("id_token")),
         expiresIn,
-        string(json.get("scope")));
+        string(json.get("scope")),
+        dpopBound);
   }
 
   private @Nullable ClientAuthentication clientAuthentication(URI tokenEndpoint) {

@@ -25,7 +25,9 @@ public interface ProviderListener {
     /** The JWK Set (RFC 7517 §5). */
     JWKS,
     /** The token endpoint (RFC 6749 §3.2): code, refresh token and client credentials grants. */
-    TOKEN
+    TOKEN,
+    /** The UserInfo endpoint (OIDC Core §5.3). */
+    USERINFO
   }
 
   /** Why the JWK Set was fetched. */

@@ -11,13 +11,16 @@ public sealed interface TokenResult {
    * @param expiresInSeconds {@code expires_in}, or null when absent or not a number
    * @param scope {@code scope}, or null when absent (callers then grant no more than the configured
    *     scopes, or on refresh the previous grant)
+   * @param dpopBound whether {@code token_type} is {@code DPoP} (RFC 9449 §5): the access token is
+   *     bound to the client's DPoP key and is sent with a proof
    */
   record Tokens(
       String accessToken,
       @Nullable String refreshToken,
       @Nullable String idToken,
       @Nullable Long expiresInSeconds,
-      @Nullable String scope)
+      @Nullable String scope,
+      boolean dpopBound)
       implements TokenResult {
     @Override
     public String toString() {

@@ -42,7 +42,8 @@ public class WhoAmIServlet extends HttpServlet {
     response.getWriter().write(out.toString());
   }
 
-  private static String digest(String token) {
+  /** The first 8 bytes of the token's SHA-256, hex: shows that a token changed, never the token. */
+  static String digest(String token) {
     try {
       byte[] hash =
           MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));

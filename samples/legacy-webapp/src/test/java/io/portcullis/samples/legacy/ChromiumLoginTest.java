@@ -51,6 +51,7 @@ class ChromiumLoginTest {
 
   private static Main.Running app;
   private static Main.Running formPostApp;
+  private static SampleTomcat tomcat;
 
   private Path userDataDir;
   private ChromeDriverService service;
@@ -79,6 +80,9 @@ class ChromiumLoginTest {
     } finally {
       System.clearProperty("portcullis.response-mode");
     }
+    // The same WAR on Tomcat, under a context path, against the Jetty instance's provider.
+    tomcat = SampleTomcat.start();
+    tomcat.deploy("/legacy", app.issuer());
   }
 
   @AfterAll
@@ -88,10 +92,16 @@ class ChromiumLoginTest {
         app.close();
       }
     } finally {
-      if (formPostApp != null) {
-        formPostApp.close();
+      try {
+        if (formPostApp != null) {
+          formPostApp.close();
+        }
+      } finally {
+        if (tomcat != null) {
+          tomcat.close();
+        }
+        System.clearProperty("portcullis.issuer");
       }
-      System.clearProperty("portcullis.issuer");
     }
   }
 
@@ -111,6 +121,8 @@ class ChromiumLoginTest {
         "--disable-quic",
         "--window-size=1024,768",
         "--user-data-dir=" + userDataDir);
+    // The DevTools network events, to read the URLs the browser requested (the callback's).
+    options.setCapability("goog:loggingPrefs", Map.of("performance", "ALL"));
     service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(CHROMEDRIVER.toFile())
@@ -260,6 +272,90 @@ class ChromiumLoginTest {
     assertThat(driver.getPageSource())
         .contains(ErrorPagesContract.APP_PAGE)
         .contains("scope.missing");
+  }
+
+  /**
+   * Issue 14 AC1 on Jetty (at the root): a form submitted after the session ended lands, after the
+   * login, with its parameters, once.
+   */
+  @Test
+  void notesWhenSessionEndedBeforeSubmitThenTheFormLandsAfterLoginOnceOnJetty() {
+    formSurvivesLogin(URI.create(app.url()));
+  }
+
+  /** The same on Tomcat 11, under the context path {@code /legacy}. */
+  @Test
+  void notesWhenSessionEndedBeforeSubmitThenTheFormLandsAfterLoginOnceOnTomcat() {
+    formSurvivesLogin(tomcat.url("/legacy"));
+  }
+
+  /**
+   * Opens {@code /notes} logged in, fills the form with text that needs escaping, ends the session
+   * (its cookie deleted, as an expired session is forgotten), submits: after the login at the
+   * provider the page Portcullis answers posts the form on by itself, and the servlet shows what it
+   * received. Then the callback's URL once more: refused, and nothing more received.
+   */
+  private void formSurvivesLogin(URI base) {
+    URI notes = base.resolve("notes");
+    driver.get(notes.toString());
+    assertThat(logInUntil(notes, "alice")).isEqualTo(1);
+    int before = receivedCount();
+    driver.findElement(By.name("title")).sendKeys("Q3 \"numbers\" <b>&amp;</b> é 日本");
+    driver.findElement(By.name("text")).sendKeys("line one\n<script>alert(1)</script>\nend");
+    for (org.openqa.selenium.Cookie c : driver.manage().getCookies()) {
+      if (c.getName().startsWith("JSESSIONID")) {
+        driver.manage().deleteCookie(c);
+      }
+    }
+    driver.findElement(By.id("save")).click();
+
+    URI landed = base.resolve("notes?from=form");
+    assertThat(logInUntil(landed, "alice")).isEqualTo(1);
+    assertThat(driver.getTitle()).startsWith("Note saved");
+    assertThat(driver.findElement(By.id("params")).getText().strip().split("\n"))
+        .containsExactly(
+            "\"from\"=\"form\"",
+            "\"title\"=\"Q3 \\\"numbers\\\" \\u003cb\\u003e\\u0026amp;\\u003c/b\\u003e é 日本\"",
+            "\"text\"=\"line one\\r\\n\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\\r\\nend\"",
+            "\"tag\"=\"work\"",
+            "\"tag\"=\"urgent \\u0026 \\u003cb\\u003e\"",
+            "\"draft\"=\"1 \\\"\\u003c\\u0026\\u003e\\\"\"",
+            "\"empty\"=\"\"");
+    assertThat(receivedCount()).isEqualTo(before + 1);
+
+    // The callback once more (a reload, a replayed URL): the sample's error page for the 400.
+    String callback =
+        requestedUrls().stream()
+            .filter(u -> u.startsWith(base.resolve("oauth2/callback?").toString()))
+            .reduce((first, second) -> second)
+            .orElseThrow(() -> new AssertionError("no callback requested"));
+    driver.get(callback);
+    assertThat(driver.getPageSource()).contains(ErrorPagesContract.APP_PAGE).contains("state.used");
+    assertThat(driver.getPageSource()).doesNotContain("portcullis-replay", "numbers");
+    driver.get(notes.toString());
+    assertThat(receivedCount()).isEqualTo(before + 1);
+  }
+
+  /** The count the notes page shows: how many notes its servlet received. */
+  private int receivedCount() {
+    String text = driver.findElement(By.id("count")).getText();
+    return Integer.parseInt(text.substring(text.lastIndexOf(' ') + 1));
+  }
+
+  /** Every URL the browser requested so far (redirect targets included), from its DevTools log. */
+  private List<String> requestedUrls() {
+    java.util.regex.Pattern url =
+        java.util.regex.Pattern.compile(
+            "\"method\":\"Network\\.requestWillBeSent\".*?\"request\":\\{.*?\"url\":\"([^\"]+)\"");
+    List<String> urls = new java.util.ArrayList<>();
+    for (org.openqa.selenium.logging.LogEntry e :
+        driver.manage().logs().get(org.openqa.selenium.logging.LogType.PERFORMANCE)) {
+      java.util.regex.Matcher m = url.matcher(e.getMessage());
+      if (m.find()) {
+        urls.add(m.group(1));
+      }
+    }
+    return urls;
   }
 
   /**
