@@ -6,7 +6,10 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -54,8 +57,11 @@ public final class Diagnostics {
    * @param code the stable name of the check (a constant of {@link Diagnostics})
    * @param level {@link Level#INFO} when fine, {@link Level#WARNING} when not
    * @param message one line for an operator, naming the key to change; never a secret
+   * @param provider with several providers ({@code providers}), the name of the provider a
+   *     per-provider check is about; null for a global check ({@code rules}, {@code
+   *     session-cookie}) and with one provider
    */
-  public record Finding(String code, Level level, String message) {
+  public record Finding(String code, Level level, String message, @Nullable String provider) {
     /** Validates. */
     public Finding {
       Objects.requireNonNull(code, "code");
@@ -63,32 +69,72 @@ public final class Diagnostics {
       Objects.requireNonNull(message, "message");
     }
 
+    /** A finding of no particular provider. */
+    public Finding(String code, Level level, String message) {
+      this(code, level, message, null);
+    }
+
+    /** This finding, naming {@code config}'s provider when it is one of several. */
+    Finding of(PortcullisConfig config) {
+      Optional<String> name = config.providerName();
+      return name.isEmpty() ? this : new Finding(code, level, message, name.get());
+    }
+
     /** Whether this finding is a warning. */
     public boolean isWarning() {
       return level.getSeverity() >= Level.WARNING.getSeverity();
     }
 
+    /** Logs {@code portcullis.check CODE: message}, or {@code CODE [PROVIDER]} with a provider. */
     void log() {
-      LOG.log(level, "portcullis.check " + code + ": " + message);
+      LOG.log(
+          level,
+          "portcullis.check "
+              + code
+              + (provider == null ? "" : " [" + provider + "]")
+              + ": "
+              + message);
     }
   }
 
   private final boolean providerUp;
+  private final Map<String, Boolean> providers;
   private final List<Finding> findings;
 
   Diagnostics(boolean providerUp, List<Finding> findings) {
     this.providerUp = providerUp;
+    this.providers = Map.of();
     this.findings = List.copyOf(findings);
   }
 
-  /** Whether the provider's metadata is loaded: logins can start (health {@code UP}). */
+  /** With several providers: {@code providers} maps each name, in order, to its metadata state. */
+  Diagnostics(Map<String, Boolean> providers, List<Finding> findings) {
+    this.providerUp = !providers.containsValue(false);
+    this.providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
+    this.findings = List.copyOf(findings);
+  }
+
+  /**
+   * Whether the provider's metadata is loaded: logins can start (health {@code UP}); with several
+   * providers, whether every provider's is (the users of one whose is not cannot log in).
+   */
   public boolean providerUp() {
     return providerUp;
   }
 
   /**
+   * With several providers ({@code providers}): each provider's name, in that order, and whether
+   * its metadata is loaded; empty with one provider.
+   */
+  public Map<String, Boolean> providers() {
+    return providers;
+  }
+
+  /**
    * Every finding, in a fixed order of checks: provider, clock, issuer, redirect-uri,
-   * response-mode, session-cookie, rules.
+   * response-mode, session-cookie, rules, dpop. With several providers, each provider's checks
+   * (provider, clock, issuer, redirect-uri, response-mode, dpop; {@link Finding#provider()} names
+   * it) in {@code providers} order, then the global ones: session-cookie, rules.
    */
   public List<Finding> findings() {
     return findings;
@@ -106,7 +152,12 @@ public final class Diagnostics {
 
   @Override
   public String toString() {
-    return "Diagnostics{providerUp=" + providerUp + ", findings=" + findings + "}";
+    return "Diagnostics{providerUp="
+        + providerUp
+        + (providers.isEmpty() ? "" : ", providers=" + providers)
+        + ", findings="
+        + findings
+        + "}";
   }
 
   // ---- the checks -----------------------------------------------------------------------------
@@ -468,22 +519,38 @@ public final class Diagnostics {
         .orElse("(explicit endpoints)");
   }
 
-  /** The JSON of the health answer: status, provider state, and each finding's code and level. */
+  /**
+   * The JSON of the health answer: status, provider state, and each finding's code and level; with
+   * several providers also each provider's state ({@code providers}) and each per-provider
+   * finding's provider.
+   */
   String toHealthJson() {
     StringBuilder json =
         new StringBuilder("{\"status\":")
             .append(providerUp ? "\"UP\"" : "\"DOWN\"")
             .append(",\"provider\":")
-            .append(providerUp ? "\"loaded\"" : "\"not loaded\"")
-            .append(",\"checks\":[");
+            .append(providerUp ? "\"loaded\"" : "\"not loaded\"");
+    if (!providers.isEmpty()) {
+      json.append(",\"providers\":{");
+      String sep = "";
+      for (Map.Entry<String, Boolean> p : providers.entrySet()) {
+        json.append(sep)
+            .append(Responses.quote(p.getKey()))
+            .append(':')
+            .append(p.getValue() ? "\"loaded\"" : "\"not loaded\"");
+        sep = ",";
+      }
+      json.append('}');
+    }
+    json.append(",\"checks\":[");
     for (int i = 0; i < findings.size(); i++) {
       Finding f = findings.get(i);
-      json.append(i == 0 ? "" : ",")
-          .append("{\"code\":")
-          .append(Responses.quote(f.code()))
-          .append(",\"level\":")
-          .append(Responses.quote(f.level().getName()))
-          .append('}');
+      json.append(i == 0 ? "" : ",").append("{\"code\":").append(Responses.quote(f.code()));
+      String provider = f.provider();
+      if (provider != null) {
+        json.append(",\"provider\":").append(Responses.quote(provider));
+      }
+      json.append(",\"level\":").append(Responses.quote(f.level().getName())).append('}');
     }
     return json.append("]}").toString();
   }

@@ -14,7 +14,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -173,15 +175,20 @@ public final class Portcullis implements AutoCloseable {
             : new BackChannelLogoutHandler(metadata, verifier, this.logouts, clock);
     this.clientJwksPath = config.clientJwksPath().orElse(null);
     this.clientJwks = config.clientKey().map(ClientKey::publicJwkSet).orElse(null);
-    List<Diagnostics.Finding> findings = new ArrayList<>(Diagnostics.configFindings(config));
+    List<Diagnostics.Finding> findings = new ArrayList<>();
+    for (Diagnostics.Finding finding : Diagnostics.configFindings(config)) {
+      // With several providers, each names its provider but the rules, which are global.
+      findings.add(finding.code().equals(Diagnostics.RULES) ? finding : finding.of(config));
+    }
     if (dpop != null) {
-      findings.add(Diagnostics.dpop(config, dpop));
+      findings.add(Diagnostics.dpop(config, dpop).of(config));
     }
     this.configFindings = List.copyOf(findings);
     this.sessionCookie = Diagnostics.sessionCookie(config.responseMode(), null, null);
+    metadata.providerName(config.providerName().orElse(null));
     metadata.onFirstLoad(
         () -> {
-          Diagnostics.provider(config, true, 0, Optional.empty(), Duration.ZERO).log();
+          Diagnostics.provider(config, true, 0, Optional.empty(), Duration.ZERO).of(config).log();
           providerLogged = true;
           logClock(true);
         });
@@ -229,7 +236,7 @@ public final class Portcullis implements AutoCloseable {
         config.authorizationEndpoint().isEmpty()
             || config.tokenEndpoint().isEmpty()
             || config.jwksUri().isEmpty();
-    return Diagnostics.clock(providerClock.offset(), loaded, discovered);
+    return Diagnostics.clock(providerClock.offset(), loaded, discovered).of(config);
   }
 
   /**
@@ -281,16 +288,30 @@ public final class Portcullis implements AutoCloseable {
   private static Portcullis start(Portcullis engine) {
     // Start-up self-diagnostics: the provider and clock lines follow when the metadata loads
     // (or its failure is logged, with the retry).
-    engine.urls.redirectUriFinding().log();
-    for (Diagnostics.Finding finding : engine.configFindings) {
-      finding.log();
-    }
-    engine.metadata.start();
-    for (Portcullis other : engine.engines) {
-      if (other != engine) {
-        other.urls.redirectUriFinding().log();
-        other.metadata.start();
+    if (engine.engines.isEmpty()) {
+      engine.urls.redirectUriFinding().log();
+      for (Diagnostics.Finding finding : engine.configFindings) {
+        finding.log();
       }
+      engine.metadata.start();
+      return engine;
+    }
+    // With several providers: each provider's lines, naming it, then the global ones once.
+    for (Portcullis each : engine.engines) {
+      each.urls.redirectUriFinding().log();
+      for (Diagnostics.Finding finding : each.configFindings) {
+        if (finding.provider() != null) {
+          finding.log();
+        }
+      }
+    }
+    for (Diagnostics.Finding finding : engine.configFindings) {
+      if (finding.provider() == null) {
+        finding.log();
+      }
+    }
+    for (Portcullis each : engine.engines) {
+      each.metadata.start();
     }
     return engine;
   }
@@ -366,11 +387,38 @@ public final class Portcullis implements AutoCloseable {
    * rules (README "Start-up diagnostics").
    */
   public Diagnostics diagnostics() {
-    boolean loaded = metadata.current().isPresent();
+    if (engines.isEmpty()) {
+      boolean loaded = metadata.current().isPresent();
+      return new Diagnostics(loaded, findings(loaded, true));
+    }
+    // With several providers: UP only when every provider's metadata is loaded, since the users of
+    // one whose is not cannot log in; each provider's checks name it, the global ones come last.
+    Map<String, Boolean> states = new LinkedHashMap<>();
+    List<Diagnostics.Finding> findings = new ArrayList<>();
+    for (Portcullis each : engines) {
+      boolean loaded = each.metadata.current().isPresent();
+      states.put(each.config.providerName().orElse(""), loaded);
+      findings.addAll(each.findings(loaded, false));
+    }
+    findings.add(sessionCookie);
+    for (Diagnostics.Finding finding : configFindings) {
+      if (finding.provider() == null) {
+        findings.add(finding);
+      }
+    }
+    return new Diagnostics(states, findings);
+  }
+
+  /**
+   * This engine's findings in order; {@code global}: with the session-cookie and rules checks, else
+   * only the provider's own.
+   */
+  private List<Diagnostics.Finding> findings(boolean loaded, boolean global) {
     List<Diagnostics.Finding> findings = new ArrayList<>();
     findings.add(
         Diagnostics.provider(
-            config, loaded, metadata.failures(), metadata.lastFailure(), metadata.retryAfter()));
+                config, loaded, metadata.failures(), metadata.lastFailure(), metadata.retryAfter())
+            .of(config));
     findings.add(clockFinding(loaded));
     for (Diagnostics.Finding finding : configFindings) {
       if (finding.code().equals(Diagnostics.ISSUER)) {
@@ -378,12 +426,14 @@ public final class Portcullis implements AutoCloseable {
         findings.add(urls.redirectUriFinding());
       } else if (finding.code().equals(Diagnostics.RESPONSE_MODE)) {
         findings.add(urls.responseModeFinding());
-        findings.add(sessionCookie);
-      } else {
+        if (global) {
+          findings.add(sessionCookie);
+        }
+      } else if (global || finding.provider() != null) {
         findings.add(finding);
       }
     }
-    return new Diagnostics(loaded, findings);
+    return findings;
   }
 
   /** Decides what happens to one request. */
@@ -841,12 +891,16 @@ public final class Portcullis implements AutoCloseable {
   // ---- more than one provider ----------------------------------------------------------------
 
   /**
-   * The engine of the provider that decides {@code exchange} (README "More than one provider"): the
-   * provider whose callback or back-channel logout path it is; else the provider that issued the
-   * request's bearer token or the session's login (by its issuer, exactly); else the provider the
-   * first matching {@code provider-rules} rule names; else null: the user chooses.
+   * The engine of the provider that decides {@code exchange} (README "More than one provider"):
+   * this one for the health path, which reports on every provider; the provider whose callback or
+   * back-channel logout path it is; else the provider that issued the request's bearer token or the
+   * session's login (by its issuer, exactly); else the provider the first matching {@code
+   * provider-rules} rule names; else null: the user chooses.
    */
   private @Nullable Portcullis route(HttpExchange exchange, String path) {
+    if (healthPath != null && isEndpoint(path, healthPath)) {
+      return this; // whatever the login or rules: this engine reports on every provider
+    }
     for (Portcullis engine : engines) {
       if (isEndpoint(path, engine.redirectPath)
           || (engine.backchannelLogoutPath != null

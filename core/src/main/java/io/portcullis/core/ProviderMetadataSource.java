@@ -45,6 +45,9 @@ final class ProviderMetadataSource {
 
   private volatile Runnable onFirstLoad = () -> {};
 
+  /** With several providers, the name of this one, which its log lines give; else null. */
+  private volatile @Nullable String providerName;
+
   // A CacheLoader may return null ("no entry", Caffeine's documented contract); NullAway, outside
   // JSpecify mode, does not read the loader's nullable type argument.
   @SuppressWarnings("NullAway")
@@ -65,11 +68,12 @@ final class ProviderMetadataSource {
       if (everLoaded.compareAndSet(false, true)) {
         onFirstLoad.run(); // the start-up lines: provider loaded, and the clock
       } else if (failed > 0) {
-        LOG.log(
-            Level.INFO,
-            "portcullis.check "
-                + Diagnostics.PROVIDER
-                + ": metadata loaded again after earlier failures");
+        new Diagnostics.Finding(
+                Diagnostics.PROVIDER,
+                Level.INFO,
+                "metadata loaded again after earlier failures",
+                providerName)
+            .log();
       }
       return metadata;
     } catch (ProviderException e) {
@@ -77,19 +81,25 @@ final class ProviderMetadataSource {
       int n = failures.incrementAndGet();
       long backoff = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(16, n - 1));
       nextAttemptMillis.set(clock.millis() + backoff);
-      LOG.log(
-          Level.WARNING,
-          "portcullis.check "
-              + Diagnostics.PROVIDER
-              + ": provider metadata unavailable (attempt "
-              + n
-              + ", next in "
-              + backoff / 1000
-              + " s; protected paths answer 503 meanwhile): "
-              + e.getMessage()
-              + "; check issuer (or the explicit endpoints) and the network");
+      new Diagnostics.Finding(
+              Diagnostics.PROVIDER,
+              Level.WARNING,
+              "provider metadata unavailable (attempt "
+                  + n
+                  + ", next in "
+                  + backoff / 1000
+                  + " s; protected paths answer 503 meanwhile): "
+                  + e.getMessage()
+                  + "; check issuer (or the explicit endpoints) and the network",
+              providerName)
+          .log();
       return null;
     }
+  }
+
+  /** With several providers, names this one in its log lines; set before start. */
+  void providerName(@Nullable String name) {
+    this.providerName = name;
   }
 
   /**

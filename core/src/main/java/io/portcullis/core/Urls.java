@@ -39,7 +39,7 @@ final class Urls {
 
   /** The {@link Diagnostics#REDIRECT_URI} finding as things stand. */
   Diagnostics.Finding redirectUriFinding() {
-    return Diagnostics.redirectUri(config, Optional.ofNullable(seenHost));
+    return Diagnostics.redirectUri(config, Optional.ofNullable(seenHost)).of(config);
   }
 
   /**
@@ -48,7 +48,7 @@ final class Urls {
    */
   Diagnostics.Finding responseModeFinding() {
     Diagnostics.Finding found = formPostFinding;
-    return found != null ? found : Diagnostics.responseMode(config);
+    return (found != null ? found : Diagnostics.responseMode(config)).of(config);
   }
 
   /**
@@ -68,7 +68,7 @@ final class Urls {
             "redirect_uri " + redirectUri + " (from the request; base-url is not set)");
     if (finding.isWarning() && formPostWarned.compareAndSet(false, true)) {
       formPostFinding = finding;
-      finding.log();
+      finding.of(config).log();
     }
   }
 

@@ -113,6 +113,71 @@ class DiagnosticsTest {
     }
   }
 
+  // ---- more than one provider -------------------------------------------------------------------
+
+  @Test
+  void createWhenTwoProvidersOneUnreachableThenEachProvidersLinesNameItAndGlobalOnesOnce()
+      throws Exception {
+    try (EngineFixture f = new EngineFixture()) {
+      FakeProvider partners = new FakeProvider(f.clock);
+      partners.close(); // nothing listens at its issuer any more
+      Portcullis engine = EngineHealthTest.twoProviders(f, partners.issuer(), "dpop", "true");
+      assertThat(engine.awaitProvider(Duration.ofSeconds(10))).isFalse();
+      waitFor(() -> !checks(Diagnostics.CLOCK + " [employees]").isEmpty());
+
+      for (String code :
+          List.of(
+              Diagnostics.ISSUER,
+              Diagnostics.REDIRECT_URI,
+              Diagnostics.RESPONSE_MODE,
+              Diagnostics.DPOP,
+              Diagnostics.PROVIDER,
+              Diagnostics.CLOCK)) {
+        assertThat(checks(code + " [employees]")).as(code).singleElement();
+        assertThat(checks(code)).as(code + " without a provider").isEmpty();
+      }
+      for (String code :
+          List.of(Diagnostics.ISSUER, Diagnostics.REDIRECT_URI, Diagnostics.RESPONSE_MODE)) {
+        assertThat(checks(code + " [partners]")).as(code).singleElement();
+      }
+      assertThat(checks(Diagnostics.REDIRECT_URI + " [partners]").get(0))
+          .contains("/oauth2/callback/partners");
+      assertThat(checks(Diagnostics.PROVIDER + " [employees]").get(0))
+          .startsWith("INFO ")
+          .contains("metadata loaded from " + f.provider.issuer());
+      assertThat(checks(Diagnostics.PROVIDER + " [partners]"))
+          .first()
+          .asString()
+          .startsWith("WARNING ")
+          .contains("provider metadata unavailable");
+      assertThat(checks(Diagnostics.RULES)).singleElement().asString().startsWith("INFO ");
+
+      Diagnostics diagnostics = engine.diagnostics();
+      assertThat(diagnostics.providerUp()).isFalse();
+      assertThat(diagnostics.findings())
+          .extracting(d -> d.code() + (d.provider() == null ? "" : " [" + d.provider() + "]"))
+          .containsExactly(
+              "provider [employees]",
+              "clock [employees]",
+              "issuer [employees]",
+              "redirect-uri [employees]",
+              "response-mode [employees]",
+              "dpop [employees]",
+              "provider [partners]",
+              "clock [partners]",
+              "issuer [partners]",
+              "redirect-uri [partners]",
+              "response-mode [partners]",
+              "dpop [partners]",
+              "session-cookie",
+              "rules");
+      Diagnostics.Finding partner = diagnostics.findings(Diagnostics.PROVIDER).get(1);
+      assertThat(partner.provider()).isEqualTo("partners");
+      assertThat(partner.level()).isEqualTo(Level.WARNING);
+      assertThat(partner.message()).contains(partners.issuer(), "not loaded");
+    }
+  }
+
   // ---- provider ---------------------------------------------------------------------------------
 
   @Test

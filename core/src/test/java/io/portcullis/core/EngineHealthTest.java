@@ -3,6 +3,7 @@ package io.portcullis.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portcullis.testsupport.FakeProvider;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -122,5 +123,73 @@ class EngineHealthTest {
                         "/up/"))
                 .healthPath())
         .contains("/up");
+  }
+
+  // ---- more than one provider -------------------------------------------------------------------
+
+  /**
+   * Starts {@code f.engine} with two providers: employees (the fixture's) and partners at {@code
+   * partnersIssuer}, each with its own callback path; does not wait for their metadata.
+   */
+  static Portcullis twoProviders(EngineFixture f, String partnersIssuer, String... more) {
+    java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+    map.put("client-id", EngineFixture.CLIENT_ID);
+    map.put("client-secret", EngineFixture.CLIENT_SECRET);
+    map.put("providers", "employees,partners");
+    map.put("provider.employees.issuer", f.provider.issuer());
+    map.put("provider.partners.issuer", partnersIssuer);
+    map.put("health-path", "/health");
+    map.put("provider-rules", "/health/**=partners, /**=employees");
+    f.engine = Portcullis.create(PortcullisConfig.of(EngineFixture.overlay(map, more)), f.clock);
+    return f.engine;
+  }
+
+  @Test
+  void healthWhenTwoProvidersBothLoadedThen200UpWithEachProvidersChecks() {
+    try (EngineFixture f = new EngineFixture();
+        FakeProvider partners = new FakeProvider(f.clock)) {
+      assertThat(twoProviders(f, partners.issuer()).awaitProvider(Duration.ofSeconds(10))).isTrue();
+
+      Responses.Response response = Responses.render(f.engine.handle(f.api("GET", "/health")));
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.body())
+          .startsWith(
+              "{\"status\":\"UP\",\"provider\":\"loaded\","
+                  + "\"providers\":{\"employees\":\"loaded\",\"partners\":\"loaded\"},"
+                  + "\"checks\":[{\"code\":\"provider\",\"provider\":\"employees\","
+                  + "\"level\":\"INFO\"}")
+          .contains(
+              "{\"code\":\"provider\",\"provider\":\"partners\",\"level\":\"INFO\"}",
+              "{\"code\":\"redirect-uri\",\"provider\":\"partners\",",
+              "{\"code\":\"rules\",\"level\":\"INFO\"}")
+          .doesNotContain(partners.issuer(), EngineFixture.CLIENT_SECRET);
+    }
+  }
+
+  @Test
+  void healthWhenOneOfTwoProvidersUnreachableThen503DownNamingIt() {
+    try (EngineFixture f = new EngineFixture()) {
+      FakeProvider partners = new FakeProvider(f.clock);
+      partners.close(); // nothing listens at its issuer any more
+      assertThat(twoProviders(f, partners.issuer()).awaitProvider(Duration.ofSeconds(10)))
+          .isFalse();
+
+      Diagnostics diagnostics = f.engine.diagnostics();
+      assertThat(diagnostics.providerUp()).isFalse();
+      assertThat(diagnostics.providers())
+          .containsExactly(
+              java.util.Map.entry("employees", true), java.util.Map.entry("partners", false));
+      // the health path is the routing engine's whatever provider-rules says (/health/**=partners)
+      Responses.Response response = Responses.render(f.engine.handle(f.api("GET", "/health")));
+      assertThat(response.status()).isEqualTo(503);
+      assertThat(response.body())
+          .startsWith(
+              "{\"status\":\"DOWN\",\"provider\":\"not loaded\","
+                  + "\"providers\":{\"employees\":\"loaded\",\"partners\":\"not loaded\"},")
+          .contains(
+              "{\"code\":\"provider\",\"provider\":\"employees\",\"level\":\"INFO\"}",
+              "{\"code\":\"provider\",\"provider\":\"partners\",\"level\":\"WARNING\"}");
+    }
   }
 }
