@@ -384,7 +384,9 @@ public final class Portcullis implements AutoCloseable {
    * The self-diagnostics as they stand now: the provider's state (never waiting; a load is started
    * when the back-off allows one), the clock against the provider's, the issuer, the {@code
    * redirect_uri}, the response mode's cookie, the session cookie's {@code SameSite} and shadowed
-   * rules (README "Start-up diagnostics").
+   * rules (README "Start-up diagnostics"). With several providers, every provider's checks, each
+   * naming it, then the global ones; {@link Diagnostics#providerUp()} only when every provider's
+   * metadata is loaded (README "Health path").
    */
   public Diagnostics diagnostics() {
     if (engines.isEmpty()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.testsupport.Browser;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -42,11 +43,17 @@ class ProvidersTest {
   }
 
   private static TestApp app(String contextPath, String providerRules) throws Exception {
+    return app(contextPath, providerRules, partners.issuer());
+  }
+
+  private static TestApp app(String contextPath, String providerRules, String partnersIssuer)
+      throws Exception {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("issuer", "");
     config.put("providers", "employees,partners");
     config.put("provider.employees.issuer", employees.issuer());
-    config.put("provider.partners.issuer", partners.issuer());
+    config.put("provider.partners.issuer", partnersIssuer);
+    config.put("health-path", "/portcullis/health");
     config.put("provider.partners.client-id", "partner-client");
     config.put("provider-rules", providerRules);
     config.put("provider.partners.display-name", "Partners & suppliers");
@@ -132,6 +139,48 @@ class ProvidersTest {
       assertThat(done.body())
           .contains("\"path\":\"" + contextPath + "/profile\"")
           .contains("\"remoteUser\":\"carol\"");
+    }
+  }
+
+  @ParameterizedTest(name = "context path \"{0}\"")
+  @ValueSource(strings = {"", "/app"})
+  void healthWhenBothProvidersLoadedThenUpWithEachProviderEvenForAPartnerLogin(String contextPath)
+      throws Exception {
+    try (TestApp app = app(contextPath)) {
+      assertThat(app.filter.engine().awaitProvider(Duration.ofSeconds(10))).isTrue();
+      Browser browser = new Browser();
+      browser.follow(browser.get(app.url("/partner/orders"))); // logged in at partners
+
+      HttpResponse<String> health = browser.get(app.url("/portcullis/health"));
+
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(health.body())
+          .startsWith(
+              "{\"status\":\"UP\",\"provider\":\"loaded\","
+                  + "\"providers\":{\"employees\":\"loaded\",\"partners\":\"loaded\"},")
+          .contains(
+              "{\"code\":\"provider\",\"provider\":\"employees\",\"level\":\"INFO\"}",
+              "{\"code\":\"provider\",\"provider\":\"partners\",\"level\":\"INFO\"}")
+          .doesNotContain(partners.issuer(), TestApp.CLIENT_SECRET);
+    }
+  }
+
+  @ParameterizedTest(name = "context path \"{0}\"")
+  @ValueSource(strings = {"", "/app"})
+  void healthWhenPartnerProviderUnreachableThen503DownNamingIt(String contextPath)
+      throws Exception {
+    try (TestApp app =
+        app(contextPath, "/partner/**=partners, /**=employees", "http://127.0.0.1:1/none")) {
+      assertThat(app.filter.engine().awaitProvider(Duration.ofSeconds(10))).isFalse();
+
+      HttpResponse<String> health = new Browser().get(app.url("/portcullis/health"));
+
+      assertThat(health.statusCode()).isEqualTo(503);
+      assertThat(health.body())
+          .startsWith(
+              "{\"status\":\"DOWN\",\"provider\":\"not loaded\","
+                  + "\"providers\":{\"employees\":\"loaded\",\"partners\":\"not loaded\"},")
+          .contains("{\"code\":\"provider\",\"provider\":\"partners\",\"level\":\"WARNING\"}");
     }
   }
 }

@@ -56,15 +56,21 @@ final class ProviderReadiness {
       Diagnostics diagnostics = engine.get().diagnostics();
       Map<String, String> checks = new LinkedHashMap<>();
       for (Diagnostics.Finding finding : diagnostics.findings()) {
+        // With several providers, a provider's check is keyed as its log line names it.
+        String provider = finding.provider();
         checks.merge(
-            finding.code(), finding.level().getName(), (a, b) -> finding.isWarning() ? b : a);
+            provider == null ? finding.code() : finding.code() + " [" + provider + "]",
+            finding.level().getName(),
+            (a, b) -> finding.isWarning() ? b : a);
       }
       state =
           diagnostics.providerUp()
               ? new State(true, "provider metadata loaded", checks)
               : new State(
                   false,
-                  "provider metadata not loaded (provider unreachable or still loading)",
+                  "provider metadata not loaded"
+                      + notLoaded(diagnostics)
+                      + " (provider unreachable or still loading)",
                   checks);
     } catch (IllegalStateException e) {
       state = new State(false, "the Portcullis filter has not started");
@@ -72,5 +78,15 @@ final class ProviderReadiness {
     last = state;
     downUntil = state.up() ? null : now.plus(RECHECK_DOWN);
     return state;
+  }
+
+  /** With several providers, " for NAME, NAME" of those whose metadata is not loaded; else "". */
+  private static String notLoaded(Diagnostics diagnostics) {
+    String names =
+        diagnostics.providers().entrySet().stream()
+            .filter(e -> !e.getValue())
+            .map(Map.Entry::getKey)
+            .collect(java.util.stream.Collectors.joining(", "));
+    return names.isEmpty() ? "" : " for " + names;
   }
 }

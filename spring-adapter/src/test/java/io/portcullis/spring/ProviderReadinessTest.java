@@ -101,4 +101,35 @@ class ProviderReadinessTest {
               "rules");
     }
   }
+
+  @Test
+  void checkWhenOneOfTwoProvidersUnreachableThenDownNamingItWithEachProvidersChecks() {
+    FakeProvider partners = new FakeProvider(Clock.systemUTC());
+    partners.close(); // nothing listens at its issuer any more
+    try (FakeProvider employees = new FakeProvider(Clock.systemUTC());
+        Portcullis engine =
+            Portcullis.create(
+                PortcullisConfig.of(
+                    Map.of(
+                        "client-id",
+                        "app",
+                        "providers",
+                        "employees,partners",
+                        "provider.employees.issuer",
+                        employees.issuer(),
+                        "provider.partners.issuer",
+                        partners.issuer())))) {
+      assertThat(engine.awaitProvider(Duration.ofSeconds(10))).isFalse();
+
+      ProviderReadiness.State state = new ProviderReadiness(() -> engine, clock()).check();
+
+      assertThat(state.up()).isFalse();
+      assertThat(state.detail()).contains("not loaded for partners");
+      assertThat(state.checks())
+          .containsEntry("provider [employees]", "INFO")
+          .containsEntry("provider [partners]", "WARNING")
+          .containsEntry("rules", "INFO")
+          .doesNotContainKey("provider");
+    }
+  }
 }
