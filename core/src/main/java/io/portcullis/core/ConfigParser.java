@@ -988,18 +988,22 @@ final class ConfigParser {
   }
 
   @Nullable Object userinfo(Setting s) {
-    String value = s.value().toLowerCase(Locale.ROOT);
-    if (!List.of("auto", "always", "never").contains(value)) {
-      invalid(s, "is not a UserInfo setting", "auto, always or never");
-      return null;
-    }
-    return value;
+    return oneOf(s, "a UserInfo setting", "auto", "always", "never");
   }
 
   @Nullable Object par(Setting s) {
+    return oneOf(s, "a pushed authorization request setting", "auto", "true", "false");
+  }
+
+  /** The value in lower case when it is one of {@code values}; else a problem and null. */
+  private @Nullable String oneOf(Setting s, String what, String... values) {
     String value = s.value().toLowerCase(Locale.ROOT);
-    if (!List.of("auto", "true", "false").contains(value)) {
-      invalid(s, "is not a pushed authorization request setting", "auto, true or false");
+    if (!List.of(values).contains(value)) {
+      int last = values.length - 1;
+      invalid(
+          s,
+          "is not " + what,
+          String.join(", ", List.of(values).subList(0, last)) + " or " + values[last]);
       return null;
     }
     return value;
